@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fault.h - fault injection for the write paths, driven by the environment
+ * so tests can prove that a failing write, fsync, close or rename leaves
+ * every file as it was:  WSLBRIDGE_TEST_FAIL=fsync:EIO,rename:EPERM
+ * (op names: open, write, fsync, close, rename, dirsync; errno names: EIO,
+ * ENOSPC, EPERM, EACCES, EROFS).  Unset, it costs one getenv per call.
+ */
+#ifndef WB_FAULT_H
+#define WB_FAULT_H
+
+/* 0, or the -errno the test asked op to fail with. */
+int fault_check(const char *op);
+
+#endif

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the verbs table, options common to every verb, and main(), the
+ * only place that turns a result into an exit status.
+ */
+#include "ctx.h"
+#include "log.h"
+#include "match.h"
+#include "util.h"
+#include "verbs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#ifndef WSLBRIDGE_VERSION
+#define WSLBRIDGE_VERSION "0.1.0"
+#endif
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv, struct wb_ctx *ctx);	/* NULL: not yet */
+	const char *summary;
+	const char *usage;
+};
+
+static int verb_help(int argc, char **argv, struct wb_ctx *ctx);
+static int verb_version(int argc, char **argv, struct wb_ctx *ctx);
+
+static const struct verb verbs[] = {
+	{ "setup", NULL, "put WSL on the LAN (bridged mode) and verify it",
+	  "wslbridge setup [--adapter ADAPTER] [--switch NAME] [--dry-run] [--yes]" },
+	{ "repair", NULL, "find and fix what broke the bridge (VMware, updates)",
+	  "wslbridge repair [--dry-run] [--yes]" },
+	{ "check", NULL, "compare this machine with its target state",
+	  "wslbridge check [TARGET] [--offline] [--xml]" },
+	{ "status", NULL, "show what is observed on Windows and in WSL",
+	  "wslbridge status [--offline] [--xml]" },
+	{ "vpn", NULL, "MTU and DNS fixes for VPN clients",
+	  "wslbridge vpn list|detect|apply|status|remove" },
+	{ "config", verb_config, "read and edit .wslconfig and /etc/wsl.conf losslessly",
+	  "wslbridge config get   [--file PATH] [--kind wslconfig|wslconf] SECTION.KEY\n"
+	  "       wslbridge config set   [--file PATH] [--kind KIND] [--force] [--fix] SECTION.KEY VALUE\n"
+	  "       wslbridge config unset [--file PATH] [--kind KIND] [--fix] SECTION.KEY\n"
+	  "       wslbridge config list  [--file PATH] [--kind KIND]\n"
+	  "       wslbridge config lint  [--file PATH] [--kind KIND]\n"
+	  "       wslbridge config keys  [--kind KIND]\n"
+	  "\n"
+	  "  --file PATH   the file to use (default: /etc/wsl.conf under --root, or the\n"
+	  "                .wslconfig named by WSLBRIDGE_WSLCONFIG)\n"
+	  "  --kind KIND   wslconfig (.wslconfig) or wslconf (/etc/wsl.conf); otherwise\n"
+	  "                taken from the file name or the key\n"
+	  "  --force       allow a key WSL does not know (never an invalid value)\n"
+	  "  --fix         wsl.conf: remove a byte order mark and comment out invalid\n"
+	  "                lines, which make WSL ignore the rest of the file\n"
+	  "\n"
+	  "get prints the value WSL reads and exits 1 when it reads none; list shows\n"
+	  "every key WSL reads with its line; lint shows what WSL would warn about or\n"
+	  "ignore and exits 1 if it ignores anything; keys lists the keys WSL knows." },
+	{ "undo", verb_undo, "restore the files of the latest change",
+	  "wslbridge undo [--list] [--force] [--yes]\n"
+	  "\n"
+	  "  --list    show the history of changes, newest first\n"
+	  "  --force   restore even a file that changed since wslbridge wrote it (its\n"
+	  "            current bytes are kept in the history folder)" },
+	{ "version", verb_version, "print the version", "wslbridge version" },
+	{ "help", verb_help, "show help for wslbridge or a verb", "wslbridge help [VERB]" },
+};
+#define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static const char common_usage[] =
+	"common options (before or after the verb):\n"
+	"  --root DIR        act on DIR as if it were / (tests, chroots); also WSLBRIDGE_ROOT\n"
+	"  --state-dir DIR   where history and backups live (default /var/lib/wslbridge\n"
+	"                    as root, else $XDG_STATE_HOME/wslbridge); also WSLBRIDGE_STATE_DIR\n"
+	"  -y, --yes         do not ask for confirmation\n"
+	"  -q, --quiet       print only errors\n"
+	"  -v, --verbose     print more detail\n"
+	"  -h, --help        show help\n";
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < N_VERBS; i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+void print_verb_usage(const char *name)
+{
+	const struct verb *v = find_verb(name);
+
+	if (v)
+		printf("usage: %s\n\n%s.%s\n", v->usage, v->summary,
+		       v->run ? "" : " (not implemented yet)");
+}
+
+static void print_main_usage(FILE *f)
+{
+	fprintf(f, "usage: wslbridge [OPTIONS] VERB [ARGS]\n\nverbs:\n");
+	for (size_t i = 0; i < N_VERBS; i++)
+		fprintf(f, "  %-8s %s%s\n", verbs[i].name, verbs[i].summary,
+			verbs[i].run ? "" : " (not implemented yet)");
+	fprintf(f, "\n%s\nexit codes: 0 ok, 1 failed, 2 usage error, 3 check found drift,\n"
+		"4 done but WSL must restart to finish\n\n"
+		"`wslbridge help VERB` or `wslbridge VERB --help` shows a verb's usage.\n",
+		common_usage);
+}
+
+static int verb_help(int argc, char **argv, struct wb_ctx *ctx)
+{
+	(void)ctx;
+	if (argc < 2) {
+		print_main_usage(stdout);
+		return WB_EXIT_OK;
+	}
+	if (!find_verb(argv[1]))
+		return wb_error(WB_EXIT_USAGE, "no help for unknown verb '%s'", argv[1]);
+	print_verb_usage(argv[1]);
+	return WB_EXIT_OK;
+}
+
+static int verb_version(int argc, char **argv, struct wb_ctx *ctx)
+{
+	(void)argc; (void)argv; (void)ctx;
+	printf("wslbridge %s\n", WSLBRIDGE_VERSION);
+	return WB_EXIT_OK;
+}
+
+static const char *nearest_verb(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (size_t i = 0; i < N_VERBS; i++) {
+		size_t d = edit_distance(name, verbs[i].name);
+
+		if (d < best_d || (strlen(name) >= 3 && !strncmp(verbs[i].name, name, strlen(name)))) {
+			best_d = d < best_d ? d : best_d;
+			best = verbs[i].name;
+		}
+	}
+	return best;
+}
+
+struct common {
+	const char *root, *state;
+	bool help, yes;
+	enum log_level level;
+};
+
+/* Value of "--opt VALUE" or "--opt=VALUE" at argv[*i]; NULL if not this opt. */
+static const char *opt_value(int argc, char **argv, int *i, const char *opt, int *err)
+{
+	size_t n = strlen(opt);
+
+	if (strncmp(argv[*i], opt, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*err = wb_error(WB_EXIT_USAGE, "option '%s' needs a value", opt);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/*
+ * Take the common options out of argv, wherever they are before "--", so
+ * every verb accepts them without knowing them.  Returns an exit code.
+ */
+static int take_common(int *argc, char **argv, struct common *c)
+{
+	int out = 1, err = 0;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if ((v = opt_value(*argc, argv, &i, "--root", &err)))
+			c->root = v;
+		else if ((v = opt_value(*argc, argv, &i, "--state-dir", &err)))
+			c->state = v;
+		else if (err)
+			return err;
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			c->help = true;
+		else if (!strcmp(a, "-y") || !strcmp(a, "--yes"))
+			c->yes = true;
+		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+			c->level = LOG_QUIET;
+		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			c->level = LOG_VERBOSE;
+		else
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
+static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx *ctx)
+{
+	const struct verb *v;
+	const char *near;
+
+	if (argc < 2) {
+		if (c->help) {
+			print_main_usage(stdout);
+			return WB_EXIT_OK;
+		}
+		print_main_usage(stderr);
+		return WB_EXIT_USAGE;
+	}
+	v = find_verb(argv[1]);
+	if (!v) {
+		near = nearest_verb(argv[1]);
+		wb_error(WB_EXIT_USAGE, "unknown verb '%s'%s%s%s", argv[1],
+			 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		wb_hint("`wslbridge help` lists the verbs");
+		return WB_EXIT_USAGE;
+	}
+	/* --help works whatever else is wrong, as in git. */
+	if (c->help) {
+		print_verb_usage(v->name);
+		return WB_EXIT_OK;
+	}
+	if (!v->run)
+		return wb_error(WB_EXIT_FAIL, "'%s' is not implemented yet", v->name);
+	if (!ctx->state_dir)
+		return wb_error(WB_EXIT_FAIL, "cannot choose a state directory: HOME is not "
+				"set; pass --state-dir");
+	return v->run(argc - 1, argv + 1, ctx);
+}
+
+/* Catch a failed write of stdout (a full disk, a closed pipe), as git does. */
+static int finish_stdout(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return rc ? rc : wb_error(WB_EXIT_FAIL, "could not write the output: %s",
+					  strerror(errno));
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct common c = { NULL, NULL, false, false, LOG_NORMAL };
+	struct wb_ctx ctx = { NULL, NULL, false, NULL };
+	int rc;
+
+	ctx_set_command(&ctx, argc, argv);
+	rc = take_common(&argc, argv, &c);
+	if (rc) {
+		ctx_release(&ctx);
+		return rc;
+	}
+	log_level = c.level;
+	(void)ctx_init(&ctx, c.root, c.state);
+	ctx.yes = c.yes;
+	rc = dispatch(argc, argv, &c, &ctx);
+	rc = finish_stdout(rc);
+	ctx_release(&ctx);
+	match_free_all();
+	xmlCleanupParser();
+	return rc;
+}

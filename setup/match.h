@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * match.h - every regular expression the program itself contains, in one
+ * table, compiled once with PCRE2 on first use.  A pattern that does not
+ * compile is a bug in this file; match_check_all() lets a unit test prove
+ * that none does.
+ */
+#ifndef WB_MATCH_H
+#define WB_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum match_id {
+	RE_MEMSIZE,	/* WSL memory size: digits, optional uppercase unit */
+	RE_MAC,		/* WSL MAC: 6 hex pairs, one separator ':' or '-' */
+	RE_INTEGER,	/* what strtol(s, &end, 0) consumes entirely */
+	RE_NAME,	/* a section or key name WSL can read */
+	RE_PORTLIST,	/* comma-separated decimal port numbers */
+	RE__COUNT
+};
+
+/* Whole-string match of s[0..len) against pattern id. */
+bool match(enum match_id id, const char *s, size_t len);
+/* Compile every pattern: 0, or -EINVAL with *ret_name and *ret_offset set. */
+int match_check_all(const char **ret_name, size_t *ret_offset);
+void match_free_all(void);
+
+#endif

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* verb-common.c - helpers shared by the verbs (see verbs.h). */
+#include "verbs.h"
+#include "atomic-file.h"
+#include "backup.h"
+#include "lock.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int held_lock = -1;
+
+const char *errstr(int neg_errno)
+{
+	return strerror(neg_errno < 0 ? -neg_errno : neg_errno);
+}
+
+static void say_waiting(pid_t holder)
+{
+	wb_note("waiting for another wslbridge run (pid %ld) to finish...", (long)holder);
+}
+
+int verb_lock(struct wb_ctx *ctx)
+{
+	const char *w = getenv("WSLBRIDGE_LOCK_WAIT");
+	pid_t holder = 0;
+	int r;
+
+	if (held_lock >= 0)
+		return WB_EXIT_OK;
+	r = global_lock_take(ctx->state_dir, w && *w ? atof(w) : 30.0, say_waiting,
+			     &held_lock, &holder);
+	if (r == -EWOULDBLOCK) {
+		wb_error(WB_EXIT_FAIL, "another wslbridge run (pid %ld) is still changing "
+			 "things; nothing was changed", (long)holder);
+		wb_hint("try again when it has finished");
+		return WB_EXIT_FAIL;
+	}
+	if (r < 0) {
+		wb_error(WB_EXIT_FAIL, "could not use the state directory '%s': %s",
+			 ctx->state_dir, errstr(r));
+		wb_hint("run with sudo, or choose another place with --state-dir or "
+			"WSLBRIDGE_STATE_DIR");
+		return WB_EXIT_FAIL;
+	}
+	return WB_EXIT_OK;
+}
+
+static int report_write_error(const char *path, int r)
+{
+	char *lock = atomic_file_lock_name(path);
+
+	if (r == -EEXIST) {
+		wb_error(WB_EXIT_FAIL, "'%s' is locked by another writer; nothing was changed",
+			 path);
+		wb_hint("if no wslbridge is running, a run was killed: remove '%s'", lock);
+	} else {
+		wb_error(WB_EXIT_FAIL, "could not write '%s': %s; it was left as it was",
+			 path, errstr(r));
+		if (r == -EPERM || r == -EACCES)
+			wb_hint("check that you may write to it and its folder (on /mnt/c, "
+				"that it is not read-only in Windows)");
+	}
+	free(lock);
+	return WB_EXIT_FAIL;
+}
+
+/* The history needs a path that still works from another directory. */
+static char *absolute(const char *path)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/'), *dir, *r;
+
+	if (slash)
+		*slash = '\0';
+	dir = realpath(slash ? (*copy ? copy : "/") : ".", NULL);
+	r = dir ? path_join(dir, path_basename(path)) : xstrdup(path);
+	free(dir);
+	free(copy);
+	return r;
+}
+
+int verb_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
+		    bool old_exists, mode_t mode, const struct buf *new_)
+{
+	struct backup_entry *e = NULL;
+	char *abs = absolute(path);
+	int r;
+
+	r = backup_begin(ctx->state_dir, ctx->command_line, &e);
+	if (r == 0)
+		r = backup_add(e, abs, old, old_exists, mode, new_, true);
+	free(abs);
+	if (r == 0)
+		r = backup_commit(e);
+	if (r < 0) {
+		if (e)
+			(void)backup_discard(e);
+		backup_entry_free(e);
+		wb_error(WB_EXIT_FAIL, "could not save a backup in '%s': %s; nothing was "
+			 "changed", ctx->state_dir, errstr(r));
+		wb_hint("run with sudo, or choose another place with --state-dir");
+		return WB_EXIT_FAIL;
+	}
+	r = atomic_file_replace(path, new_->s ? new_->s : "", new_->len, mode);
+	if (r < 0) {
+		(void)backup_discard(e);
+		backup_entry_free(e);
+		return report_write_error(path, r);
+	}
+	if (r > 0)
+		wb_warn("'%s' was written but its folder could not be flushed to disk", path);
+	wb_debug("history entry %u saved in '%s'", e->seq, e->dir);
+	backup_entry_free(e);
+	return WB_EXIT_OK;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verbs.h - verb entry points (one file each) and the helpers they share.
+ * Verbs return an exit code (log.h) and report their own errors once.
+ */
+#ifndef WB_VERBS_H
+#define WB_VERBS_H
+
+#include "ctx.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+int verb_config(int argc, char **argv, struct wb_ctx *ctx);
+int verb_undo(int argc, char **argv, struct wb_ctx *ctx);
+
+/* Print the usage of a verb (stdout), as `wslbridge help VERB` does. */
+void print_verb_usage(const char *verb);
+
+/* Take the global lock for this run (released at exit): exit code. */
+int verb_lock(struct wb_ctx *ctx);
+
+/*
+ * Replace path with new_ bytes, saving old ones first so undo can restore
+ * them: backup entry, then atomic write; the entry is dropped again if the
+ * write fails.  Reports errors itself; returns an exit code.
+ */
+int verb_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
+		    bool old_exists, mode_t mode, const struct buf *new_);
+
+/* strerror for a -errno. */
+const char *errstr(int neg_errno);
+
+#endif
