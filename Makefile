@@ -34,37 +34,45 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
 ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o)
 
-.PHONY: all check asan unit fuzz install uninstall clean
+.PHONY: all check asan unit fuzz bench install uninstall clean
 all: wslbridge
 
+# `make V=1` shows the full commands.
+Q = $(if $(V),,@)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(V),true,echo "  CC      $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(A)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(V),true,echo "  CC      $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/libwslbridge.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(A)/libwslbridge.a: $(ASAN_LIB_OBJS)
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 wslbridge: $(B)/setup/main.o $(B)/libwslbridge.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),true,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(A)/wslbridge: $(A)/setup/main.o $(A)/libwslbridge.a
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),true,echo "  LINK    $@")
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests (cmocka), plain and sanitized.
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libwslbridge.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS) -lcmocka
+	@$(if $(V),true,echo "  TEST    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS) -lcmocka
 
 $(A)/tests/unit/%: tests/unit/%.c $(A)/libwslbridge.a
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS) -lcmocka
+	@$(if $(V),true,echo "  TEST    $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS) -lcmocka
 
 unit: $(UNIT_TESTS:%=$(B)/%) $(UNIT_TESTS:%=$(A)/%)
 asan: $(A)/wslbridge
@@ -73,9 +81,13 @@ asan: $(A)/wslbridge
 FUZZ_TARGETS = fuzz-ini
 FUZZ_CC ?= clang
 F = build/fuzz
-$(F)/%: tests/fuzz/%.c $(LIB_SRCS)
+# The parsing modules only: what the fuzz targets exercise.
+FUZZ_SRCS = setup/util.c setup/match.c setup/keys.c setup/textcodec.c setup/ini.c \
+	    setup/ini-edit.c setup/ini-lint.c
+$(F)/%: tests/fuzz/%.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isetup -g -O1 \
+	@$(if $(V),true,echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isetup -g -O1 \
 		-fsanitize=fuzzer,address,undefined $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 		-o $@ $^ $(LIBS)
 
@@ -85,6 +97,13 @@ fuzz: $(FUZZ_TARGETS:%=$(F)/%)
 
 check: wslbridge $(A)/wslbridge unit $(FUZZ_TARGETS:%=$(F)/%)
 	@tests/run-all
+
+$(B)/tests/bench/%: tests/bench/%.c $(B)/libwslbridge.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS)
+
+bench: $(B)/tests/bench/bench-edit
+	@$(B)/tests/bench/bench-edit
 
 install: wslbridge
 	install -d $(DESTDIR)$(BINDIR)

@@ -282,29 +282,99 @@ static void plan_unset(const struct ini_doc *doc, const char *fullname, struct e
 	}
 }
 
-/* Everything WSL reads, except key: the other keys an edit must not touch. */
-static bool same_reading(const struct ini_doc *a, const struct ini_doc *b, const char *key)
+/*
+ * Everything WSL reads, except key: the other keys an edit must not touch.
+ * Walks the two indexes' slots, so each line's name is folded only once.
+ */
+static bool same_reading_full(const struct ini_doc *a, const struct ini_doc *b, const char *key)
 {
-	for (size_t i = 0; i < a->nlines; i++) {
-		const struct ini_line *l = &a->lines[i];
+	struct ini_index ia, ib;
+	long skip_a, skip_b;
+	bool same = true;
+
+	ini_index_build(a, &ia);
+	ini_index_build(b, &ib);
+	skip_a = ini_index_get(&ia, a, key);
+	skip_b = ini_index_get(&ib, b, key);
+	for (size_t i = 0; same && i < ia.cap; i++) {
+		const struct ini_index_slot *s = &ia.slots[i];
+		const struct ini_line *l, *m;
 		long j;
 
-		if (l->type != INI_ENTRY || l->ignored || keys_same(a->kind, l->name, key) ||
-		    ini_find(a, l->name) != (long)i)
+		if (!s->key || s->line == skip_a)
 			continue;
-		j = ini_find(b, l->name);
-		if (j < 0 || b->lines[j].value_len != l->value_len ||
-		    memcmp(b->lines[j].value, l->value, l->value_len))
-			return false;
+		j = ini_index_find(&ib, s->key);
+		l = &a->lines[s->line];
+		m = j >= 0 ? &b->lines[j] : NULL;
+		same = m && m->value_len == l->value_len && !memcmp(m->value, l->value, l->value_len);
 	}
-	for (size_t i = 0; i < b->nlines; i++) {
-		const struct ini_line *l = &b->lines[i];
+	for (size_t i = 0; same && i < ib.cap; i++) {
+		const struct ini_index_slot *s = &ib.slots[i];
 
-		if (l->type == INI_ENTRY && !l->ignored && !keys_same(b->kind, l->name, key) &&
-		    ini_find(a, l->name) < 0)
+		if (s->key && s->line != skip_b && ini_index_find(&ia, s->key) < 0)
+			same = false;
+	}
+	ini_index_free(&ia);
+	ini_index_free(&ib);
+	return same;
+}
+
+static bool same_line(const struct ini_line *x, const struct ini_line *y)
+{
+	if (x->type != y->type || x->ignored != y->ignored)
+		return false;
+	if (x->type != INI_ENTRY)
+		return true;
+	return x->value_len == y->value_len && !strcmp(x->name, y->name) &&
+	       !memcmp(x->value, y->value, x->value_len);
+}
+
+/* Keys named on lines [from, to) of d read the same in a and b. */
+static bool same_keys_in(const struct ini_doc *d, size_t from, size_t to,
+			 const struct ini_doc *a, const struct ini_doc *b, const char *key)
+{
+	for (size_t i = from; i < to; i++) {
+		const struct ini_line *l = &d->lines[i];
+		long x, y;
+
+		if (l->type != INI_ENTRY || keys_same(d->kind, l->name, key))
+			continue;
+		x = ini_find(a, l->name);
+		y = ini_find(b, l->name);
+		if ((x < 0) != (y < 0) || (x >= 0 && (a->lines[x].value_len != b->lines[y].value_len ||
+		    memcmp(a->lines[x].value, b->lines[y].value, a->lines[x].value_len))))
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Fast path of the check: lines before the first splice parse identically
+ * in a and b; if the lines after the last one also match pairwise, only the
+ * keys on the edited lines can read differently.  Otherwise, the full walk.
+ */
+static bool same_reading(const struct ini_doc *a, const struct ini_doc *b, const char *key,
+			 const struct edit *e)
+{
+	size_t lo = e->n ? e->sp[0].pos : a->text.len, hi, shift, pa = 0, sa, sb, n;
+
+	if (!e->n)
+		return same_reading_full(a, b, key);
+	hi = e->sp[e->n - 1].pos + e->sp[e->n - 1].del;
+	shift = b->text.len - a->text.len;	/* unsigned wrap is fine: added back */
+	while (pa < a->nlines && a->lines[pa].end <= lo)
+		pa++;
+	for (sa = pa; sa < a->nlines && a->lines[sa].begin < hi; sa++)
+		;
+	for (sb = pa; sb < b->nlines && b->lines[sb].begin < hi + shift; sb++)
+		;
+	n = a->nlines - sa;
+	if (b->nlines - sb != n || (n && b->lines[sb].begin != a->lines[sa].begin + shift))
+		return same_reading_full(a, b, key);
+	for (size_t i = 0; i < n; i++)
+		if (!same_line(&a->lines[sa + i], &b->lines[sb + i]))
+			return same_reading_full(a, b, key);
+	return same_keys_in(a, pa, sa, a, b, key) && same_keys_in(b, pa, sb, a, b, key);
 }
 
 static int finish(const struct ini_doc *doc, const struct edit *e, const char *fullname,
@@ -331,7 +401,7 @@ static int finish(const struct ini_doc *doc, const struct edit *e, const char *f
 		r = -EPROTO;
 		goto out;
 	}
-	if (!same_reading(doc, &after, fullname)) {
+	if (!same_reading(doc, &after, fullname, e)) {
 		*ret_why = xasprintf("the edit of %s would change how WSL reads other keys; "
 				     "nothing was written", fullname);
 		r = -EPROTO;

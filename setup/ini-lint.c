@@ -35,10 +35,20 @@ static bool prev_ends_crlf_continuation(const struct ini_doc *doc, size_t i)
 static void lint_invalid(const struct ini_doc *doc, size_t i, struct lint *out)
 {
 	const struct ini_line *l = &doc->lines[i];
-	unsigned col;
+	unsigned line = l->lineno, col = 1;
 	struct buf m = BUF_INIT;
 
-	(void)ini_line_of(doc, l->errpos, &col);
+	/* Walk from the line's start: ini_line_of() would rescan the file. */
+	for (size_t p = l->begin; p < l->errpos; p++) {
+		char c = doc->text.s[p];
+
+		if (c == '\n' || (c == '\r' && doc->text.s[p + 1] != '\n')) {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
 	buf_adds(&m, l->error);
 	if (doc->kind == INI_WSLCONFIG)
 		buf_adds(&m, "; WSL skips this line");
@@ -56,7 +66,7 @@ static void lint_invalid(const struct ini_doc *doc, size_t i, struct lint *out)
 	if (l->begin == 0 && doc->text.len >= 3 && !memcmp(doc->text.s, "\xEF\xBB\xBF", 3))
 		buf_adds(&m, "; the file starts with a UTF-8 byte order mark, which "
 			 "WSL reads as part of line 1");
-	add(out, ini_line_of(doc, l->errpos, NULL), col,
+	add(out, line, col,
 	    doc->lone_backslash && l->end == doc->text.len ? LINT_FATAL : LINT_IGNORED,
 	    buf_detach(&m, NULL));
 }

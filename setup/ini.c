@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct parser {
 	struct ini_doc *doc;
@@ -107,6 +108,21 @@ static void take_char(struct parser *p, struct buf *v)
 	buf_addc(v, p->s[p->pos++]);
 }
 
+/* Length of the run of plain ASCII value bytes at the cursor. */
+static size_t plain_run(const struct parser *p)
+{
+	size_t n = 0;
+
+	for (const char *c = p->s + p->pos; p->pos + n < p->len; c++, n++) {
+		unsigned char u = (unsigned char)*c;
+
+		if (u >= 0x80 || u == '"' || u == '\\' || u == '#' || u == '\n' || u == '\r' ||
+		    u == ' ' || u == '\t')
+			break;
+	}
+	return n;
+}
+
 static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v,
 			size_t *raw_end, size_t *trim)
 {
@@ -180,14 +196,24 @@ static int parse_value(struct parser *p, struct ini_line *l)
 				buf_release(&v);
 				return -1;
 			}
-		} else {
-			bool blank = is_blank(c);
-
-			take_char(p, &v);
-			if (!blank || quoted) {
+		} else if (is_blank(c)) {
+			buf_addc(&v, c);
+			p->pos++;
+			if (quoted) {
 				trim = v.len;
 				raw_end = p->pos;
 			}
+		} else {
+			size_t run = plain_run(p);
+
+			if (run) {	/* most values: copy the ASCII run at once */
+				buf_add(&v, p->s + p->pos, run);
+				p->pos += run;
+			} else {
+				take_char(p, &v);
+			}
+			trim = v.len;
+			raw_end = p->pos;
 		}
 	}
 	l->val_end = raw_end;
@@ -344,16 +370,115 @@ int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct b
 	return r;
 }
 
+/* Cheap reject before keys_lookup: the part after the first dot must match. */
+static bool key_part_is(const char *name, const char *key)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot && !strcasecmp(dot + 1, key);
+}
+
 long ini_find(const struct ini_doc *doc, const char *fullname)
 {
+	const struct key_def *def = keys_lookup(doc->kind, fullname);
+
 	for (size_t i = 0; i < doc->nlines; i++) {
 		const struct ini_line *l = &doc->lines[i];
 
-		if (l->type == INI_ENTRY && !l->ignored &&
-		    keys_same(doc->kind, l->name, fullname))
+		if (l->type != INI_ENTRY || l->ignored)
+			continue;
+		if (def ? key_part_is(l->name, def->name) && keys_lookup(doc->kind, l->name) == def
+			: !strcasecmp(l->name, fullname))
 			return (long)i;
 	}
 	return -1;
+}
+
+/* One spelling per key: the table's name for known keys, else the name. */
+static char *canon(enum ini_kind kind, const char *name)
+{
+	const struct key_def *def = keys_lookup(kind, name);
+	char *c = def ? xasprintf("%s.%s", def->section, def->name) : xstrdup(name);
+
+	for (char *p = c; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return c;
+}
+
+static size_t hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	/* FNV's low bits are weak for names differing in digits: mix them. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return h;
+}
+
+static struct ini_index_slot *slot_for(const struct ini_index *idx, const char *key, size_t h)
+{
+	size_t i = h & (idx->cap - 1);
+
+	/* The stored hash spares a strcmp (and a cache miss) per collision. */
+	while (idx->slots[i].key && (idx->slots[i].hash != h || strcmp(idx->slots[i].key, key)))
+		i = (i + 1) & (idx->cap - 1);
+	return &idx->slots[i];
+}
+
+void ini_index_build(const struct ini_doc *doc, struct ini_index *idx)
+{
+	idx->cap = 16;
+	while (idx->cap < 2 * doc->nlines + 2)
+		idx->cap *= 2;
+	idx->slots = xcalloc(idx->cap, sizeof(*idx->slots));
+	for (size_t i = 0; i < doc->nlines; i++) {
+		const struct ini_line *l = &doc->lines[i];
+		struct ini_index_slot *s;
+		char *key;
+		size_t h;
+
+		if (l->type != INI_ENTRY || l->ignored)
+			continue;
+		key = canon(doc->kind, l->name);
+		h = hash(key);
+		s = slot_for(idx, key, h);
+		if (s->key) {
+			free(key);	/* a later duplicate: the first one wins */
+			continue;
+		}
+		s->key = key;
+		s->hash = h;
+		s->line = (long)i;
+	}
+}
+
+long ini_index_get(const struct ini_index *idx, const struct ini_doc *doc, const char *name)
+{
+	char *key = canon(doc->kind, name);
+	long r = ini_index_find(idx, key);
+
+	free(key);
+	return r;
+}
+
+long ini_index_find(const struct ini_index *idx, const char *folded)
+{
+	const struct ini_index_slot *s = slot_for(idx, folded, hash(folded));
+
+	return s->key ? s->line : -1;
+}
+
+void ini_index_free(struct ini_index *idx)
+{
+	for (size_t i = 0; i < idx->cap; i++)
+		free(idx->slots[i].key);
+	free(idx->slots);
+	idx->slots = NULL;
+	idx->cap = 0;
 }
 
 unsigned ini_line_of(const struct ini_doc *doc, size_t pos, unsigned *ret_col)

@@ -68,6 +68,20 @@ int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct b
 
 /* Index of the line WSL takes fullname from, or -1. */
 long ini_find(const struct ini_doc *doc, const char *fullname);
+/*
+ * Index of the first occurrence of every key (aliases and case folded), for
+ * comparing whole readings in linear time.  ini_index_get: line or -1.
+ */
+struct ini_index {
+	struct ini_index_slot { char *key; size_t hash; long line; } *slots;
+	size_t cap;
+};
+void ini_index_build(const struct ini_doc *doc, struct ini_index *idx);
+long ini_index_get(const struct ini_index *idx, const struct ini_doc *doc, const char *name);
+/* The same, for a key already folded as the index folds it (slot keys). */
+long ini_index_find(const struct ini_index *idx, const char *folded);
+void ini_index_free(struct ini_index *idx);
+
 /* The physical line number of byte offset pos, and its column (1-based). */
 unsigned ini_line_of(const struct ini_doc *doc, size_t pos, unsigned *ret_col);
 /* The terminator ("\n", "\r\n" or "\r") a line ends with, "" at EOF. */

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -133,7 +134,9 @@ const struct key_def *keys_lookup(enum ini_kind kind, const char *fullname)
 	if (!split_name(fullname, &seclen, &key))
 		return NULL;
 	for (size_t i = 0; t[i].name; i++) {
-		if (strcasecmp(key, t[i].name))
+		/* First letters first: this runs once per line of big files. */
+		if (tolower((unsigned char)key[0]) != tolower((unsigned char)t[i].name[0]) ||
+		    strcasecmp(key, t[i].name))
 			continue;
 		if (section_is(fullname, seclen, t[i].section))
 			return &t[i];

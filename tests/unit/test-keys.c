@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* test-keys.c - WSL's key table and value checks (reference §1.2, §3). */
+#include "helpers.h"
+#include "keys.h"
+#include "match.h"
+
+#include <stdlib.h>
+
+static int check(enum ini_kind k, const char *name, const char *v)
+{
+	char *msg = NULL;
+	int r = key_check_value(k, keys_lookup(k, name), v, strlen(v), &msg);
+
+	if (r < 0)
+		assert_non_null(msg);
+	free(msg);
+	return r;
+}
+
+#define OK(k, n, v) assert_int_equal(check(k, n, v), 0)
+#define BAD(k, n, v) assert_int_equal(check(k, n, v), -EINVAL)
+
+static void test_patterns_compile(void **state)
+{
+	const char *name = NULL;
+	size_t off = 0;
+
+	(void)state;
+	assert_int_equal(match_check_all(&name, &off), 0);
+}
+
+static void test_lookup(void **state)
+{
+	(void)state;
+	assert_non_null(keys_lookup(INI_WSLCONFIG, "WSL2.MEMORY"));
+	assert_ptr_equal(keys_lookup(INI_WSLCONFIG, "experimental.networkingMode"),
+			 keys_lookup(INI_WSLCONFIG, "wsl2.networkingmode"));
+	assert_null(keys_lookup(INI_WSLCONFIG, "wsl2.sparseVhd"));
+	assert_null(keys_lookup(INI_WSLCONFIG, "experimental.memory"));
+	assert_null(keys_lookup(INI_WSLCONFIG, "boot.systemd"));
+	assert_non_null(keys_lookup(INI_WSLCONF, "boot.systemd"));
+	assert_null(keys_lookup(INI_WSLCONF, "memory"));
+	assert_true(keys_same(INI_WSLCONFIG, "experimental.dnsTunneling", "wsl2.dnstunneling"));
+	assert_true(keys_same(INI_WSLCONFIG, "foo.Bar", "FOO.bar"));
+	assert_false(keys_same(INI_WSLCONFIG, "wsl2.memory", "wsl2.swap"));
+}
+
+static void test_explain_unknown(void **state)
+{
+	char *m;
+
+	(void)state;
+	m = keys_explain_unknown(INI_WSLCONFIG, "wsl2.memroy");
+	assert_non_null(strstr(m, "did you mean 'wsl2.memory'"));
+	free(m);
+	m = keys_explain_unknown(INI_WSLCONFIG, "wsl2.sparseVhd");
+	assert_non_null(strstr(m, "experimental.sparseVhd"));
+	free(m);
+	m = keys_explain_unknown(INI_WSLCONFIG, "boot.systemd");
+	assert_non_null(strstr(m, "/etc/wsl.conf key"));
+	free(m);
+	m = keys_explain_unknown(INI_WSLCONFIG, "memory");
+	assert_non_null(strstr(m, "not inside a [section]"));
+	free(m);
+}
+
+static void test_bool(void **state)
+{
+	(void)state;
+	OK(INI_WSLCONFIG, "wsl2.dhcp", "true");
+	OK(INI_WSLCONFIG, "wsl2.dhcp", "FALSE");
+	OK(INI_WSLCONFIG, "wsl2.dhcp", "1");
+	OK(INI_WSLCONFIG, "wsl2.dhcp", "0");
+	BAD(INI_WSLCONFIG, "wsl2.dhcp", "yes");
+	BAD(INI_WSLCONFIG, "wsl2.dhcp", "on");
+	BAD(INI_WSLCONFIG, "wsl2.dhcp", "t");
+	BAD(INI_WSLCONFIG, "wsl2.dhcp", "");
+}
+
+static void test_int(void **state)
+{
+	(void)state;
+	OK(INI_WSLCONFIG, "wsl2.processors", "4");
+	OK(INI_WSLCONFIG, "wsl2.processors", "0x10");
+	OK(INI_WSLCONFIG, "wsl2.processors", "010");
+	OK(INI_WSLCONFIG, "wsl2.processors", "-3");
+	BAD(INI_WSLCONFIG, "wsl2.processors", "08");
+	BAD(INI_WSLCONFIG, "wsl2.processors", "4x");
+	BAD(INI_WSLCONFIG, "wsl2.processors", "");
+	BAD(INI_WSLCONFIG, "wsl2.processors", "99999999999");
+	OK(INI_WSLCONF, "filesystem.umask", "0022");
+}
+
+static void test_memsize(void **state)
+{
+	static const char *const good[] = { "8GB", "8G", "512MB", "1T", "1024", "4B", "2KB" };
+	static const char *const bad[] = { "8gb", "8 GB", "1.5GB", "GB", "8GiB", "-1GB",
+					   "99999999999999999999", "20000000T" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		OK(INI_WSLCONFIG, "wsl2.memory", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		BAD(INI_WSLCONFIG, "wsl2.memory", bad[i]);
+	OK(INI_WSLCONFIG, "experimental.swiotlb", "64MB");
+}
+
+static void test_enum(void **state)
+{
+	(void)state;
+	OK(INI_WSLCONFIG, "wsl2.networkingMode", "bridged");
+	OK(INI_WSLCONFIG, "experimental.networkingMode", "MIRRORED");
+	OK(INI_WSLCONFIG, "wsl2.networkingMode", "virtioproxy");
+	BAD(INI_WSLCONFIG, "wsl2.networkingMode", "bridge");
+	OK(INI_WSLCONFIG, "experimental.autoMemoryReclaim", "dropcache");
+	BAD(INI_WSLCONFIG, "experimental.autoMemoryReclaim", "off");
+	OK(INI_WSLCONF, "automount.cgroups", "v1");
+	BAD(INI_WSLCONF, "automount.cgroups", "v3");
+}
+
+static void test_mac(void **state)
+{
+	(void)state;
+	OK(INI_WSLCONFIG, "wsl2.macAddress", "02:15:5d:12:34:56");
+	OK(INI_WSLCONFIG, "wsl2.macAddress", "02-15-5D-12-34-56");
+	BAD(INI_WSLCONFIG, "wsl2.macAddress", "02:15-5d:12:34:56");
+	BAD(INI_WSLCONFIG, "wsl2.macAddress", "02155d123456");
+	BAD(INI_WSLCONFIG, "wsl2.macAddress", "02:15:5d:12:34:5g");
+	BAD(INI_WSLCONFIG, "wsl2.macAddress", "02:15:5d:12:34:567");
+}
+
+static void test_other_types(void **state)
+{
+	(void)state;
+	OK(INI_WSLCONFIG, "experimental.dnsTunnelingIpAddress", "10.255.255.254");
+	BAD(INI_WSLCONFIG, "experimental.dnsTunnelingIpAddress", "10.255.255");
+	OK(INI_WSLCONFIG, "experimental.ignoredPorts", "22,8080");
+	BAD(INI_WSLCONFIG, "experimental.ignoredPorts", "22, 80");
+	BAD(INI_WSLCONFIG, "experimental.ignoredPorts", "0,80");
+	BAD(INI_WSLCONFIG, "experimental.ignoredPorts", "70000");
+	OK(INI_WSLCONFIG, "wsl2.kernel", "C:\\x\\bzImage");
+}
+
+static void test_characters(void **state)
+{
+	(void)state;
+	BAD(INI_WSLCONFIG, "wsl2.vmSwitch", "Caf\xC3\xA9");	/* WSL truncates it */
+	OK(INI_WSLCONF, "user.default", "j\xC3\xB6rg");		/* Linux keeps bytes */
+	BAD(INI_WSLCONF, "boot.command", "a\rb");
+	OK(INI_WSLCONF, "boot.command", "a\nb\tc");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_patterns_compile),
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_explain_unknown),
+		cmocka_unit_test(test_bool),
+		cmocka_unit_test(test_int),
+		cmocka_unit_test(test_memsize),
+		cmocka_unit_test(test_enum),
+		cmocka_unit_test(test_mac),
+		cmocka_unit_test(test_other_types),
+		cmocka_unit_test(test_characters),
+	};
+
+	return cmocka_run_group_tests_name("keys", tests, NULL, NULL);
+}
