@@ -71,13 +71,13 @@ static double lock_wait_seconds(void)
 	return w && *w ? atof(w) : 5.0;
 }
 
-static int open_lock(const char *lock)
+static int open_lock(const char *lock, const char *target)
 {
 	double waited = 0, limit = lock_wait_seconds();
 	int fd, r;
 
 	for (;;) {
-		r = fault_check("open");
+		r = fault_check("open", target);
 		if (r < 0)
 			return r;
 		fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -92,10 +92,10 @@ static int open_lock(const char *lock)
 	}
 }
 
-static int do_fsync(int fd)
+static int do_fsync(int fd, const char *target)
 {
 	const char *t = getenv("WSLBRIDGE_TEST_FSYNC");
-	int r = fault_check("fsync");
+	int r = fault_check("fsync", target);
 
 	if (r < 0)
 		return r;
@@ -107,7 +107,7 @@ static int do_fsync(int fd)
 static int fsync_dir_of(const char *path)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd, r = fault_check("dirsync");
+	int fd, r = fault_check("dirsync", path);
 
 	if (slash == dir)
 		slash[1] = '\0';
@@ -120,7 +120,7 @@ static int fsync_dir_of(const char *path)
 		if (fd < 0)
 			r = -errno;
 		else {
-			r = do_fsync(fd);
+			r = do_fsync(fd, path);
 			close(fd);
 		}
 	}
@@ -136,9 +136,10 @@ static char *resolve(const char *path)
 	return real ? real : xstrdup(path);
 }
 
-static int write_lock(int fd, const void *buf, size_t len, mode_t mode, const struct stat *old)
+static int write_lock(int fd, const void *buf, size_t len, mode_t mode, const struct stat *old,
+		      const char *target)
 {
-	int r = fault_check("write");
+	int r = fault_check("write", target);
 
 	if (r == 0)
 		r = write_all(fd, buf, len);
@@ -148,7 +149,7 @@ static int write_lock(int fd, const void *buf, size_t len, mode_t mode, const st
 	    fchown(fd, old->st_uid, old->st_gid) < 0)
 		r = -errno;
 	if (r == 0)
-		r = do_fsync(fd);
+		r = do_fsync(fd, target);
 	return r;
 }
 
@@ -160,20 +161,20 @@ int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mo
 	int fd, r, rc;
 
 	install_handlers();
-	fd = open_lock(lock);
+	fd = open_lock(lock, target);
 	if (fd < 0) {
 		r = fd;		/* EEXIST: another writer's lock, not ours */
 		goto out;
 	}
 	track(lock, 1);
-	r = write_lock(fd, buf, len, mode, have_old ? &st : NULL);
+	r = write_lock(fd, buf, len, mode, have_old ? &st : NULL, target);
 	rc = close(fd);
 	if (r == 0 && rc < 0)
 		r = -errno;	/* 9p/drvfs may only report EIO here */
 	if (r == 0)
-		r = fault_check("close");
+		r = fault_check("close", target);
 	if (r == 0)
-		r = fault_check("rename");
+		r = fault_check("rename", target);
 	if (r == 0 && rename(lock, target) < 0)	/* plain rename(2) */
 		r = -errno;
 	if (r == 0) {
@@ -196,14 +197,14 @@ int atomic_file_remove(const char *path)
 	int fd, r;
 
 	install_handlers();
-	fd = open_lock(lock);	/* hold the lock so no writer races the unlink */
+	fd = open_lock(lock, target);	/* hold the lock so no writer races the unlink */
 	if (fd < 0) {
 		r = fd;
 		goto out;
 	}
 	track(lock, 1);
 	close(fd);
-	r = fault_check("rename");
+	r = fault_check("rename", target);
 	if (r == 0 && unlink(target) < 0 && errno != ENOENT)
 		r = -errno;
 	(void)unlink(lock);

@@ -3,6 +3,7 @@
 #include "fault.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,27 @@ static const struct { const char *name; int err; } errnos[] = {
 	{ "EACCES", EACCES }, { "EROFS", EROFS },
 };
 
-int fault_check(const char *op)
+/* "ERR" or "ERR@text": the errno, if path contains text (or no text). */
+static int parse_err(const char *p, size_t len, const char *path)
+{
+	const char *at = memchr(p, '@', len);
+	size_t elen = at ? (size_t)(at - p) : len;
+
+	if (at) {
+		char *want = strndup(at + 1, len - elen - 1);
+		bool hit = want && path && strstr(path, want);
+
+		free(want);
+		if (!hit)
+			return 0;
+	}
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (strlen(errnos[i].name) == elen && !strncmp(p, errnos[i].name, elen))
+			return -errnos[i].err;
+	return -EIO;
+}
+
+int fault_check(const char *op, const char *path)
 {
 	const char *spec = getenv("WSLBRIDGE_TEST_FAIL");
 	size_t oplen = strlen(op);
@@ -21,11 +42,10 @@ int fault_check(const char *op)
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 
 		if (len > oplen && !strncmp(p, op, oplen) && p[oplen] == ':') {
-			for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-				if (strlen(errnos[i].name) == len - oplen - 1 &&
-				    !strncmp(p + oplen + 1, errnos[i].name, len - oplen - 1))
-					return -errnos[i].err;
-			return -EIO;
+			int r = parse_err(p + oplen + 1, len - oplen - 1, path);
+
+			if (r)
+				return r;
 		}
 		p = end ? end + 1 : NULL;
 	}

@@ -2,14 +2,15 @@
 /*
  * fault.h - fault injection for the write paths, driven by the environment
  * so tests can prove that a failing write, fsync, close or rename leaves
- * every file as it was:  WSLBRIDGE_TEST_FAIL=fsync:EIO,rename:EPERM
+ * every file as it was:  WSLBRIDGE_TEST_FAIL=fsync:EIO,rename:EPERM@.wslconfig
  * (op names: open, write, fsync, close, rename, dirsync; errno names: EIO,
- * ENOSPC, EPERM, EACCES, EROFS).  Unset, it costs one getenv per call.
+ * ENOSPC, EPERM, EACCES, EROFS; "@TEXT" limits it to paths containing TEXT).
+ * Unset, it costs one getenv per call.
  */
 #ifndef WB_FAULT_H
 #define WB_FAULT_H
 
-/* 0, or the -errno the test asked op to fail with. */
-int fault_check(const char *op);
+/* 0, or the -errno the test asked op on path to fail with. */
+int fault_check(const char *op, const char *path);
 
 #endif

@@ -224,6 +224,9 @@ static int plan_set(const struct ini_doc *doc, const char *fullname, const char 
 		t = ini_line_terminator(doc, l);
 		if (!*t)
 			buf_adds(&b, nl);
+		/* A value continued onto EOF would swallow our line: end it first. */
+		if (*t && l->type == INI_ENTRY && l->val_end == l->end)
+			buf_adds(&b, t);
 		render_entry(doc, last == sec ? -1 : last, key, value, len, &b);
 		if (*t)
 			buf_adds(&b, t);
@@ -386,9 +389,6 @@ static int finish(const struct ini_doc *doc, const struct edit *e, const char *f
 	int r;
 
 	apply(&doc->text, e, &text);
-	/* A file ending in an unfinished escape makes WSL throw: end it properly. */
-	if (text.len && text.s[text.len - 1] == '\\')
-		buf_adds(&text, doc_newline(doc));
 	r = ini_load(&after, doc->kind, text.s, text.len);
 	if (r < 0)
 		goto out;
@@ -414,6 +414,17 @@ out:
 	ini_release(&after);
 	buf_release(&text);
 	return r;
+}
+
+/* Always: a file ending in an unfinished escape makes WSL throw. */
+static void fix_lone_backslash(const struct ini_doc *doc, struct edit *e,
+			       struct ini_edit_note *notes)
+{
+	if (!doc->lone_backslash)
+		return;
+	add_splice(e, doc->text.len, 0, doc_newline(doc), strlen(doc_newline(doc)));
+	note(notes, xstrdup("added a final newline: the file ended in a backslash, "
+			    "which makes WSL's parser fail"));
 }
 
 /* Run one fix pass over *cur; on a change *cur becomes the re-read result. */
@@ -447,8 +458,9 @@ static int prepare(const struct ini_doc *doc, unsigned flags, struct ini_doc *fi
 	int r;
 
 	*use = doc;
-	if (!(flags & INI_FIX) || doc->kind != INI_WSLCONF)
-		return 0;
+	r = fix_pass(fix_lone_backslash, fixed, use, notes);
+	if (r < 0 || !(flags & INI_FIX) || doc->kind != INI_WSLCONF)
+		return r;
 	r = fix_pass(fix_bom, fixed, use, notes);
 	if (r == 0)
 		r = fix_pass(fix_invalid, fixed, use, notes);

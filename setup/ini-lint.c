@@ -79,10 +79,11 @@ static void lint_value(const struct ini_doc *doc, const struct ini_line *l,
 	if (key_check_value(doc->kind, def, l->value, l->value_len, &why) < 0) {
 		bool fatal = def && def->type == KT_MAC;
 
+		/* A bad MAC's message already says WSL will not start. */
 		add(out, l->lineno, 0, fatal ? LINT_FATAL : LINT_IGNORED,
-		    xasprintf("%s; %s", why, fatal ? "WSL refuses to start" :
-			      "WSL ignores it and keeps the default"));
-		free(why);
+		    fatal ? why : xasprintf("%s; WSL ignores it and keeps the default", why));
+		if (!fatal)
+			free(why);
 		return;
 	}
 	if (def && def->type == KT_INT && !(def->flags & KEY_OCTAL_NATURAL)) {

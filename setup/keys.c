@@ -191,7 +191,7 @@ char *keys_explain_unknown(enum ini_kind kind, const char *fullname)
 	if (best && best_d <= 3)
 		return xasprintf("WSL does not know the key '%s'; did you mean '%s.%s'?",
 				 fullname, best->section, best->name);
-	return xasprintf("WSL does not know the key '%s' (see `wslbridge config list-keys`)",
+	return xasprintf("WSL does not know the key '%s' (see `wslbridge config keys`)",
 			 fullname);
 }
 

@@ -47,9 +47,10 @@ static int kind_from_path(const char *path)
 {
 	const char *base = path_basename(path);
 
-	if (!strcmp(base, ".wslconfig"))
+	/* ".wslconfig", "old.wslconfig", "wsl.conf", "backup.wsl.conf" */
+	if (str_has_suffix(base, ".wslconfig"))
 		return INI_WSLCONFIG;
-	if (!strcmp(base, "wsl.conf"))
+	if (!strcmp(base, "wsl.conf") || str_has_suffix(base, ".wsl.conf"))
 		return INI_WSLCONF;
 	return -1;
 }
@@ -361,7 +362,8 @@ out:
 	return rc;
 }
 
-static int parse_opts(int argc, char **argv, struct config_opts *o)
+/* permute: also take options that follow the positional arguments. */
+static int parse_opts(int argc, char **argv, struct config_opts *o, bool permute)
 {
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
@@ -373,8 +375,8 @@ static int parse_opts(int argc, char **argv, struct config_opts *o)
 	int c;
 
 	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:k:", longopts, NULL)) != -1) {
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+	while ((c = getopt_long(argc, argv, permute ? "f:k:" : "+f:k:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->file = optarg; break;
 		case 'F': o->force = true; break;
@@ -409,7 +411,7 @@ int verb_config(int argc, char **argv, struct wb_ctx *ctx)
 	int rc;
 
 	/* Options may come before or after the subcommand: parse both runs. */
-	rc = parse_opts(argc, argv, &o);
+	rc = parse_opts(argc, argv, &o, false);
 	if (rc)
 		return rc;
 	if (optind >= argc) {
@@ -419,7 +421,7 @@ int verb_config(int argc, char **argv, struct wb_ctx *ctx)
 	sub = argv[optind];
 	argc -= optind;
 	argv += optind;
-	rc = parse_opts(argc, argv, &o);
+	rc = parse_opts(argc, argv, &o, true);
 	if (rc)
 		return rc;
 	for (s = 0; s < sizeof(subs) / sizeof(subs[0]); s++)

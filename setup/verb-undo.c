@@ -167,7 +167,7 @@ int verb_undo(int argc, char **argv, struct wb_ctx *ctx)
 	int c, rc;
 
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
 	while ((c = getopt_long(argc, argv, "l", longopts, NULL)) != -1) {
 		if (c == 'l')
 			do_list = true;

@@ -367,6 +367,12 @@ static void test_set_insert(void **state)
 		    "[boot]\nsystemd=true\n\n[network]\ngenerateResolvConf=false\n");
 	expect_edit(WC, "", "wsl2.memory", "1GB", "[wsl2]\r\nmemory=1GB\r\n");
 	expect_edit(WC, "# only", "wsl2.memory", "1GB", "# only\r\n\r\n[wsl2]\r\nmemory=1GB");
+	/* A value continued onto EOF must not swallow the new line. */
+	expect_edit(WC, "[wsl2]\nkernelCommandLine=abc\\\n", "wsl2.memory", "1GB",
+		    "[wsl2]\nkernelCommandLine=abc\\\n\nmemory=1GB\n");
+	/* A lone backslash at EOF (WSL throws) is ended first, then the same. */
+	expect_edit(WC, "[wsl2]\nkernelCommandLine=abc\\", "wsl2.memory", "1GB",
+		    "[wsl2]\nkernelCommandLine=abc\\\n\nmemory=1GB\n");
 	/* An absent alias key goes under its first name. */
 	expect_edit(WC, "[experimental]\nsparseVhd=true\n", "wsl2.networkingMode", "Bridged",
 		    "[experimental]\nsparseVhd=true\n\n[wsl2]\nnetworkingMode=Bridged\n");

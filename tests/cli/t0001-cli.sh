@@ -1,0 +1,81 @@
+#!/bin/sh
+# The command line: verbs table, help, suggestions, exit codes.
+. "$(dirname "$0")/../lib.sh"
+
+test_expect_success 'help lists every verb' '
+	"$WB" help >out &&
+	for v in setup repair check status vpn config undo version help; do
+		test_grep "^  $v " out || exit 1
+	done
+'
+
+test_expect_success 'help VERB and VERB --help print the same usage' '
+	"$WB" help config >a &&
+	"$WB" config --help >b &&
+	test_cmp a b &&
+	test_grep "config set" a
+'
+
+test_expect_success '--help works even for verbs not implemented yet' '
+	"$WB" setup --help >out &&
+	test_grep "not implemented yet" out
+'
+
+test_expect_success 'unknown verb suggests the nearest one, exit 2' '
+	test_expect_code 2 "$WB" confg 2>err &&
+	test_grep "did you mean .config." err &&
+	test_expect_code 2 "$WB" undoo 2>err &&
+	test_grep "did you mean .undo." err
+'
+
+test_expect_success 'no verb is a usage error' '
+	test_expect_code 2 "$WB" 2>err &&
+	test_grep "usage: wslbridge" err
+'
+
+test_expect_success 'help for an unknown verb is a usage error' '
+	test_expect_code 2 "$WB" help nosuch 2>err
+'
+
+test_expect_success 'version' '
+	"$WB" version >out &&
+	test_grep "^wslbridge [0-9]" out
+'
+
+test_expect_success 'verbs of later issues say so and exit 1' '
+	for v in setup repair check status vpn; do
+		test_expect_code 1 "$WB" $v 2>err || exit 1
+		test_grep "not implemented yet" err || exit 1
+	done
+'
+
+test_expect_success 'an option that needs a value reports it' '
+	test_expect_code 2 "$WB" config list --root 2>err &&
+	test_grep "needs a value" err
+'
+
+test_expect_success 'config: wrong argument count and unknown subcommand' '
+	test_expect_code 2 "$WB" config get 2>err &&
+	test_grep "takes 1 argument" err &&
+	test_expect_code 2 "$WB" config frob 2>err &&
+	test_grep "unknown config command" err &&
+	test_expect_code 2 "$WB" config set --bogus a.b c 2>err &&
+	test_grep "unknown option" err
+'
+
+test_expect_success 'common options work after the verb too' '
+	printf "[wsl2]\nmemory=1GB\n" >.wslconfig &&
+	"$WB" config set --file .wslconfig wsl2.swap 0 -q 2>err &&
+	test ! -s err &&
+	"$WB" config get --file .wslconfig wsl2.swap >out &&
+	echo 0 >want && test_cmp want out
+'
+
+test_expect_success '-- ends options: a value may start with a dash' '
+	printf "[wsl2]\n" >.wslconfig &&
+	"$WB" config set --file .wslconfig -- wsl2.kernelCommandLine "-q quiet" &&
+	"$WB" config get --file .wslconfig wsl2.kernelCommandLine >out &&
+	echo "-q quiet" >want && test_cmp want out
+'
+
+test_done

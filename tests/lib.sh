@@ -1,0 +1,89 @@
+# tests/lib.sh - shared prelude for the end-to-end tests (sourced).
+#
+#   test_expect_success "what it shows" 'commands'   one test; fails if any
+#                                                     command in it fails
+#   test_must_fail CMD...   CMD must exit non-zero (not by a signal, 126, 127)
+#   test_expect_code N CMD  CMD must exit exactly N
+#   test_cmp EXPECTED ACTUAL  byte-identical, else show a diff
+#   test_done               prints "N passed, N failed" and sets the status
+#
+# Each script gets a fresh $TRASH directory, its own state dir, and $WB: the
+# binary under test (WSLBRIDGE_BIN, e.g. the ASan build, or ./wslbridge).
+
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+WB=${WSLBRIDGE_BIN:-$TOP/wslbridge}
+case $WB in /*) ;; *) WB=$TOP/$WB ;; esac
+FIXTURES=$TOP/tests/fixtures
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/wb-test.XXXXXX")
+trap 'rm -rf "$TRASH"' EXIT
+export WSLBRIDGE_STATE_DIR="$TRASH/state" WSLBRIDGE_TEST_FSYNC=0 WSLBRIDGE_LOCK_WAIT=2
+unset WSLBRIDGE_ROOT WSLBRIDGE_WSLCONFIG WSLBRIDGE_TEST_FAIL
+export NO_COLOR=1 LC_ALL=C
+cd "$TRASH" || exit 1
+
+test_count=0
+test_failed=0
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (set -e; eval "$2") >"$TRASH/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/.out"
+	fi
+}
+
+test_must_fail() {
+	"$@"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif [ "$rc" -gt 128 ] || [ "$rc" -eq 126 ] || [ "$rc" -eq 127 ]; then
+		echo "test_must_fail: '$*' died with $rc" >&2
+		return 1
+	fi
+	return 0
+}
+
+test_expect_code() {
+	want=$1
+	shift
+	"$@"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		echo "test_expect_code: '$*' exited $rc, wanted $want" >&2
+		return 1
+	fi
+	return 0
+}
+
+test_cmp() {
+	if ! cmp -s "$1" "$2"; then
+		echo "test_cmp: $1 and $2 differ:" >&2
+		diff -u "$1" "$2" >&2 || true
+		return 1
+	fi
+}
+
+# grep that shows what it searched when it fails.
+test_grep() {
+	if ! grep -q -e "$1" "$2"; then
+		echo "test_grep: '$1' not found in $2:" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+# No history entry has been recorded (nothing was changed).
+test_no_history() {
+	"$WB" undo --list >"$TRASH/.hist" && test_grep "no changes recorded" "$TRASH/.hist"
+}
+
+test_done() {
+	echo "# $(basename "$0"): $((test_count - test_failed)) passed, $test_failed failed"
+	[ "$test_failed" -eq 0 ]
+}
