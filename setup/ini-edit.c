@@ -451,22 +451,6 @@ static int fix_pass(void (*pass)(const struct ini_doc *, struct edit *, struct i
 	return r;
 }
 
-/* Apply INI_FIX first; *use is then the repaired doc (held in *fixed). */
-static int prepare(const struct ini_doc *doc, unsigned flags, struct ini_doc *fixed,
-		   const struct ini_doc **use, struct ini_edit_note *notes)
-{
-	int r;
-
-	*use = doc;
-	r = fix_pass(fix_lone_backslash, fixed, use, notes);
-	if (r < 0 || !(flags & INI_FIX) || doc->kind != INI_WSLCONF)
-		return r;
-	r = fix_pass(fix_bom, fixed, use, notes);
-	if (r == 0)
-		r = fix_pass(fix_invalid, fixed, use, notes);
-	return r;
-}
-
 /* The edit would land where WSL does not read wsl.conf. */
 static int check_visible(const struct ini_doc *doc, char **ret_why)
 {
@@ -477,6 +461,26 @@ static int check_visible(const struct ini_doc *doc, char **ret_why)
 		return -EBADMSG;
 	}
 	return 0;
+}
+
+/*
+ * Apply the repairs (INI_FIX and the always-on ones) first; *use is then the
+ * repaired doc (held in *fixed).  Fails when WSL would not see the edit.
+ */
+static int prepare(const struct ini_doc *doc, unsigned flags, struct ini_doc *fixed,
+		   const struct ini_doc **use, struct ini_edit_note *notes, char **ret_why)
+{
+	int r;
+
+	*ret_why = NULL;
+	*use = doc;
+	r = fix_pass(fix_lone_backslash, fixed, use, notes);
+	if (r == 0 && (flags & INI_FIX) && doc->kind == INI_WSLCONF) {
+		r = fix_pass(fix_bom, fixed, use, notes);
+		if (r == 0)
+			r = fix_pass(fix_invalid, fixed, use, notes);
+	}
+	return r < 0 ? r : check_visible(*use, ret_why);
 }
 
 int ini_edit_set(const struct ini_doc *doc, const char *fullname,
@@ -491,10 +495,7 @@ int ini_edit_set(const struct ini_doc *doc, const char *fullname,
 	long at;
 	int r;
 
-	*ret_why = NULL;
-	r = prepare(doc, flags, &fixed, &use, notes);
-	if (r == 0)
-		r = check_visible(use, ret_why);
+	r = prepare(doc, flags, &fixed, &use, notes, ret_why);
 	if (r < 0)
 		goto out;
 	at = ini_find(use, fullname);
@@ -523,10 +524,7 @@ int ini_edit_unset(const struct ini_doc *doc, const char *fullname, unsigned fla
 	struct edit e = { NULL, 0 };
 	int r;
 
-	*ret_why = NULL;
-	r = prepare(doc, flags, &fixed, &use, notes);
-	if (r == 0)
-		r = check_visible(use, ret_why);
+	r = prepare(doc, flags, &fixed, &use, notes, ret_why);
 	if (r < 0)
 		goto out;
 	if (ini_find(use, fullname) < 0 && use == doc) {

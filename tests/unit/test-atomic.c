@@ -40,20 +40,14 @@ static void assert_content(const char *path, const char *want)
 static int setup(void **state)
 {
 	(void)state;
-	setenv("WSLBRIDGE_TEST_FSYNC", "0", 1);
 	setenv("WSLBRIDGE_LOCK_WAIT", "0", 1);
-	return mkdtemp(dir) ? 0 : -1;
+	return tmpdir_setup(dir);
 }
 
 static int teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int r;
-
 	(void)state;
-	r = system(cmd);
-	free(cmd);
-	return r;
+	return tmpdir_teardown(dir);
 }
 
 static void test_create_and_replace(void **state)

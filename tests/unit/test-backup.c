@@ -12,19 +12,13 @@ static char dir[] = "/tmp/wb-backup-XXXXXX";
 static int setup(void **state)
 {
 	(void)state;
-	setenv("WSLBRIDGE_TEST_FSYNC", "0", 1);
-	return mkdtemp(dir) ? 0 : -1;
+	return tmpdir_setup(dir);
 }
 
 static int teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int r;
-
 	(void)state;
-	r = system(cmd);
-	free(cmd);
-	return r;
+	return tmpdir_teardown(dir);
 }
 
 static struct buf lit(const char *s, size_t n)
