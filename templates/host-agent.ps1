@@ -1,0 +1,507 @@
+# wslbridge host agent: observes and changes the Windows side for wslbridge.
+#
+# Run only by wslbridge, from a fresh staging folder under %TEMP%:
+#   powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File <this>
+#     -Request <request.xml> -Response <response.xml>
+#     -AgentSha256 <hex> -RequestSha256 <hex>
+# The request says what to do (op="observe" or op="apply" with <action>s); every
+# user value (switch and adapter names) arrives there as data, never as code.
+# The response is written with XmlWriter (UTF-8); stdout is for people only.
+#
+# Elevation: an apply that needs admin and is not elevated relaunches this file
+# once through UAC (Start-Process -Verb RunAs -Wait). The elevated copy checks
+# the SHA-256 of itself and of the request against what wslbridge passed
+# before doing anything.
+#
+# Errors are classified by FullyQualifiedErrorId, HRESULT and exception type,
+# never by (localized) message text.
+
+param(
+    [Parameter(Mandatory = $true)][string]$Request,
+    [Parameter(Mandatory = $true)][string]$Response,
+    [Parameter(Mandatory = $true)][string]$AgentSha256,
+    [Parameter(Mandatory = $true)][string]$RequestSha256,
+    [switch]$Elevated
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$WarningPreference = 'SilentlyContinue'
+try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { }
+
+$script:ProtocolVersion = '1'
+$script:CreatedNote = 'Created by wslbridge'
+
+# --- response writing ------------------------------------------------------
+
+function Get-CleanText {
+    param([object]$Value)
+    if ($null -eq $Value) { return '' }
+    # XmlWriter refuses control characters; adapter names never need them.
+    return ([string]$Value) -replace '[\x00-\x08\x0B\x0C\x0E-\x1F]', '?'
+}
+
+function Write-Attr {
+    param($Writer, [string]$Name, [object]$Value)
+    if ($null -ne $Value) { $Writer.WriteAttributeString($Name, (Get-CleanText $Value)) }
+}
+
+function New-ResponseWriter {
+    param([string]$Path)
+    $settings = New-Object System.Xml.XmlWriterSettings
+    $settings.Encoding = New-Object System.Text.UTF8Encoding $false
+    $settings.Indent = $true
+    $writer = [System.Xml.XmlWriter]::Create($Path, $settings)
+    $writer.WriteStartDocument()
+    $writer.WriteStartElement('response')
+    Write-Attr $writer 'version' $script:ProtocolVersion
+    return $writer
+}
+
+function Close-ResponseWriter {
+    param($Writer)
+    $Writer.WriteEndElement()
+    $Writer.WriteEndDocument()
+    $Writer.Flush()
+    $Writer.Close()
+}
+
+function Get-ErrorFacts {
+    param($ErrorRecord)
+    $ex = $ErrorRecord.Exception
+    $hr = ''
+    if ($null -ne $ex) { $hr = '0x{0:X8}' -f $ex.HResult }
+    # Hyper-V puts the real Win32 HRESULT in the message text only.
+    $m = [regex]::Match([string]$ex.Message, '0x8[0-9A-Fa-f]{7}')
+    $inner = ''
+    if ($m.Success) { $inner = $m.Value.ToUpper().Replace('0X', '0x') }
+    return @{
+        fqid      = [string]$ErrorRecord.FullyQualifiedErrorId
+        category  = [string]$ErrorRecord.CategoryInfo.Category
+        hresult   = $hr
+        inner     = $inner
+        exception = if ($null -ne $ex) { $ex.GetType().FullName } else { '' }
+        message   = if ($null -ne $ex) { [string]$ex.Message } else { [string]$ErrorRecord }
+    }
+}
+
+function Write-ErrorElement {
+    param($Writer, [string]$Kind, [hashtable]$Facts)
+    $Writer.WriteStartElement('error')
+    Write-Attr $Writer 'kind' $Kind
+    foreach ($k in 'fqid', 'category', 'hresult', 'inner', 'exception', 'message', 'win32') {
+        if ($Facts.ContainsKey($k)) { Write-Attr $Writer $k $Facts[$k] }
+    }
+    $Writer.WriteEndElement()
+}
+
+function Write-FatalResponse {
+    param([string]$Kind, [hashtable]$Facts)
+    $w = New-ResponseWriter $Response
+    Write-ErrorElement $w $Kind $Facts
+    Close-ResponseWriter $w
+}
+
+# --- observation -----------------------------------------------------------
+
+function Get-RegistryValues {
+    param([string]$Path)
+    try { return Get-ItemProperty -Path $Path } catch { return $null }
+}
+
+function Test-InRole {
+    param([string]$Sid)
+    $id = [Security.Principal.WindowsIdentity]::GetCurrent()
+    $principal = New-Object Security.Principal.WindowsPrincipal $id
+    return $principal.IsInRole((New-Object Security.Principal.SecurityIdentifier $Sid))
+}
+
+function Test-AdminMember {
+    # A filtered (non-elevated) admin token holds S-1-5-32-544 as deny-only.
+    $id = [Security.Principal.WindowsIdentity]::GetCurrent()
+    foreach ($claim in $id.Claims) {
+        if ($claim.Value -eq 'S-1-5-32-544') { return $true }
+    }
+    return $false
+}
+
+function Get-WslVersionFacts {
+    # wsl.exe --version: 7 localized "label: value" lines, UTF-16LE unless
+    # WSL_UTF8=1. Take values by position, never by label. Inbox wsl.exe has
+    # no --version at all.
+    $facts = @{ version = ''; kernel = ''; windows = ''; inbox = 'false' }
+    $exe = Join-Path $env:SystemRoot 'System32\wsl.exe'
+    if (-not (Test-Path -LiteralPath $exe)) { $facts.inbox = 'missing'; return $facts }
+    $env:WSL_UTF8 = '1'
+    try { $out = & $exe --version 2>&1 } catch { $out = @() }
+    $lines = @()
+    foreach ($line in $out) {
+        $text = ([string]$line) -replace "`0", ''
+        if ($text.Trim().Length -gt 0) { $lines += $text }
+    }
+    $values = @()
+    foreach ($line in $lines) {
+        $m = [regex]::Match($line, '[0-9]+(\.[0-9]+){2,3}')
+        if ($m.Success) { $values += $m.Value } else { $values += '' }
+    }
+    if ($values.Count -ge 7 -and $values[0] -ne '') {
+        $facts.version = $values[0]
+        $facts.kernel = $values[1]
+        $facts.windows = $values[6]
+    } else {
+        $facts.inbox = 'true'
+    }
+    return $facts
+}
+
+function Write-WindowsFacts {
+    param($Writer)
+    $cv = Get-RegistryValues 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+    $Writer.WriteStartElement('windows')
+    if ($null -ne $cv) {
+        Write-Attr $Writer 'build' $cv.CurrentBuildNumber
+        Write-Attr $Writer 'ubr' $cv.UBR
+        Write-Attr $Writer 'edition' $cv.EditionID
+        Write-Attr $Writer 'installation' $cv.InstallationType
+        Write-Attr $Writer 'display-version' $cv.DisplayVersion
+    }
+    $Writer.WriteEndElement()
+
+    $Writer.WriteStartElement('user')
+    Write-Attr $Writer 'profile' $env:USERPROFILE
+    Write-Attr $Writer 'temp' $env:TEMP
+    Write-Attr $Writer 'elevated' ([string](Test-InRole 'S-1-5-32-544')).ToLower()
+    Write-Attr $Writer 'admin-member' ([string](Test-AdminMember)).ToLower()
+    Write-Attr $Writer 'hyperv-admin' ([string](Test-InRole 'S-1-5-32-578')).ToLower()
+    $Writer.WriteEndElement()
+
+    $crypto = Get-RegistryValues 'HKLM:\SOFTWARE\Microsoft\Cryptography'
+    $Writer.WriteStartElement('machine')
+    if ($null -ne $crypto) { Write-Attr $Writer 'guid' $crypto.MachineGuid }
+    $Writer.WriteEndElement()
+
+    $module = $null -ne (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)
+    $hypervisor = ''
+    try { $hypervisor = [string](Get-CimInstance -ClassName Win32_ComputerSystem).HypervisorPresent } catch { }
+    $vmms = ''
+    try { $vmms = [string](Get-Service -Name 'vmms').Status } catch { $vmms = 'missing' }
+    $Writer.WriteStartElement('hyperv')
+    Write-Attr $Writer 'module' ([string]$module).ToLower()
+    Write-Attr $Writer 'hypervisor-present' $hypervisor.ToLower()
+    Write-Attr $Writer 'vmms' $vmms
+    $Writer.WriteEndElement()
+
+    $wsl = Get-WslVersionFacts
+    $Writer.WriteStartElement('wsl')
+    Write-Attr $Writer 'version' $wsl.version
+    Write-Attr $Writer 'kernel' $wsl.kernel
+    Write-Attr $Writer 'windows' $wsl.windows
+    Write-Attr $Writer 'inbox' $wsl.inbox
+    $Writer.WriteEndElement()
+
+    $pol = Get-RegistryValues 'HKLM:\SOFTWARE\Policies\WSL'
+    $Writer.WriteStartElement('policy')
+    if ($null -ne $pol) {
+        Write-Attr $Writer 'allow-networking-mode' $pol.AllowNetworkingModeUserSetting
+        Write-Attr $Writer 'default-networking-mode' $pol.DefaultNetworkingMode
+        Write-Attr $Writer 'allow-firewall' $pol.AllowFirewallUserSetting
+    }
+    $Writer.WriteEndElement()
+}
+
+function Write-AdapterFacts {
+    param($Writer)
+    $ipif = @{}
+    foreach ($i in @(Get-NetIPInterface -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
+        $ipif[[int]$i.InterfaceIndex] = $i
+    }
+    $dns = @{}
+    foreach ($d in @(Get-DnsClientServerAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
+        $dns[[int]$d.InterfaceIndex] = $d
+    }
+    $suffix = @{}
+    foreach ($c in @(Get-DnsClient -ErrorAction SilentlyContinue)) {
+        $suffix[[int]$c.InterfaceIndex] = $c.ConnectionSpecificSuffix
+    }
+    $addrs = @(Get-NetIPAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue)
+
+    $Writer.WriteStartElement('adapters')
+    foreach ($a in @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue)) {
+        $idx = [int]$a.InterfaceIndex
+        $Writer.WriteStartElement('adapter')
+        Write-Attr $Writer 'name' $a.Name
+        Write-Attr $Writer 'description' $a.InterfaceDescription
+        Write-Attr $Writer 'guid' $a.InterfaceGuid
+        Write-Attr $Writer 'mac' $a.MacAddress
+        Write-Attr $Writer 'status' $a.Status
+        Write-Attr $Writer 'ifindex' $idx
+        Write-Attr $Writer 'virtual' ([string]$a.Virtual).ToLower()
+        Write-Attr $Writer 'hardware' ([string]$a.HardwareInterface).ToLower()
+        Write-Attr $Writer 'connector' ([string]$a.ConnectorPresent).ToLower()
+        Write-Attr $Writer 'physical-medium' ([int]$a.NdisPhysicalMedium)
+        Write-Attr $Writer 'media-connect' ([int]$a.MediaConnectState)
+        if ($ipif.ContainsKey($idx)) {
+            Write-Attr $Writer 'mtu' ([int]$ipif[$idx].NlMtu)
+            Write-Attr $Writer 'metric' ([int]$ipif[$idx].InterfaceMetric)
+            Write-Attr $Writer 'automatic-metric' ([int]$ipif[$idx].AutomaticMetric)
+        }
+        if ($suffix.ContainsKey($idx)) { Write-Attr $Writer 'dns-suffix' $suffix[$idx] }
+        if ($a.HardwareInterface -or $a.ConnectorPresent) {
+            foreach ($b in @(Get-NetAdapterBinding -InterfaceDescription $a.InterfaceDescription -AllBindings -ErrorAction SilentlyContinue)) {
+                if (@('vms_pp', 'vmware_bridge', 'ms_tcpip', 'ms_tcpip6') -contains $b.ComponentID) {
+                    $Writer.WriteStartElement('binding')
+                    Write-Attr $Writer 'component' $b.ComponentID
+                    Write-Attr $Writer 'enabled' ([string]$b.Enabled).ToLower()
+                    $Writer.WriteEndElement()
+                }
+            }
+        }
+        foreach ($ip in $addrs) {
+            if ([int]$ip.InterfaceIndex -eq $idx) {
+                $Writer.WriteStartElement('ipv4')
+                Write-Attr $Writer 'address' $ip.IPAddress
+                Write-Attr $Writer 'prefix' ([int]$ip.PrefixLength)
+                $Writer.WriteEndElement()
+            }
+        }
+        if ($dns.ContainsKey($idx)) {
+            foreach ($s in @($dns[$idx].ServerAddresses)) {
+                $Writer.WriteStartElement('dns')
+                Write-Attr $Writer 'server' $s
+                $Writer.WriteEndElement()
+            }
+        }
+        $Writer.WriteEndElement()
+    }
+    $Writer.WriteEndElement()
+
+    $Writer.WriteStartElement('routes')
+    foreach ($r in @(Get-NetRoute -DestinationPrefix '0.0.0.0/0' -ErrorAction SilentlyContinue)) {
+        $Writer.WriteStartElement('route')
+        Write-Attr $Writer 'prefix' $r.DestinationPrefix
+        Write-Attr $Writer 'next-hop' $r.NextHop
+        Write-Attr $Writer 'ifindex' ([int]$r.InterfaceIndex)
+        Write-Attr $Writer 'metric' ([int]$r.RouteMetric)
+        $Writer.WriteEndElement()
+    }
+    $Writer.WriteEndElement()
+
+    $global = $null
+    try { $global = Get-DnsClientGlobalSetting } catch { }
+    $Writer.WriteStartElement('dns-search')
+    if ($null -ne $global) {
+        foreach ($s in @($global.SuffixSearchList)) {
+            $Writer.WriteStartElement('suffix')
+            Write-Attr $Writer 'name' $s
+            $Writer.WriteEndElement()
+        }
+    }
+    $Writer.WriteEndElement()
+}
+
+function Write-SwitchFacts {
+    param($Writer)
+    $Writer.WriteStartElement('switches')
+    if ($null -ne (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)) {
+        foreach ($s in @(Get-VMSwitch -ComputerName localhost -ErrorAction SilentlyContinue)) {
+            $Writer.WriteStartElement('switch')
+            Write-Attr $Writer 'id' $s.Id
+            Write-Attr $Writer 'name' $s.Name
+            Write-Attr $Writer 'type' ([int]$s.SwitchType)
+            Write-Attr $Writer 'allow-management-os' ([string]$s.AllowManagementOS).ToLower()
+            Write-Attr $Writer 'notes' $s.Notes
+            foreach ($g in @($s.NetAdapterInterfaceGuid)) {
+                if ($null -eq $g) { continue }
+                $Writer.WriteStartElement('uplink')
+                Write-Attr $Writer 'guid' ('{' + ([string]$g).ToUpper() + '}')
+                $Writer.WriteEndElement()
+            }
+            $Writer.WriteEndElement()
+        }
+        foreach ($n in @(Get-VMNetworkAdapter -All -ComputerName localhost -ErrorAction SilentlyContinue)) {
+            if ($n.IsManagementOs -or $null -eq $n.SwitchId) { continue }
+            $Writer.WriteStartElement('vm-nic')
+            Write-Attr $Writer 'vm' $n.VMName
+            Write-Attr $Writer 'switch-id' $n.SwitchId
+            $Writer.WriteEndElement()
+        }
+    }
+    $Writer.WriteEndElement()
+
+    # CIM sees what the cmdlets hide, and works without the Hyper-V module.
+    $Writer.WriteStartElement('external-ports')
+    foreach ($p in @(Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName Msvm_ExternalEthernetPort -ErrorAction SilentlyContinue)) {
+        $Writer.WriteStartElement('port')
+        Write-Attr $Writer 'name' $p.ElementName
+        Write-Attr $Writer 'mac' $p.PermanentAddress
+        Write-Attr $Writer 'bound' ([string]$p.IsBound).ToLower()
+        $Writer.WriteEndElement()
+    }
+    $Writer.WriteEndElement()
+}
+
+function Write-HostState {
+    param($Writer)
+    $Writer.WriteStartElement('host')
+    Write-WindowsFacts $Writer
+    Write-AdapterFacts $Writer
+    Write-SwitchFacts $Writer
+    $Writer.WriteEndElement()
+}
+
+# --- actions ---------------------------------------------------------------
+
+function Get-AdapterByGuid {
+    param([string]$Guid)
+    foreach ($a in @(Get-NetAdapter -IncludeHidden)) {
+        if ([string]$a.InterfaceGuid -eq $Guid) { return $a }
+    }
+    throw (New-Object System.Management.Automation.ItemNotFoundException "no adapter with InterfaceGuid $Guid")
+}
+
+function Get-SwitchById {
+    param([string]$Id)
+    return Get-VMSwitch -Id $Id -ComputerName localhost
+}
+
+function Invoke-Action {
+    param($Action)
+    $type = $Action.GetAttribute('type')
+    $allowMos = $Action.GetAttribute('allow-management-os') -eq 'true'
+    switch ($type) {
+        'create-switch' {
+            $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
+            $null = New-VMSwitch -Name $Action.GetAttribute('name') -NetAdapterInterfaceDescription $a.InterfaceDescription -AllowManagementOS $allowMos -Notes $script:CreatedNote -ComputerName localhost
+        }
+        'bind-switch' {
+            $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
+            $sw = Get-SwitchById $Action.GetAttribute('switch-id')
+            Set-VMSwitch -VMSwitch $sw -NetAdapterInterfaceDescription $a.InterfaceDescription -AllowManagementOS $allowMos
+        }
+        'remove-switch' {
+            $sw = Get-SwitchById $Action.GetAttribute('switch-id')
+            if ($sw.Notes -ne $script:CreatedNote) {
+                throw (New-Object System.InvalidOperationException 'refusing to remove a switch wslbridge did not create')
+            }
+            foreach ($n in @(Get-VMNetworkAdapter -All -ComputerName localhost)) {
+                if (-not $n.IsManagementOs -and [string]$n.SwitchId -eq [string]$sw.Id) {
+                    throw (New-Object System.InvalidOperationException 'refusing to remove a switch that virtual machines use')
+                }
+            }
+            Remove-VMSwitch -VMSwitch $sw -Force -Confirm:$false
+        }
+        'set-binding' {
+            $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
+            $component = $Action.GetAttribute('component')
+            if ($Action.GetAttribute('enabled') -eq 'true') {
+                Enable-NetAdapterBinding -InterfaceDescription $a.InterfaceDescription -ComponentID $component -Confirm:$false
+            } else {
+                Disable-NetAdapterBinding -InterfaceDescription $a.InterfaceDescription -ComponentID $component -Confirm:$false
+            }
+        }
+        'set-metric' {
+            $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
+            Set-NetIPInterface -InterfaceIndex $a.InterfaceIndex -AddressFamily IPv4 -InterfaceMetric ([int]$Action.GetAttribute('metric')) -Confirm:$false
+        }
+        default {
+            throw (New-Object System.ArgumentException "unknown action type $type")
+        }
+    }
+}
+
+function Invoke-Apply {
+    param($Doc)
+    $w = New-ResponseWriter $Response
+    $w.WriteStartElement('results')
+    $failed = $false
+    foreach ($action in @($Doc.request.SelectNodes('action'))) {
+        $w.WriteStartElement('result')
+        Write-Attr $w 'id' $action.GetAttribute('id')
+        if ($failed) {
+            # After a failure the rest is not attempted: the caller decides.
+            Write-Attr $w 'status' 'skipped'
+        } else {
+            try {
+                Invoke-Action $action
+                Write-Attr $w 'status' 'ok'
+            } catch {
+                $failed = $true
+                $facts = Get-ErrorFacts $_
+                Write-Attr $w 'status' 'error'
+                foreach ($k in 'fqid', 'category', 'hresult', 'inner', 'exception', 'message') {
+                    Write-Attr $w $k $facts[$k]
+                }
+            }
+        }
+        $w.WriteEndElement()
+    }
+    $w.WriteEndElement()
+    Write-HostState $w
+    Close-ResponseWriter $w
+}
+
+# --- main ------------------------------------------------------------------
+
+function Get-Sha256 {
+    param([string]$Path)
+    return (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLower()
+}
+
+function Test-NeedsAdmin {
+    param($Doc)
+    return @($Doc.request.SelectNodes('action')).Count -gt 0
+}
+
+function Invoke-Elevated {
+    $argList = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass',
+        '-File', ('"' + $PSCommandPath + '"'),
+        '-Request', ('"' + $Request + '"'), '-Response', ('"' + $Response + '"'),
+        '-AgentSha256', $AgentSha256, '-RequestSha256', $RequestSha256, '-Elevated')
+    try {
+        $p = Start-Process -FilePath (Join-Path $PSHOME 'powershell.exe') -ArgumentList $argList -Verb RunAs -Wait -PassThru -WindowStyle Hidden
+    } catch {
+        $facts = Get-ErrorFacts $_
+        $win32 = 0
+        $inner = $_.Exception.InnerException
+        if ($null -ne $inner -and $inner -is [System.ComponentModel.Win32Exception]) { $win32 = $inner.NativeErrorCode }
+        elseif ($_.Exception -is [System.ComponentModel.Win32Exception]) { $win32 = $_.Exception.NativeErrorCode }
+        $facts['win32'] = [string]$win32
+        if ($win32 -eq 1223) { Write-FatalResponse 'uac-declined' $facts }
+        else { Write-FatalResponse 'elevation-failed' $facts }
+        return
+    }
+    if (-not (Test-Path -LiteralPath $Response)) {
+        Write-FatalResponse 'elevated-no-response' @{ message = "the elevated agent exited with code $($p.ExitCode) without a response" }
+    }
+}
+
+try {
+    # The elevated copy trusts nothing it was not told about by wslbridge.
+    if ((Get-Sha256 $PSCommandPath) -ne $AgentSha256.ToLower() -or
+        (Get-Sha256 $Request) -ne $RequestSha256.ToLower()) {
+        Write-FatalResponse 'hash-mismatch' @{ message = 'the agent or request file is not the one wslbridge wrote' }
+        exit 3
+    }
+    $doc = New-Object System.Xml.XmlDocument
+    $doc.XmlResolver = $null
+    $doc.Load($Request)
+    $op = $doc.request.GetAttribute('op')
+    if ($op -eq 'observe') {
+        $w = New-ResponseWriter $Response
+        Write-HostState $w
+        Close-ResponseWriter $w
+    } elseif ($op -eq 'apply') {
+        if ((Test-NeedsAdmin $doc) -and -not (Test-InRole 'S-1-5-32-544') -and -not $Elevated) {
+            Invoke-Elevated
+        } else {
+            Invoke-Apply $doc
+        }
+    } else {
+        Write-FatalResponse 'bad-request' @{ message = "unknown op '$op'" }
+        exit 2
+    }
+    exit 0
+} catch {
+    Write-FatalResponse 'agent-failed' (Get-ErrorFacts $_)
+    exit 1
+}
