@@ -37,8 +37,16 @@ static const struct verb verbs[] = {
 	  "wslbridge repair [--dry-run] [--yes]" },
 	{ "check", NULL, "compare this machine with its target state",
 	  "wslbridge check [TARGET] [--offline] [--xml]" },
-	{ "status", NULL, "show what is observed on Windows and in WSL",
-	  "wslbridge status [--offline] [--xml]" },
+	{ "status", verb_status, "show what is observed on Windows and in WSL",
+	  "wslbridge status [--offline] [--xml]\n"
+	  "\n"
+	  "  --offline   do not start powershell.exe: show the Linux side only\n"
+	  "  --xml       the same as one XML document\n"
+	  "\n"
+	  "Windows build and edition, WSL version and the networking mode in use,\n"
+	  "adapters with their bindings, Hyper-V switches, VPN adapters, the .wslconfig\n"
+	  "and wsl.conf settings that matter, and eth0, the default route and DNS in\n"
+	  "this distribution.  Exactly one powershell.exe launch." },
 	{ "vpn", NULL, "MTU and DNS fixes for VPN clients",
 	  "wslbridge vpn list|detect|apply|status|remove" },
 	{ "config", verb_config, "read and edit .wslconfig and /etc/wsl.conf losslessly",

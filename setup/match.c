@@ -17,6 +17,13 @@ static struct {
 	[RE_INTEGER] = { "integer", "[ \\t\\n\\v\\f\\r]*[+-]?(?:0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)", NULL },
 	[RE_NAME] = { "name", "[A-Za-z][A-Za-z0-9]*", NULL },
 	[RE_PORTLIST] = { "portlist", "[0-9]+(?:,[0-9]+)*", NULL },
+	/* reference windows-hyperv-vpn.md §6.7; the VPN profiles refine this. */
+	[RE_VPN_ADAPTER] = { "vpn-adapter", "(?i)(?:Cisco (?:AnyConnect|Secure Client)|PANGP Virtual"
+		"|Fortinet (?:SSL VPN )?Virtual|Juniper Networks Virtual|Pulse Secure"
+		"|Check Point Virtual Network|F5 Networks VPN|SonicWall|Zscaler Network"
+		"|TAP-Win|TAP-\\w+ Windows|OpenVPN|WireGuard Tunnel|Wintun|NordLynx"
+		"|ExpressVPN|Private Internet Access|Mullvad|Cloudflare WARP|Tailscale"
+		"|ZeroTier|LogMeIn Hamachi|Sangfor|Citrix Virtual Adapter).*?(?: #[0-9]+)?", NULL },
 };
 
 static int compile_one(int i, size_t *ret_offset)

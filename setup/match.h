@@ -17,10 +17,12 @@ enum match_id {
 	RE_INTEGER,	/* what strtol(s, &end, 0) consumes entirely */
 	RE_NAME,	/* a section or key name WSL can read */
 	RE_PORTLIST,	/* comma-separated decimal port numbers */
+	RE_VPN_ADAPTER,	/* InterfaceDescription of a known VPN client's adapter */
 	RE__COUNT
 };
 
-/* Whole-string match of s[0..len) against pattern id. */
+/* Whole-string match of s[0..len) against pattern id (case-insensitive for
+ * RE_VPN_ADAPTER, which also accepts Windows' " #N" instance suffix). */
 bool match(enum match_id id, const char *s, size_t len);
 /* Compile every pattern: 0, or -EINVAL with *ret_name and *ret_offset set. */
 int match_check_all(const char **ret_name, size_t *ret_offset);

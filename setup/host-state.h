@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host-state.h - what the host agent reports (response.xml), as C data:
+ * the Windows facts of one observation, the per-action results of an apply,
+ * and a top-level error.  host_state_parse() reads untrusted bytes with
+ * libxml2 (no network, no entities); missing attributes become NULL/-1.
+ */
+#ifndef WB_HOST_STATE_H
+#define WB_HOST_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct host_binding { char *component; bool enabled; };
+struct host_ipv4 { char *address; int prefix; };
+
+struct host_adapter {
+	char *name, *description, *guid, *mac, *status, *dns_suffix;
+	int ifindex, physical_medium, media_connect, mtu, metric;
+	bool is_virtual, hardware, connector;
+	struct host_binding *bindings;
+	size_t nbindings;
+	struct host_ipv4 *ipv4;
+	size_t nipv4;
+	char **dns;
+	size_t ndns;
+};
+
+enum switch_type { SWITCH_PRIVATE = 0, SWITCH_INTERNAL = 1, SWITCH_EXTERNAL = 2 };
+
+struct host_switch {
+	char *id, *name, *notes;
+	int type;		/* enum switch_type, -1 unknown */
+	bool allow_mos;
+	char **uplinks;		/* adapter InterfaceGuids */
+	size_t nuplinks;
+};
+
+struct host_route { char *prefix, *next_hop; int ifindex, metric; };
+struct host_port { char *name, *mac; bool bound; };
+struct host_vmnic { char *vm, *switch_id; };
+
+struct host_result {
+	char *id, *status;	/* ok, error, skipped */
+	char *fqid, *category, *hresult, *inner, *exception, *message;
+};
+
+struct host_error { char *kind, *fqid, *hresult, *inner, *exception, *message, *win32; };
+
+struct host_state {
+	bool has_host;
+	char *build, *ubr, *edition, *installation, *display_version;
+	char *profile, *temp;
+	bool elevated, admin_member, hyperv_admin;
+	char *machine_guid;
+	bool hyperv_module, hypervisor_present;
+	char *vmms;
+	char *wsl_version, *wsl_kernel, *wsl_windows, *wsl_inbox;
+	char *policy_allow_mode, *policy_default_mode;	/* NULL: no policy */
+	struct host_adapter *adapters;
+	size_t nadapters;
+	struct host_route *routes;
+	size_t nroutes;
+	char **dns_search;
+	size_t ndns_search;
+	struct host_switch *switches;
+	size_t nswitches;
+	struct host_vmnic *vmnics;
+	size_t nvmnics;
+	struct host_port *ports;
+	size_t nports;
+	struct host_result *results;
+	size_t nresults;
+	struct host_error *error;	/* a failure of the whole call, or NULL */
+	char *raw;			/* the response document as received */
+	size_t raw_len;
+};
+
+/* 0, or -EBADMSG when xml is not a response document. */
+int host_state_parse(const char *xml, size_t len, struct host_state *st);
+void host_state_release(struct host_state *st);
+
+const struct host_adapter *host_adapter_by_guid(const struct host_state *st, const char *guid);
+const struct host_adapter *host_adapter_by_index(const struct host_state *st, int ifindex);
+/* The binding state of component on a, or -1 when the adapter has none. */
+int host_adapter_binding(const struct host_adapter *a, const char *component);
+
+#endif
