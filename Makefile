@@ -119,12 +119,18 @@ FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_TARGETS:%=$(F)/%)
 	@for t in $(FUZZ_TARGETS); do tests/fuzz/run $(F)/$$t $(FUZZ_SECONDS) || exit 1; done
 
-check: wslbridge $(A)/wslbridge unit $(FUZZ_TARGETS:%=$(F)/%)
+check: wslbridge $(A)/wslbridge unit $(TOOLS) $(FUZZ_TARGETS:%=$(F)/%)
 	@tests/run-all
 
 $(B)/tests/bench/%: tests/bench/%.c $(B)/libwslbridge.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS)
+
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libwslbridge.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS)
+
+TOOLS = $(B)/tests/tools/host-tool
 
 bench: $(B)/tests/bench/bench-edit
 	@$(B)/tests/bench/bench-edit

@@ -333,3 +333,48 @@ int host_adapter_binding(const struct host_adapter *a, const char *component)
 			return a->bindings[i].enabled;
 	return -1;
 }
+
+static bool eq(const char *a, const char *b)
+{
+	return a && !strcasecmp(a, b);
+}
+
+static bool prefix(const char *s, const char *p)
+{
+	return s && !strncmp(s, p, strlen(p));
+}
+
+enum host_failure host_result_failure(const struct host_result *r)
+{
+	if (!r->status || strcmp(r->status, "error"))
+		return HF_NONE;
+	if (eq(r->exception, "System.Management.Automation.CommandNotFoundException"))
+		return HF_NO_HYPERV_MODULE;
+	if (prefix(r->fqid, "ObjectInUse,") || eq(r->inner, "0x800700B7"))
+		return HF_ADAPTER_IN_USE;
+	if (eq(r->inner, "0x80070490"))
+		return HF_BIND_FAILED;
+	if (prefix(r->fqid, "InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch") ||
+	    prefix(r->fqid, "ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch"))
+		return HF_SWITCH_NOT_FOUND;
+	if (eq(r->exception, "System.Management.Automation.ItemNotFoundException"))
+		return HF_ADAPTER_NOT_FOUND;
+	if (prefix(r->fqid, "CmdletizationQuery_NotFound"))
+		return HF_BINDING_NOT_FOUND;
+	if (eq(r->exception, "System.UnauthorizedAccessException") || eq(r->inner, "0x80070005") ||
+	    eq(r->category, "PermissionDenied"))
+		return HF_PERMISSION;
+	if (eq(r->exception, "System.InvalidOperationException"))
+		return HF_REFUSED;
+	return HF_OTHER;
+}
+
+const char *host_failure_name(enum host_failure f)
+{
+	static const char *const names[] = {
+		"none", "no-hyperv-module", "adapter-in-use", "bind-failed", "switch-not-found",
+		"adapter-not-found", "binding-not-found", "permission", "refused", "other",
+	};
+
+	return names[f];
+}

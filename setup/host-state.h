@@ -80,6 +80,25 @@ struct host_state {
 int host_state_parse(const char *xml, size_t len, struct host_state *st);
 void host_state_release(struct host_state *st);
 
+/*
+ * What a failed action means, decided from FullyQualifiedErrorId, HRESULT
+ * and exception type only: messages are localized and never looked at.
+ */
+enum host_failure {
+	HF_NONE,		/* ok or skipped */
+	HF_NO_HYPERV_MODULE,	/* a Hyper-V cmdlet does not exist (Home, tools off) */
+	HF_ADAPTER_IN_USE,	/* another external switch owns the adapter */
+	HF_BIND_FAILED,		/* Hyper-V could not bind the adapter (0x80070490) */
+	HF_SWITCH_NOT_FOUND,
+	HF_ADAPTER_NOT_FOUND,
+	HF_BINDING_NOT_FOUND,	/* the adapter has no such protocol binding */
+	HF_PERMISSION,
+	HF_REFUSED,		/* the agent refused (not ours, used by VMs) */
+	HF_OTHER,
+};
+enum host_failure host_result_failure(const struct host_result *r);
+const char *host_failure_name(enum host_failure f);
+
 const struct host_adapter *host_adapter_by_guid(const struct host_state *st, const char *guid);
 const struct host_adapter *host_adapter_by_index(const struct host_state *st, int ifindex);
 /* The binding state of component on a, or -1 when the adapter has none. */

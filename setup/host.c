@@ -70,15 +70,16 @@ static void write_cache(struct host *h)
 /* %TEMP% and %USERPROFILE% from cmd.exe, run from the drive (no UNC warning). */
 static int ask_cmd(struct host *h, char **ret_why)
 {
-	size_t n = strlen(h->powershell) - strlen(PS_SUBPATH);
-	char *drive = xstrndup(h->powershell, n), *cmd = xasprintf("%s%s", drive, CMD_SUBPATH);
+	char *drive = NULL, *cmd = wslenv_windows_program(h->ctx, &h->env, CMD_SUBPATH, &drive);
 	const char *argv[] = { cmd, "/d", "/c", CMD_ECHO, NULL };
 	struct spawn_opts o = { argv, drive, 30000 };
-	struct spawn_result r;
+	struct spawn_result r = { 0 };
 	char *second;
-	int rc = spawn_run(&o, &r);
+	int rc = cmd ? spawn_run(&o, &r) : -ENOENT;
 
-	if (rc < 0) {
+	if (!cmd) {
+		*ret_why = xasprintf("cmd.exe not found under %s?/" CMD_SUBPATH, h->env.automount_root);
+	} else if (rc < 0) {
 		*ret_why = xasprintf("could not start %s: %s", cmd, strerror(-rc));
 	} else if (r.timed_out || r.exit_code || !r.out.len || !(second = strchr(r.out.s, '\n'))) {
 		*ret_why = xasprintf("%s did not tell %%TEMP%% and %%USERPROFILE%%", cmd);

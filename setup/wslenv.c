@@ -191,21 +191,19 @@ char *wslenv_to_windows(const struct wb_ctx *ctx, const struct wsl_env *env, con
 	return buf_detach(&b, NULL);
 }
 
-char *wslenv_powershell(const struct wb_ctx *ctx, const struct wsl_env *env)
+char *wslenv_windows_program(const struct wb_ctx *ctx, const struct wsl_env *env,
+			     const char *subpath, char **ret_drive)
 {
-	const char *over = getenv("WSLBRIDGE_POWERSHELL");
-	char *mount = wb_path(ctx, env->automount_root);
 	static const char drives[] = "cdefghijklmnopqrstuvwxyzab";
+	char *mount = wb_path(ctx, env->automount_root);
+	const char *sep = str_has_suffix(mount, "/") ? "" : "/";
 
-	if (over && *over) {
-		free(mount);
-		return xstrdup(over);
-	}
 	for (const char *d = drives; *d; d++) {
-		char *p = xasprintf("%s%s%c/%s", mount, str_has_suffix(mount, "/") ? "" : "/", *d,
-				    PS_SUBPATH);
+		char *p = xasprintf("%s%s%c/%s", mount, sep, *d, subpath);
 
 		if (access(p, X_OK) == 0) {
+			if (ret_drive)
+				*ret_drive = xasprintf("%s%s%c", mount, sep, *d);
 			free(mount);
 			return p;
 		}
@@ -213,4 +211,13 @@ char *wslenv_powershell(const struct wb_ctx *ctx, const struct wsl_env *env)
 	}
 	free(mount);
 	return NULL;
+}
+
+char *wslenv_powershell(const struct wb_ctx *ctx, const struct wsl_env *env)
+{
+	const char *over = getenv("WSLBRIDGE_POWERSHELL");
+
+	if (over && *over)
+		return xstrdup(over);
+	return wslenv_windows_program(ctx, env, PS_SUBPATH, NULL);
 }

@@ -40,5 +40,12 @@ char *wslenv_to_windows(const struct wb_ctx *ctx, const struct wsl_env *env, con
  * when none is found.
  */
 char *wslenv_powershell(const struct wb_ctx *ctx, const struct wsl_env *env);
+/*
+ * The Linux path of a program under a Windows drive ("Windows/System32/
+ * cmd.exe"), searching drives c: first; NULL when absent.  *ret_drive (may
+ * be NULL) gets the drive's Linux path, to run the program from.
+ */
+char *wslenv_windows_program(const struct wb_ctx *ctx, const struct wsl_env *env,
+			     const char *subpath, char **ret_drive);
 
 #endif

@@ -1,10 +1,12 @@
 #!/bin/sh
-# tests/install-deps.sh [build|test] - install the Debian packages wslbridge
-# needs: "build" for `make`, "test" (the default) also for `make check`.
-# Installs only what is missing; uses sudo when not root.
+# tests/install-deps.sh [build|test] - install what wslbridge needs from
+# Debian packages: "build" for `make`; "test" (the default) also for
+# `make check`, plus the test-only npm packages in tests/pwsh (the PowerShell
+# grammar).  Installs only what is missing; uses sudo when not root.
 set -eu
+cd "$(dirname "$0")/.."
 build_pkgs="gcc make pkg-config libxml2-dev libpcre2-dev"
-test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux"
+test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux python3 nodejs npm"
 case "${1:-test}" in
 build) want=$build_pkgs ;;
 test) want=$test_pkgs ;;
@@ -13,13 +15,21 @@ esac
 
 missing=
 for p in $want; do
+	case $p in
+	nodejs|npm|python3)	# a newer one outside dpkg's view will do
+		command -v "$(echo "$p" | sed s/js$//)" >/dev/null 2>&1 && continue ;;
+	esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
-echo "installing:$missing"
-$sudo apt-get update -qq
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
+	echo "installing:$missing"
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+if [ "${1:-test}" = test ] && [ ! -f tests/pwsh/node_modules/tree-sitter-powershell/tree-sitter-powershell.wasm ]; then
+	echo "installing the PowerShell grammar (npm, test only)"
+	(cd tests/pwsh && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+fi

@@ -1,0 +1,141 @@
+#!/bin/sh
+# wslbridge status against the simulated Windows host: one launch, every
+# scenario, the environment checks, and the agent contract.
+. "$(dirname "$0")/../lib.sh"
+
+RUN=$TOP/tests/winhost/run
+unset WSLBRIDGE_STATE_DIR	# the state lives under the simulated root
+
+launches() { grep -c '^from=wsl' "$1/launches.log" 2>/dev/null || echo 0; }
+
+test_expect_success 'status in every scenario: one powershell.exe launch, nothing flagged' '
+	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
+		n=$(basename "$s" .xml) && rm -rf "h-$n" &&
+		WINHOST_DIR=$PWD/h-$n "$RUN" "$n" -- "$WB" status >"out-$n" 2>&1 ||
+			{ echo "status failed in $n:"; cat "out-$n"; exit 1; }
+		test "$(launches "h-$n")" = 1 || { echo "$n: $(launches "h-$n") launches"; exit 1; }
+		test ! -s "h-$n/flags.log" || { cat "h-$n/flags.log"; exit 1; }
+		test_grep "^This distribution" "out-$n" || exit 1
+	done
+'
+
+test_expect_success 'status shows what matters in each scenario' '
+	test_grep "Windows 11 Pro 23H2 (build 22631.4460)" out-fresh-pro &&
+	test_grep "no Hyper-V PowerShell module" out-home-edition &&
+	test_grep "bindings: vms_pp off vmware_bridge on" out-vmware-broken &&
+	test_grep "WSL Bridge .*Internal (created by wslbridge)" out-vmware-broken &&
+	test_grep "wsl2.vmSwitch = LAN Bridge" out-switch-missing &&
+	test_grep "Cisco AnyConnect Secure Mobility" out-vpn-anyconnect &&
+	test_grep "MTU 1300" out-vpn-anyconnect &&
+	test_grep "DNS 10.10.0.10 10.10.0.11, suffix corp.example.com" out-vpn-anyconnect &&
+	test_grep "PANGP Virtual Ethernet Adapter Secure" out-vpn-globalprotect &&
+	test_grep "Windows Server Standard" out-server-2022 &&
+	test_grep "computer policy sets the networking mode (Nat)" out-policy-override &&
+	test_grep "WSL 2.5.4.0" out-old-wsl &&
+	test_grep "(not an administrator)" out-uac-none &&
+	test_grep "Windows 10 Pro" out-win10-pro &&
+	test_grep "WSL Bridge .*External on Ethernet, shared with Windows" out-duplicate-switches &&
+	test "$(grep -c "^  WSL Bridge" out-duplicate-switches)" = 2 &&
+	test_grep "C:.Users.Jos.* Mar.*a" out-localized-de
+'
+
+test_expect_success 'cmd.exe is asked for %TEMP% once; the staging folder is removed' '
+	WINHOST_DIR=$PWD/h-fresh-pro "$RUN" fresh-pro -- "$WB" status >/dev/null &&
+	test "$(launches h-fresh-pro)" = 2 &&
+	test "$(grep -c "^cmd.exe" h-fresh-pro/programs.log)" = 1 &&
+	test -z "$(ls -A h-fresh-pro/root/mnt/c/Users/alice/AppData/Local/Temp)"
+'
+
+test_expect_success 'status --xml is one well-formed document' '
+	"$RUN" vpn-anyconnect -- "$WB" status --xml >out.xml &&
+	python3 -c "
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(\"out.xml\").getroot()
+assert r.tag == \"status\", r.tag
+assert r.find(\"host/windows\").get(\"build\") == \"22631\"
+assert r.find(\"wsl\").get(\"mode\") == \"nat\"
+assert r.find(\"linux/interface\").get(\"name\") == \"eth0\"
+assert any(a.get(\"mtu\") == \"1300\" for a in r.iter(\"adapter\"))
+"
+'
+
+test_expect_success 'status --offline starts no Windows program' '
+	rm -rf h-off && WINHOST_DIR=$PWD/h-off "$RUN" fresh-pro -- "$WB" status --offline >out &&
+	test ! -e h-off/programs.log &&
+	test_grep "not observed (--offline)" out &&
+	test_grep "networking mode in use: nat" out
+'
+
+test_expect_success 'outside WSL: a clear error naming what was checked' '
+	mkdir -p notwsl/proc && echo "Linux version 6.1.0-18-amd64 (debian)" >notwsl/proc/version &&
+	WSLBRIDGE_ROOT=$PWD/notwsl test_expect_code 1 "$WB" status 2>err &&
+	test_grep "this is not WSL" err &&
+	test_grep "/proc/version" err &&
+	test_grep "WSLInterop does not exist" err
+'
+
+# A host we can break: copy it, then change a file in its root.
+broken() {
+	rm -rf "$1" && WINHOST_DIR=$PWD/$1 "$RUN" fresh-pro -- true
+}
+
+test_expect_success 'WSL1 is told apart from WSL2' '
+	broken h-wsl1 &&
+	echo "Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com)" >h-wsl1/root/proc/version &&
+	WINHOST_DIR=$PWD/h-wsl1 test_expect_code 1 "$RUN" fresh-pro -- "$WB" status 2>err &&
+	test_grep "runs under WSL1" err && test_grep "set-version" err
+'
+
+test_expect_success 'interop off: the binfmt entry missing or disabled, or wsl.conf' '
+	broken h-int &&
+	rm h-int/root/proc/sys/fs/binfmt_misc/WSLInterop &&
+	WINHOST_DIR=$PWD/h-int test_expect_code 1 "$RUN" fresh-pro -- "$WB" status 2>err &&
+	test_grep "WSLInterop binfmt entry is missing" err &&
+	printf "[interop]\nenabled=false\n" >h-int/root/etc/wsl.conf &&
+	WINHOST_DIR=$PWD/h-int test_expect_code 1 "$RUN" fresh-pro -- "$WB" status 2>err &&
+	test_grep "interop is turned off in /etc/wsl.conf" err &&
+	echo disabled >h-int/root/proc/sys/fs/binfmt_misc/WSLInterop && rm h-int/root/etc/wsl.conf &&
+	WINHOST_DIR=$PWD/h-int test_expect_code 1 "$RUN" fresh-pro -- "$WB" status 2>err &&
+	test_grep "binfmt entry is disabled" err &&
+	test ! -e h-int/launches.log
+'
+
+test_expect_success 'powershell.exe missing, and WSLBRIDGE_POWERSHELL' '
+	broken h-ps &&
+	ps=h-ps/root/mnt/c/Windows/System32/WindowsPowerShell/v1.0/powershell.exe &&
+	mv "$ps" h-ps/elsewhere.exe &&
+	WINHOST_DIR=$PWD/h-ps test_expect_code 1 "$RUN" fresh-pro -- "$WB" status 2>err &&
+	test_grep "powershell.exe not found" err &&
+	test_grep "WSLBRIDGE_POWERSHELL" err &&
+	cp h-ps/elsewhere.exe h-ps/root/mnt/c/Windows/System32/ps.exe &&
+	WSLBRIDGE_POWERSHELL=$PWD/h-ps/root/mnt/c/Windows/System32/ps.exe \
+		WINHOST_DIR=$PWD/h-ps "$RUN" fresh-pro -- "$WB" status >/dev/null
+'
+
+test_expect_success 'a slow powershell.exe times out with a clear message' '
+	WSLBRIDGE_PS_TIMEOUT=1 test_expect_code 1 "$RUN" --latency 3000 fresh-pro -- "$WB" status 2>err &&
+	test_grep "did not answer within 1 s" err
+'
+
+test_expect_success 'a drive mount root set in wsl.conf is honoured' '
+	sed -e "s|automount-root=\"/mnt/\"|automount-root=\"/win/\"|" \
+	    -e "s|<linux mode=\"nat\" */>|<linux mode=\"nat\"><wslconf>[automount]\nroot = /win/</wslconf></linux>|" \
+	    "$TOP/tests/winhost/scenarios/fresh-pro.xml" >win-root.xml &&
+	rm -rf h-win && WINHOST_DIR=$PWD/h-win "$RUN" "$PWD/win-root.xml" -- "$WB" status >out &&
+	test -d h-win/root/win/c && test_grep "root/win/c/Users/alice/.wslconfig" out
+'
+
+test_expect_success 'the simulator refuses a script that is not the shipped agent' '
+	broken h-inj &&
+	ps=$PWD/h-inj/root/mnt/c/Windows/System32/WindowsPowerShell/v1.0/powershell.exe &&
+	t=h-inj/root/mnt/c/Users/alice/AppData/Local/Temp &&
+	echo "Write-Output pwned" >"$t/evil.ps1" &&
+	(cd "$t" && test_expect_code 1 "$ps" -NoProfile -NonInteractive -ExecutionPolicy Bypass \
+		-File "C:\\Users\\alice\\AppData\\Local\\Temp\\evil.ps1" -Request "C:\\r.xml" -Response "C:\\s.xml" \
+		-AgentSha256 x -RequestSha256 y </dev/null 2>/dev/null) &&
+	test_grep "INJECTION" h-inj/flags.log &&
+	(cd "$t" && test_expect_code 1 "$ps" -NoProfile -Command "Get-VMSwitch" </dev/null 2>/dev/null) &&
+	test_grep "unexpected command line" h-inj/flags.log
+'
+
+test_done

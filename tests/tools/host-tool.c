@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host-tool.c - drives the host layer directly for the end-to-end tests
+ * (as git's test-tool does), until setup and repair use it:
+ *   host-tool observe
+ *   host-tool apply TYPE key=value... [-- TYPE key=value...]...
+ * Prints one line per switch (observe) or per action result (apply):
+ *   result ID STATUS FAILURE     and "error KIND" for a failed call.
+ * Exit 0 when the call itself worked, 1 when it did not.
+ */
+#include "host.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int print_state(const struct host_state *st)
+{
+	for (size_t i = 0; i < st->nresults; i++)
+		printf("result %s %s %s\n", st->results[i].id, st->results[i].status,
+		       host_failure_name(host_result_failure(&st->results[i])));
+	for (size_t i = 0; i < st->nswitches; i++)
+		printf("switch %s type=%d uplinks=%zu\n", st->switches[i].name, st->switches[i].type,
+		       st->switches[i].nuplinks);
+	if (st->error)
+		printf("error %s\n", st->error->kind);
+	return 0;
+}
+
+/* argv: TYPE k=v ... [-- TYPE k=v ...]; keys and values point into argv. */
+static size_t parse_actions(int argc, char **argv, struct host_action *a, size_t max)
+{
+	size_t n = 0, k = 0;
+
+	for (int i = 0; i < argc && n < max; i++) {
+		char *eqs;
+
+		if (!strcmp(argv[i], "--")) {
+			n++;
+			k = 0;
+			continue;
+		}
+		if (k == 0 && !a[n].type) {
+			a[n].type = argv[i];
+			continue;
+		}
+		eqs = strchr(argv[i], '=');
+		if (!eqs || k + 2 >= sizeof(a[n].attrs) / sizeof(a[n].attrs[0]))
+			continue;
+		*eqs = '\0';
+		a[n].attrs[k++] = argv[i];
+		a[n].attrs[k++] = eqs + 1;
+	}
+	return a[n].type ? n + 1 : n;
+}
+
+int main(int argc, char **argv)
+{
+	struct wb_ctx ctx = { NULL, NULL, true, NULL };
+	struct host_action actions[16];
+	struct host h;
+	struct host_state st;
+	char *why = NULL;
+	int r;
+
+	if (argc < 2)
+		return 2;
+	memset(actions, 0, sizeof(actions));
+	ctx_init(&ctx, NULL, NULL);
+	r = host_open(&ctx, &h, &why);
+	if (r == 0 && !strcmp(argv[1], "observe"))
+		r = host_observe(&h, &st, &why);
+	else if (r == 0)
+		r = host_apply(&h, actions, parse_actions(argc - 2, argv + 2, actions, 16), &st, &why);
+	if (r < 0) {
+		fprintf(stderr, "host-tool: %s\n", why ? why : "failed");
+		free(why);
+		if (h.ctx)
+			host_close(&h);
+		ctx_release(&ctx);
+		return 1;
+	}
+	print_state(&st);
+	printf("launches %d\n", h.launches);
+	host_state_release(&st);
+	host_close(&h);
+	ctx_release(&ctx);
+	return 0;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test-host.c - the host layer's pure parts: reading agent responses
+ * (including hostile and broken ones), classifying failures without looking
+ * at message text, SHA-256, and Windows <-> Linux path mapping.
+ */
+#include "helpers.h"
+#include "host-state.h"
+#include "sha256.h"
+#include "wslenv.h"
+
+#include <stdio.h>
+
+static const char response[] =
+	"<?xml version='1.0' encoding='utf-8'?>\n"
+	"<response version='1'><results>"
+	"<result id='1' status='ok'/>"
+	"<result id='2' status='error' fqid='ObjectInUse,Microsoft.HyperV.PowerShell.Commands.NewVMSwitch'"
+	" category='ResourceBusy' hresult='0x80131509' inner='0x800700B7'"
+	" exception='Microsoft.HyperV.PowerShell.VirtualizationException' message='x'/>"
+	"<result id='3' status='skipped'/></results>"
+	"<host><windows build='22631' ubr='4460' edition='Professional'/>"
+	"<user profile='C:\\Users\\Jos&#233; Mar&#237;a' temp='C:\\T' elevated='true' admin-member='true'/>"
+	"<hyperv module='true' hypervisor-present='true' vmms='Running'/>"
+	"<policy allow-networking-mode='0'/>"
+	"<adapters><adapter name='a&quot;b$(x)`&apos;@' guid='{AB}' ifindex='12' mtu='1500' virtual='false'>"
+	"<binding component='vms_pp' enabled='true'/><binding component='ms_tcpip' enabled='false'/>"
+	"<ipv4 address='192.168.1.2' prefix='24'/><dns server='192.168.1.1'/></adapter></adapters>"
+	"<switches><switch id='s1' name='WSL Bridge' type='2' allow-management-os='true'>"
+	"<uplink guid='{ab}'/></switch><vm-nic vm='lab' switch-id='s1'/></switches>"
+	"<external-ports><port name='Intel' bound='true'/></external-ports></host></response>";
+
+static void test_parse(void **state)
+{
+	struct host_state st;
+	const struct host_adapter *a;
+
+	(void)state;
+	assert_int_equal(host_state_parse(response, sizeof(response) - 1, &st), 0);
+	assert_true(st.has_host);
+	assert_string_equal(st.build, "22631");
+	assert_string_equal(st.profile, "C:\\Users\\Jos\xC3\xA9 Mar\xC3\xAD" "a");
+	assert_true(st.elevated);
+	assert_string_equal(st.policy_allow_mode, "0");
+	assert_null(st.policy_default_mode);
+	assert_int_equal(st.nresults, 3);
+	assert_int_equal(st.nswitches, 1);
+	assert_int_equal(st.switches[0].type, SWITCH_EXTERNAL);
+	a = host_adapter_by_guid(&st, st.switches[0].uplinks[0]);	/* GUID case folded */
+	assert_non_null(a);
+	assert_string_equal(a->name, "a\"b$(x)`'@");
+	assert_int_equal(host_adapter_binding(a, "vms_pp"), 1);
+	assert_int_equal(host_adapter_binding(a, "ms_tcpip"), 0);
+	assert_int_equal(host_adapter_binding(a, "vmware_bridge"), -1);
+	assert_int_equal(st.nvmnics, 1);
+	assert_int_equal(st.nports, 1);
+	assert_null(st.error);
+	host_state_release(&st);
+}
+
+static void test_parse_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"", "<nope/>", "<response><host>", "not xml at all",
+		"<!DOCTYPE r [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><response>&x;</response>",
+	};
+	struct host_state st;
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(host_state_parse(bad[i], strlen(bad[i]), &st), -EBADMSG);
+	/* External entities are never loaded: the document parses, empty. */
+	if (host_state_parse(bad[4], strlen(bad[4]), &st) == 0) {
+		assert_false(st.has_host);
+		host_state_release(&st);
+	}
+	assert_int_equal(host_state_parse("<response><error kind='uac-declined' win32='1223'/></response>",
+					  63, &st), 0);
+	assert_non_null(st.error);
+	assert_string_equal(st.error->kind, "uac-declined");
+	host_state_release(&st);
+}
+
+static void test_classify(void **state)
+{
+	struct host_result r = { 0 };
+
+	(void)state;
+	r.status = (char *)"ok";
+	assert_int_equal(host_result_failure(&r), HF_NONE);
+	r.status = (char *)"error";
+	r.exception = (char *)"System.Management.Automation.CommandNotFoundException";
+	assert_int_equal(host_result_failure(&r), HF_NO_HYPERV_MODULE);
+	r.exception = (char *)"Microsoft.HyperV.PowerShell.VirtualizationException";
+	r.fqid = (char *)"ObjectInUse,Microsoft.HyperV.PowerShell.Commands.NewVMSwitch";
+	assert_int_equal(host_result_failure(&r), HF_ADAPTER_IN_USE);
+	r.fqid = (char *)"ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.SetVMSwitch";
+	r.inner = (char *)"0x80070490";
+	assert_int_equal(host_result_failure(&r), HF_BIND_FAILED);
+	r.inner = NULL;
+	r.fqid = (char *)"InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch";
+	assert_int_equal(host_result_failure(&r), HF_SWITCH_NOT_FOUND);
+	r.fqid = (char *)"CmdletizationQuery_NotFound_ComponentID,Enable-NetAdapterBinding";
+	r.exception = NULL;
+	assert_int_equal(host_result_failure(&r), HF_BINDING_NOT_FOUND);
+	/* The message is never consulted, in any language. */
+	r.fqid = (char *)"Whatever";
+	r.message = (char *)"Hyper-V was unable to find a virtual switch";
+	assert_int_equal(host_result_failure(&r), HF_OTHER);
+}
+
+static void test_sha256(void **state)
+{
+	char hex[65];
+	char big[1000];
+
+	(void)state;
+	sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	memset(big, 'a', sizeof(big));
+	sha256_hex(big, sizeof(big), hex);
+	assert_string_equal(hex, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+static void test_paths(void **state)
+{
+	struct wb_ctx ctx = { (char *)"/r", NULL, false, NULL };
+	struct wsl_env env = { 0 };
+	char *p;
+
+	(void)state;
+	env.automount_root = (char *)"/mnt/";
+	p = wslenv_to_linux(&ctx, &env, "C:\\Users\\Jos\xC3\xA9 M\\AppData");
+	assert_string_equal(p, "/r/mnt/c/Users/Jos\xC3\xA9 M/AppData");
+	free(p);
+	p = wslenv_to_windows(&ctx, &env, "/r/mnt/d/x y/z");
+	assert_string_equal(p, "D:\\x y\\z");
+	free(p);
+	assert_null(wslenv_to_windows(&ctx, &env, "/r/home/me"));
+	assert_null(wslenv_to_linux(&ctx, &env, "\\\\server\\share"));
+	env.automount_root = (char *)"/win/";
+	p = wslenv_to_linux(&ctx, &env, "E:\\");
+	assert_string_equal(p, "/r/win/e/");
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_paths),
+	};
+
+	return cmocka_run_group_tests_name("host", tests, NULL, NULL);
+}
