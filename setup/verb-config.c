@@ -5,6 +5,7 @@
  */
 #include "verbs.h"
 #include "ini-edit.h"
+#include "host.h"
 #include "ini-lint.h"
 #include "log.h"
 #include "match.h"
@@ -55,17 +56,32 @@ static int kind_from_path(const char *path)
 	return -1;
 }
 
-static int wslconfig_path(char **ret)
+/*
+ * WSLBRIDGE_WSLCONFIG, else %USERPROFILE%\.wslconfig through the host layer
+ * (its cache, or one cmd.exe the first time; never powershell.exe).
+ */
+static int wslconfig_path(const struct wb_ctx *ctx, char **ret)
 {
 	const char *env = getenv("WSLBRIDGE_WSLCONFIG");
+	struct host h;
+	char *why = NULL;
+	int r;
 
 	if (env && *env) {
 		*ret = xstrdup(env);
 		return 0;
 	}
-	wb_error(WB_EXIT_USAGE, "cannot tell where the Windows user's .wslconfig is");
-	wb_hint("pass --file /mnt/c/Users/NAME/.wslconfig or set WSLBRIDGE_WSLCONFIG");
-	return -ENOENT;
+	r = host_open(ctx, &h, &why);
+	*ret = r == 0 ? host_wslconfig_path(&h) : NULL;
+	if (!*ret) {
+		wb_error(WB_EXIT_USAGE, "cannot tell where the Windows user's .wslconfig is%s%s",
+			 why ? ": " : "", why ? why : "");
+		wb_hint("pass --file /mnt/c/Users/NAME/.wslconfig or set WSLBRIDGE_WSLCONFIG");
+		r = -ENOENT;
+	}
+	free(why);
+	host_close(&h);
+	return r;
 }
 
 /* The key decides the file when only one of them knows it. */
@@ -109,7 +125,7 @@ static int resolve(const struct wb_ctx *ctx, const struct config_opts *o, const 
 	if (kind < 0 || kind == INI_WSLCONFIG) {
 		char *p;
 
-		if (wslconfig_path(&p) < 0) {
+		if (wslconfig_path(ctx, &p) < 0) {
 			if (kind >= 0)
 				return WB_EXIT_USAGE;
 			wb_note("(.wslconfig skipped: its place is not known)");

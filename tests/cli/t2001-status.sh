@@ -125,6 +125,16 @@ test_expect_success 'a drive mount root set in wsl.conf is honoured' '
 	test -d h-win/root/win/c && test_grep "root/win/c/Users/alice/.wslconfig" out
 '
 
+test_expect_success 'config finds the Windows user'"'"'s .wslconfig with no powershell.exe launch' '
+	rm -rf h-cfg && WINHOST_DIR=$PWD/h-cfg "$RUN" localized-de -- "$WB" config set wsl2.memory 4GB &&
+	f="h-cfg/root/mnt/c/Users/Jos$(printf "\303\251") Mar$(printf "\303\255")a/.wslconfig" &&
+	test_grep "^memory=4GB" "$f" &&
+	WINHOST_DIR=$PWD/h-cfg "$RUN" localized-de -- "$WB" config get wsl2.memory >out &&
+	echo 4GB >want && test_cmp want out &&
+	test ! -e h-cfg/launches.log &&
+	test "$(grep -c "^cmd.exe" h-cfg/programs.log)" = 1
+'
+
 test_expect_success 'the simulator refuses a script that is not the shipped agent' '
 	broken h-inj &&
 	ps=$PWD/h-inj/root/mnt/c/Windows/System32/WindowsPowerShell/v1.0/powershell.exe &&
