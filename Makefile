@@ -32,6 +32,8 @@ UNIT_TESTS = tests/unit/test-ini tests/unit/test-keys tests/unit/test-atomic \
 	     tests/unit/test-textcodec tests/unit/test-backup tests/unit/test-host
 
 B = build/release
+# Test drivers (like git's test-tool), built by `make check`.
+TOOLS = $(B)/tests/tools/host-tool
 A = build/asan
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
@@ -129,8 +131,6 @@ $(B)/tests/bench/%: tests/bench/%.c $(B)/libwslbridge.a
 $(B)/tests/tools/%: tests/tools/%.c $(B)/libwslbridge.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS)
-
-TOOLS = $(B)/tests/tools/host-tool
 
 bench: $(B)/tests/bench/bench-edit
 	@$(B)/tests/bench/bench-edit

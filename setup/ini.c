@@ -304,7 +304,8 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 	decode_text(doc, data, len, &r);
 	if (r < 0)
 		return r;
-	p.s = doc->text.s ? doc->text.s : "";
+	buf_grow(&doc->text, 0);	/* never NULL, even for an empty file */
+	p.s = doc->text.s;
 	p.len = doc->text.len;
 	while (p.pos < p.len) {
 		struct ini_line *l;

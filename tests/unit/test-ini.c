@@ -373,6 +373,19 @@ static void test_set_insert(void **state)
 	/* A lone backslash at EOF (WSL throws) is ended first, then the same. */
 	expect_edit(WC, "[wsl2]\nkernelCommandLine=abc\\", "wsl2.memory", "1GB",
 		    "[wsl2]\nkernelCommandLine=abc\\\n\nmemory=1GB\n");
+	/* Found by fuzzing: a .wslconfig that is only a UTF-16LE BOM. */
+	{
+		struct ini_doc d = INI_DOC_INIT;
+		struct buf out = BUF_INIT;
+		char *why = NULL;
+
+		assert_int_equal(ini_load(&d, WC, "\xFF\xFE", 2), 0);
+		assert_int_equal(ini_edit_set(&d, "wsl2.memory", "1GB", 3, 0, &out, NULL, &why), 0);
+		assert_memory_equal(out.s, "\xFF\xFE[\0w\0s\0l\0" "2\0]\0\r\0\n\0", 18);
+		free(why);
+		buf_release(&out);
+		ini_release(&d);
+	}
 	/* An absent alias key goes under its first name. */
 	expect_edit(WC, "[experimental]\nsparseVhd=true\n", "wsl2.networkingMode", "Bridged",
 		    "[experimental]\nsparseVhd=true\n\n[wsl2]\nnetworkingMode=Bridged\n");
