@@ -14,7 +14,8 @@ CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror -pedantic -Wstrict-prototypes -Wmissing-prototypes \
        -Wold-style-definition -Wvla -Wwrite-strings -Wformat=2 -Wformat-security \
        -Wshadow -Wundef -fno-common
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Isetup $(shell $(PKG_CONFIG) --cflags $(PKGS))
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Isetup -Ivswitch -Ivpn-fixups \
+	      -DWSLBRIDGE_DATADIR='"$(DATADIR)"' $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 # Everything but main.c goes into a library the tests link against.
@@ -22,8 +23,10 @@ LIB_SRCS = setup/util.c setup/log.c setup/ctx.c setup/match.c setup/keys.c \
 	   setup/textcodec.c setup/ini.c setup/ini-edit.c setup/ini-lint.c \
 	   setup/fault.c setup/atomic-file.c setup/lock.c setup/backup.c \
 	   setup/sha256.c setup/spawn.c setup/wslenv.c setup/host-state.c setup/host.c \
-	   setup/linux-observe.c \
-	   setup/verb-common.c setup/verb-config.c setup/verb-undo.c setup/verb-status.c
+	   setup/linux-observe.c setup/datadir.c setup/target.c setup/observe.c \
+	   setup/compare.c setup/record.c vswitch/adapter.c \
+	   setup/verb-common.c setup/verb-config.c setup/verb-undo.c setup/verb-status.c \
+	   setup/verb-check.c
 # The host agent is compiled in, so the file written to Windows always
 # matches this binary.
 GEN_SRCS = build/gen/host-agent.c
@@ -113,7 +116,7 @@ FUZZ_SRCS = setup/util.c setup/match.c setup/keys.c setup/textcodec.c setup/ini.
 $(F)/%: tests/fuzz/%.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isetup -g -O1 \
+	$(Q)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isetup -Ivswitch -g -O1 \
 		-fsanitize=fuzzer,address,undefined $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 		-o $@ $^ $(LIBS)
 
@@ -136,11 +139,13 @@ bench: $(B)/tests/bench/bench-edit
 	@$(B)/tests/bench/bench-edit
 
 install: wslbridge
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets
 	install -m 0755 wslbridge $(DESTDIR)$(BINDIR)/wslbridge
+	install -m 0644 templates/targets/*.xml templates/targets/target.rng $(DESTDIR)$(DATADIR)/targets/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wslbridge
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build wslbridge

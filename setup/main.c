@@ -35,8 +35,21 @@ static const struct verb verbs[] = {
 	  "wslbridge setup [--adapter ADAPTER] [--switch NAME] [--dry-run] [--yes]" },
 	{ "repair", NULL, "find and fix what broke the bridge (VMware, updates)",
 	  "wslbridge repair [--dry-run] [--yes]" },
-	{ "check", NULL, "compare this machine with its target state",
-	  "wslbridge check [TARGET] [--offline] [--xml]" },
+	{ "check", verb_check, "compare this machine with its target state",
+	  "wslbridge check [TARGET] [--offline] [--xml] [--param NAME=VALUE]...\n"
+	  "       wslbridge check --list\n"
+	  "\n"
+	  "  TARGET              bridged, nat, vpn, or a target in /etc/wslbridge/targets\n"
+	  "                      or a path; default: what setup recorded, else what\n"
+	  "                      .wslconfig implies\n"
+	  "  --param NAME=VALUE  a target parameter (--switch, --adapter, --mac and --mtu\n"
+	  "                      are short for the usual ones)\n"
+	  "  --offline           no Windows launch: check only the files and Linux\n"
+	  "  --xml               a machine-readable report\n"
+	  "  --list              the targets and their parameters\n"
+	  "\n"
+	  "One line per expectation, grouped by side, with what was observed, what was\n"
+	  "expected and a remedy.  Exit 0 when all hold, 3 when something differs." },
 	{ "status", verb_status, "show what is observed on Windows and in WSL",
 	  "wslbridge status [--offline] [--xml]\n"
 	  "\n"

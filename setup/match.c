@@ -2,6 +2,7 @@
 /* match.c - see match.h. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "match.h"
+#include "util.h"
 
 #include <errno.h>
 #include <pcre2.h>
@@ -75,6 +76,31 @@ bool match(enum match_id id, const char *s, size_t len)
 		abort();
 	rc = pcre2_match(table[id].code, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
 	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+int match_user(const char *pattern, bool nocase, const char *s, char **ret_err)
+{
+	pcre2_match_data *md;
+	pcre2_code *code;
+	PCRE2_SIZE off;
+	int err, rc;
+
+	code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			     PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | (nocase ? PCRE2_CASELESS : 0),
+			     &err, &off, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		*ret_err = xasprintf("pattern '%s' does not compile at offset %zu: %s", pattern,
+				     (size_t)off, (const char *)msg);
+		return -EINVAL;
+	}
+	md = pcre2_match_data_create_from_pattern(code, NULL);
+	rc = pcre2_match(code, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
 	return rc >= 0;
 }
 

@@ -28,4 +28,11 @@ bool match(enum match_id id, const char *s, size_t len);
 int match_check_all(const char **ret_name, size_t *ret_offset);
 void match_free_all(void);
 
+/*
+ * A pattern from data (a target file): compiled here, matched against the
+ * whole of s.  1 match, 0 no match, -EINVAL with *ret_err (allocated,
+ * naming the offset) when the pattern does not compile.
+ */
+int match_user(const char *pattern, bool nocase, const char *s, char **ret_err);
+
 #endif

@@ -63,6 +63,7 @@ void buf_grow(struct buf *b, size_t extra)
 	while (b->alloc < need)
 		b->alloc *= 2;
 	b->s = xrealloc(b->s, b->alloc);
+	b->s[b->len] = '\0';	/* the promise of util.h, even before the first add */
 }
 
 void buf_add(struct buf *b, const void *data, size_t n)

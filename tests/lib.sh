@@ -18,6 +18,7 @@ FIXTURES=$TOP/tests/fixtures
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/wb-test.XXXXXX")
 trap 'rm -rf "$TRASH"' EXIT
 export WSLBRIDGE_STATE_DIR="$TRASH/state" WSLBRIDGE_TEST_FSYNC=0 WSLBRIDGE_LOCK_WAIT=2
+export WSLBRIDGE_DATADIR="$TOP/templates"	# also for the ASan binary in build/
 unset WSLBRIDGE_ROOT WSLBRIDGE_WSLCONFIG WSLBRIDGE_TEST_FAIL
 export NO_COLOR=1 LC_ALL=C
 cd "$TRASH" || exit 1
@@ -86,4 +87,9 @@ test_no_history() {
 test_done() {
 	echo "# $(basename "$0"): $((test_count - test_failed)) passed, $test_failed failed"
 	[ "$test_failed" -eq 0 ]
+}
+
+# Network namespaces (the simulator's eth0) need root; say so and skip.
+test_have_root() {
+	[ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1
 }

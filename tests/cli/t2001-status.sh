@@ -119,7 +119,7 @@ test_expect_success 'a slow powershell.exe times out with a clear message' '
 
 test_expect_success 'a drive mount root set in wsl.conf is honoured' '
 	sed -e "s|automount-root=\"/mnt/\"|automount-root=\"/win/\"|" \
-	    -e "s|<linux mode=\"nat\" */>|<linux mode=\"nat\"><wslconf>[automount]\nroot = /win/</wslconf></linux>|" \
+	    -e "s|<linux mode=\"nat\" *>|<linux mode=\"nat\"><wslconf>[automount]\nroot = /win/</wslconf>|" \
 	    "$TOP/tests/winhost/scenarios/fresh-pro.xml" >win-root.xml &&
 	rm -rf h-win && WINHOST_DIR=$PWD/h-win "$RUN" "$PWD/win-root.xml" -- "$WB" status >out &&
 	test -d h-win/root/win/c && test_grep "root/win/c/Users/alice/.wslconfig" out
