@@ -329,8 +329,10 @@ static int walk(const struct wb_ctx *ctx, xmlNodePtr root, const char *file, con
 					      xasprintf("<include> nests too deep (a loop?) at '%s'", name))
 				       : load_one(ctx, name, p, true, depth + 1, &inc, err);
 			free(name);
-			if (r < 0)
+			if (r < 0) {
+				target_release(&inc);
 				return r;
+			}
 			t->exp = xrealloc(t->exp, (t->nexp + inc.nexp) * sizeof(*t->exp));
 			memcpy(t->exp + t->nexp, inc.exp, inc.nexp * sizeof(*t->exp));
 			t->nexp += inc.nexp;
