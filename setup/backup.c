@@ -116,6 +116,19 @@ static int write_xml(const struct backup_entry *e)
 	xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST e->time);
 	xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST e->state);
 	xmlTextWriterWriteElement(w, BAD_CAST "what", BAD_CAST e->what);
+	for (size_t k = 0; k < e->nwin; k++) {
+		xmlTextWriterStartElement(w, BAD_CAST "windows-undo");
+		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST e->win[k].type);
+		for (size_t i = 0; i + 1 < e->win[k].nkv; i += 2) {
+			xmlTextWriterStartElement(w, BAD_CAST "attr");
+			xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST e->win[k].kv[i]);
+			xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST e->win[k].kv[i + 1]);
+			xmlTextWriterEndElement(w);
+		}
+		xmlTextWriterEndElement(w);
+	}
+	for (size_t k = 0; k < e->nirr; k++)
+		xmlTextWriterWriteElement(w, BAD_CAST "irreversible", BAD_CAST e->irreversible[k]);
 	for (size_t k = 0; k < e->nfiles; k++) {
 		const struct backup_file *f = &e->files[k];
 
@@ -138,6 +151,28 @@ out:
 		xmlBufferFree(xb);
 	free(path);
 	return r;
+}
+
+void backup_add_windows_undo(struct backup_entry *e, const char *type, const char *const *attrs)
+{
+	struct backup_winundo *u;
+
+	e->win = xrealloc(e->win, (e->nwin + 1) * sizeof(*e->win));
+	u = &e->win[e->nwin++];
+	u->type = xstrdup(type);
+	u->kv = NULL;
+	u->nkv = 0;
+	for (size_t i = 0; attrs && attrs[i] && attrs[i + 1]; i += 2) {
+		u->kv = xrealloc(u->kv, (u->nkv + 2) * sizeof(char *));
+		u->kv[u->nkv++] = xstrdup(attrs[i]);
+		u->kv[u->nkv++] = xstrdup(attrs[i + 1]);
+	}
+}
+
+void backup_add_irreversible(struct backup_entry *e, const char *why)
+{
+	e->irreversible = xrealloc(e->irreversible, (e->nirr + 1) * sizeof(char *));
+	e->irreversible[e->nirr++] = xstrdup(why);
 }
 
 int backup_commit(struct backup_entry *e)
@@ -220,7 +255,32 @@ static int load_entry(const char *dir, unsigned seq, struct backup_entry **ret)
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!xmlStrcmp(n->name, BAD_CAST "what")) {
+		if (!xmlStrcmp(n->name, BAD_CAST "windows-undo")) {
+			char *type = attr(n, "type");
+			const char *kv[32];
+			char *vals[32];
+			size_t k = 0;
+
+			for (xmlNodePtr c = n->children; c && k + 2 < 32; c = c->next) {
+				if (c->type != XML_ELEMENT_NODE)
+					continue;
+				vals[k] = attr(c, "name");
+				vals[k + 1] = attr(c, "value");
+				kv[k] = vals[k];
+				kv[k + 1] = vals[k + 1];
+				k += 2;
+			}
+			kv[k] = NULL;
+			backup_add_windows_undo(e, type, kv);
+			for (size_t i = 0; i < k; i++)
+				free(vals[i]);
+			free(type);
+		} else if (!xmlStrcmp(n->name, BAD_CAST "irreversible")) {
+			char *why = text_of(n);
+
+			backup_add_irreversible(e, why);
+			free(why);
+		} else if (!xmlStrcmp(n->name, BAD_CAST "what")) {
 			free(e->what);
 			e->what = text_of(n);
 		} else if (!xmlStrcmp(n->name, BAD_CAST "file")) {
@@ -317,6 +377,16 @@ void backup_entry_free(struct backup_entry *e)
 {
 	if (!e)
 		return;
+	for (size_t k = 0; k < e->nwin; k++) {
+		for (size_t i = 0; i < e->win[k].nkv; i++)
+			free(e->win[k].kv[i]);
+		free(e->win[k].kv);
+		free(e->win[k].type);
+	}
+	free(e->win);
+	for (size_t k = 0; k < e->nirr; k++)
+		free(e->irreversible[k]);
+	free(e->irreversible);
 	for (size_t k = 0; k < e->nfiles; k++)
 		free(e->files[k].path);
 	free(e->files);

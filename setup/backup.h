@@ -25,16 +25,30 @@ struct backup_file {
 	mode_t mode;		/* of the old file (or the new one if none) */
 };
 
+/* A change on Windows that undo makes: type and name/value pairs. */
+struct backup_winundo {
+	char *type;
+	char **kv;		/* name, value, name, value, ... */
+	size_t nkv;
+};
+
 struct backup_entry {
 	unsigned seq;
 	char *dir, *time, *what, *state;
 	struct backup_file *files;
 	size_t nfiles;
+	struct backup_winundo *win;	/* in the order undo runs them */
+	size_t nwin;
+	char **irreversible;		/* what undo cannot revert, and why */
+	size_t nirr;
 };
 
 int backup_begin(const char *state_dir, const char *what, struct backup_entry **ret);
 int backup_add(struct backup_entry *e, const char *path, const struct buf *old,
 	       bool old_exists, mode_t mode, const struct buf *new_, bool new_exists);
+/* attrs: name/value pairs ending in NULL.  Saved by the next commit. */
+void backup_add_windows_undo(struct backup_entry *e, const char *type, const char *const *attrs);
+void backup_add_irreversible(struct backup_entry *e, const char *why);
 int backup_commit(struct backup_entry *e);
 int backup_discard(struct backup_entry *e);
 

@@ -31,10 +31,29 @@ static int verb_help(int argc, char **argv, struct wb_ctx *ctx);
 static int verb_version(int argc, char **argv, struct wb_ctx *ctx);
 
 static const struct verb verbs[] = {
-	{ "setup", NULL, "put WSL on the LAN (bridged mode) and verify it",
-	  "wslbridge setup [--adapter ADAPTER] [--switch NAME] [--dry-run] [--yes]" },
-	{ "repair", NULL, "find and fix what broke the bridge (VMware, updates)",
-	  "wslbridge repair [--dry-run] [--yes]" },
+	{ "setup", verb_setup, "put WSL on the LAN (bridged mode) and verify it",
+	  "wslbridge setup [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--mac MAC]\n"
+	  "                [--dry-run] [--restart] [--yes]\n"
+	  "\n"
+	  "  --adapter ADAPTER  the physical adapter to bridge, by name, description, MAC\n"
+	  "                     or GUID (default: the one with the default route, wired\n"
+	  "                     before Wi-Fi)\n"
+	  "  --switch NAME      the external switch's name (default \"WSL Bridge\")\n"
+	  "  --switch-id ID     which switch, when several have the name\n"
+	  "  --mac MAC          eth0's MAC (default: derived from this PC's MachineGuid)\n"
+	  "  --dry-run          print the plan and stop\n"
+	  "  --restart          run `wsl.exe --shutdown` as the very last action\n"
+	  "\n"
+	  "Prints a plan (Windows actions, a diff of .wslconfig), asks once, makes all\n"
+	  "Windows changes in one step (at most one UAC prompt), writes .wslconfig and\n"
+	  "exits 4 until WSL restarts; run it again afterwards to verify.  `wslbridge\n"
+	  "undo` reverts it." },
+	{ "repair", verb_repair, "find and fix what broke the bridge (VMware, updates)",
+	  "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"
+	  "                 [--restart] [--yes]\n"
+	  "\n"
+	  "The same engine as setup, with the target the last setup recorded (or what\n"
+	  ".wslconfig says): says what is broken and why, then fixes only that." },
 	{ "check", verb_check, "compare this machine with its target state",
 	  "wslbridge check [TARGET] [--offline] [--xml] [--param NAME=VALUE]...\n"
 	  "       wslbridge check --list\n"

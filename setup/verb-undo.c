@@ -7,6 +7,7 @@
 #include "verbs.h"
 #include "atomic-file.h"
 #include "backup.h"
+#include "host.h"
 #include "log.h"
 
 #include <errno.h>
@@ -25,6 +26,8 @@ static int list(struct backup_entry **v, size_t n)
 	}
 	for (size_t i = n; i-- > 0;) {
 		printf("#%u  %s  %-7s  %s\n", v[i]->seq, v[i]->time, v[i]->state, v[i]->what);
+		for (size_t k = 0; k < v[i]->nwin; k++)
+			printf("      Windows: undo by %s\n", v[i]->win[k].type);
 		for (size_t k = 0; k < v[i]->nfiles; k++)
 			printf("      %s%s\n", v[i]->files[k].path,
 			       v[i]->files[k].old_exists ? "" : " (created)");
@@ -114,6 +117,46 @@ static int check_all(struct backup_entry *e, bool force, enum file_state *st)
 	return rc;
 }
 
+/* The Windows side of a change, in one launch: removing a switch we made,
+ * restoring bindings.  Nothing else is touched when it fails. */
+static int undo_windows(struct wb_ctx *ctx, const struct backup_entry *e)
+{
+	struct host_action *a = xcalloc(e->nwin, sizeof(*a));
+	struct host h;
+	struct host_state st;
+	char *why = NULL;
+	int r, rc = WB_EXIT_OK;
+
+	for (size_t k = 0; k < e->nwin; k++) {
+		a[k].type = e->win[k].type;
+		for (size_t i = 0; i < e->win[k].nkv && i + 1 < sizeof(a[k].attrs) / sizeof(a[k].attrs[0]); i++)
+			a[k].attrs[i] = e->win[k].kv[i];
+	}
+	memset(&st, 0, sizeof(st));
+	r = host_open(ctx, &h, &why);
+	if (r == 0)
+		r = host_apply(&h, a, e->nwin, &st, &why);
+	if (r < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
+	} else if (st.error) {
+		free(why);
+		why = host_error_text(st.error);
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
+	} else {
+		for (size_t k = 0; k < st.nresults && rc == WB_EXIT_OK; k++)
+			if (st.results[k].status && !strcmp(st.results[k].status, "error"))
+				rc = wb_error(WB_EXIT_FAIL, "could not undo '%s' on Windows (%s); the files "
+					      "were left as they are", e->win[k].type,
+					      host_failure_name(host_result_failure(&st.results[k])));
+	}
+	free(why);
+	host_state_release(&st);
+	if (h.ctx)
+		host_close(&h);
+	free(a);
+	return rc;
+}
+
 static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 {
 	enum file_state *st = xcalloc(e->nfiles, sizeof(*st));
@@ -122,8 +165,13 @@ static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 	if (rc)
 		goto out;
 	wb_note("undo #%u from %s: %s", e->seq, e->time, e->what);
+	for (size_t k = 0; k < e->nwin; k++)
+		wb_note("  Windows: %s%s%s", e->win[k].type, e->win[k].nkv > 1 ? " " : "",
+			e->win[k].nkv > 1 ? e->win[k].kv[1] : "");
 	for (size_t k = 0; k < e->nfiles; k++)
 		wb_note("  %s %s", e->files[k].old_exists ? "restore" : "remove", e->files[k].path);
+	for (size_t k = 0; k < e->nirr; k++)
+		wb_note("  not undone: %s", e->irreversible[k]);
 	r = ctx_confirm(ctx, "Undo this change?");
 	if (r == -ENOTTY) {
 		rc = wb_error(WB_EXIT_USAGE, "undo changes files and there is no terminal to "
@@ -134,6 +182,8 @@ static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 		rc = wb_error(WB_EXIT_FAIL, "undo cancelled; nothing was changed");
 		goto out;
 	}
+	if (e->nwin && (rc = undo_windows(ctx, e)))
+		goto out;
 	for (size_t k = 0; k < e->nfiles; k++) {
 		if (st[k] == F_ALREADY_OLD)
 			continue;

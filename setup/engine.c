@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.c - setup and repair: one engine (see engine.h).
+ *
+ *  1. observe once (one powershell.exe launch) and settle the parameters:
+ *     switch, adapter (chosen and explained), macAddress;
+ *  2. compare with the target `bridged`: the same comparison as check; its
+ *     failures decide what is planned, its environment side is preflight;
+ *  3. plan: Windows actions (vswitch/switch-plan), .wslconfig edits with a
+ *     diff, whether WSL must restart; print it; --dry-run stops here;
+ *  4. confirm, then apply, recording each step in the journal before and
+ *     after: all Windows actions in one launch (at most one UAC prompt),
+ *     then the files (history entry first, so undo can revert both), then
+ *     the record for check/repair;
+ *  5. restart (exit 4, or `wsl.exe --shutdown` with --restart as the very
+ *     last action) or verify the Linux side.
+ */
+#include "engine.h"
+#include "adapter.h"
+#include "atomic-file.h"
+#include "backup.h"
+#include "compare.h"
+#include "diff.h"
+#include "ini-edit.h"
+#include "journal.h"
+#include "log.h"
+#include "record.h"
+#include "sha256.h"
+#include "spawn.h"
+#include "switch-plan.h"
+#include "verbs.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { S_PREFLIGHT, S_ADAPTER, S_WINDOWS, S_WSLCONFIG, S_WSLCONF, S_RESTART, S_VERIFY, S_COUNT };
+static const char *const step_names[S_COUNT] = {
+	"preflight", "adapter", "Windows", ".wslconfig", "wsl.conf", "restart", "verify",
+};
+
+struct run {
+	struct wb_ctx *ctx;
+	const struct engine_opts *o;
+	const char *verb;
+	struct observation obs;
+	struct target t;
+	struct check_report rep;
+	const struct host_adapter *adapter;
+	char *adapter_why, *switch_name, *mac;
+	struct win_plan wp;
+	struct buf old, neu;		/* .wslconfig before and after */
+	bool file_exists, file_changes, restart_needed;
+	mode_t file_mode;
+	struct journal j;
+};
+
+static void progress(struct run *r, int step, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void progress(struct run *r, int step, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("[%d/%d] %s: ", step + 1, S_COUNT, step_names[step]);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	(void)r;
+}
+
+static void journal_step(struct run *r, int step, const char *state, const char *detail)
+{
+	journal_set_step(&r->j, (size_t)step, state, detail);
+	if (journal_write(r->ctx, &r->j) < 0)
+		wb_warn("could not write the journal in '%s'", r->ctx->state_dir);
+}
+
+/* A locally administered unicast MAC from the machine's MachineGuid: stable per PC. */
+static char *derive_mac(const char *machine_guid)
+{
+	char hex[65];
+	unsigned b[6];
+
+	sha256_hex(machine_guid ? machine_guid : "wslbridge", machine_guid ? strlen(machine_guid) : 9, hex);
+	for (int i = 0; i < 6; i++)
+		sscanf(hex + 2 * i, "%2x", &b[i]);
+	b[0] = (b[0] & 0xFE) | 0x02;
+	return xasprintf("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+static const char *file_value(const struct ini_doc *d, const char *key)
+{
+	long at = ini_find(d, key);
+
+	return at >= 0 ? d->lines[at].value : NULL;
+}
+
+static int pick_adapter(struct run *r, const char *recorded)
+{
+	const struct host_state *st = &r->obs.win;
+	const struct host_switch *sw = NULL;
+	const char *want = r->o->adapter ? r->o->adapter : recorded;
+
+	if (want) {
+		r->adapter = adapter_find(st, want);
+		if (!r->adapter)
+			return wb_error(r->o->adapter ? WB_EXIT_USAGE : WB_EXIT_FAIL, "no adapter '%s' "
+					"(by name, description, MAC or GUID); `wslbridge status` lists them", want);
+		if (!adapter_is_physical(r->adapter))
+			return wb_error(WB_EXIT_USAGE, "%s (%s) cannot be bridged: it is %s adapter", r->adapter->name,
+					r->adapter->description, adapter_is_vpn(r->adapter) ? "a VPN's" : "a virtual");
+		r->adapter_why = xasprintf("%s (%s), as %s", r->adapter->name, r->adapter->description,
+					   r->o->adapter ? "asked" : "the last setup chose");
+		return 0;
+	}
+	for (size_t i = 0; i < st->nswitches; i++)
+		if (st->switches[i].name && !strcmp(st->switches[i].name, r->switch_name) &&
+		    st->switches[i].type == SWITCH_EXTERNAL && st->switches[i].nuplinks)
+			sw = &st->switches[i];
+	if (sw && (r->adapter = host_adapter_by_guid(st, sw->uplinks[0])) && adapter_is_physical(r->adapter)) {
+		r->adapter_why = xasprintf("%s (%s), which switch '%s' already uses", r->adapter->name,
+					   r->adapter->description, sw->name);
+		return 0;
+	}
+	if ((r->adapter = adapter_former_uplink(st))) {
+		r->adapter_why = xasprintf("%s (%s): it was a switch's adapter (its IPv4 stack is "
+					   "unbound)", r->adapter->name, r->adapter->description);
+		return 0;
+	}
+	r->adapter = adapter_choose(st, &r->adapter_why);
+	if (!r->adapter)
+		return wb_error(WB_EXIT_FAIL, "cannot choose an adapter: %s", r->adapter_why);
+	return 0;
+}
+
+/* switch, adapter, mac: options, else what was recorded, else what is there. */
+static int settle(struct run *r)
+{
+	char *target = NULL, **rec = NULL;
+	size_t nrec = 0;
+	const char *rec_switch = NULL, *rec_adapter = NULL, *rec_mac = NULL, *cur;
+	int rc;
+
+	(void)record_read(r->ctx, &target, &rec, &nrec);
+	for (size_t i = 0; i < nrec; i++) {
+		if (!strncmp(rec[i], "switch=", 7)) rec_switch = rec[i] + 7;
+		if (!strncmp(rec[i], "adapter=", 8) && strcmp(rec[i] + 8, "*")) rec_adapter = rec[i] + 8;
+		if (!strncmp(rec[i], "mac=", 4) && rec[i][4]) rec_mac = rec[i] + 4;
+	}
+	cur = file_value(&r->obs.wslconfig, "wsl2.networkingMode");
+	if (r->o->repair && !target && !(cur && !strcasecmp(cur, "bridged"))) {
+		rc = wb_error(WB_EXIT_FAIL, "nothing to repair: no setup was recorded and .wslconfig "
+			      "is not in bridged mode");
+		wb_hint("run `wslbridge setup` to set bridged mode up");
+		goto out;
+	}
+	r->switch_name = xstrdup(r->o->switch_name ? r->o->switch_name : rec_switch ? rec_switch :
+				 (cur = file_value(&r->obs.wslconfig, "wsl2.vmSwitch")) && *cur &&
+				 r->o->repair ? cur : "WSL Bridge");
+	cur = file_value(&r->obs.wslconfig, "wsl2.macAddress");
+	if (r->o->mac)
+		r->mac = xstrdup(r->o->mac);
+	else if (rec_mac)
+		r->mac = xstrdup(rec_mac);
+	else if (cur && key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, "wsl2.macAddress"),
+					 cur, strlen(cur), &target) == 0)
+		r->mac = xstrdup(cur);	/* the user's own choice stays */
+	else
+		r->mac = derive_mac(r->obs.win.machine_guid);
+	rc = pick_adapter(r, rec_adapter);
+out:
+	free(target);
+	record_params_free(rec, nrec);
+	return rc;
+}
+
+static int load_target(struct run *r)
+{
+	char *params[3] = {
+		xasprintf("switch=%s", r->wp.switch_name ? r->wp.switch_name : r->switch_name),
+		xasprintf("adapter=%s", r->adapter->guid), xasprintf("mac=%s", r->mac),
+	};
+	struct target_error err;
+	int rc = 0;
+
+	target_release(&r->t);
+	check_report_release(&r->rep);
+	if (target_load(r->ctx, "bridged", params, 3, &r->t, &err) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s: %s", err.file, err.msg);
+		target_error_release(&err);
+	} else {
+		compare_target(&r->t, &r->obs, &r->rep);
+	}
+	for (int i = 0; i < 3; i++)
+		free(params[i]);
+	return rc;
+}
+
+static bool failed(const struct run *r, const char *side, const char *fix)
+{
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status == CHECK_FAIL && (!side || !strcmp(c->e->side, side)) &&
+		    (!fix || (c->e->fix && !strcmp(c->e->fix, fix))))
+			return true;
+	}
+	return false;
+}
+
+/* What a run cannot mend by itself (a .wslconfig edit it can). */
+static bool blocking(const struct check_result *c)
+{
+	return !(c->e->fix && !strcmp(c->e->fix, "wslconfig"));
+}
+
+static void print_failures(const struct run *r, const char *side)
+{
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status != CHECK_FAIL || strcmp(c->e->side, side) ||
+		    (!strcmp(side, "environment") && !blocking(c)))
+			continue;
+		fprintf(stderr, "  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
+		if (c->e->remedy)
+			fprintf(stderr, "    %s\n", c->e->remedy);
+	}
+}
+
+/* Environment failures we cannot mend are a refusal: nothing is changed. */
+static int preflight(struct run *r)
+{
+	bool stop = false;
+
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status == CHECK_FAIL && !strcmp(c->e->side, "environment") && blocking(c))
+			stop = true;
+	}
+	if (!stop)
+		return 0;
+	wb_error(WB_EXIT_FAIL, "bridged mode cannot work on this machine; nothing was changed:");
+	print_failures(r, "environment");
+	return WB_EXIT_FAIL;
+}
+
+static int edit(struct ini_doc *d, const char *key, const char *value)
+{
+	struct buf out = BUF_INIT;
+	char *why = NULL;
+	int rc = ini_edit_set(d, key, value, strlen(value), 0, &out, NULL, &why);
+
+	if (rc == 0) {
+		enum ini_kind k = d->kind;
+
+		ini_release(d);
+		rc = ini_load(d, k, out.s, out.len);
+	} else if (rc > 0) {
+		rc = 0;
+	} else {
+		wb_error(WB_EXIT_FAIL, ".wslconfig: %s", why ? why : "cannot be edited");
+	}
+	free(why);
+	buf_release(&out);
+	return rc;
+}
+
+static int plan_wslconfig(struct run *r)
+{
+	struct ini_doc d = INI_DOC_INIT;
+	struct stat st;
+	const char *name = r->wp.switch_name ? r->wp.switch_name : r->switch_name;
+	int rc;
+
+	r->file_exists = read_file(r->obs.wslconfig_path, &r->old, &st) == 0;
+	r->file_mode = r->file_exists ? st.st_mode & 07777 : 0644;
+	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
+	if (rc == 0 && !(file_value(&d, "wsl2.networkingMode") &&
+			 !strcasecmp(file_value(&d, "wsl2.networkingMode"), "bridged")))
+		rc = edit(&d, "wsl2.networkingMode", "bridged");
+	if (rc == 0)
+		rc = edit(&d, "wsl2.vmSwitch", name);
+	if (rc == 0)
+		rc = edit(&d, "wsl2.macAddress", r->mac);
+	if (rc == 0)
+		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
+	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));
+	ini_release(&d);
+	return rc < 0 ? WB_EXIT_FAIL : 0;
+}
+
+static void print_plan(struct run *r)
+{
+	struct buf d = BUF_INIT;
+
+	printf("Plan for %s (target bridged: switch '%s', adapter %s, macAddress %s):\n", r->verb,
+	       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name, r->mac);
+	printf("  1. preflight: ok (Windows build %s %s, WSL %s)\n", r->obs.win.build,
+	       r->obs.win.edition, r->obs.win.wsl_version);
+	printf("  2. adapter: %s\n", r->adapter_why);
+	if (r->wp.warning)
+		printf("     warning: %s\n", r->wp.warning);
+	if (!r->wp.n)
+		printf("  3. Windows: nothing to change\n");
+	else
+		printf("  3. Windows, in one step (%s):\n", r->obs.win.elevated ? "already elevated" :
+		       "one administrator (UAC) prompt");
+	for (size_t i = 0; i < r->wp.n; i++)
+		printf("       - %s\n", r->wp.describe[i]);
+	for (size_t i = 0; !r->o->repair && i < r->wp.ndiag; i++)
+		printf("       (%s)\n", r->wp.diagnosis[i]);
+	if (r->file_changes) {
+		printf("  4. .wslconfig (%s):\n", r->obs.wslconfig_path);
+		diff_unified(".wslconfig", r->old.s ? r->old.s : "", r->old.len, r->neu.s, r->neu.len, &d);
+		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			printf("       %.*s\n", (int)(nl - line), line);
+		}
+	} else {
+		printf("  4. .wslconfig: nothing to change\n");
+	}
+	printf("  5. wsl.conf: nothing to change (bridged mode needs nothing there)\n");
+	printf("  6. restart WSL: %s\n", r->restart_needed ? "needed: bridged mode takes effect after "
+	       "`wsl.exe --shutdown`" : "not needed");
+	printf("  7. verify: the Linux side%s\n", r->restart_needed ? ", after the restart" : "");
+	buf_release(&d);
+}
+
+static void print_diagnosis(const struct run *r)
+{
+	if (!r->rep.fail)
+		return;
+	printf("What is broken:\n");
+	for (size_t i = 0; i < r->wp.ndiag; i++)
+		printf("  - %s\n", r->wp.diagnosis[i]);
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status == CHECK_FAIL && strcmp(c->e->side, "windows"))
+			printf("  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
+	}
+	putchar('\n');
+}
+
+static char *failure_text(const struct host_result *res, const struct run *r)
+{
+	const char *ad = r->adapter->name;
+
+	switch (host_result_failure(res)) {
+	case HF_NO_HYPERV_MODULE:
+		return xstrdup("the Hyper-V PowerShell module is not installed (Home edition, or the "
+			       "Hyper-V management tools are turned off)");
+	case HF_ADAPTER_IN_USE:
+		return xasprintf("another external switch already uses %s", ad);
+	case HF_BIND_FAILED:
+		return xasprintf("Hyper-V could not bind %s (0x80070490): its driver may not support "
+				 "bridging (common for Wi-Fi), or a stale binding remains; try another "
+				 "adapter with --adapter", ad);
+	case HF_SWITCH_NOT_FOUND:
+		return xstrdup("the switch disappeared while wslbridge worked; run it again");
+	case HF_PERMISSION:
+		return xstrdup("Windows refused the change: it needs an administrator");
+	default:
+		return xasprintf("%s (%s%s%s)", res->fqid ? res->fqid : "failed",
+				 res->hresult ? res->hresult : "", res->inner ? ", " : "",
+				 res->inner ? res->inner : "");
+	}
+}
+
+/* The id of the switch this run created: named so, ours, and new. */
+static const char *created_id(const struct run *r, const struct host_state *after)
+{
+	for (size_t i = 0; i < after->nswitches; i++) {
+		const struct host_switch *s = &after->switches[i];
+		bool old = false;
+
+		if (!s->name || strcmp(s->name, r->wp.switch_name) || !s->notes ||
+		    strcmp(s->notes, "Created by wslbridge"))
+			continue;
+		for (size_t k = 0; k < r->obs.win.nswitches; k++)
+			old |= r->obs.win.switches[k].id && !strcasecmp(r->obs.win.switches[k].id, s->id);
+		if (!old)
+			return s->id;
+	}
+	return NULL;
+}
+
+/* Undo what succeeded, newest first. */
+static void record_windows_undo(struct run *r, struct backup_entry *e, const struct host_state *after)
+{
+	for (size_t i = r->wp.n; i-- > 0;) {
+		const struct host_result *res = i < after->nresults ? &after->results[i] : NULL;
+
+		if (!res || !res->status || strcmp(res->status, "ok"))
+			continue;
+		if (r->wp.irreversible[i])
+			backup_add_irreversible(e, r->wp.irreversible[i]);
+		else if (r->wp.undo[i].type && !strcmp(r->wp.undo[i].type, "remove-switch")) {
+			const char *id = created_id(r, after);
+			const char *kv[] = { "switch-id", id, NULL };
+
+			if (id)
+				backup_add_windows_undo(e, "remove-switch", kv);
+		} else if (r->wp.undo[i].type) {
+			backup_add_windows_undo(e, r->wp.undo[i].type, r->wp.undo[i].attrs);
+		}
+	}
+}
+
+static int apply_windows(struct run *r, struct host_state *after, struct backup_entry *e)
+{
+	char *why = NULL;
+	int rc = host_apply(&r->obs.host, r->wp.actions, r->wp.n, after, &why);
+
+	if (rc < 0) {
+		wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
+	if (after->error) {
+		why = host_error_text(after->error);
+		wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
+	record_windows_undo(r, e, after);
+	for (size_t i = 0; i < after->nresults; i++) {
+		if (after->results[i].status && !strcmp(after->results[i].status, "error")) {
+			why = failure_text(&after->results[i], r);
+			wb_error(WB_EXIT_FAIL, "Windows: could not %s: %s", r->wp.describe[i], why);
+			if (e->nwin)
+				wb_hint("what succeeded before it is recorded: `wslbridge undo` reverts it");
+			free(why);
+			return WB_EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
+static int write_wslconfig(struct run *r, struct backup_entry *e)
+{
+	int rc;
+
+	if (!r->file_changes)
+		return 0;
+	rc = backup_add(e, r->obs.wslconfig_path, &r->old, r->file_exists, r->file_mode, &r->neu, true);
+	if (rc == 0)
+		rc = backup_commit(e);
+	if (rc == 0)
+		rc = atomic_file_replace(r->obs.wslconfig_path, r->neu.s, r->neu.len, r->file_mode);
+	if (rc < 0)
+		return wb_error(WB_EXIT_FAIL, "could not write '%s': %s", r->obs.wslconfig_path, errstr(rc));
+	return 0;
+}
+
+static void save_record(struct run *r)
+{
+	char *names[] = { (char *)"switch", (char *)"adapter", (char *)"mac" };
+	char *values[] = { r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->guid, r->mac };
+
+	if (record_write(r->ctx, "bridged", names, values, 3) < 0)
+		wb_warn("could not record the target in '%s'; check and repair will infer it", r->ctx->state_dir);
+}
+
+static int restart_wsl(struct run *r)
+{
+	char *drive = NULL, *wsl = wslenv_windows_program(r->ctx, &r->obs.host.env,
+							  "Windows/System32/wsl.exe", &drive);
+	const char *argv[] = { wsl, "--shutdown", NULL };
+	struct spawn_opts so = { argv, drive, 60000 };
+	struct spawn_result res = { 0 };
+	int rc;
+
+	if (!wsl) {
+		free(drive);
+		return wb_error(WB_EXIT_RESTART, "wsl.exe not found: run `wsl.exe --shutdown` from Windows");
+	}
+	printf("Restarting WSL now (`wsl.exe --shutdown`): this shell ends. Start WSL again and run "
+	       "`wslbridge %s` to verify.\n", r->verb);
+	fflush(stdout);
+	fflush(stderr);
+	rc = spawn_run(&so, &res);
+	spawn_result_release(&res);
+	free(wsl);
+	free(drive);
+	return rc < 0 ? wb_error(WB_EXIT_RESTART, "could not run wsl.exe: %s", errstr(rc)) : WB_EXIT_RESTART;
+}
+
+static int verify(struct run *r)
+{
+	struct observation again;
+	char *why = NULL;
+	int rc = observation_gather(r->ctx, true, &again, &why);
+
+	free(why);
+	if (rc == 0) {
+		/* Windows and files were just compared; the Linux side is what is left. */
+		again.have_windows = false;
+		check_report_release(&r->rep);
+		compare_target(&r->t, &again, &r->rep);
+	}
+	observation_release(&again);
+	if (failed(r, "linux", NULL)) {
+		progress(r, S_VERIFY, "FAILED");
+		wb_error(WB_EXIT_FAIL, "the Linux side does not match bridged mode:");
+		print_failures(r, "linux");
+		return WB_EXIT_FAIL;
+	}
+	progress(r, S_VERIFY, "ok: WSL runs in bridged mode");
+	return WB_EXIT_OK;
+}
+
+static void journal_begin(struct run *r)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	r->j.verb = xstrdup(r->verb);
+	r->j.state = xstrdup("applying");
+	r->j.time = xstrdup(stamp);
+	for (int i = 0; i < S_COUNT; i++)
+		journal_add_step(&r->j, step_names[i]);
+}
+
+static void journal_end(struct run *r, const char *state)
+{
+	free(r->j.state);
+	r->j.state = xstrdup(state);
+	if (journal_write(r->ctx, &r->j) < 0)
+		wb_warn("could not write the journal in '%s'", r->ctx->state_dir);
+}
+
+static int apply(struct run *r)
+{
+	struct host_state after;
+	struct backup_entry *e = NULL;
+	int rc;
+
+	memset(&after, 0, sizeof(after));
+	journal_begin(r);
+	for (int s = S_PREFLIGHT; s <= S_ADAPTER; s++)
+		journal_step(r, s, "done", NULL);
+	progress(r, S_PREFLIGHT, "ok");
+	progress(r, S_ADAPTER, "%s", r->adapter->name);
+	rc = backup_begin(r->ctx->state_dir, r->ctx->command_line, &e) < 0 ?
+	     wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed", r->ctx->state_dir) : 0;
+	if (rc == 0 && r->wp.n) {
+		journal_step(r, S_WINDOWS, "started", NULL);
+		rc = apply_windows(r, &after, e);
+		if (e->nwin || e->nirr)
+			(void)backup_commit(e);
+		journal_step(r, S_WINDOWS, rc ? "failed" : "done", NULL);
+		progress(r, S_WINDOWS, rc ? "FAILED" : "%zu change%s made", r->wp.n, r->wp.n == 1 ? "" : "s");
+	} else if (rc == 0) {
+		journal_step(r, S_WINDOWS, "skipped", "nothing to change");
+		progress(r, S_WINDOWS, "nothing to change");
+	}
+	if (rc == 0) {
+		journal_step(r, S_WSLCONFIG, "started", NULL);
+		rc = write_wslconfig(r, e);
+		journal_step(r, S_WSLCONFIG, rc ? "failed" : "done", NULL);
+		progress(r, S_WSLCONFIG, rc ? "FAILED" : r->file_changes ? "written" : "nothing to change");
+	}
+	if (rc == 0) {
+		journal_step(r, S_WSLCONF, "skipped", "nothing to change");
+		progress(r, S_WSLCONF, "nothing to change");
+		save_record(r);
+	}
+	if (e && !e->nfiles && !e->nwin && !e->nirr)
+		(void)backup_discard(e);
+	backup_entry_free(e);
+	host_state_release(&after);
+	if (rc) {
+		journal_end(r, "failed");
+		return rc;
+	}
+	if (r->restart_needed) {
+		journal_step(r, S_RESTART, "awaiting", NULL);
+		journal_end(r, "awaiting-restart");
+		progress(r, S_RESTART, "needed");
+		if (r->o->restart)
+			return restart_wsl(r);
+		printf("\nBridged mode takes effect when WSL restarts. From Windows (PowerShell or cmd), run:\n"
+		       "    wsl.exe --shutdown\n"
+		       "wait about 8 seconds, start WSL again, and run `wslbridge %s` to verify.\n"
+		       "(`wslbridge %s --restart` does the shutdown itself, as its very last action.)\n",
+		       r->verb, r->verb);
+		return WB_EXIT_RESTART;
+	}
+	journal_step(r, S_RESTART, "skipped", "not needed");
+	progress(r, S_RESTART, "not needed");
+	rc = verify(r);
+	journal_step(r, S_VERIFY, rc ? "failed" : "done", NULL);
+	journal_end(r, rc ? "failed" : "done");
+	return rc;
+}
+
+static void note_last_run(struct run *r)
+{
+	struct journal last;
+
+	if (journal_read(r->ctx, &last) < 0)
+		return;
+	if (last.state && strcmp(last.state, "done")) {
+		const char *at = "?";
+
+		for (size_t i = 0; i < last.nsteps; i++)
+			if (strcmp(last.steps[i].state, "done") && strcmp(last.steps[i].state, "skipped")) {
+				at = last.steps[i].name;
+				break;
+			}
+		wb_note("the last %s (%s) ended %s at step '%s'; this run continues from what it finds",
+			last.verb, last.time, last.state, at);
+	}
+	journal_release(&last);
+}
+
+static int finish_unchanged(struct run *r)
+{
+	if (!failed(r, "linux", NULL)) {
+		printf("Nothing to change: this machine matches target bridged (switch '%s' on %s).\n",
+		       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name);
+		if (journal_read(r->ctx, &r->j) == 0 && r->j.state && strcmp(r->j.state, "done")) {
+			/* The restart this run found closes the last one's journal. */
+			for (size_t i = 0; i < r->j.nsteps; i++)
+				if (!strcmp(r->j.steps[i].state, "awaiting") ||
+				    !strcmp(r->j.steps[i].state, "planned"))
+					journal_set_step(&r->j, i, "done", "verified by a later run");
+			journal_end(r, "done");
+		}
+		save_record(r);
+		return WB_EXIT_OK;
+	}
+	if (failed(r, "linux", "restart")) {
+		printf("Windows and .wslconfig are ready; WSL has not restarted into bridged mode yet.\n");
+		r->restart_needed = true;
+		journal_begin(r);
+		journal_end(r, "awaiting-restart");
+		if (r->o->restart)
+			return restart_wsl(r);
+		printf("From Windows run `wsl.exe --shutdown`, start WSL again, and run `wslbridge %s`.\n",
+		       r->verb);
+		return WB_EXIT_RESTART;
+	}
+	if (journal_read(r->ctx, &r->j) == 0 && r->j.state && !strcmp(r->j.state, "awaiting-restart")) {
+		printf("Windows and .wslconfig are ready. WSL may not have restarted since the last %s "
+		       "(%s): from Windows run `wsl.exe --shutdown`, start WSL, and run `wslbridge %s` "
+		       "again.\n", r->j.verb, r->j.time, r->verb);
+		fprintf(stderr, "If it did restart, this is what is still wrong:\n");
+		print_failures(r, "linux");
+		return WB_EXIT_RESTART;
+	}
+	wb_error(WB_EXIT_FAIL, "Windows and .wslconfig are ready, but the Linux side is not:");
+	print_failures(r, "linux");
+	return WB_EXIT_FAIL;
+}
+
+int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
+{
+	struct run r;
+	char *why = NULL;
+	int rc, yes;
+
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	r.o = o;
+	r.verb = o->repair ? "repair" : "setup";
+	rc = verb_lock(ctx);
+	if (rc)
+		return rc;
+	note_last_run(&r);
+	if (observation_gather(ctx, false, &r.obs, &why) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s", why);
+		goto out;
+	}
+	if ((rc = settle(&r)) || (rc = load_target(&r)) || (rc = preflight(&r)))
+		goto out;
+	if (failed(&r, "windows", NULL) || o->switch_id)
+		switch_plan(&r.obs.win, r.adapter, r.switch_name, o->switch_id, &r.wp);
+	if (r.wp.refusal) {
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", r.wp.refusal);
+		goto out;
+	}
+	if ((rc = load_target(&r)) || (rc = plan_wslconfig(&r)))
+		goto out;
+	if (!r.wp.n && !r.file_changes) {
+		if (o->dry_run)
+			print_diagnosis(&r);
+		rc = finish_unchanged(&r);
+		goto out;
+	}
+	r.restart_needed = true;	/* WSL reads .wslconfig and attaches the switch at start */
+	if (o->repair)
+		print_diagnosis(&r);
+	print_plan(&r);
+	if (o->dry_run) {
+		printf("\n(--dry-run: nothing was changed)\n");
+		goto out;
+	}
+	yes = ctx_confirm(ctx, "\nApply this plan?");
+	if (yes == -ENOTTY) {
+		rc = wb_error(WB_EXIT_USAGE, "%s changes Windows and files and there is no terminal to "
+			      "confirm on; pass --yes", r.verb);
+		goto out;
+	}
+	if (yes == 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s cancelled; nothing was changed", r.verb);
+		goto out;
+	}
+	rc = apply(&r);
+out:
+	free(why);
+	win_plan_release(&r.wp);
+	check_report_release(&r.rep);
+	target_release(&r.t);
+	observation_release(&r.obs);
+	journal_release(&r.j);
+	buf_release(&r.old);
+	buf_release(&r.neu);
+	free(r.adapter_why);
+	free(r.switch_name);
+	free(r.mac);
+	return rc;
+}

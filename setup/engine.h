@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.h - the step engine behind `wslbridge setup` and `wslbridge repair`
+ * for bridged mode: observe, compare with the target, plan, confirm, apply
+ * (one Windows launch), restart or verify.  setup and repair differ only in
+ * where the parameters come from and in repair's diagnosis.  Reports its own
+ * errors; returns an exit code.
+ */
+#ifndef WB_ENGINE_H
+#define WB_ENGINE_H
+
+#include "ctx.h"
+
+#include <stdbool.h>
+
+struct engine_opts {
+	bool repair, dry_run, restart;
+	const char *switch_name, *switch_id, *adapter, *mac;
+};
+
+int engine_run(struct wb_ctx *ctx, const struct engine_opts *o);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verb-setup.c - `wslbridge setup` and `wslbridge repair`: their options;
+ * the work is the engine's (engine.c).
+ */
+#include "verbs.h"
+#include "engine.h"
+#include "keys.h"
+#include "log.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' }, { "restart", no_argument, NULL, 'r' },
+		{ "switch", required_argument, NULL, 's' }, { "switch-id", required_argument, NULL, 'i' },
+		{ "adapter", required_argument, NULL, 'a' }, { "mac", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct engine_opts o = { repair, false, false, NULL, NULL, NULL, NULL };
+	const char *verb = repair ? "repair" : "setup";
+	char *why = NULL;
+	int c;
+
+	opterr = 0;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+	while ((c = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': o.dry_run = true; break;
+		case 'r': o.restart = true; break;
+		case 's': o.switch_name = optarg; break;
+		case 'i': o.switch_id = optarg; break;
+		case 'a': o.adapter = optarg; break;
+		case 'm': o.mac = optarg; break;
+		default:
+			wb_error(WB_EXIT_USAGE, "unknown option '%s' for %s", argv[optind - 1], verb);
+			print_verb_usage(verb);
+			return WB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return wb_error(WB_EXIT_USAGE, "%s takes no arguments ('%s')", verb, argv[optind]);
+	if (o.switch_name && (!*o.switch_name ||
+	    key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, "wsl2.vmSwitch"),
+			    o.switch_name, strlen(o.switch_name), &why) < 0)) {
+		wb_error(WB_EXIT_USAGE, "switch name '%s' cannot be used: %s", o.switch_name,
+			 why ? why : "it is empty");
+		free(why);
+		return WB_EXIT_USAGE;
+	}
+	if (o.mac && key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, "wsl2.macAddress"),
+				     o.mac, strlen(o.mac), &why) < 0) {
+		wb_error(WB_EXIT_USAGE, "%s", why);
+		free(why);
+		return WB_EXIT_USAGE;
+	}
+	return engine_run(ctx, &o);
+}
+
+int verb_setup(int argc, char **argv, struct wb_ctx *ctx)
+{
+	return run(argc, argv, ctx, false);
+}
+
+int verb_repair(int argc, char **argv, struct wb_ctx *ctx)
+{
+	return run(argc, argv, ctx, true);
+}

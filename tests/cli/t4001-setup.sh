@@ -1,0 +1,168 @@
+#!/bin/sh
+# setup, repair and undo of bridged mode, end to end through the simulated
+# Windows host (and a network namespace for the VM's eth0).
+. "$(dirname "$0")/../lib.sh"
+
+RUN=$TOP/tests/winhost/run
+unset WSLBRIDGE_STATE_DIR
+if ! test_have_root; then
+	echo "# t4001: network namespaces need root and iproute2: skipped"
+	test_done
+	exit 0
+fi
+
+wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
+launches() { grep -c "^from=$2" "$1/launches.log" 2>/dev/null || echo 0; }
+switch_names() {
+	python3 -c "
+import sys, xml.etree.ElementTree as ET
+print('|'.join(s.get('name') for s in ET.parse(sys.argv[1] + '/state.xml').getroot().iter('switch')))" "$1"
+}
+
+test_expect_success 'setup --dry-run prints the plan with a diff and changes nothing' '
+	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --dry-run >out &&
+	test_grep "create the external switch .WSL Bridge. on Ethernet, shared with Windows  \[admin\]" out &&
+	test_grep "^       +networkingMode=bridged" out &&
+	test_grep "^       +vmSwitch=WSL Bridge" out &&
+	test_grep "nothing was changed" out &&
+	test ! -e "$(wslconfig h)" && test "$(switch_names h)" = "Default Switch|WSL (Hyper-V firewall)"
+'
+
+test_expect_success 'without a terminal setup needs --yes, and changes nothing' '
+	test_expect_code 2 env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup </dev/null 2>err &&
+	test_grep "pass --yes" err && test ! -e "$(wslconfig h)"
+'
+
+test_expect_success 'fresh-pro: setup in two launches and one UAC prompt, then exit 4' '
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- true &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --yes >out &&
+	test "$(launches h wsl)" = 2 && test "$(launches h uac)" = 1 &&
+	test_grep "^\[3/7\] Windows: 1 change made" out &&
+	test_grep "^\[6/7\] restart: needed" out &&
+	test_grep "wsl.exe --shutdown" out &&
+	test_grep "^networkingMode=bridged" "$(wslconfig h)" &&
+	test_grep "^macAddress=[0-9a-f][26ae]:" "$(wslconfig h)" &&
+	test "$(switch_names h)" = "Default Switch|WSL (Hyper-V firewall)|WSL Bridge"
+'
+
+test_expect_success 'after the restart: setup verifies, check passes' '
+	WINHOST_DIR=$PWD/h "$RUN" --restart fresh-pro -- "$WB" setup --yes >out &&
+	test_grep "Nothing to change" out &&
+	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" check >out &&
+	test_grep "20 of 20 expectations hold" out
+'
+
+test_expect_success 'a second setup: no elevation, files byte-identical' '
+	cp "$(wslconfig h)" before && n=$(launches h wsl) &&
+	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --yes >out &&
+	test_cmp before "$(wslconfig h)" &&
+	test "$(launches h wsl)" = $((n + 1)) && test "$(launches h uac)" = 1
+'
+
+test_expect_success 'undo after setup: files as before, the created switch gone' '
+	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" undo --yes 2>err &&
+	test_grep "Windows: remove-switch" err &&
+	test ! -e "$(wslconfig h)" &&
+	test "$(switch_names h)" = "Default Switch|WSL (Hyper-V firewall)"
+'
+
+test_expect_success 'setup keeps the user'"'"'s .wslconfig, byte for byte, apart from the keys' '
+	rm -rf h2 && WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- true &&
+	printf "# mine\r\n[wsl2]\r\nmemory = 8GB   # half\r\n" >"$(wslconfig h2)" && cp "$(wslconfig h2)" orig &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- "$WB" setup --yes --restart >out &&
+	test_grep "^memory = 8GB   # half" "$(wslconfig h2)" &&
+	WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- "$WB" setup --yes >out && test_grep "Nothing to change" out &&
+	WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- "$WB" undo --yes &&
+	test_cmp orig "$(wslconfig h2)"
+'
+
+test_expect_success 'vmware-broken: repair says what is broken, fixes it in order, converges' '
+	rm -rf h3 && test_expect_code 4 env WINHOST_DIR=$PWD/h3 "$RUN" vmware-broken -- "$WB" repair --yes --restart >out &&
+	test_grep "VMware Bridge Protocol is bound to Ethernet" out &&
+	test_grep "the Hyper-V switch protocol is not bound to Ethernet" out &&
+	test_grep "switch .WSL Bridge. is Internal, not External" out &&
+	grep -n "unbind VMware\|bind the Hyper-V switch protocol\|bind the switch" out >order &&
+	test "$(cut -d: -f1 order | tr "\n" " ")" = "$(cut -d: -f1 order | sort -n | tr "\n" " ")" &&
+	WINHOST_DIR=$PWD/h3 "$RUN" vmware-broken -- "$WB" repair --yes >out && test_grep "Nothing to change" out &&
+	WINHOST_DIR=$PWD/h3 "$RUN" vmware-broken -- "$WB" check >out && test_grep "20 of 20" out
+'
+
+test_expect_success 'switch-missing: repair creates the switch .wslconfig names, converges' '
+	rm -rf h4 && test_expect_code 4 env WINHOST_DIR=$PWD/h4 "$RUN" switch-missing -- "$WB" repair --yes --restart >out &&
+	test_grep "there is no switch named .LAN Bridge." out &&
+	WINHOST_DIR=$PWD/h4 "$RUN" switch-missing -- "$WB" check >out && test_grep "20 of 20" out &&
+	test_grep "^vmSwitch=LAN Bridge" "$(wslconfig h4)"
+'
+
+# refuse SCENARIO PATTERN [run options]: setup refuses, nothing changes.
+refuse() {
+	rm -rf hr && WINHOST_DIR=$PWD/hr "$RUN" ${3:-} "$1" -- true &&
+	cp hr/state.xml win-before && { cp "$(wslconfig hr)" file-before 2>/dev/null || : >file-before; } &&
+	test_expect_code 1 env WINHOST_DIR=$PWD/hr "$RUN" ${3:-} "$1" -- "$WB" setup --yes >out 2>err &&
+	test_grep "$2" err &&
+	test_cmp win-before hr/state.xml &&
+	{ cp "$(wslconfig hr)" file-after 2>/dev/null || : >file-after; } && test_cmp file-before file-after &&
+	WINHOST_DIR=$PWD/hr "$RUN" "$1" -- "$WB" undo --list >hist && test_grep "no changes recorded" hist
+}
+
+test_expect_success 'home-edition: a clear refusal naming the alternatives' '
+	refuse home-edition "Hyper-V needs Pro, Enterprise or Education"
+'
+test_expect_success 'old-wsl: a clear refusal' '
+	refuse old-wsl "WSL 2.5.4.0 removed bridged mode"
+'
+test_expect_success 'policy-override: a clear refusal' '
+	refuse policy-override "HKLM.SOFTWARE.Policies.WSL sets the mode"
+'
+test_expect_success 'Windows 10: a clear refusal' '
+	refuse win10-pro "on Windows 10 use NAT"
+'
+test_expect_success 'UAC declined: a clear refusal' '
+	refuse fresh-pro "UAC) prompt was declined" "--uac deny"
+'
+test_expect_success 'no way to elevate: a clear refusal' '
+	refuse uac-none "this account cannot elevate"
+'
+test_expect_success 'duplicate switch names: explain and stop' '
+	refuse duplicate-switches "2 switches are named .WSL Bridge.*--switch-id"
+'
+
+test_expect_success '--switch-id chooses one of the duplicates' '
+	rm -rf h5 && WINHOST_DIR=$PWD/h5 "$RUN" duplicate-switches -- "$WB" setup --yes \
+		--switch-id a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d >out 2>err;
+	test $? = 0 && test_grep "Nothing to change" out
+'
+
+test_expect_success 'another external switch on the adapter is reused, with its name' '
+	rm -rf h6 && WINHOST_DIR=$PWD/h6 "$RUN" fresh-pro -- "$TOP/build/release/tests/tools/host-tool" apply \
+		create-switch "name=Lab External" "adapter-guid={4A6C1D22-8E3B-4F07-9C5D-2B1E7A9F0C31}" \
+		allow-management-os=true >/dev/null &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h6 "$RUN" fresh-pro -- "$WB" setup --yes >out &&
+	test_grep "external switch .Lab External. already owns Ethernet: it is reused" out &&
+	test_grep "^vmSwitch=Lab External" "$(wslconfig h6)" &&
+	test "$(launches h6 uac)" = 1
+'
+
+test_expect_success 'a bad --adapter or --switch is refused before anything' '
+	test_expect_code 2 env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --adapter nosuch --yes 2>err &&
+	test_grep "no adapter .nosuch." err &&
+	test_expect_code 2 "$RUN" vpn-anyconnect -- "$WB" setup --yes \
+		--adapter "Ethernet 3" 2>err &&
+	test_grep "cannot be bridged: it is a VPN.s adapter" err &&
+	test_expect_code 2 "$WB" setup --switch "Caf$(printf "\303\251")" 2>err &&
+	test_grep "non-ASCII" err
+'
+
+test_expect_success 'a failed file write after the Windows step: journal and undo' '
+	rm -rf h7 && WINHOST_DIR=$PWD/h7 "$RUN" fresh-pro -- true &&
+	WSLBRIDGE_TEST_FAIL="rename:EIO@.wslconfig" test_expect_code 1 env WINHOST_DIR=$PWD/h7 \
+		"$RUN" fresh-pro -- "$WB" setup --yes >out 2>err &&
+	test_grep "could not write" err && test ! -e "$(wslconfig h7)" &&
+	test_grep "state=\"failed\"" h7/root/var/lib/wslbridge/journal.xml &&
+	test_grep "name=\".wslconfig\" state=\"failed\"" h7/root/var/lib/wslbridge/journal.xml &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h7 "$RUN" fresh-pro -- "$WB" setup --yes >out 2>err &&
+	test_grep "ended failed at step .\.wslconfig." err &&
+	test_grep "^\[3/7\] Windows: nothing to change" out && test -e "$(wslconfig h7)"
+'
+
+test_done
