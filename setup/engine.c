@@ -291,6 +291,10 @@ static int plan_wslconfig(struct run *r)
 		rc = edit(&d, "wsl2.vmSwitch", name);
 	if (rc == 0)
 		rc = edit(&d, "wsl2.macAddress", r->mac);
+	if (rc == 0 && r->o->dhcp)
+		rc = edit(&d, "wsl2.dhcp", r->o->dhcp);
+	if (rc == 0 && r->o->ipv6)
+		rc = edit(&d, "wsl2.ipv6", r->o->ipv6);
 	if (rc == 0)
 		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
 	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));
@@ -693,6 +697,8 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	if ((rc = load_target(&r)) || (rc = plan_wslconfig(&r)))
 		goto out;
+	if (r.file_changes && !r.wp.n && !failed(&r, NULL, "wslconfig") && !failed(&r, NULL, "switch"))
+		r.restart_needed = true;	/* only --dhcp/--ipv6 changed */
 	if (!r.wp.n && !r.file_changes) {
 		if (o->dry_run)
 			print_diagnosis(&r);

@@ -16,6 +16,7 @@
 struct engine_opts {
 	bool repair, dry_run, restart;
 	const char *switch_name, *switch_id, *adapter, *mac;
+	const char *dhcp, *ipv6;	/* NULL: leave as they are */
 };
 
 int engine_run(struct wb_ctx *ctx, const struct engine_opts *o);

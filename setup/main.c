@@ -33,7 +33,7 @@ static int verb_version(int argc, char **argv, struct wb_ctx *ctx);
 static const struct verb verbs[] = {
 	{ "setup", verb_setup, "put WSL on the LAN (bridged mode) and verify it",
 	  "wslbridge setup [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--mac MAC]\n"
-	  "                [--dry-run] [--restart] [--yes]\n"
+	  "                [--dhcp true|false] [--ipv6 true|false] [--dry-run] [--restart] [--yes]\n"
 	  "\n"
 	  "  --adapter ADAPTER  the physical adapter to bridge, by name, description, MAC\n"
 	  "                     or GUID (default: the one with the default route, wired\n"
@@ -41,6 +41,8 @@ static const struct verb verbs[] = {
 	  "  --switch NAME      the external switch's name (default \"WSL Bridge\")\n"
 	  "  --switch-id ID     which switch, when several have the name\n"
 	  "  --mac MAC          eth0's MAC (default: derived from this PC's MachineGuid)\n"
+	  "  --dhcp true|false  wsl2.dhcp (default: left as it is; WSL's default is true)\n"
+	  "  --ipv6 true|false  wsl2.ipv6 (default: left as it is; WSL's default is false)\n"
 	  "  --dry-run          print the plan and stop\n"
 	  "  --restart          run `wsl.exe --shutdown` as the very last action\n"
 	  "\n"

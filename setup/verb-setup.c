@@ -18,9 +18,10 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		{ "dry-run", no_argument, NULL, 'n' }, { "restart", no_argument, NULL, 'r' },
 		{ "switch", required_argument, NULL, 's' }, { "switch-id", required_argument, NULL, 'i' },
 		{ "adapter", required_argument, NULL, 'a' }, { "mac", required_argument, NULL, 'm' },
+		{ "dhcp", required_argument, NULL, 'd' }, { "ipv6", required_argument, NULL, '6' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct engine_opts o = { repair, false, false, NULL, NULL, NULL, NULL };
+	struct engine_opts o = { repair, false, false, NULL, NULL, NULL, NULL, NULL, NULL };
 	const char *verb = repair ? "repair" : "setup";
 	char *why = NULL;
 	int c;
@@ -35,6 +36,8 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		case 'i': o.switch_id = optarg; break;
 		case 'a': o.adapter = optarg; break;
 		case 'm': o.mac = optarg; break;
+		case 'd': o.dhcp = optarg; break;
+		case '6': o.ipv6 = optarg; break;
 		default:
 			wb_error(WB_EXIT_USAGE, "unknown option '%s' for %s", argv[optind - 1], verb);
 			print_verb_usage(verb);
@@ -56,6 +59,16 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		wb_error(WB_EXIT_USAGE, "%s", why);
 		free(why);
 		return WB_EXIT_USAGE;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *v = i ? o.ipv6 : o.dhcp;
+
+		if (v && key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, i ? "wsl2.ipv6" : "wsl2.dhcp"),
+					 v, strlen(v), &why) < 0) {
+			wb_error(WB_EXIT_USAGE, "--%s: %s", i ? "ipv6" : "dhcp", why);
+			free(why);
+			return WB_EXIT_USAGE;
+		}
 	}
 	return engine_run(ctx, &o);
 }
