@@ -25,7 +25,7 @@ LIB_SRCS = setup/util.c setup/log.c setup/ctx.c setup/match.c setup/keys.c \
 	   setup/sha256.c setup/spawn.c setup/wslenv.c setup/host-state.c setup/host.c \
 	   setup/linux-observe.c setup/datadir.c setup/target.c setup/observe.c \
 	   setup/compare.c setup/record.c vswitch/adapter.c vswitch/switch-plan.c \
-	   setup/diff.c setup/journal.c setup/engine.c setup/verb-setup.c \
+	   setup/diff.c setup/journal.c setup/engine.c setup/verb-setup.c setup/xmlfile.c \
 	   setup/verb-common.c setup/verb-config.c setup/verb-undo.c setup/verb-status.c \
 	   setup/verb-check.c
 # The host agent is compiled in, so the file written to Windows always

@@ -2,6 +2,7 @@
 /* backup.c - see backup.h. */
 #include "backup.h"
 #include "atomic-file.h"
+#include "xmlfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -101,16 +102,14 @@ int backup_add(struct backup_entry *e, const char *path, const struct buf *old,
 
 static int write_xml(const struct backup_entry *e)
 {
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
+	struct xmlfile doc;
+	xmlTextWriterPtr w;
 	char *path = path_join(e->dir, "change.xml"), seq[16], mode[16];
-	int r = -ENOMEM;
+	int r;
 
-	if (!w)
-		goto out;
+	xmlfile_begin(&doc);
+	w = doc.w;
 	snprintf(seq, sizeof(seq), "%u", e->seq);
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "change");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "seq", BAD_CAST seq);
 	xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST e->time);
@@ -140,15 +139,7 @@ static int write_xml(const struct backup_entry *e)
 		xmlTextWriterWriteString(w, BAD_CAST f->path);
 		xmlTextWriterEndElement(w);
 	}
-	xmlTextWriterEndDocument(w);
-	xmlFreeTextWriter(w);
-	w = NULL;
-	r = atomic_file_replace(path, xmlBufferContent(xb), (size_t)xmlBufferLength(xb), 0600);
-out:
-	if (w)
-		xmlFreeTextWriter(w);
-	if (xb)
-		xmlBufferFree(xb);
+	r = xmlfile_commit(&doc, NULL, path, 0600);
 	free(path);
 	return r;
 }
@@ -216,13 +207,12 @@ int backup_discard(struct backup_entry *e)
 	return remove_tree(e->dir);
 }
 
+/* An attribute, "" when absent. */
 static char *attr(xmlNodePtr n, const char *name)
 {
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = xstrdup(v ? (const char *)v : "");
+	char *s = xml_prop(n, name);
 
-	xmlFree(v);
-	return s;
+	return s ? s : xstrdup("");
 }
 
 static char *text_of(xmlNodePtr n)

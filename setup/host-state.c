@@ -2,6 +2,7 @@
 /* host-state.c - see host-state.h. */
 #include "host-state.h"
 #include "util.h"
+#include "xmlfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,14 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-static char *attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? xstrdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
+#define attr xml_prop
 
 static int attr_int(xmlNodePtr n, const char *name)
 {

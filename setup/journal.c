@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* journal.c - see journal.h. */
 #include "journal.h"
-#include "atomic-file.h"
+#include "xmlfile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -19,15 +19,6 @@ static char *journal_path(const struct wb_ctx *ctx)
 	return path_join(ctx->state_dir, "journal.xml");
 }
 
-static char *prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? xstrdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
 int journal_read(const struct wb_ctx *ctx, struct journal *j)
 {
 	char *path = journal_path(ctx);
@@ -41,21 +32,21 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 		xmlFreeDoc(doc);
 		return -ENOENT;
 	}
-	j->verb = prop(root, "verb");
-	j->state = prop(root, "state");
-	j->time = prop(root, "time");
-	j->message = prop(root, "message");
+	j->verb = xml_prop(root, "verb");
+	j->state = xml_prop(root, "state");
+	j->time = xml_prop(root, "time");
+	j->message = xml_prop(root, "message");
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		char *name;
 
 		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "step"))
 			continue;
-		name = prop(n, "name");
+		name = xml_prop(n, "name");
 		journal_add_step(j, name ? name : "?");
 		free(name);
 		free(j->steps[j->nsteps - 1].state);
-		j->steps[j->nsteps - 1].state = prop(n, "state");
-		j->steps[j->nsteps - 1].detail = prop(n, "detail");
+		j->steps[j->nsteps - 1].state = xml_prop(n, "state");
+		j->steps[j->nsteps - 1].detail = xml_prop(n, "detail");
 	}
 	xmlFreeDoc(doc);
 	return 0;
@@ -63,13 +54,13 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 
 int journal_write(const struct wb_ctx *ctx, const struct journal *j)
 {
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	struct xmlfile f;
+	xmlTextWriterPtr w;
 	char *path = journal_path(ctx);
 	int r;
 
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	xmlfile_begin(&f);
+	w = f.w;
 	xmlTextWriterStartElement(w, BAD_CAST "journal");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "verb", BAD_CAST j->verb);
 	xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST j->state);
@@ -84,14 +75,9 @@ int journal_write(const struct wb_ctx *ctx, const struct journal *j)
 			xmlTextWriterWriteAttribute(w, BAD_CAST "detail", BAD_CAST j->steps[i].detail);
 		xmlTextWriterEndElement(w);
 	}
-	xmlTextWriterEndDocument(w);
-	xmlFreeTextWriter(w);
-	r = mkdir_p(ctx->state_dir, 0755);
-	if (r == 0)
-		r = atomic_file_replace(path, xmlBufferContent(xb), (size_t)xmlBufferLength(xb), 0644);
-	xmlBufferFree(xb);
+	r = xmlfile_commit(&f, ctx->state_dir, path, 0644);
 	free(path);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 void journal_add_step(struct journal *j, const char *name)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* record.c - see record.h. */
 #include "record.h"
-#include "atomic-file.h"
+#include "xmlfile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -64,13 +64,13 @@ int record_read(const struct wb_ctx *ctx, char **ret_target, char ***ret_params,
 int record_write(const struct wb_ctx *ctx, const char *target, char *const *names,
 		 char *const *values, size_t n)
 {
-	xmlBufferPtr xb = xmlBufferCreate();
-	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	struct xmlfile f;
+	xmlTextWriterPtr w;
 	char *path = record_path(ctx);
 	int r;
 
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	xmlfile_begin(&f);
+	w = f.w;
 	xmlTextWriterStartElement(w, BAD_CAST "recorded");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "target", BAD_CAST target);
 	for (size_t i = 0; i < n; i++) {
@@ -79,14 +79,9 @@ int record_write(const struct wb_ctx *ctx, const char *target, char *const *name
 		xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST values[i]);
 		xmlTextWriterEndElement(w);
 	}
-	xmlTextWriterEndDocument(w);
-	xmlFreeTextWriter(w);
-	r = mkdir_p(ctx->state_dir, 0755);
-	if (r == 0)
-		r = atomic_file_replace(path, xmlBufferContent(xb), (size_t)xmlBufferLength(xb), 0644);
-	xmlBufferFree(xb);
+	r = xmlfile_commit(&f, ctx->state_dir, path, 0644);
 	free(path);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 void record_params_free(char **params, size_t n)

@@ -10,6 +10,7 @@
 #include "target.h"
 #include "datadir.h"
 #include "util.h"
+#include "xmlfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -137,15 +138,6 @@ static int validate(const char *file, xmlDocPtr doc, struct target_error *err)
 	return r;
 }
 
-static char *prop(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? xstrdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
 static bool is(xmlNodePtr n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name);
@@ -229,12 +221,12 @@ static int settle_params(xmlNodePtr root, const char *file, const char *tname,
 
 		if (!is(n, "param"))
 			continue;
-		pn = prop(n, "name");
-		def = prop(n, "default");
+		pn = xml_prop(n, "name");
+		def = xml_prop(n, "default");
 		v = param_get(given, pn);
 		buf_addf(&known, "%s%s", known.len ? ", " : "", pn);
 		if (!v && !def) {
-			char *summary = prop(n, "summary");
+			char *summary = xml_prop(n, "summary");
 
 			fail(err, file, (int)xmlGetLineNo(n), column_of(file, (int)xmlGetLineNo(n), "param"),
 			     xasprintf("target '%s' needs the parameter '%s' (%s): pass --param %s=VALUE",
@@ -274,7 +266,7 @@ static int add_expect(xmlNodePtr n, const char *side, const char *file, const st
 	char *when, *num;
 
 	for (size_t i = 0; i < 12; i++) {
-		char *raw = prop(n, attrs[i]);
+		char *raw = xml_prop(n, attrs[i]);
 
 		if (raw && !(v[i] = subst(raw, p, file, n, attrs[i], err))) {
 			free(raw);
@@ -291,20 +283,20 @@ static int add_expect(xmlNodePtr n, const char *side, const char *file, const st
 	e->probe = v[0]; e->summary = v[1]; e->remedy = v[2]; e->fix = v[3];
 	e->sw = v[4]; e->adapter = v[5]; e->component = v[6]; e->key = v[7];
 	e->ifname = v[8]; e->path = v[9]; e->equals = v[10]; e->pattern = v[11];
-	if ((num = prop(n, "min"))) {
+	if ((num = xml_prop(n, "min"))) {
 		e->has_min = true;
 		e->min = strtol(num, NULL, 10);
 		free(num);
 	}
-	if ((num = prop(n, "max"))) {
+	if ((num = xml_prop(n, "max"))) {
 		e->has_max = true;
 		e->max = strtol(num, NULL, 10);
 		free(num);
 	}
-	num = prop(n, "nocase");
+	num = xml_prop(n, "nocase");
 	e->nocase = num && (!strcmp(num, "true") || !strcmp(num, "1"));
 	free(num);
-	when = prop(n, "when");
+	when = xml_prop(n, "when");
 	e->skipped = when && (!param_get(p, when) || !*param_get(p, when));
 	free(when);
 	e->file = xstrdup(file);
@@ -317,7 +309,7 @@ static int walk(const struct wb_ctx *ctx, xmlNodePtr root, const char *file, con
 {
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		if (is(n, "include")) {
-			char *raw = prop(n, "target"), *name = subst(raw, p, file, n, "target", err);
+			char *raw = xml_prop(n, "target"), *name = subst(raw, p, file, n, "target", err);
 			struct target inc;
 			int r;
 
@@ -339,7 +331,7 @@ static int walk(const struct wb_ctx *ctx, xmlNodePtr root, const char *file, con
 			inc.nexp = 0;
 			target_release(&inc);
 		} else if (is(n, "side")) {
-			char *side = prop(n, "name");
+			char *side = xml_prop(n, "name");
 
 			for (xmlNodePtr e = n->children; e; e = e->next) {
 				if (is(e, "expect") && add_expect(e, side, file, p, t, err) < 0) {
@@ -405,8 +397,8 @@ static int load_one(const struct wb_ctx *ctx, const char *name, const struct par
 	if (r < 0)
 		goto out;
 	root = xmlDocGetRootElement(doc);
-	t->name = prop(root, "name");
-	t->summary = prop(root, "summary");
+	t->name = xml_prop(root, "name");
+	t->summary = xml_prop(root, "summary");
 	t->file = xstrdup(file);
 	r = settle_params(root, file, t->name, given, lenient, &p, err);
 	if (r == 0)

@@ -28,27 +28,23 @@ void *xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
 char *xstrdup(const char *s) { return check_alloc(strdup(s)); }
 char *xstrndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
+
+	buf_vaddf(&b, fmt, ap);
+	return buf_detach(&b, NULL);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
 	va_list ap;
+	char *s;
 
 	va_start(ap, fmt);
-	{
-		va_list ap2;
-		int n;
-
-		va_copy(ap2, ap);
-		n = vsnprintf(NULL, 0, fmt, ap2);
-		va_end(ap2);
-		if (n < 0)
-			abort();
-		buf_grow(&b, (size_t)n);
-		vsnprintf(b.s, (size_t)n + 1, fmt, ap);
-		b.len = (size_t)n;
-	}
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	return buf_detach(&b, NULL);
+	return s;
 }
 
 void buf_grow(struct buf *b, size_t extra)
@@ -78,12 +74,11 @@ void buf_add(struct buf *b, const void *data, size_t n)
 void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
 
-void buf_addf(struct buf *b, const char *fmt, ...)
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
-	va_list ap, ap2;
+	va_list ap2;
 	int n;
 
-	va_start(ap, fmt);
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
@@ -92,6 +87,14 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	buf_grow(b, (size_t)n);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
 	va_end(ap);
 }
 

@@ -19,24 +19,12 @@ static const char *keep(struct win_plan *p, const char *s)
 static void diag(struct win_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void diag(struct win_plan *p, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
 	va_list ap;
 	char *s;
 
 	va_start(ap, fmt);
-	{
-		va_list ap2;
-		int n;
-
-		va_copy(ap2, ap);
-		n = vsnprintf(NULL, 0, fmt, ap2);
-		va_end(ap2);
-		buf_grow(&b, (size_t)n);
-		vsnprintf(b.s, (size_t)n + 1, fmt, ap);
-		b.len = (size_t)n;
-	}
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	s = buf_detach(&b, NULL);
 	if (p->ndiag < PLAN_MAX)
 		p->diagnosis[p->ndiag++] = s;
 	else
