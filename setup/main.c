@@ -22,7 +22,7 @@
 
 struct verb {
 	const char *name;
-	int (*run)(int argc, char **argv, struct wb_ctx *ctx);	/* NULL: not yet */
+	int (*run)(int argc, char **argv, struct wb_ctx *ctx);
 	const char *summary;
 	const char *usage;
 };
@@ -81,8 +81,28 @@ static const struct verb verbs[] = {
 	  "adapters with their bindings, Hyper-V switches, VPN adapters, the .wslconfig\n"
 	  "and wsl.conf settings that matter, and eth0, the default route and DNS in\n"
 	  "this distribution.  Exactly one powershell.exe launch." },
-	{ "vpn", NULL, "MTU and DNS fixes for VPN clients",
-	  "wslbridge vpn list|detect|apply|status|remove" },
+	{ "vpn", verb_vpn, "MTU and DNS fixes for VPN clients",
+	  "wslbridge vpn list\n"
+	  "       wslbridge vpn detect\n"
+	  "       wslbridge vpn apply [PROFILE] [--mtu auto|probe|N] [--dns auto|tunnel|SERVER,...]\n"
+	  "                           [--search DOMAIN,...] [--probe-target ADDR] [--boot-only] [--yes]\n"
+	  "       wslbridge vpn status\n"
+	  "       wslbridge vpn remove [--force] [--yes]\n"
+	  "       wslbridge vpn probe ADDR\n"
+	  "\n"
+	  "  PROFILE        a VPN profile (`vpn list`); default: the one whose adapter is found\n"
+	  "  --mtu          auto: the VPN adapter's MTU on Windows; probe: measure the path\n"
+	  "                 MTU from here (don't-fragment pings); or a number 576-9000\n"
+	  "  --dns          auto: DNS tunneling where WSL supports it, else static; tunnel;\n"
+	  "                 static (the VPN adapter's servers); or up to 3 server addresses\n"
+	  "  --search       search domains for a static resolv.conf\n"
+	  "  --boot-only    only at the next start, not now\n"
+	  "  probe ADDR     measure the path MTU to ADDR (needs root)\n"
+	  "\n"
+	  "apply installs a root-owned boot script run from /etc/wsl.conf [boot] command\n"
+	  "(your previous boot command still runs), sets the MTU and resolv.conf now, and\n"
+	  "makes the profile's Windows fix (one UAC prompt).  remove puts wsl.conf back\n"
+	  "byte for byte.  apply and remove need root." },
 	{ "config", verb_config, "read and edit .wslconfig and /etc/wsl.conf losslessly",
 	  "wslbridge config get   [--file PATH] [--kind wslconfig|wslconf] SECTION.KEY\n"
 	  "       wslbridge config set   [--file PATH] [--kind KIND] [--force] [--fix] SECTION.KEY VALUE\n"
@@ -137,16 +157,14 @@ void print_verb_usage(const char *name)
 	const struct verb *v = find_verb(name);
 
 	if (v)
-		printf("usage: %s\n\n%s.%s\n", v->usage, v->summary,
-		       v->run ? "" : " (not implemented yet)");
+		printf("usage: %s\n\n%s.\n", v->usage, v->summary);
 }
 
 static void print_main_usage(FILE *f)
 {
 	fprintf(f, "usage: wslbridge [OPTIONS] VERB [ARGS]\n\nverbs:\n");
 	for (size_t i = 0; i < N_VERBS; i++)
-		fprintf(f, "  %-8s %s%s\n", verbs[i].name, verbs[i].summary,
-			verbs[i].run ? "" : " (not implemented yet)");
+		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(f, "\n%s\nexit codes: 0 ok, 1 failed, 2 usage error, 3 check found drift,\n"
 		"4 done but WSL must restart to finish\n\n"
 		"`wslbridge help VERB` or `wslbridge VERB --help` shows a verb's usage.\n",
@@ -277,8 +295,6 @@ static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx
 		print_verb_usage(v->name);
 		return WB_EXIT_OK;
 	}
-	if (!v->run)
-		return wb_error(WB_EXIT_FAIL, "'%s' is not implemented yet", v->name);
 	if (!ctx->state_dir)
 		return wb_error(WB_EXIT_FAIL, "cannot choose a state directory: HOME is not "
 				"set; pass --state-dir");

@@ -111,9 +111,9 @@ static void on_schema_error(void *data, xmlErrorPtr e)
 		f->msg[--n] = '\0';
 }
 
-static int validate(const char *file, xmlDocPtr doc, struct target_error *err)
+static int validate(const char *file, xmlDocPtr doc, const char *schema_sub, struct target_error *err)
 {
-	char *rng = datadir_path("targets/target.rng");
+	char *rng = datadir_path(schema_sub);
 	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(rng);
 	xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
 	xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
@@ -373,6 +373,19 @@ static xmlDocPtr read_xml(const char *file, struct target_error *err)
 	return doc;
 }
 
+xmlDocPtr xml_read_validated(const char *file, const char *schema_sub, struct target_error *err)
+{
+	xmlDocPtr doc;
+
+	memset(err, 0, sizeof(*err));
+	doc = read_xml(file, err);
+	if (doc && validate(file, doc, schema_sub, err) < 0) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
 static int load_one(const struct wb_ctx *ctx, const char *name, const struct params *given,
 		    bool lenient, int depth, struct target *t, struct target_error *err)
 {
@@ -393,7 +406,7 @@ static int load_one(const struct wb_ctx *ctx, const char *name, const struct par
 		r = -EINVAL;
 		goto out;
 	}
-	r = validate(file, doc, err);
+	r = validate(file, doc, "targets/target.rng", err);
 	if (r < 0)
 		goto out;
 	root = xmlDocGetRootElement(doc);

@@ -48,6 +48,14 @@ int target_load(const struct wb_ctx *ctx, const char *name, char *const *params,
 		size_t nparams, struct target *t, struct target_error *err);
 void target_release(struct target *t);
 void target_error_release(struct target_error *err);
+/*
+ * Parse file (no network, no entities) and validate it with the schema at
+ * schema_sub in the data directory: the doc, or NULL with *err (file:line:col
+ * of the first syntax error, or the element that breaks the schema).
+ */
+struct _xmlDoc;
+struct _xmlDoc *xml_read_validated(const char *file, const char *schema_sub, struct target_error *err);
+
 /* The names of the targets a user can pick (shipped and added), sorted. */
 char **target_list(const struct wb_ctx *ctx, size_t *ret_n);
 

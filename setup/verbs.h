@@ -18,6 +18,7 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx);
 int verb_check(int argc, char **argv, struct wb_ctx *ctx);
 int verb_setup(int argc, char **argv, struct wb_ctx *ctx);
 int verb_repair(int argc, char **argv, struct wb_ctx *ctx);
+int verb_vpn(int argc, char **argv, struct wb_ctx *ctx);
 
 /* Print the usage of a verb (stdout), as `wslbridge help VERB` does. */
 void print_verb_usage(const char *verb);

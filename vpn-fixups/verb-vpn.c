@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verb-vpn.c - `wslbridge vpn list|detect|apply|status|remove`.
+ *
+ * apply: check the input, need root, observe once, choose profile, MTU and
+ * DNS (vpn-plan.c), compute every file (the boot script, its settings,
+ * wsl.conf, .wslconfig), print the plan, confirm, then make the Windows fix
+ * (one launch), save the originals once (for remove), write the files in
+ * one history entry, and apply MTU and resolv.conf now unless --boot-only.
+ */
+#include "vpn.h"
+#include "atomic-file.h"
+#include "backup.h"
+#include "diff.h"
+#include "ini-edit.h"
+#include "log.h"
+#include "netif.h"
+#include "verbs.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct change {
+	char *path;		/* under the root */
+	const char *label;
+	struct buf old, neu;
+	bool existed, remove;
+	mode_t mode;
+};
+
+#define MAX_CHANGES 5
+
+struct apply {
+	struct change c[MAX_CHANGES];
+	size_t n;
+};
+
+static struct change *change_add(struct apply *a, char *path, const char *label, mode_t mode)
+{
+	struct change *c = &a->c[a->n++];
+	struct stat st;
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	c->label = label;
+	c->existed = read_file(path, &c->old, &st) == 0;
+	c->mode = c->existed ? st.st_mode & 07777 : mode;
+	return c;
+}
+
+static bool changed(const struct change *c)
+{
+	return c->remove ? c->existed : !c->existed || c->old.len != c->neu.len ||
+	       memcmp(c->old.s, c->neu.s, c->neu.len);
+}
+
+static void apply_release(struct apply *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->c[i].path);
+		buf_release(&a->c[i].old);
+		buf_release(&a->c[i].neu);
+	}
+	a->n = 0;
+}
+
+static char *state_file(const struct wb_ctx *ctx, const char *name)
+{
+	char *dir = path_join(ctx->state_dir, "vpn"), *p = path_join(dir, name);
+
+	free(dir);
+	return p;
+}
+
+/* 'text' for sh, which sources the settings file. */
+static void add_sh_quoted(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; s && *s; s++) {
+		if (*s == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}
+
+/* The settings the boot script sources. */
+static void render_conf(const struct vpn_plan *p, const struct vpn_opts *o, const char *prev, struct buf *b)
+{
+	struct buf words = BUF_INIT;
+
+	buf_adds(b, "# Written by `wslbridge vpn apply`; read by boot-fixups at every start.\n");
+	buf_addf(b, "IFACE=eth0\nWAIT=30\nMTU=%d\nRESOLV=%s\nNAMESERVERS=", p->mtu,
+		 p->dns_tunnel ? "wsl" : "static");
+	for (size_t i = 0; i < p->nservers; i++)
+		buf_addf(&words, "%s%s", i ? " " : "", p->servers[i]);
+	add_sh_quoted(b, words.s ? words.s : "");
+	buf_reset(&words);
+	if (!p->dns_tunnel && p->adapter && p->adapter->dns_suffix && *p->adapter->dns_suffix)
+		buf_adds(&words, p->adapter->dns_suffix);
+	for (const char *w = o->search; w && *w;) {
+		size_t n = strcspn(w, ",");
+
+		if (n)
+			buf_addf(&words, "%s%.*s", words.len ? " " : "", (int)n, w);
+		w += n + (w[n] == ',');
+	}
+	buf_adds(b, "\nSEARCH=");
+	add_sh_quoted(b, words.s ? words.s : "");
+	buf_adds(b, "\nPREVIOUS_COMMAND=");
+	add_sh_quoted(b, prev ? prev : "");
+	buf_addc(b, '\n');
+	buf_release(&words);
+}
+
+/* The user's boot command before wslbridge: from wsl.conf, or kept from our settings. */
+static char *previous_command(const struct ini_doc *wslconf, const char *conf_path)
+{
+	long at = ini_find(wslconf, "boot.command");
+	struct buf b = BUF_INIT;
+	char *line, *save = NULL, *r = NULL;
+
+	if (at >= 0 && !strstr(wslconf->lines[at].value, vpn_script_path))
+		return xstrdup(wslconf->lines[at].value);
+	if (read_file(conf_path, &b, NULL) == 0)
+		for (line = strtok_r(b.s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			if (!strncmp(line, "PREVIOUS_COMMAND='", 18)) {
+				/* undo our quoting: '...'\''...' */
+				struct buf v = BUF_INIT;
+
+				for (const char *s = line + 18; *s; s++) {
+					if (!strncmp(s, "'\\''", 4)) {
+						buf_addc(&v, '\'');
+						s += 3;
+					} else if (*s != '\'') {
+						buf_addc(&v, *s);
+					}
+				}
+				r = buf_detach(&v, NULL);
+			}
+	buf_release(&b);
+	return r;
+}
+
+static int edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out)
+{
+	struct ini_doc d = INI_DOC_INIT;
+	char *why = NULL;
+	int r = ini_load(&d, kind, in->s ? in->s : "", in->len);
+
+	for (size_t i = 0; r == 0 && kv[i]; i += 2) {
+		struct buf tmp = BUF_INIT;
+
+		r = kv[i + 1] ? ini_edit_set(&d, kv[i], kv[i + 1], strlen(kv[i + 1]), 0, &tmp, NULL, &why)
+			      : ini_edit_unset(&d, kv[i], 0, &tmp, NULL, &why);
+		if (r == 0) {
+			ini_release(&d);
+			r = ini_load(&d, kind, tmp.s, tmp.len);
+		} else if (r > 0) {
+			r = 0;
+		} else {
+			wb_error(WB_EXIT_FAIL, "%s: %s", kind == INI_WSLCONF ? "/etc/wsl.conf" : ".wslconfig",
+				 why ? why : "cannot be edited");
+			if (r == -EBADMSG)
+				wb_hint("`sudo wslbridge config set --fix ...` repairs it first");
+		}
+		free(why);
+		why = NULL;
+		buf_release(&tmp);
+	}
+	if (r == 0)
+		r = ini_encode(&d, d.text.s, d.text.len, out);
+	ini_release(&d);
+	return r;
+}
+
+/* Save the file's bytes (or that it was absent) once, before vpn first changes it. */
+static int snapshot(const struct wb_ctx *ctx, const char *name, const struct change *c)
+{
+	char *p = state_file(ctx, name), *absent = xasprintf("%s.absent", p), *dir = path_join(ctx->state_dir, "vpn");
+	int r = 0;
+
+	if (access(p, F_OK) < 0 && access(absent, F_OK) < 0) {
+		r = mkdir_p(dir, 0700);
+		if (r == 0)
+			r = c->existed ? atomic_file_replace(p, c->old.s ? c->old.s : "", c->old.len, 0600)
+				       : atomic_file_replace(absent, "", 0, 0600);
+	}
+	free(p);
+	free(absent);
+	free(dir);
+	return r < 0 ? r : 0;
+}
+
+/* resolv.conf as it was (a symlink into WSL's share, or a file), once. */
+static void snapshot_resolv(const struct wb_ctx *ctx, const char *resolv)
+{
+	char *link = state_file(ctx, "resolv.link"), *file = state_file(ctx, "resolv.conf"), target[4096];
+	struct buf b = BUF_INIT;
+	ssize_t n;
+
+	if (access(link, F_OK) < 0 && access(file, F_OK) < 0) {
+		n = readlink(resolv, target, sizeof(target) - 1);
+		if (n > 0)
+			(void)atomic_file_replace(link, target, (size_t)n, 0600);
+		else if (read_file(resolv, &b, NULL) == 0)
+			(void)atomic_file_replace(file, b.s, b.len, 0600);
+	}
+	buf_release(&b);
+	free(link);
+	free(file);
+}
+
+struct win_metric {
+	bool needed;
+	struct host_action action;
+	char guid[64], metric[16];
+};
+
+static int plan_files(struct wb_ctx *ctx, const struct observation *obs, const struct vpn_plan *p,
+		      const struct vpn_opts *o, struct apply *a)
+{
+	struct change *script = change_add(a, wb_path(ctx, vpn_script_path), "boot script", 0755);
+	struct change *conf = change_add(a, wb_path(ctx, vpn_conf_path), "boot settings", 0644);
+	struct change *wslconf = change_add(a, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
+	char *prev = previous_command(&obs->wslconf, conf->path);
+	long at = ini_find(&obs->wslconf, "network.generateResolvConf");
+	bool resolv_off = at >= 0 && (!strcasecmp(obs->wslconf.lines[at].value, "false") ||
+				      !strcmp(obs->wslconf.lines[at].value, "0"));
+	const char *kv[] = {
+		"boot.command", vpn_script_path,
+		"network.generateResolvConf", p->dns_tunnel ? NULL : "false",
+		NULL,
+	};
+	int r;
+
+	buf_add(&script->neu, boot_fixups, boot_fixups_len);
+	render_conf(p, o, prev, &conf->neu);
+	free(prev);
+	if (p->dns_tunnel && !resolv_off)
+		kv[2] = NULL;	/* WSL writes resolv.conf already: leave the key alone */
+	r = edit_ini(&wslconf->old, INI_WSLCONF, kv, &wslconf->neu);
+	if (r == 0 && p->dns_tunnel && obs->wslconfig_path) {
+		long t = ini_find(&obs->wslconfig, "wsl2.dnsTunneling");
+
+		if (t >= 0 && strcasecmp(obs->wslconfig.lines[t].value, "true") && strcmp(obs->wslconfig.lines[t].value, "1")) {
+			struct change *cfg = change_add(a, xstrdup(obs->wslconfig_path), ".wslconfig", 0644);
+			const char *kv2[] = { "wsl2.dnsTunneling", "true", NULL };
+
+			r = edit_ini(&cfg->old, INI_WSLCONFIG, kv2, &cfg->neu);
+		}
+	}
+	return r < 0 ? WB_EXIT_FAIL : 0;
+}
+
+
+static void print_plan(const struct vpn_plan *p, const struct apply *a, const struct win_metric *m)
+{
+	struct buf d = BUF_INIT;
+
+	printf("Plan for vpn apply (profile %s: %s):\n", p->profile->name, p->profile->summary);
+	printf("  MTU %d: %s\n", p->mtu, p->mtu_why);
+	if (p->dns_tunnel) {
+		printf("  DNS: WSL's DNS tunneling: %s\n", p->dns_why);
+	} else {
+		printf("  DNS: static, nameserver");
+		for (size_t i = 0; i < p->nservers; i++)
+			printf(" %s", p->servers[i]);
+		printf(": %s\n", p->dns_why);
+	}
+	if (m->needed)
+		printf("  Windows, in one step (one administrator prompt): set the interface metric of %s to %s "
+		       "(so WSL's traffic is routed right)  [admin]\n", p->adapter->name, m->metric);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct change *c = &a->c[i];
+
+		if (!changed(c)) {
+			printf("  %s (%s): nothing to change\n", c->label, c->path);
+			continue;
+		}
+		printf("  %s (%s):\n", c->label, c->path);
+		if (c == &a->c[0]) {
+			printf("       install it, root-owned, mode 0755\n");
+			continue;
+		}
+		buf_reset(&d);
+		diff_unified(path_basename(c->path), c->old.s ? c->old.s : "", c->old.len, c->neu.s, c->neu.len, &d);
+		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			printf("       %.*s\n", (int)(nl - line), line);
+		}
+	}
+	buf_release(&d);
+}
+
+static int write_changes(struct wb_ctx *ctx, struct apply *a)
+{
+	struct backup_entry *e = NULL;
+	int r = backup_begin(ctx->state_dir, ctx->command_line, &e);
+
+	for (size_t i = 0; r == 0 && i < a->n; i++)
+		if (changed(&a->c[i]))
+			r = backup_add(e, a->c[i].path, &a->c[i].old, a->c[i].existed, a->c[i].mode,
+				       &a->c[i].neu, !a->c[i].remove);
+	if (r == 0)
+		r = backup_commit(e);
+	for (size_t i = 0; r == 0 && i < a->n; i++) {
+		struct change *c = &a->c[i];
+		char *dir = xstrdup(c->path);
+
+		if (!changed(c)) {
+			free(dir);
+			continue;
+		}
+		*strrchr(dir, '/') = '\0';
+		r = c->remove ? atomic_file_remove(c->path) : mkdir_p(dir, 0755);
+		if (r == 0 && !c->remove)
+			r = atomic_file_replace(c->path, c->neu.s, c->neu.len, c->mode);
+		if (r < 0)
+			wb_error(WB_EXIT_FAIL, "could not write '%s': %s", c->path, errstr(r));
+		free(dir);
+	}
+	if (r < 0 && e && !e->nfiles)
+		(void)backup_discard(e);
+	backup_entry_free(e);
+	return r < 0 ? WB_EXIT_FAIL : 0;
+}
+
+/* Replace /etc/resolv.conf itself (not the file a symlink points to). */
+static int write_resolv(const struct wb_ctx *ctx, const struct vpn_plan *p, const char *search)
+{
+	char *path = wb_path(ctx, "/etc/resolv.conf"), *tmp = xasprintf("%s.wslbridge-tmp", path);
+	struct buf b = BUF_INIT;
+	int r;
+
+	buf_adds(&b, "# Written by wslbridge boot-fixups at every start; `wslbridge vpn remove` undoes it.\n");
+	for (size_t i = 0; i < p->nservers; i++)
+		buf_addf(&b, "nameserver %s\n", p->servers[i]);
+	if (search && *search)
+		buf_addf(&b, "search %s\n", search);
+	snapshot_resolv(ctx, path);
+	(void)unlink(tmp);
+	r = atomic_file_replace(tmp, b.s, b.len, 0644);
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = -errno;
+	buf_release(&b);
+	free(path);
+	free(tmp);
+	return r < 0 ? r : 0;
+}
+
+static const char *conf_search(const struct apply *a)
+{
+	const char *s = a->c[1].neu.s ? strstr(a->c[1].neu.s, "\nSEARCH='") : NULL;
+	static char words[512];
+
+	if (!s)
+		return "";
+	snprintf(words, sizeof(words), "%.*s", (int)strcspn(s + 9, "'"), s + 9);
+	return words;
+}
+
+static int apply_now(struct wb_ctx *ctx, const struct observation *obs, const struct vpn_plan *p,
+		     const struct apply *a)
+{
+	int r = 0;
+
+	if (obs->lx.present && obs->lx.mtu != p->mtu) {
+		r = netif_set_mtu("eth0", p->mtu);
+		if (r < 0)
+			wb_warn("could not set eth0's MTU now: %s (it is set at the next start)", errstr(r));
+		else
+			wb_note("eth0: MTU %d now", p->mtu);
+	}
+	if (!p->dns_tunnel) {
+		r = write_resolv(ctx, p, conf_search(a));
+		if (r < 0)
+			wb_warn("could not write /etc/resolv.conf now: %s", errstr(r));
+		else
+			wb_note("/etc/resolv.conf written now");
+	}
+	return 0;
+}
+
+static int windows_fix(struct observation *obs, const struct vpn_plan *p, struct win_metric *m)
+{
+	struct host_state after;
+	char *why = NULL;
+	int r;
+
+	memset(&after, 0, sizeof(after));
+	r = host_apply(&obs->host, &m->action, 1, &after, &why);
+	if (r == 0 && after.error) {
+		free(why);
+		why = host_error_text(after.error);
+		r = -EPERM;
+	} else if (r == 0 && after.nresults && after.results[0].status && strcmp(after.results[0].status, "ok")) {
+		why = xasprintf("Windows refused: %s", host_failure_name(host_result_failure(&after.results[0])));
+		r = -EPERM;
+	}
+	if (r < 0)
+		wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
+	free(why);
+	host_state_release(&after);
+	(void)p;
+	return r < 0 ? WB_EXIT_FAIL : 0;
+}
+
+static void plan_release(struct vpn_plan *p)
+{
+	for (size_t i = 0; i < p->nservers; i++)
+		free(p->servers[i]);
+	free(p->mtu_why);
+	free(p->dns_why);
+}
+
+static int need_root(const char *what)
+{
+	if (geteuid() == 0)
+		return 0;
+	wb_error(WB_EXIT_FAIL, "vpn %s changes /etc/wsl.conf and installs a root-owned boot script; "
+		 "nothing was changed", what);
+	wb_hint("run it with sudo");
+	return WB_EXIT_FAIL;
+}
+
+static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
+{
+	struct observation obs;
+	struct vpn_profiles ps = { NULL, 0 };
+	struct vpn_plan p;
+	struct apply a = { .n = 0 };
+	struct win_metric m;
+	struct target_error err;
+	char *why = NULL;
+	int rc, yes;
+	bool any = false;
+
+	memset(&obs, 0, sizeof(obs));
+	memset(&p, 0, sizeof(p));
+	memset(&m, 0, sizeof(m));
+	if ((rc = need_root("apply")) || (rc = verb_lock(ctx)))
+		return rc;
+	if (vpn_profiles_load(ctx, &ps, &err) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+		target_error_release(&err);
+		return rc;
+	}
+	if (observation_gather(ctx, false, &obs, &why) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s", why);
+		goto out;
+	}
+	if ((rc = vpn_choose_profile(o, &obs.win, &ps, &p)) || (rc = vpn_choose_mtu(o, &obs.lx, &p)) ||
+	    (rc = vpn_choose_dns(o, &obs, &p)) || (rc = plan_files(ctx, &obs, &p, o, &a)))
+		goto out;
+	if (p.profile->metric && p.adapter && p.adapter->metric != p.profile->metric) {
+		m.needed = true;
+		snprintf(m.guid, sizeof(m.guid), "%s", p.adapter->guid);
+		snprintf(m.metric, sizeof(m.metric), "%d", p.profile->metric);
+		m.action.type = "set-metric";
+		m.action.attrs[0] = "adapter-guid"; m.action.attrs[1] = m.guid;
+		m.action.attrs[2] = "metric"; m.action.attrs[3] = m.metric;
+	}
+	for (size_t i = 0; i < a.n; i++)
+		any |= changed(&a.c[i]);
+	if (!any && !m.needed) {
+		printf("Nothing to change: the %s fixes are in place (MTU %d, DNS %s).\n", p.profile->name,
+		       p.mtu, p.dns_tunnel ? "tunneling" : "static");
+		if (!o->boot_only)
+			rc = apply_now(ctx, &obs, &p, &a);
+		goto out;
+	}
+	print_plan(&p, &a, &m);
+	yes = ctx_confirm(ctx, "\nApply this plan?");
+	if (yes <= 0) {
+		rc = yes == -ENOTTY ? wb_error(WB_EXIT_USAGE, "vpn apply changes files and there is no terminal to "
+					       "confirm on; pass --yes")
+				    : wb_error(WB_EXIT_FAIL, "cancelled; nothing was changed");
+		goto out;
+	}
+	if (m.needed && (rc = windows_fix(&obs, &p, &m)))
+		goto out;
+	for (size_t i = 2; i < a.n; i++)
+		if (changed(&a.c[i]) && snapshot(ctx, i == 2 ? "wsl.conf" : "wslconfig", &a.c[i]) < 0) {
+			rc = wb_error(WB_EXIT_FAIL, "could not save the original %s in '%s'; nothing was changed",
+				      a.c[i].label, ctx->state_dir);
+			goto out;
+		}
+	if ((rc = write_changes(ctx, &a)))
+		goto out;
+	if (!o->boot_only)
+		rc = apply_now(ctx, &obs, &p, &a);
+	printf("The fixes run at every start of this distribution (WSL runs %s as root).\n", vpn_script_path);
+	if (p.dns_tunnel)
+		printf("DNS tunneling takes effect after `wsl.exe --shutdown`.\n");
+	if (m.needed && p.profile->metric_note)
+		printf("Note: %s.\n", p.profile->metric_note);
+out:
+	free(why);
+	plan_release(&p);
+	apply_release(&a);
+	observation_release(&obs);
+	vpn_profiles_release(&ps);
+	return rc;
+}
+
+/* Put back what vpn apply changed, byte for byte. */
+static int restore_saved(struct wb_ctx *ctx, const char *name, char *path, struct apply *a, const char *label)
+{
+	char *saved = state_file(ctx, name), *absent = xasprintf("%s.absent", saved);
+	struct change *c;
+
+	if (access(saved, F_OK) < 0 && access(absent, F_OK) < 0) {
+		free(saved);
+		free(absent);
+		free(path);
+		return 0;
+	}
+	c = change_add(a, path, label, 0644);
+	c->remove = access(absent, F_OK) == 0;
+	if (!c->remove && read_file(saved, &c->neu, NULL) < 0)
+		c->remove = false;
+	free(saved);
+	free(absent);
+	return 1;
+}
+
+static void restore_resolv(const struct wb_ctx *ctx)
+{
+	char *link = state_file(ctx, "resolv.link"), *file = state_file(ctx, "resolv.conf");
+	char *resolv = wb_path(ctx, "/etc/resolv.conf"), *tmp = xasprintf("%s.wslbridge-tmp", resolv);
+	struct buf b = BUF_INIT;
+
+	if (read_file(link, &b, NULL) == 0) {
+		(void)unlink(tmp);
+		if (symlink(b.s, tmp) == 0 && rename(tmp, resolv) == 0)
+			wb_note("/etc/resolv.conf points to %s again", b.s);
+	} else if (read_file(file, &b, NULL) == 0) {
+		(void)atomic_file_replace(tmp, b.s, b.len, 0644);
+		if (rename(tmp, resolv) == 0)
+			wb_note("/etc/resolv.conf restored");
+	}
+	(void)unlink(link);
+	(void)unlink(file);
+	buf_release(&b);
+	free(link); free(file); free(resolv); free(tmp);
+}
+
+static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
+{
+	struct apply a = { .n = 0 };
+	struct buf cur = BUF_INIT;
+	char *wslconf = wb_path(ctx, "/etc/wsl.conf"), *cfg = getenv("WSLBRIDGE_WSLCONFIG") ?
+		xstrdup(getenv("WSLBRIDGE_WSLCONFIG")) : NULL;
+	int rc, n;
+
+	if ((rc = need_root("remove")) || (rc = verb_lock(ctx)))
+		goto out;
+	{
+		char *script = wb_path(ctx, vpn_script_path), *conf = wb_path(ctx, vpn_conf_path);
+		char *s1 = state_file(ctx, "wsl.conf"), *s2 = state_file(ctx, "wsl.conf.absent");
+		bool applied = !access(script, F_OK) || !access(conf, F_OK) || !access(s1, F_OK) ||
+			       !access(s2, F_OK);
+
+		free(script); free(conf); free(s1); free(s2);
+		if (!applied) {
+			printf("Nothing to remove: `wslbridge vpn apply` has not been run here.\n");
+			goto out;
+		}
+	}
+	if (read_file(wslconf, &cur, NULL) == 0 && !strstr(cur.s, vpn_script_path) && !o->force) {
+		rc = wb_error(WB_EXIT_FAIL, "/etc/wsl.conf no longer runs the boot script: it changed since "
+			      "`vpn apply`; nothing was changed");
+		wb_hint("`wslbridge vpn remove --force` restores the saved original anyway");
+		goto out;
+	}
+	n = restore_saved(ctx, "wsl.conf", wslconf, &a, "/etc/wsl.conf");
+	wslconf = NULL;
+	if (cfg)
+		n += restore_saved(ctx, "wslconfig", cfg, &a, ".wslconfig");
+	cfg = NULL;
+	for (const char *p = vpn_script_path; p; p = p == vpn_script_path ? vpn_conf_path : NULL) {
+		struct change *c = change_add(&a, wb_path(ctx, p), p, 0644);
+
+		c->remove = true;
+		n += c->existed;
+	}
+	if (!n) {
+		printf("Nothing to remove: `wslbridge vpn apply` has not been run here.\n");
+		goto out;
+	}
+	rc = write_changes(ctx, &a);
+	if (rc == 0) {
+		char *s1 = state_file(ctx, "wsl.conf"), *s2 = state_file(ctx, "wsl.conf.absent");
+		char *s3 = state_file(ctx, "wslconfig"), *s4 = state_file(ctx, "wslconfig.absent");
+
+		restore_resolv(ctx);
+		(void)unlink(s1); (void)unlink(s2); (void)unlink(s3); (void)unlink(s4);
+		free(s1); free(s2); free(s3); free(s4);
+		printf("Removed: wsl.conf is as it was before `vpn apply`; the MTU and DNS fixes end at "
+		       "the next start. A Windows interface metric is not reset (the VPN client sets "
+		       "its own at the next connect).\n");
+	}
+out:
+	buf_release(&cur);
+	free(wslconf);
+	free(cfg);
+	apply_release(&a);
+	return rc;
+}
+
+static int cmd_list(const struct wb_ctx *ctx)
+{
+	struct vpn_profiles ps;
+	struct target_error err;
+
+	if (vpn_profiles_load(ctx, &ps, &err) < 0) {
+		int rc = wb_error(WB_EXIT_FAIL, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+
+		target_error_release(&err);
+		return rc;
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct vpn_profile *p = &ps.p[i];
+
+		printf("%-14s %s\n", p->name, p->summary);
+		printf("%-14s   MTU %s (else %d), DNS %s%s\n", "", p->mtu_probe ? "probe" : "the adapter's",
+		       p->mtu_fallback, p->dns, p->metric ? ", Windows interface metric" : "");
+	}
+	vpn_profiles_release(&ps);
+	return WB_EXIT_OK;
+}
+
+static int cmd_detect(struct wb_ctx *ctx, bool status_only)
+{
+	struct observation obs;
+	struct vpn_profiles ps;
+	struct target_error err;
+	char *why = NULL;
+	int rc = WB_EXIT_OK;
+	size_t found = 0;
+
+	if (vpn_profiles_load(ctx, &ps, &err) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+		target_error_release(&err);
+		return rc;
+	}
+	if (observation_gather(ctx, false, &obs, &why) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		observation_release(&obs);
+		vpn_profiles_release(&ps);
+		return rc;
+	}
+	for (size_t i = 0; i < obs.win.nadapters; i++) {
+		const struct host_adapter *ad = &obs.win.adapters[i];
+		const struct vpn_profile *p = vpn_profile_match(&ps, ad->description);
+
+		if (!p)
+			continue;
+		found++;
+		printf("%s: %s (%s), %s, MTU %d, metric %d, DNS", p->name, ad->name, ad->description,
+		       ad->status && !strcmp(ad->status, "Up") ? "connected" : "not connected", ad->mtu, ad->metric);
+		for (size_t k = 0; k < ad->ndns; k++)
+			printf(" %s", ad->dns[k]);
+		printf("%s%s\n", ad->dns_suffix ? ", suffix " : "", ad->dns_suffix ? ad->dns_suffix : "");
+	}
+	if (!found)
+		printf("no VPN adapter recognised\n");
+	if (status_only) {
+		printf("\nIn this distribution:\n  eth0: MTU %d\n  DNS:", obs.lx.mtu);
+		for (size_t k = 0; k < obs.lx.nns; k++)
+			printf(" %s", obs.lx.nameservers[k]);
+		{
+			long at = ini_find(&obs.wslconf, "boot.command");
+
+			printf("\n  boot command: %s\n", at >= 0 ? obs.wslconf.lines[at].value : "(none)");
+		}
+	}
+	observation_release(&obs);
+	vpn_profiles_release(&ps);
+	return rc;
+}
+
+static int cmd_probe(const char *target)
+{
+	struct mtu_probe res;
+	int r = netif_probe_mtu(target, 1500, 1000, &res);
+
+	if (r == -EPERM || r == -EACCES)
+		return wb_error(WB_EXIT_FAIL, "probing needs raw sockets: run it with sudo");
+	if (r < 0)
+		return wb_error(WB_EXIT_FAIL, "probing %s failed: %s%s", target, strerror(-r),
+				r == -EHOSTUNREACH ? " (not even 576 bytes got an answer)" : "");
+	printf("path MTU to %s: %d (%d probes, %ld ms%s)\n", target, res.mtu, res.probes, res.ms,
+	       res.icmp_reported ? "; a router reported its MTU" : "; no router reported an MTU");
+	return WB_EXIT_OK;
+}
+
+static int check_input(const struct vpn_opts *o)
+{
+	if (o->mtu && strcmp(o->mtu, "auto") && strcmp(o->mtu, "probe")) {
+		char *end;
+		long n = strtol(o->mtu, &end, 10);
+
+		if (*end || end == o->mtu || n < 576 || n > 9000)
+			return wb_error(WB_EXIT_USAGE, "--mtu takes auto, probe or a number from 576 to 9000, "
+					"not '%s'; nothing was changed", o->mtu);
+	}
+	if (o->dns && strcmp(o->dns, "auto") && strcmp(o->dns, "tunnel") && strcmp(o->dns, "static")) {
+		char *copy = xstrdup(o->dns), *save = NULL;
+		unsigned char addr[4];
+		int n = 0, rc = 0;
+
+		for (char *w = strtok_r(copy, ",", &save); w && !rc; w = strtok_r(NULL, ",", &save), n++)
+			if (inet_pton(AF_INET, w, addr) != 1)
+				rc = wb_error(WB_EXIT_USAGE, "--dns: '%s' is not an IPv4 address; nothing was changed", w);
+		free(copy);
+		if (!rc && (n == 0 || n > 3))
+			rc = wb_error(WB_EXIT_USAGE, "--dns takes auto, tunnel, static or 1 to 3 server addresses "
+				      "(glibc reads at most 3); nothing was changed");
+		if (rc)
+			return rc;
+	}
+	for (const char *w = o->search; w && *w;) {
+		size_t n = strcspn(w, ",");
+		char *d = xstrndup(w, n);
+		bool ok = vpn_valid_domain(d);
+
+		if (!ok) {
+			wb_error(WB_EXIT_USAGE, "--search: '%s' is not a domain name; nothing was changed", d);
+			free(d);
+			return WB_EXIT_USAGE;
+		}
+		free(d);
+		w += n + (w[n] == ',');
+	}
+	return 0;
+}
+
+int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "mtu", required_argument, NULL, 'm' }, { "dns", required_argument, NULL, 'd' },
+		{ "search", required_argument, NULL, 's' }, { "probe-target", required_argument, NULL, 't' },
+		{ "boot-only", no_argument, NULL, 'b' }, { "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vpn_opts o = { NULL, NULL, NULL, NULL, NULL, false, false };
+	const char *sub;
+	int c, rc;
+
+	opterr = 0;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': o.mtu = optarg; break;
+		case 'd': o.dns = optarg; break;
+		case 's': o.search = optarg; break;
+		case 't': o.probe_target = optarg; break;
+		case 'b': o.boot_only = true; break;
+		case 'f': o.force = true; break;
+		default:
+			wb_error(WB_EXIT_USAGE, "unknown option '%s' for vpn", argv[optind - 1]);
+			print_verb_usage("vpn");
+			return WB_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		print_verb_usage("vpn");
+		return WB_EXIT_USAGE;
+	}
+	sub = argv[optind++];
+	if (!strcmp(sub, "probe")) {
+		if (optind + 1 != argc)
+			return wb_error(WB_EXIT_USAGE, "vpn probe takes one IPv4 address");
+		return cmd_probe(argv[optind]);
+	}
+	if (!strcmp(sub, "apply") && optind < argc)
+		o.profile = argv[optind++];
+	if (optind != argc)
+		return wb_error(WB_EXIT_USAGE, "vpn %s: unexpected argument '%s'", sub, argv[optind]);
+	if ((rc = check_input(&o)))
+		return rc;
+	if (!strcmp(sub, "list"))
+		return cmd_list(ctx);
+	if (!strcmp(sub, "detect"))
+		return cmd_detect(ctx, false);
+	if (!strcmp(sub, "status"))
+		return cmd_detect(ctx, true);
+	if (!strcmp(sub, "apply"))
+		return cmd_apply(ctx, &o);
+	if (!strcmp(sub, "remove"))
+		return cmd_remove(ctx, &o);
+	wb_error(WB_EXIT_USAGE, "unknown vpn command '%s'", sub);
+	print_verb_usage("vpn");
+	return WB_EXIT_USAGE;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpn-plan.c - decide what `vpn apply` does: the profile and its adapter,
+ * the MTU (the VPN adapter's NlMtu, a probe, or a number), the DNS strategy
+ * (static resolv.conf or WSL's DNS tunneling, chosen by mode and versions
+ * when auto, with the reason), and the file contents: the boot script's
+ * settings and the edited wsl.conf / .wslconfig.
+ */
+#include "vpn.h"
+#include "adapter.h"
+#include "ini-edit.h"
+#include "log.h"
+#include "netif.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const vpn_script_path = "/usr/local/lib/wslbridge/boot-fixups";
+const char *const vpn_conf_path = "/etc/wslbridge/boot-fixups.conf";
+
+bool vpn_valid_domain(const char *d)
+{
+	size_t label = 0, total = strlen(d);
+
+	if (!total || total > 253 || d[0] == '.' || d[0] == '-')
+		return false;
+	for (const char *p = d; *p; p++) {
+		if (*p == '.') {
+			if (!label || p[-1] == '-')
+				return false;
+			label = 0;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			   (*p == '-' && label)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0;
+}
+
+/* The VPN adapter of the profile: connected ones first. */
+static const struct host_adapter *profile_adapter(const struct host_state *st, const struct vpn_profiles *ps,
+						  const struct vpn_profile *want)
+{
+	const struct host_adapter *best = NULL;
+
+	for (size_t i = 0; i < st->nadapters; i++) {
+		const struct host_adapter *a = &st->adapters[i];
+		const struct vpn_profile *p = vpn_profile_match(ps, a->description);
+
+		if (!p || (want && p != want))
+			continue;
+		if (!best || (a->status && !strcmp(a->status, "Up")))
+			best = a;
+	}
+	return best;
+}
+
+int vpn_choose_profile(const struct vpn_opts *o, const struct host_state *st, const struct vpn_profiles *ps,
+		       struct vpn_plan *p)
+{
+	char *names = vpn_profile_names(ps);
+	int rc = 0;
+
+	if (o->profile) {
+		p->profile = vpn_profile_find(ps, o->profile);
+		if (!p->profile)
+			rc = wb_error(WB_EXIT_USAGE, "no VPN profile '%s'; the profiles are: %s", o->profile, names);
+		else
+			p->adapter = profile_adapter(st, ps, p->profile);
+	} else if ((p->adapter = profile_adapter(st, ps, NULL))) {
+		p->profile = vpn_profile_match(ps, p->adapter->description);
+		wb_note("VPN: %s, from the adapter %s (%s)", p->profile->name, p->adapter->name,
+			p->adapter->description);
+	} else {
+		rc = wb_error(WB_EXIT_FAIL, "no VPN adapter recognised on Windows; name a profile "
+			      "(%s), or use generic with --mtu and --dns", names);
+	}
+	free(names);
+	return rc;
+}
+
+int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struct vpn_plan *p)
+{
+	bool probe = o->mtu ? !strcmp(o->mtu, "probe") : p->profile->mtu_probe;
+	struct mtu_probe res;
+	const char *target = o->probe_target;
+	int r;
+
+	if (o->mtu && strcmp(o->mtu, "auto") && strcmp(o->mtu, "probe")) {
+		p->mtu = atoi(o->mtu);
+		p->mtu_why = xasprintf("as asked");
+		return 0;
+	}
+	if (!probe) {
+		if (p->adapter && p->adapter->status && !strcmp(p->adapter->status, "Up") && p->adapter->mtu >= 576) {
+			p->mtu = p->adapter->mtu;
+			p->mtu_why = xasprintf("the MTU of %s on Windows (NlMtu)", p->adapter->name);
+		} else {
+			p->mtu = p->profile->mtu_fallback;
+			p->mtu_why = xasprintf("%s's usual value (its adapter is not connected)", p->profile->name);
+		}
+		return 0;
+	}
+	if (!target && p->adapter && p->adapter->ndns)
+		target = p->adapter->dns[0];
+	if (!target)
+		return wb_error(WB_EXIT_USAGE, "--mtu probe needs an address behind the VPN: pass --probe-target ADDR");
+	r = netif_probe_mtu(target, lx->present && lx->mtu > 576 ? lx->mtu : 1500, 1000, &res);
+	if (r < 0)
+		return wb_error(WB_EXIT_FAIL, "probing the path MTU to %s failed: %s%s", target, strerror(-r),
+				r == -EHOSTUNREACH ? " (not even 576 bytes got an answer)" : "");
+	p->mtu = res.mtu;
+	p->mtu_why = xasprintf("measured to %s: %d probes in %ld ms%s", target, res.probes, res.ms,
+			       res.icmp_reported ? ", a router reported its MTU" : "");
+	return 0;
+}
+
+static const char *mode_of(const struct observation *obs)
+{
+	const struct wsl_env *env = observation_env(obs);
+	long at = ini_find(&obs->wslconfig, "wsl2.networkingMode");
+
+	if (env->mode)
+		return env->mode;
+	return at >= 0 ? obs->wslconfig.lines[at].value : "nat";
+}
+
+int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p)
+{
+	const char *want = o->dns ? o->dns : p->profile->dns;
+	const char *mode = mode_of(obs);
+	bool bridged = !strcasecmp(mode, "bridged");
+	int build = obs->win.build ? atoi(obs->win.build) : 0;
+
+	if (!strcmp(want, "auto")) {
+		if (bridged) {
+			want = "static";
+			p->dns_why = xstrdup("bridged mode has no DNS tunneling: the VPN's servers go in resolv.conf");
+		} else if (build >= 22000 && obs->win.wsl_version && *obs->win.wsl_version &&
+			   strncmp(obs->win.wsl_version, "1.", 2)) {
+			want = "tunnel";
+			p->dns_why = xasprintf("%s mode on Windows 11 with WSL %s: WSL's DNS tunneling asks Windows, "
+					       "which knows the VPN's servers and domains", mode, obs->win.wsl_version);
+		} else {
+			want = "static";
+			p->dns_why = xstrdup("DNS tunneling needs Windows 11 and WSL 2: the VPN's servers go in resolv.conf");
+		}
+	} else if (!strcmp(want, "tunnel") && bridged) {
+		return wb_error(WB_EXIT_USAGE, "WSL turns DNS tunneling off in bridged mode: use --dns SERVER,... instead");
+	}
+	p->dns_tunnel = !strcmp(want, "tunnel");
+	if (p->dns_tunnel)
+		return 0;
+	if (strcmp(want, "static") && strcmp(want, "auto")) {
+		char *copy = xstrdup(want), *save = NULL;
+
+		/* Validated by the verb: IPv4 addresses, at most three. */
+		for (char *w = strtok_r(copy, ",", &save); w && p->nservers < 3; w = strtok_r(NULL, ",", &save))
+			p->servers[p->nservers++] = xstrdup(w);
+		free(copy);
+	}
+	if (!p->nservers && p->adapter)
+		for (size_t i = 0; i < p->adapter->ndns && p->nservers < 3; i++)
+			p->servers[p->nservers++] = xstrdup(p->adapter->dns[i]);
+	if (!p->nservers)
+		return wb_error(WB_EXIT_USAGE, "static DNS needs servers: the VPN adapter has none; pass --dns SERVER,...");
+	if (!p->dns_why)
+		p->dns_why = xstrdup(o->dns ? "as asked" : "the profile asks for static DNS");
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpn.h - `wslbridge vpn`: the plan (vpn-plan.c) and the verb (verb-vpn.c).
+ */
+#ifndef WB_VPN_H
+#define WB_VPN_H
+
+#include "observe.h"
+#include "profile.h"
+
+#include <stdbool.h>
+
+extern const char *const vpn_script_path;	/* in the distribution */
+extern const char *const vpn_conf_path;
+extern const unsigned char boot_fixups[];	/* templates/boot-fixups, built in */
+extern const size_t boot_fixups_len;
+
+struct vpn_opts {
+	const char *profile, *mtu, *dns, *search, *probe_target;
+	bool boot_only, force;
+};
+
+struct vpn_plan {
+	const struct vpn_profile *profile;
+	const struct host_adapter *adapter;	/* the VPN's Windows adapter, or NULL */
+	int mtu;
+	char *mtu_why, *dns_why;
+	bool dns_tunnel;
+	char *servers[3];
+	size_t nservers;
+};
+
+int vpn_choose_profile(const struct vpn_opts *o, const struct host_state *st, const struct vpn_profiles *ps,
+		       struct vpn_plan *p);
+int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struct vpn_plan *p);
+int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p);
+bool vpn_valid_domain(const char *d);
+
+#endif
