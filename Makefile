@@ -155,6 +155,7 @@ install: wslbridge
 	install -m 0644 templates/targets/*.xml templates/targets/target.rng $(DESTDIR)$(DATADIR)/targets/
 	install -d $(DESTDIR)$(DATADIR)/vpn
 	install -m 0644 templates/vpn/*.xml templates/vpn/profile.rng $(DESTDIR)$(DATADIR)/vpn/
+	install -m 0755 templates/boot-fixups $(DESTDIR)$(DATADIR)/boot-fixups
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wslbridge

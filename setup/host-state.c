@@ -127,6 +127,12 @@ static void parse_facts(xmlNodePtr h, struct host_state *st)
 	}
 	if ((n = child(h, "machine")))
 		st->machine_guid = attr(n, "guid");
+	if ((n = child(h, "services"))) {
+		char *gsa = attr(n, "global-secure-access");
+
+		st->gsa_running = gsa && !strcmp(gsa, "Running");
+		free(gsa);
+	}
 	if ((n = child(h, "hyperv"))) {
 		st->hyperv_module = attr_bool(n, "module");
 		st->hypervisor_present = attr_bool(n, "hypervisor-present");

@@ -54,6 +54,7 @@ struct host_state {
 	bool elevated, admin_member, hyperv_admin;
 	char *machine_guid;
 	bool hyperv_module, hypervisor_present;
+	bool gsa_running;		/* Global Secure Access: no DNS tunneling */
 	char *vmms;
 	char *wsl_version, *wsl_kernel, *wsl_windows, *wsl_inbox;
 	char *policy_allow_mode, *policy_default_mode;	/* NULL: no policy */

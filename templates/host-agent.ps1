@@ -185,6 +185,13 @@ function Write-WindowsFacts {
     try { $hypervisor = [string](Get-CimInstance -ClassName Win32_ComputerSystem).HypervisorPresent } catch { }
     $vmms = ''
     try { $vmms = [string](Get-Service -Name 'vmms').Status } catch { $vmms = 'missing' }
+    # WSL turns DNS tunneling off while Global Secure Access runs.
+    $gsa = 'missing'
+    try { $gsa = [string](Get-Service -Name 'GlobalSecureAccessTunnelingService').Status } catch { }
+    $Writer.WriteStartElement('services')
+    Write-Attr $Writer 'global-secure-access' $gsa
+    $Writer.WriteEndElement()
+
     $Writer.WriteStartElement('hyperv')
     Write-Attr $Writer 'module' ([string]$module).ToLower()
     Write-Attr $Writer 'hypervisor-present' $hypervisor.ToLower()

@@ -143,6 +143,10 @@ int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, stru
 		if (bridged) {
 			want = "static";
 			p->dns_why = xstrdup("bridged mode has no DNS tunneling: the VPN's servers go in resolv.conf");
+		} else if (obs->win.gsa_running) {
+			want = "static";
+			p->dns_why = xstrdup("Global Secure Access runs, and WSL turns DNS tunneling off while it "
+					     "does: the VPN's servers go in resolv.conf");
 		} else if (build >= 22000 && obs->win.wsl_version && *obs->win.wsl_version &&
 			   strncmp(obs->win.wsl_version, "1.", 2)) {
 			want = "tunnel";

@@ -145,6 +145,13 @@ test_expect_success 'vpn-globalprotect end to end: MTU 1400 now and at boot, no 
 		--param "dns=10\\.20\\.0\\.53" >out && ! grep -q FAIL out
 '
 
+test_expect_success 'DNS auto: static while Global Secure Access runs' '
+	sed "s|<sim |<sim gsa=\"Running\" |" "$TOP/tests/winhost/scenarios/vpn-anyconnect.xml" >gsa.xml &&
+	rm -rf h6 && WINHOST_DIR=$PWD/h6 "$RUN" "$PWD/gsa.xml" -- "$WB" vpn apply --yes >out 2>err &&
+	test_grep "Global Secure Access runs" out &&
+	test_grep "nameserver 10.10.0.10" h6/root/etc/resolv.conf
+'
+
 test_expect_success 'the path-MTU probe finds exactly 1400 through a 1400-byte hop' '
 	n=wbp$$ &&
 	ip netns add ${n}c && ip netns add ${n}r && ip netns add ${n}t &&

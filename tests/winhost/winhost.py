@@ -333,6 +333,8 @@ def host_for_response(host, elevated):
     for a in h.find("adapters").findall("adapter"):
         for k in [k for k in a.attrib if k.startswith("sim-")]:
             del a.attrib[k]
+    if h.find("services") is None:
+        ET.SubElement(h, "services", {"global-secure-access": host.sim_elem().get("gsa", "missing")})
     ports = ET.SubElement(h, "external-ports")
     if h.find("hyperv").get("hypervisor-present") == "true":
         for a in h.find("adapters").findall("adapter"):
