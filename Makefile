@@ -27,6 +27,7 @@ LIB_SRCS = setup/util.c setup/log.c setup/ctx.c setup/match.c setup/keys.c \
 	   setup/compare.c setup/record.c vswitch/adapter.c vswitch/switch-plan.c \
 	   setup/diff.c setup/journal.c setup/engine.c setup/verb-setup.c setup/xmlfile.c \
 	   vpn-fixups/profile.c vpn-fixups/netif.c vpn-fixups/vpn-plan.c vpn-fixups/verb-vpn.c \
+	   setup/term.c setup/runlog.c setup/diagram.c \
 	   setup/verb-common.c setup/verb-config.c setup/verb-undo.c setup/verb-status.c \
 	   setup/verb-check.c
 # The host agent is compiled in, so the file written to Windows always
@@ -47,7 +48,7 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/boot-fixups.o
 ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/boot-fixups.o
 
-.PHONY: all check asan unit fuzz bench install uninstall clean
+.PHONY: all check asan unit fuzz bench man install uninstall deb clean
 all: wslbridge
 
 # `make V=1` shows the full commands.
@@ -149,18 +150,31 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/libwslbridge.a
 bench: $(B)/tests/bench/bench-edit
 	@$(B)/tests/bench/bench-edit
 
-install: wslbridge
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets
+# The man page's VERBS section is generated from `wslbridge help VERB`.
+man: build/wslbridge.1
+build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman wslbridge
+	@mkdir -p build
+	$(Q)templates/man/genman ./wslbridge templates/man/wslbridge.1.in $@
+
+COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
+install: wslbridge build/wslbridge.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR)
 	install -m 0755 wslbridge $(DESTDIR)$(BINDIR)/wslbridge
 	install -m 0644 templates/targets/*.xml templates/targets/target.rng $(DESTDIR)$(DATADIR)/targets/
-	install -d $(DESTDIR)$(DATADIR)/vpn
 	install -m 0644 templates/vpn/*.xml templates/vpn/profile.rng $(DESTDIR)$(DATADIR)/vpn/
 	install -m 0755 templates/boot-fixups $(DESTDIR)$(DATADIR)/boot-fixups
+	install -m 0644 build/wslbridge.1 $(DESTDIR)$(MANDIR)/man1/wslbridge.1
+	install -m 0644 templates/completion/wslbridge.bash $(DESTDIR)$(COMPLETIONSDIR)/wslbridge
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/wslbridge
+	rm -f $(DESTDIR)$(BINDIR)/wslbridge $(DESTDIR)$(MANDIR)/man1/wslbridge.1 \
+		$(DESTDIR)$(COMPLETIONSDIR)/wslbridge
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# `make deb`: a Debian package of `make install PREFIX=/usr`.
+deb: wslbridge build/wslbridge.1
+	$(Q)templates/deb/mkdeb
 clean:
 	rm -rf build wslbridge
 

@@ -28,12 +28,15 @@ char *datadir_path(const char *sub)
 		slash = strrchr(exe, '/');
 		if (slash)
 			*slash = '\0';
-		dir = path_join(exe, "templates");
-		p = path_join(dir, sub);
-		free(dir);
-		if (access(p, F_OK) == 0)
-			return p;
-		free(p);
+		/* In the source tree, then installed: PREFIX/bin -> PREFIX/share/wslbridge. */
+		for (int i = 0; i < 2; i++) {
+			dir = path_join(exe, i ? "../share/wslbridge" : "templates");
+			p = path_join(dir, sub);
+			free(dir);
+			if (access(p, F_OK) == 0)
+				return p;
+			free(p);
+		}
 	}
 	return path_join(WSLBRIDGE_DATADIR, sub);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * datadir.h - where shipped data (targets, VPN profiles) lives:
- * WSLBRIDGE_DATADIR, else the installed DATADIR, else templates/ next to
- * the running binary (a build in the source tree).
+ * WSLBRIDGE_DATADIR, else templates/ next to the running binary (a build
+ * in the source tree), else ../share/wslbridge from it (installed with any
+ * PREFIX, or from a .deb), else the DATADIR it was built for.
  */
 #ifndef WB_DATADIR_H
 #define WB_DATADIR_H

@@ -24,6 +24,7 @@
 #include "ini-edit.h"
 #include "journal.h"
 #include "log.h"
+#include "runlog.h"
 #include "record.h"
 #include "sha256.h"
 #include "spawn.h"
@@ -437,6 +438,9 @@ static int apply_windows(struct run *r, struct host_state *after, struct backup_
 		return WB_EXIT_FAIL;
 	}
 	record_windows_undo(r, e, after);
+	for (size_t i = 0; i < after->nresults && i < r->wp.n; i++)
+		wb_debug("Windows: %s: %s in %d ms", r->wp.describe[i], after->results[i].status,
+			 after->results[i].ms);
 	for (size_t i = 0; i < after->nresults; i++) {
 		if (after->results[i].status && !strcmp(after->results[i].status, "error")) {
 			why = failure_text(&after->results[i], r);
@@ -552,6 +556,7 @@ static int apply(struct run *r)
 
 	memset(&after, 0, sizeof(after));
 	journal_begin(r);
+	runlog_changed();
 	for (int s = S_PREFLIGHT; s <= S_ADAPTER; s++)
 		journal_step(r, s, "done", NULL);
 	progress(r, S_PREFLIGHT, "ok");

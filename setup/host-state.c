@@ -199,6 +199,7 @@ static void parse_results(xmlNodePtr rs, struct host_state *st)
 		r->inner = attr(n, "inner");
 		r->exception = attr(n, "exception");
 		r->message = attr(n, "message");
+		r->ms = attr_int(n, "ms");
 	}
 }
 

@@ -43,6 +43,7 @@ struct host_vmnic { char *vm, *switch_id; };
 struct host_result {
 	char *id, *status;	/* ok, error, skipped */
 	char *fqid, *category, *hresult, *inner, *exception, *message;
+	int ms;			/* how long it took on Windows, or -1 */
 };
 
 struct host_error { char *kind, *fqid, *hresult, *inner, *exception, *message, *win32; };

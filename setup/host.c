@@ -4,6 +4,7 @@
 #include "atomic-file.h"
 #include "sha256.h"
 #include "spawn.h"
+#include "log.h"
 #include "util.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/xmlwriter.h>
@@ -283,7 +285,15 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 	argv[i++] = "-AgentSha256"; argv[i++] = ha;
 	argv[i++] = "-RequestSha256"; argv[i++] = hr;
 	argv[i] = NULL;
-	rc = spawn_run(&o, &r);
+	{
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = spawn_run(&o, &r);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		wb_debug("powershell.exe (%s): %ld ms", strstr(req->s, "op=\"apply\"") ? "apply" : "observe",
+			 (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L);
+	}
 	h->launches++;
 	if (rc < 0) {
 		*ret_why = xasprintf("could not start %s: %s%s", h->powershell, strerror(-rc),

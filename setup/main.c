@@ -5,6 +5,7 @@
  */
 #include "ctx.h"
 #include "log.h"
+#include "runlog.h"
 #include "match.h"
 #include "util.h"
 #include "verbs.h"
@@ -327,6 +328,8 @@ int main(int argc, char **argv)
 	ctx.yes = c.yes;
 	rc = dispatch(argc, argv, &c, &ctx);
 	rc = finish_stdout(rc);
+	if (runlog_finish(&ctx, rc) < 0)
+		wb_warn("could not add this run to '%s/runs.log'", ctx.state_dir);
 	ctx_release(&ctx);
 	match_free_all();
 	xmlCleanupParser();

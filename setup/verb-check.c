@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "log.h"
 #include "record.h"
+#include "term.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -72,8 +73,9 @@ static char *choose_target(const struct wb_ctx *ctx, const struct observation *o
 
 static void print_text(const struct target *t, const struct check_report *rep)
 {
-	bool tty = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	const char *ok = tty ? "\u2714" : "ok  ", *bad = tty ? "\u2718" : "FAIL", *skip = tty ? "-" : "skip";
+	bool tty = term_fancy(stdout);
+	const char *ok = tty ? "\033[32m\u2714\033[0m" : "ok  ", *bad = tty ? "\033[31m\u2718\033[0m" : "FAIL";
+	const char *skip = tty ? "-" : "skip";
 
 	printf("Target %s: %s\n", t->name, t->summary);
 	for (size_t s = 0; s < 4; s++) {

@@ -5,6 +5,7 @@
 #include "backup.h"
 #include "lock.h"
 #include "log.h"
+#include "runlog.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -111,6 +112,7 @@ int verb_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
 	}
 	if (r > 0)
 		wb_warn("'%s' was written but its folder could not be flushed to disk", path);
+	runlog_changed();
 	wb_debug("history entry %u saved in '%s'", e->seq, e->dir);
 	backup_entry_free(e);
 	return WB_EXIT_OK;

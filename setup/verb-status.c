@@ -5,6 +5,7 @@
  * powershell.exe launch; --offline makes none and shows the Linux side.
  */
 #include "verbs.h"
+#include "diagram.h"
 #include "host.h"
 #include "ini.h"
 #include "linux-observe.h"
@@ -40,21 +41,6 @@ struct observed {
 	struct linux_state lx;
 	char *wslconfig;	/* Linux path, or NULL */
 };
-
-static const char *edition_name(const char *e)
-{
-	static const char *const map[][2] = {
-		{ "Core", "Home" }, { "CoreSingleLanguage", "Home" }, { "Professional", "Pro" },
-		{ "ProfessionalWorkstation", "Pro for Workstations" }, { "Enterprise", "Enterprise" },
-		{ "Education", "Education" }, { "ServerStandard", "Server Standard" },
-		{ "ServerDatacenter", "Server Datacenter" },
-	};
-
-	for (size_t i = 0; e && i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(e, map[i][0]))
-			return map[i][1];
-	return e ? e : "?";
-}
 
 /* WSL's NetworkingMode numbering, as the DefaultNetworkingMode policy stores it. */
 static const char *policy_mode_name(const char *v)
@@ -95,7 +81,7 @@ static void print_windows(const struct host_state *st, const struct wsl_env *env
 	bool server = st->installation && !strcasecmp(st->installation, "Server");
 
 	printf("Windows\n  %s %s %s (build %s.%s)\n", server ? "Windows" : build >= 22000 ?
-	       "Windows 11" : "Windows 10", edition_name(st->edition),
+	       "Windows 11" : "Windows 10", diagram_edition(st->edition),
 	       st->display_version ? st->display_version : "", st->build ? st->build : "?",
 	       st->ubr ? st->ubr : "?");
 	printf("  user profile %s; %s%s\n", st->profile ? st->profile : "?",
@@ -243,6 +229,16 @@ static void print_linux(const struct linux_state *lx)
 static void print_text(const struct observed *o, const struct wb_ctx *ctx)
 {
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf");
+	struct ini_doc cfg = INI_DOC_INIT;
+	struct buf raw = BUF_INIT;
+
+	if (o->wslconfig && read_file(o->wslconfig, &raw, NULL) == 0)
+		(void)ini_load(&cfg, INI_WSLCONFIG, raw.s, raw.len);
+	diagram_print(stdout, o->have_host ? &o->st : NULL, o->have_host ? o->h.env.mode : o->env.mode,
+		      &o->lx, &cfg);
+	putchar('\n');
+	ini_release(&cfg);
+	buf_release(&raw);
 
 	if (o->have_host) {
 		print_windows(&o->st, &o->h.env);

@@ -9,6 +9,7 @@
 #include "backup.h"
 #include "host.h"
 #include "log.h"
+#include "runlog.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -194,6 +195,7 @@ static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 			goto out;
 		}
 	}
+	runlog_changed();
 	r = backup_set_state(e, "undone");
 	if (r < 0)
 		wb_warn("files restored, but history entry #%u could not be marked undone: %s",

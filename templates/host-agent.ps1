@@ -428,9 +428,11 @@ function Invoke-Apply {
             # After a failure the rest is not attempted: the caller decides.
             Write-Attr $w 'status' 'skipped'
         } else {
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
             try {
                 Invoke-Action $action
                 Write-Attr $w 'status' 'ok'
+                Write-Attr $w 'ms' $watch.ElapsedMilliseconds
             } catch {
                 $failed = $true
                 $facts = Get-ErrorFacts $_

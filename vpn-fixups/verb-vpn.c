@@ -14,6 +14,7 @@
 #include "diff.h"
 #include "ini-edit.h"
 #include "log.h"
+#include "runlog.h"
 #include "netif.h"
 #include "verbs.h"
 
@@ -306,6 +307,7 @@ static int write_changes(struct wb_ctx *ctx, struct apply *a)
 	struct backup_entry *e = NULL;
 	int r = backup_begin(ctx->state_dir, ctx->command_line, &e);
 
+	runlog_changed();
 	for (size_t i = 0; r == 0 && i < a->n; i++)
 		if (changed(&a->c[i]))
 			r = backup_add(e, a->c[i].path, &a->c[i].old, a->c[i].existed, a->c[i].mode,

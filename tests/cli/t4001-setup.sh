@@ -106,7 +106,7 @@ refuse() {
 }
 
 test_expect_success 'home-edition: a clear refusal naming the alternatives' '
-	refuse home-edition "Hyper-V needs Pro, Enterprise or Education"
+	refuse home-edition "Home has no Hyper-V switches: upgrade to Pro"
 '
 test_expect_success 'old-wsl: a clear refusal' '
 	refuse old-wsl "WSL 2.5.4.0 removed bridged mode"
@@ -115,7 +115,7 @@ test_expect_success 'policy-override: a clear refusal' '
 	refuse policy-override "HKLM.SOFTWARE.Policies.WSL sets the mode"
 '
 test_expect_success 'Windows 10: a clear refusal' '
-	refuse win10-pro "on Windows 10 use NAT"
+	refuse win10-pro "stay on NAT and forward the ports"
 '
 test_expect_success 'UAC declined: a clear refusal' '
 	refuse fresh-pro "UAC) prompt was declined" "--uac deny"

@@ -381,6 +381,7 @@ def run_actions(host, actions):
                               "NotSpecified", "0x80070057", "System.ArgumentException")
             fn(host, a)
             r.set("status", "ok")
+            r.set("ms", "0")
         except PSError as e:
             failed = True
             r.set("status", "error")

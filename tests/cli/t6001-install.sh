@@ -1,0 +1,88 @@
+#!/bin/sh
+# Packaging: the man page, bash completion, make install/uninstall and the
+# Debian package.  Each check fails when the thing it names drifts from the
+# binary (a verb missing from the man page, an option completion misses).
+. "$(dirname "$0")/../lib.sh"
+
+BINDIR=$(dirname "$WB")
+verbs=$("$WB" help | sed -n 's/^  \([a-z]*\)  .*/\1/p')
+
+test_expect_success 'help lists the verbs' '
+	test "$(echo $verbs)" = "setup repair check status vpn config undo version help"
+'
+
+test_expect_success 'the man page has every verb with its usage, and renders cleanly' '
+	"$TOP/templates/man/genman" "$WB" "$TOP/templates/man/wslbridge.1.in" wslbridge.1 &&
+	for v in $verbs; do
+		test_grep "^\.SS $v\$" wslbridge.1 &&
+		"$WB" help $v | grep "^usage:" | sed "s/\\\\/\\\\e/g" >usage &&
+		grep -F -f usage wslbridge.1 >/dev/null || { echo "usage of $v missing"; exit 1; }
+	done &&
+	groff -man -Tutf8 -ww -z wslbridge.1 2>warn && test ! -s warn &&
+	groff -man -Tascii -P-cbou wslbridge.1 2>/dev/null >page.txt &&
+	test_grep "EXIT STATUS" page.txt && test_grep "wsl.exe --shutdown" page.txt &&
+	! grep "@[A-Z]*@" wslbridge.1
+'
+
+# complete LINE: what bash completion offers for the last word of LINE.
+complete_line() {
+	PATH=$BINDIR:$PATH bash -c '
+		. "$1/templates/completion/wslbridge.bash"
+		read -r -a COMP_WORDS <<<"$2"
+		case $2 in *" ") COMP_WORDS+=("") ;; esac
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_wslbridge
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$TOP" "$1"
+}
+
+test_expect_success 'completion: verbs, subcommands, profiles, targets, keys' '
+	complete_line "wslbridge " >out && for v in $verbs; do test_grep "^$v\$" out; done &&
+	complete_line "wslbridge vpn " >out && test_grep "^apply\$" out && test_grep "^probe\$" out &&
+	complete_line "wslbridge vpn apply any" >out && echo anyconnect >want && test_cmp want out &&
+	complete_line "wslbridge check " >out && test_grep "^bridged\$" out && test_grep "^vpn\$" out &&
+	complete_line "wslbridge config get wsl2.network" >out &&
+	echo wsl2.networkingMode >want && test_cmp want out &&
+	complete_line "wslbridge vpn apply --mtu " >out && test_grep "^probe\$" out
+'
+
+test_expect_success 'completion offers every option each verb documents' '
+	for v in setup repair check status undo "vpn apply" "vpn remove" "config set"; do
+		"$WB" help ${v%% *} | sed -n "s/^ *\(--[a-z0-9-]*\).*/\1/p" | sort -u >documented &&
+		complete_line "wslbridge $v --" | sort -u >offered &&
+		missing=$(comm -23 documented offered) &&
+		case $v in vpn*) missing=$(echo "$missing" | grep -v -e --force -e --mtu -e --dns -e --search -e --boot-only -e --probe-target || true) ;; esac &&
+		test -z "$missing" || { echo "$v: not completed: $missing"; exit 1; }
+	done
+'
+
+test_expect_success 'make install puts everything under DESTDIR; uninstall removes it all' '
+	make -s -C "$TOP" install DESTDIR="$PWD/d" PREFIX=/opt/wb >/dev/null &&
+	(cd d && find . -type f | sort) >files &&
+	test_grep "^./opt/wb/bin/wslbridge\$" files &&
+	test_grep "^./opt/wb/share/man/man1/wslbridge.1\$" files &&
+	test_grep "^./opt/wb/share/bash-completion/completions/wslbridge\$" files &&
+	test_grep "^./opt/wb/share/wslbridge/targets/bridged.xml\$" files &&
+	test_grep "^./opt/wb/share/wslbridge/vpn/anyconnect.xml\$" files &&
+	test_grep "^./opt/wb/share/wslbridge/boot-fixups\$" files &&
+	(unset WSLBRIDGE_DATADIR; d/opt/wb/bin/wslbridge check --list >out) &&
+	test_grep "^bridged " out &&
+	make -s -C "$TOP" uninstall DESTDIR="$PWD/d" PREFIX=/opt/wb >/dev/null &&
+	test -z "$(find d -type f)"
+'
+
+test_expect_success 'make deb: installs with dpkg, runs, and removes cleanly' '
+	command -v dpkg-deb >/dev/null || { echo "no dpkg-deb"; exit 0; }
+	deb=$(make -s -C "$TOP" deb) && deb=$TOP/$deb &&
+	dpkg-deb -f "$deb" Package Depends >ctl &&
+	test_grep "^Package: wslbridge" ctl && test_grep "libxml2" ctl && test_grep "libpcre2-8-0" ctl &&
+	r=$PWD/dpkgroot && mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" &&
+	: >"$r/var/lib/dpkg/status" &&
+	dpkg --root="$r" --force-depends --force-not-root -i "$deb" >log 2>&1 &&
+	dpkg --root="$r" -L wslbridge >list &&
+	test_grep "^/usr/share/man/man1/wslbridge.1\$" list &&
+	(unset WSLBRIDGE_DATADIR; "$r/usr/bin/wslbridge" vpn list >out) && test_grep "^anyconnect " out &&
+	dpkg --root="$r" --force-not-root -r wslbridge >log 2>&1 &&
+	test ! -e "$r/usr/bin/wslbridge" && test ! -e "$r/usr/share/wslbridge/targets/bridged.xml"
+'
+
+test_done

@@ -1,0 +1,107 @@
+#!/bin/sh
+# What people see: the interactive setup in a real terminal (tmux), colours
+# and symbols only there, the status diagram, --verbose timings, runs.log.
+. "$(dirname "$0")/../lib.sh"
+
+RUN=$TOP/tests/winhost/run
+if ! test_have_root; then
+	echo "# t6002: network namespaces need root and iproute2: skipped"
+	test_done
+	exit 0
+fi
+
+# tmux on a private socket, so the server starts with this environment; a
+# new socket per terminal (each test runs in a subshell), all killed at the end.
+TM=false
+# wait_for TEXT: poll the pane (up to 20 s) until TEXT shows.
+wait_for() {
+	n=0
+	while ! $TM capture-pane -p -J -S -200 -t wb >pane 2>/dev/null || ! grep -qF -e "$1" pane; do
+		n=$((n + 1))
+		[ $n -gt 200 ] && { echo "never saw: $1"; cat pane; return 1; }
+		sleep 0.1
+	done
+}
+# in_terminal CMD: run CMD in a 120x60 terminal with a UTF-8 locale.
+in_terminal() {
+	TM="tmux -S $(mktemp -u "$TRASH/tmux.XXXXXX")"
+	$TM -f /dev/null new-session -d -s wb -x 120 -y 60 \
+		"cd '$TRASH' && env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm $1; echo EXIT=\$?; sleep 60"
+}
+
+test_expect_success 'interactive setup: plan, one question, answer y, progress' '
+	command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+	in_terminal "WINHOST_DIR=$TRASH/h WSLBRIDGE_STATE_DIR=$TRASH/st $RUN fresh-pro -- $WB setup" &&
+	wait_for "Apply this plan? [y/N]" &&
+	test_grep "create the external switch .WSL Bridge. on Ethernet" pane &&
+	test_grep "+networkingMode=bridged" pane &&
+	! grep -F "[1/7]" pane &&
+	$TM send-keys -t wb y Enter &&
+	wait_for "EXIT=" &&
+	test_grep "\[3/7\] Windows: 1 change made" pane &&
+	test_grep "\[6/7\] restart: needed" pane &&
+	test_grep "^EXIT=4" pane &&
+	test_grep "^networkingMode=bridged" h/root/mnt/c/Users/alice/.wslconfig
+'
+
+test_expect_success 'interactive setup: answering no changes nothing and exits 1' '
+	rm -rf h2 &&
+	in_terminal "WINHOST_DIR=$TRASH/h2 WSLBRIDGE_STATE_DIR=$TRASH/st2 $RUN fresh-pro -- $WB setup" &&
+	wait_for "Apply this plan? [y/N]" &&
+	$TM send-keys -t wb n Enter && wait_for "EXIT=" &&
+	test_grep "^EXIT=1" pane &&
+	test ! -e h2/root/mnt/c/Users/alice/.wslconfig
+'
+
+test_expect_success 'check in a terminal: colour and symbols; piped: plain words' '
+	in_terminal "WINHOST_DIR=$TRASH/h3 WSLBRIDGE_STATE_DIR=$TRASH/st3 $RUN vmware-broken -- $WB check bridged" &&
+	wait_for "EXIT=" && $TM capture-pane -p -e -J -S -200 -t wb >raw &&
+	grep -q "$(printf "\033\\[31m")" raw && grep -q "✘" raw && grep -q "✔" raw &&
+	test_expect_code 3 env WINHOST_DIR=$PWD/h3 WSLBRIDGE_STATE_DIR=$PWD/st3 "$RUN" vmware-broken -- "$WB" check bridged >out &&
+	! grep -q "$(printf "\033")" out && test_grep "^  FAIL " out && test_grep "^  ok  " out
+'
+
+test_expect_success 'NO_COLOR in a terminal: no escapes, no symbols' '
+	in_terminal "NO_COLOR=1 WINHOST_DIR=$TRASH/h3 WSLBRIDGE_STATE_DIR=$TRASH/st3 $RUN vmware-broken -- $WB check bridged" &&
+	wait_for "EXIT=" && $TM capture-pane -p -e -J -S -200 -t wb >raw &&
+	! grep -q "$(printf "\033\\[3")" raw && ! grep -q "✘" raw && test_grep "FAIL" raw
+'
+
+test_expect_success 'status diagram marks what VMware broke' '
+	WINHOST_DIR=$PWD/h4 "$RUN" vmware-broken -- "$WB" status >out &&
+	sed -n "1,/broken:/p" out >diagram &&
+	test_grep "^ *LAN / Internet" diagram &&
+	test_grep "^| X VMware Bridge Protocol bound" diagram &&
+	test_grep "^| X switch .WSL Bridge.: Internal" diagram &&
+	test_grep "^| X eth0 (no address)" diagram &&
+	test_grep "things are broken: .wslbridge check. says more" diagram &&
+	awk "/^[|+]/ && length(\$0) != 72 { print; bad = 1 } END { exit bad }" diagram
+'
+
+test_expect_success 'status diagram of a working bridge marks nothing' '
+	rm -rf h5 && WINHOST_DIR=$PWD/h5 WSLBRIDGE_STATE_DIR=$PWD/st5 "$RUN" fresh-pro -- "$WB" setup --yes >/dev/null;
+	WINHOST_DIR=$PWD/h5 "$RUN" --restart fresh-pro -- "$WB" status >out &&
+	sed -n "1,/^\$/p" out >diagram &&
+	test_grep "bridged: the VM is on the LAN" diagram &&
+	! grep "^| X" diagram && ! grep "broken" diagram
+'
+
+test_expect_success '--verbose shows the launch and each Windows action with times' '
+	rm -rf h6 && WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" setup --yes --verbose >out 2>&1;
+	test_grep "debug: powershell.exe (observe): [0-9]* ms" out &&
+	test_grep "debug: powershell.exe (apply): [0-9]* ms" out &&
+	test_grep "debug: Windows: create the external switch .* ok in [0-9]* ms" out
+'
+
+test_expect_success 'runs.log: one line per run that changed something' '
+	test_grep "^20[0-9-]*T[0-9:]*Z  exit 4  wslbridge setup --yes --verbose\$" st6/runs.log &&
+	test "$(wc -l <st6/runs.log)" = 1 &&
+	WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" status >/dev/null &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" setup --dry-run >/dev/null &&
+	test "$(wc -l <st6/runs.log)" = 1 &&
+	WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" undo --yes >/dev/null &&
+	test "$(wc -l <st6/runs.log)" = 2 && test_grep "exit 0  wslbridge undo --yes\$" st6/runs.log
+'
+
+for s in "$TRASH"/tmux.*; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null; done
+test_done
