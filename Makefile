@@ -49,7 +49,7 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/boot-fixups.o
 ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/boot-fixups.o
 
 .PHONY: all check asan unit fuzz bench man install uninstall deb clean
-all: wslbridge
+all: wslbridge build/wslbridge.1
 
 # `make V=1` shows the full commands.
 Q = $(if $(V),,@)
@@ -136,7 +136,7 @@ FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_TARGETS:%=$(F)/%)
 	@for t in $(FUZZ_TARGETS); do tests/fuzz/run $(F)/$$t $(FUZZ_SECONDS) || exit 1; done
 
-check: wslbridge $(A)/wslbridge unit $(TOOLS) $(FUZZ_TARGETS:%=$(F)/%)
+check: all $(A)/wslbridge unit $(TOOLS) $(FUZZ_TARGETS:%=$(F)/%)
 	@tests/run-all
 
 $(B)/tests/bench/%: tests/bench/%.c $(B)/libwslbridge.a

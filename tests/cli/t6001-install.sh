@@ -55,6 +55,11 @@ test_expect_success 'completion offers every option each verb documents' '
 	done
 '
 
+test_expect_success 'after make, install builds nothing (so a user build, then sudo make install, works)' '
+	make -s -C "$TOP" -q all ||
+	{ echo "make -q all: something would be rebuilt at install time"; make -C "$TOP" -n all; exit 1; }
+'
+
 test_expect_success 'make install puts everything under DESTDIR; uninstall removes it all' '
 	make -s -C "$TOP" install DESTDIR="$PWD/d" PREFIX=/opt/wb >/dev/null &&
 	(cd d && find . -type f | sort) >files &&
