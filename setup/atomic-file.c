@@ -4,10 +4,13 @@
 #include "fault.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +74,33 @@ static double lock_wait_seconds(void)
 	return w && *w ? atof(w) : 5.0;
 }
 
+/*
+ * A lock file nobody holds an flock on, older than half a second (so not one
+ * being created this instant), was left by a killed writer: remove it.
+ * Where flock is not supported the lock is never taken for stale.
+ */
+static long age_ms(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (now.tv_sec - t->tv_sec) * 1000L + (now.tv_nsec - t->tv_nsec) / 1000000L;
+}
+
+static bool remove_stale(const char *lock)
+{
+	struct stat st;
+	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	bool stale = false;
+
+	if (fd < 0)
+		return errno == ENOENT;	/* gone meanwhile: try again */
+	if (fstat(fd, &st) == 0 && age_ms(&st.st_mtim) >= 500 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		stale = unlink(lock) == 0;
+	close(fd);
+	return stale;
+}
+
 static int open_lock(const char *lock, const char *target)
 {
 	double waited = 0, limit = lock_wait_seconds();
@@ -81,8 +111,17 @@ static int open_lock(const char *lock, const char *target)
 		if (r < 0)
 			return r;
 		fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST || waited >= limit)
-			return fd >= 0 ? fd : -errno;
+		if (fd >= 0) {
+			/* Held while we write, so a killed writer's lock can be told apart. */
+			(void)flock(fd, LOCK_EX | LOCK_NB);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+		if (remove_stale(lock))
+			continue;
+		if (waited >= limit)
+			return -EEXIST;
 		{
 			struct timespec ts = { 0, 50 * 1000 * 1000 };
 
@@ -175,10 +214,12 @@ int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mo
 		r = fault_check("close", target);
 	if (r == 0)
 		r = fault_check("rename", target);
+	fault_point("written, before rename");
 	if (r == 0 && rename(lock, target) < 0)	/* plain rename(2) */
 		r = -errno;
 	if (r == 0) {
 		track(lock, 0);
+		fault_point("renamed");
 		if (fsync_dir_of(target) < 0)
 			r = 1;	/* in place; durability not confirmed */
 	} else {
@@ -215,4 +256,34 @@ out:
 	free(lock);
 	free(target);
 	return r;
+}
+
+/* Lock files under dir nobody holds an flock on: left by a killed writer. */
+void atomic_file_sweep_stale(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	static const char suffix[] = ".wslbridge-lock";
+
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char *p;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = path_join(dir, de->d_name);
+		if (n > sizeof(suffix) - 1 && !strcmp(de->d_name + n - (sizeof(suffix) - 1), suffix)) {
+			int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+				(void)unlink(p);
+			if (fd >= 0)
+				close(fd);
+		} else if (depth > 0 && de->d_type == DT_DIR) {
+			atomic_file_sweep_stale(p, depth - 1);
+		}
+		free(p);
+	}
+	if (d)
+		closedir(d);
 }

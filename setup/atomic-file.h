@@ -6,7 +6,9 @@
  *   1. resolves symlinks (the link stays, its target is replaced);
  *   2. creates "<path>.wslbridge-lock" with O_EXCL: it is both the lock and
  *      the new content; if another writer holds it, retries for up to
- *      WSLBRIDGE_LOCK_WAIT seconds (default 5), then returns -EEXIST;
+ *      WSLBRIDGE_LOCK_WAIT seconds (default 5), then returns -EEXIST; a
+ *      lock file no process holds an flock(2) on (its writer was killed)
+ *      is removed as stale;
  *   3. writes, fchmod()s to the old file's mode (or mode for a new file),
  *      fchown()s to the old owner when that differs, fsync()s, close()s and
  *      checks the result (drvfs and 9p may report EIO only at close);
@@ -27,6 +29,9 @@
 int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mode);
 /* Remove path the same careful way (lock, unlink, fsync dir): 0 or -errno. */
 int atomic_file_remove(const char *path);
+/* Remove the lock files under dir (depth levels of folders down) that no
+ * writer holds: for the state directory, under the global lock. */
+void atomic_file_sweep_stale(const char *dir, int depth);
 /* The lock file name for path (allocated), for messages. */
 char *atomic_file_lock_name(const char *path);
 

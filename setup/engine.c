@@ -21,6 +21,7 @@
 #include "backup.h"
 #include "compare.h"
 #include "diff.h"
+#include "fault.h"
 #include "ini-edit.h"
 #include "journal.h"
 #include "log.h"
@@ -81,6 +82,7 @@ static void journal_step(struct run *r, int step, const char *state, const char 
 	journal_set_step(&r->j, (size_t)step, state, detail);
 	if (journal_write(r->ctx, &r->j) < 0)
 		wb_warn("could not write the journal in '%s'", r->ctx->state_dir);
+	fault_point(step_names[step]);
 }
 
 /* A locally administered unicast MAC from the machine's MachineGuid: stable per PC. */
@@ -546,6 +548,7 @@ static void journal_end(struct run *r, const char *state)
 	r->j.state = xstrdup(state);
 	if (journal_write(r->ctx, &r->j) < 0)
 		wb_warn("could not write the journal in '%s'", r->ctx->state_dir);
+	fault_point("journal end");
 }
 
 static int apply(struct run *r)
@@ -634,6 +637,18 @@ static void note_last_run(struct run *r)
 	journal_release(&last);
 }
 
+/* A run that ended (killed) after it began changing Windows or .wslconfig:
+ * its changes, now in place, still wait for a WSL restart. */
+static bool interrupted_after_changes(const struct journal *j)
+{
+	if (!strcmp(j->state, "done") || !strcmp(j->state, "awaiting-restart"))
+		return false;
+	for (size_t i = 0; i < j->nsteps && i <= S_WSLCONFIG; i++)
+		if (i >= S_WINDOWS && strcmp(j->steps[i].state, "planned") && strcmp(j->steps[i].state, "skipped"))
+			return true;
+	return false;
+}
+
 static int finish_unchanged(struct run *r)
 {
 	if (!failed(r, "linux", NULL)) {
@@ -661,7 +676,8 @@ static int finish_unchanged(struct run *r)
 		       r->verb);
 		return WB_EXIT_RESTART;
 	}
-	if (journal_read(r->ctx, &r->j) == 0 && r->j.state && !strcmp(r->j.state, "awaiting-restart")) {
+	if (journal_read(r->ctx, &r->j) == 0 && r->j.state &&
+	    (!strcmp(r->j.state, "awaiting-restart") || interrupted_after_changes(&r->j))) {
 		printf("Windows and .wslconfig are ready. WSL may not have restarted since the last %s "
 		       "(%s): from Windows run `wsl.exe --shutdown`, start WSL, and run `wslbridge %s` "
 		       "again.\n", r->j.verb, r->j.time, r->verb);

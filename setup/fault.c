@@ -3,6 +3,8 @@
 #include "fault.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,4 +52,24 @@ int fault_check(const char *op, const char *path)
 		p = end ? end + 1 : NULL;
 	}
 	return 0;
+}
+
+void fault_point(const char *where)
+{
+	static long reached;
+	const char *spec = getenv("WSLBRIDGE_TEST_KILL");
+	long want;
+
+	if (!spec || !*spec)
+		return;
+	want = strtol(spec, NULL, 10);
+	reached++;
+	if (want == 0) {
+		fprintf(stderr, "kill-point %ld %s\n", reached, where);
+		return;
+	}
+	if (reached == want) {
+		fflush(NULL);
+		raise(SIGKILL);
+	}
 }

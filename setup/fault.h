@@ -13,4 +13,12 @@
 /* 0, or the -errno the test asked op on path to fail with. */
 int fault_check(const char *op, const char *path);
 
+/*
+ * A step boundary, named for tests: WSLBRIDGE_TEST_KILL=N kills the process
+ * (SIGKILL, no cleanup) at the Nth boundary reached; WSLBRIDGE_TEST_KILL=0
+ * prints "kill-point N WHERE" to stderr at each one instead, so a test can
+ * count them and then try every one.
+ */
+void fault_point(const char *where);
+
 #endif

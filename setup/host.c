@@ -3,11 +3,14 @@
 #include "host.h"
 #include "atomic-file.h"
 #include "sha256.h"
+#include "fault.h"
 #include "spawn.h"
 #include "log.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +215,45 @@ static void stage_remove(struct stage *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * Staging folders of runs that were killed (their pid is gone): remove the
+ * files we put there and the folder.  Only our own names are touched.
+ */
+static void stage_sweep(const char *temp)
+{
+	static const char *const ours[] = { "host-agent.ps1", "request.xml", "response.xml" };
+	DIR *d = opendir(temp);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char hex[13];
+		long pid;
+		int end = 0;
+
+		if (sscanf(de->d_name, "wslbridge-%ld-%12[0-9a-f]%n", &pid, hex, &end) != 2 ||
+		    de->d_name[end] || strlen(hex) != 12 || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+			char *f = xasprintf("%s/%s/%s", temp, de->d_name, ours[i]);
+			char *lock = atomic_file_lock_name(f);
+
+			(void)unlink(f);
+			(void)unlink(lock);
+			free(lock);
+			free(f);
+		}
+		{
+			char *dir = path_join(temp, de->d_name);
+
+			(void)rmdir(dir);
+			free(dir);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 static int stage_create(struct host *h, const struct buf *req, struct stage *s, char **ret_why)
 {
 	char *temp = wslenv_to_linux(h->ctx, &h->env, h->temp_win), *win;
@@ -219,6 +261,8 @@ static int stage_create(struct host *h, const struct buf *req, struct stage *s, 
 	int r;
 
 	memset(s, 0, sizeof(*s));
+	if (temp)
+		stage_sweep(temp);
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		rnd[0] = (unsigned char)getpid();
 	s->dir = temp ? xasprintf("%s/wslbridge-%ld-%02x%02x%02x%02x%02x%02x", temp, (long)getpid(),
@@ -288,9 +332,11 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 	{
 		struct timespec t0, t1;
 
+		fault_point("before powershell.exe");
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = spawn_run(&o, &r);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fault_point("after powershell.exe");
 		wb_debug("powershell.exe (%s): %ld ms", strstr(req->s, "op=\"apply\"") ? "apply" : "observe",
 			 (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L);
 	}

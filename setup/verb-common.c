@@ -46,6 +46,7 @@ int verb_lock(struct wb_ctx *ctx)
 			"WSLBRIDGE_STATE_DIR");
 		return WB_EXIT_FAIL;
 	}
+	atomic_file_sweep_stale(ctx->state_dir, 2);	/* a killed run's, now that we hold the lock */
 	return WB_EXIT_OK;
 }
 
