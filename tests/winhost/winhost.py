@@ -414,20 +414,32 @@ def read_wslconfig(path):
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, value = line.split("=", 1)
-        out, quoted = "", False
-        for ch in value.strip(" \t"):
-            if ch == '"':
+        out, quoted, invalid, chars = "", False, False, iter(value.strip(" \t"))
+        kept = 0  # blanks up to here were quoted or escaped: not trimmed
+        for ch in chars:
+            if ch == "\\":
+                esc = {"\\": "\\", '"': '"', "b": "\b", "n": "\n", "t": "\t"}.get(next(chars, ""))
+                if esc is None:
+                    invalid = True  # "Invalid escaped character": the line is ignored
+                    break
+                out += esc
+                kept = len(out)
+            elif ch == '"':
                 quoted = not quoted
+                kept = len(out)
             elif ch == "#" and not quoted:
                 break
             else:
                 out += ch
+                kept = len(out) if quoted else kept
+        if invalid:
+            continue
         name = key.strip().lower()
         if section == "experimental" and name in ("networkingmode", "dnstunneling", "firewall", "autoproxy"):
             section_key = "wsl2." + name
         else:
             section_key = section + "." + name
-        values.setdefault(section_key, out.rstrip(" \t").replace("\\\\", "\\"))
+        values.setdefault(section_key, out[:kept] + out[kept:].rstrip(" \t"))
     return values
 
 
