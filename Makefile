@@ -119,18 +119,27 @@ unit: $(UNIT_TESTS:%=$(B)/%) $(UNIT_TESTS:%=$(A)/%)
 asan: $(A)/wslbridge
 
 # libFuzzer targets need clang; they are built only by `make fuzz`/`make check`.
-FUZZ_TARGETS = fuzz-ini
+# The whole library is built once more with clang and the sanitizers.
+FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target
 FUZZ_CC ?= clang
 F = build/fuzz
-# The parsing modules only: what the fuzz targets exercise.
-FUZZ_SRCS = setup/util.c setup/match.c setup/keys.c setup/textcodec.c setup/ini.c \
-	    setup/ini-edit.c setup/ini-lint.c
-$(F)/%: tests/fuzz/%.c $(FUZZ_SRCS)
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -Isetup -Ivswitch -Ivpn-fixups -g -O1 \
+	     -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -DWSLBRIDGE_DATADIR='"$(DATADIR)"' -DFUZZ_DATADIR='"$(CURDIR)/templates"' \
+	     $(shell $(PKG_CONFIG) --cflags $(PKGS))
+FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/gen/host-agent.o $(F)/obj/gen/boot-fixups.o
+$(F)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(F)/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+$(F)/libfuzz.a: $(FUZZ_LIB_OBJS)
+	$(Q)$(AR) rcs $@ $^
+$(F)/%: tests/fuzz/%.c $(F)/libfuzz.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  FUZZ    $@")
-	$(Q)$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Isetup -Ivswitch -g -O1 \
-		-fsanitize=fuzzer,address,undefined $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
-		-o $@ $^ $(LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_TARGETS:%=$(F)/%)

@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 build_pkgs="gcc make pkg-config libxml2-dev libpcre2-dev python3"
-test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux iproute2 tmux groff-base nodejs npm"
+test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux iproute2 tmux groff-base valgrind nodejs npm"
 case "${1:-test}" in
 build) want=$build_pkgs ;;
 test) want=$test_pkgs ;;
