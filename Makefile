@@ -156,7 +156,10 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/libwslbridge.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LIBS)
 
-bench: $(B)/tests/bench/bench-edit
+# Needs root for the simulator's network namespace (as `make check` does).
+bench: wslbridge $(B)/tests/bench/bench-edit $(TOOLS)
+	@tests/bench/bench-verbs ./wslbridge $(B)/tests/tools/host-tool
+	@echo
 	@$(B)/tests/bench/bench-edit
 
 # The man page's VERBS section is generated from `wslbridge help VERB`.

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <libxml/parser.h>
 
@@ -311,6 +312,22 @@ static int finish_stdout(int rc)
 	return rc;
 }
 
+/* `make bench`: this process's own CPU time and peak RSS (children, such
+ * as powershell.exe, excluded), appended to $WSLBRIDGE_BENCH_RUSAGE. */
+static void bench_rusage(void)
+{
+	const char *path = getenv("WSLBRIDGE_BENCH_RUSAGE");
+	struct rusage ru;
+	FILE *f;
+
+	if (!path || !*path || getrusage(RUSAGE_SELF, &ru) < 0 || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "cpu_ms=%ld maxrss_kb=%ld\n",
+		(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
+			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000L, ru.ru_maxrss);
+	fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	struct common c = { NULL, NULL, false, false, LOG_NORMAL };
@@ -330,6 +347,7 @@ int main(int argc, char **argv)
 	rc = finish_stdout(rc);
 	if (runlog_finish(&ctx, rc) < 0)
 		wb_warn("could not add this run to '%s/runs.log'", ctx.state_dir);
+	bench_rusage();
 	ctx_release(&ctx);
 	match_free_all();
 	xmlCleanupParser();
