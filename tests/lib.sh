@@ -93,3 +93,11 @@ test_done() {
 test_have_root() {
 	[ "$(id -u)" -eq 0 ] && command -v ip >/dev/null 2>&1
 }
+
+# The whole script needs root: without it, say so and stop (0 tests).
+test_need_root() {
+	test_have_root && return 0
+	echo "# $(basename "$0" .sh): network namespaces need root and iproute2: skipped"
+	test_done
+	exit 0
+}

@@ -9,11 +9,7 @@ RUN=$TOP/tests/winhost/run
 CASES=$TOP/tests/cases
 unset WSLBRIDGE_STATE_DIR
 
-if ! test_have_root; then
-	echo "# t3001: network namespaces need root and iproute2: skipped"
-	test_done
-	exit 0
-fi
+test_need_root
 
 test_expect_success 'every shipped target validates' '
 	for t in "$TOP"/templates/targets/*.xml; do

@@ -5,11 +5,7 @@
 
 RUN=$TOP/tests/winhost/run
 unset WSLBRIDGE_STATE_DIR
-if ! test_have_root; then
-	echo "# t4001: network namespaces need root and iproute2: skipped"
-	test_done
-	exit 0
-fi
+test_need_root
 
 wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
 launches() { grep -c "^from=$2" "$1/launches.log" 2>/dev/null || echo 0; }

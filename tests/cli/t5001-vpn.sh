@@ -6,11 +6,7 @@
 
 RUN=$TOP/tests/winhost/run
 unset WSLBRIDGE_STATE_DIR
-if ! test_have_root; then
-	echo "# t5001: network namespaces need root and iproute2: skipped"
-	test_done
-	exit 0
-fi
+test_need_root
 
 test_expect_success 'vpn list shows the twelve profiles' '
 	"$WB" vpn list >out &&

@@ -4,11 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 RUN=$TOP/tests/winhost/run
-if ! test_have_root; then
-	echo "# t6002: network namespaces need root and iproute2: skipped"
-	test_done
-	exit 0
-fi
+test_need_root
 
 # tmux on a private socket, so the server starts with this environment; a
 # new socket per terminal (each test runs in a subshell), all killed at the end.

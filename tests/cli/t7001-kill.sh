@@ -6,11 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 RUN=$TOP/tests/winhost/run
-if ! test_have_root; then
-	echo "# t7001: network namespaces need root and iproute2: skipped"
-	test_done
-	exit 0
-fi
+test_need_root
 export WSLBRIDGE_LOCK_WAIT=5
 # Every point against the release build; every 4th against the (slower)
 # sanitizer build, which runs the same code.
