@@ -148,9 +148,9 @@ static char *probe_windows(const struct expectation *e, const struct host_state 
 /* An unset key is the empty value (a report shows it as "(unset)"). */
 static char *probe_file(const struct ini_doc *d, const char *key)
 {
-	long at = key ? ini_find(d, key) : -1;
+	const char *v = key ? ini_value(d, key) : NULL;
 
-	return xstrdup(at >= 0 ? d->lines[at].value : "");
+	return xstrdup(v ? v : "");
 }
 
 static char *probe_ignored(const struct ini_doc *d)

@@ -40,32 +40,44 @@ static void rule(struct box *b, const char *left, const char *title, const char 
 	fprintf(b->f, "%s\n", right);
 }
 
-/* One line inside a box; bad != NULL marks it broken and says why. */
+/* One line inside a box; bad != NULL marks it broken and says why.  The
+ * mark is two columns wide on screen, whatever its escape codes' length. */
 static void row(struct box *b, const char *text, const char *bad)
 {
 	struct buf line = BUF_INIT;
 	const char *mark = !bad ? "  " : b->fancy ? "\033[31m\u2718\033[0m " : "X ";
+	const size_t room = WIDTH - 5;	/* "| " + mark + text + "|" */
 
-	buf_addf(&line, "%s%s%s%s", mark, text, bad ? ": " : "", bad ? bad : "");
+	buf_addf(&line, "%s%s%s", text, bad ? ": " : "", bad ? bad : "");
 	/* Too long for the box: cut at a character boundary, say so with "..." */
-	while (cols(line.s) - (bad && b->fancy ? 9 : 0) > WIDTH - 3) {
+	while (cols(line.s) > room) {
 		size_t n = line.len - 1;
 
 		while (n && ((unsigned char)line.s[n] & 0xC0) == 0x80)
 			n--;
 		line.len = n;
 		line.s[n] = '\0';
-		if (cols(line.s) - (bad && b->fancy ? 9 : 0) <= WIDTH - 6) {
+		if (cols(line.s) <= room - 3) {
 			buf_adds(&line, "...");
 			break;
 		}
 	}
-	fprintf(b->f, "%s %s", b->fancy ? "\u2502" : "|", line.s);
-	for (size_t i = cols(line.s) - (bad && b->fancy ? 9 : 0); i < WIDTH - 3; i++)
+	fprintf(b->f, "%s %s%s", b->fancy ? "\u2502" : "|", mark, line.s);
+	for (size_t i = cols(line.s); i < room; i++)
 		fputc(' ', b->f);
 	fprintf(b->f, "%s\n", b->fancy ? "\u2502" : "|");
 	b->broken += bad != NULL;
 	buf_release(&line);
+}
+
+static void top(struct box *b, const char *title)
+{
+	rule(b, b->fancy ? "\u250c" : "+", title, b->fancy ? "\u2510" : "+");
+}
+
+static void bottom(struct box *b)
+{
+	rule(b, b->fancy ? "\u2514" : "+", NULL, b->fancy ? "\u2518" : "+");
 }
 
 static void link_line(struct box *b, const char *label)
@@ -75,9 +87,7 @@ static void link_line(struct box *b, const char *label)
 
 static const char *cfg(const struct ini_doc *d, const char *key)
 {
-	long at = d ? ini_find(d, key) : -1;
-
-	return at >= 0 ? d->lines[at].value : NULL;
+	return d ? ini_value(d, key) : NULL;
 }
 
 const char *diagram_edition(const char *e)
@@ -129,7 +139,7 @@ static void windows_box(struct box *b, const struct host_state *st, bool bridged
 	const struct host_adapter *up = sw && sw->nuplinks ? host_adapter_by_guid(st, sw->uplinks[0]) : NULL;
 	char *t, *title = xasprintf("Windows %s (build %s)", diagram_edition(st->edition), st->build ? st->build : "?");
 
-	rule(b, b->fancy ? "\u250c" : "+", title, b->fancy ? "\u2510" : "+");
+	top(b, title);
 	free(title);
 	if (!up)
 		up = adapter_former_uplink(st);	/* the adapter a broken switch lost */
@@ -159,7 +169,7 @@ static void windows_box(struct box *b, const struct host_state *st, bool bridged
 		row(b, "WSL's NAT (vEthernet (WSL))", NULL);
 	}
 	*ret_vpn_mtu = vpn_mtu(st, b);
-	rule(b, b->fancy ? "\u2514" : "+", NULL, b->fancy ? "\u2518" : "+");
+	bottom(b);
 }
 
 static void vm_box(struct box *b, const char *mode, const char *asked, const struct linux_state *lx, int vpn_mtu)
@@ -167,7 +177,7 @@ static void vm_box(struct box *b, const char *mode, const char *asked, const str
 	char *t, *title = xasprintf("WSL VM: networking mode %s", mode ? mode : "unknown");
 	bool none = mode && !strcmp(mode, "none");
 
-	rule(b, b->fancy ? "\u250c" : "+", title, b->fancy ? "\u2510" : "+");
+	top(b, title);
 	free(title);
 	if (none || (asked && mode && strcasecmp(asked, mode))) {
 		t = xasprintf(".wslconfig asks for %s", asked ? asked : "nat");
@@ -183,14 +193,13 @@ static void vm_box(struct box *b, const char *mode, const char *asked, const str
 			  vpn_mtu && lx->mtu > vpn_mtu ? "MTU above the VPN's" : NULL);
 		free(t);
 	}
-	t = xasprintf("route: %s%s%s", lx->gateway ? "default via " : "none", lx->gateway ? lx->gateway : "",
-		      lx->gateway ? "" : "");
+	t = xasprintf("route: %s%s", lx->gateway ? "default via " : "none", lx->gateway ? lx->gateway : "");
 	row(b, t, lx->gateway ? NULL : "no default route");
 	free(t);
 	t = xasprintf("DNS: %s%s", lx->nns ? lx->nameservers[0] : "none", lx->nns > 1 ? " ..." : "");
 	row(b, t, lx->nns ? NULL : "no nameserver");
 	free(t);
-	rule(b, b->fancy ? "\u2514" : "+", NULL, b->fancy ? "\u2518" : "+");
+	bottom(b);
 }
 
 void diagram_print(FILE *f, const struct host_state *st, const char *mode, const struct linux_state *lx,

@@ -98,13 +98,6 @@ static char *derive_mac(const char *machine_guid)
 	return xasprintf("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
 }
 
-static const char *file_value(const struct ini_doc *d, const char *key)
-{
-	long at = ini_find(d, key);
-
-	return at >= 0 ? d->lines[at].value : NULL;
-}
-
 static int pick_adapter(struct run *r, const char *recorded)
 {
 	const struct host_state *st = &r->obs.win;
@@ -157,7 +150,7 @@ static int settle(struct run *r)
 		if (!strncmp(rec[i], "adapter=", 8) && strcmp(rec[i] + 8, "*")) rec_adapter = rec[i] + 8;
 		if (!strncmp(rec[i], "mac=", 4) && rec[i][4]) rec_mac = rec[i] + 4;
 	}
-	cur = file_value(&r->obs.wslconfig, "wsl2.networkingMode");
+	cur = ini_value(&r->obs.wslconfig, "wsl2.networkingMode");
 	if (r->o->repair && !target && !(cur && !strcasecmp(cur, "bridged"))) {
 		rc = wb_error(WB_EXIT_FAIL, "nothing to repair: no setup was recorded and .wslconfig "
 			      "is not in bridged mode");
@@ -165,9 +158,9 @@ static int settle(struct run *r)
 		goto out;
 	}
 	r->switch_name = xstrdup(r->o->switch_name ? r->o->switch_name : rec_switch ? rec_switch :
-				 (cur = file_value(&r->obs.wslconfig, "wsl2.vmSwitch")) && *cur &&
+				 (cur = ini_value(&r->obs.wslconfig, "wsl2.vmSwitch")) && *cur &&
 				 r->o->repair ? cur : "WSL Bridge");
-	cur = file_value(&r->obs.wslconfig, "wsl2.macAddress");
+	cur = ini_value(&r->obs.wslconfig, "wsl2.macAddress");
 	if (r->o->mac)
 		r->mac = xstrdup(r->o->mac);
 	else if (rec_mac)
@@ -287,8 +280,8 @@ static int plan_wslconfig(struct run *r)
 	r->file_exists = read_file(r->obs.wslconfig_path, &r->old, &st) == 0;
 	r->file_mode = r->file_exists ? st.st_mode & 07777 : 0644;
 	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
-	if (rc == 0 && !(file_value(&d, "wsl2.networkingMode") &&
-			 !strcasecmp(file_value(&d, "wsl2.networkingMode"), "bridged")))
+	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
+			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), "bridged")))
 		rc = edit(&d, "wsl2.networkingMode", "bridged");
 	if (rc == 0)
 		rc = edit(&d, "wsl2.vmSwitch", name);
@@ -643,8 +636,8 @@ static bool interrupted_after_changes(const struct journal *j)
 {
 	if (!strcmp(j->state, "done") || !strcmp(j->state, "awaiting-restart"))
 		return false;
-	for (size_t i = 0; i < j->nsteps && i <= S_WSLCONFIG; i++)
-		if (i >= S_WINDOWS && strcmp(j->steps[i].state, "planned") && strcmp(j->steps[i].state, "skipped"))
+	for (size_t i = S_WINDOWS; i <= S_WSLCONFIG && i < j->nsteps; i++)
+		if (strcmp(j->steps[i].state, "planned") && strcmp(j->steps[i].state, "skipped"))
 			return true;
 	return false;
 }

@@ -395,6 +395,13 @@ long ini_find(const struct ini_doc *doc, const char *fullname)
 	return -1;
 }
 
+const char *ini_value(const struct ini_doc *doc, const char *fullname)
+{
+	long at = ini_find(doc, fullname);
+
+	return at >= 0 ? doc->lines[at].value : NULL;
+}
+
 /* One spelling per key: the table's name for known keys, else the name. */
 static char *canon(enum ini_kind kind, const char *name)
 {

@@ -68,6 +68,8 @@ int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct b
 
 /* Index of the line WSL takes fullname from, or -1. */
 long ini_find(const struct ini_doc *doc, const char *fullname);
+/* The value WSL reads for fullname, or NULL. */
+const char *ini_value(const struct ini_doc *doc, const char *fullname);
 /*
  * Index of the first occurrence of every key (aliases and case folded), for
  * comparing whole readings in linear time.  ini_index_get: line or -1.
