@@ -214,18 +214,6 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 	return 0;
 }
 
-static int report_load_error(struct target_error *err)
-{
-	int rc = err->usage ? WB_EXIT_USAGE : WB_EXIT_FAIL;
-
-	if (err->line)
-		wb_error(rc, "%s:%d:%d: %s", err->file, err->line, err->col, err->msg);
-	else
-		wb_error(rc, "%s", err->msg);
-	target_error_release(err);
-	return rc;
-}
-
 int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 {
 	struct check_opts o = { false, false, false, NULL, 0 };
@@ -251,7 +239,7 @@ int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 	}
 	name = choose_target(ctx, &obs, named, &o);
 	if (target_load(ctx, name, o.params, o.nparams, &t, &err) < 0) {
-		rc = report_load_error(&err);
+		rc = verb_report_load_error(&err);
 		goto out;
 	}
 	compare_target(&t, &obs, &rep);

@@ -6,6 +6,7 @@
 #include "lock.h"
 #include "log.h"
 #include "runlog.h"
+#include "target.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -117,4 +118,16 @@ int verb_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
 	wb_debug("history entry %u saved in '%s'", e->seq, e->dir);
 	backup_entry_free(e);
 	return WB_EXIT_OK;
+}
+
+int verb_report_load_error(struct target_error *err)
+{
+	int rc = err->usage ? WB_EXIT_USAGE : WB_EXIT_FAIL;
+
+	if (err->line)
+		wb_error(rc, "%s:%d:%d: %s", err->file, err->line, err->col, err->msg);
+	else
+		wb_error(rc, "%s", err->msg);
+	target_error_release(err);
+	return rc;
 }

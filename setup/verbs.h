@@ -26,6 +26,11 @@ void print_verb_usage(const char *verb);
 /* Take the global lock for this run (released at exit): exit code. */
 int verb_lock(struct wb_ctx *ctx);
 
+/* Report a target or VPN profile that did not load (file:line:col when it
+ * is about a place), release err, and return the exit code. */
+struct target_error;
+int verb_report_load_error(struct target_error *err);
+
 /*
  * Replace path with new_ bytes, saving old ones first so undo can restore
  * them: backup entry, then atomic write; the entry is dropped again if the

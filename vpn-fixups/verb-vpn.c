@@ -451,11 +451,8 @@ static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
 	memset(&m, 0, sizeof(m));
 	if ((rc = need_root("apply")) || (rc = verb_lock(ctx)))
 		return rc;
-	if (vpn_profiles_load(ctx, &ps, &err) < 0) {
-		rc = wb_error(WB_EXIT_FAIL, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-		target_error_release(&err);
-		return rc;
-	}
+	if (vpn_profiles_load(ctx, &ps, &err) < 0)
+		return verb_report_load_error(&err);
 	if (observation_gather(ctx, false, &obs, &why) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
@@ -624,12 +621,8 @@ static int cmd_list(const struct wb_ctx *ctx)
 	struct vpn_profiles ps;
 	struct target_error err;
 
-	if (vpn_profiles_load(ctx, &ps, &err) < 0) {
-		int rc = wb_error(WB_EXIT_FAIL, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-
-		target_error_release(&err);
-		return rc;
-	}
+	if (vpn_profiles_load(ctx, &ps, &err) < 0)
+		return verb_report_load_error(&err);
 	for (size_t i = 0; i < ps.n; i++) {
 		const struct vpn_profile *p = &ps.p[i];
 
@@ -650,11 +643,8 @@ static int cmd_detect(struct wb_ctx *ctx, bool status_only)
 	int rc = WB_EXIT_OK;
 	size_t found = 0;
 
-	if (vpn_profiles_load(ctx, &ps, &err) < 0) {
-		rc = wb_error(WB_EXIT_FAIL, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-		target_error_release(&err);
-		return rc;
-	}
+	if (vpn_profiles_load(ctx, &ps, &err) < 0)
+		return verb_report_load_error(&err);
 	if (observation_gather(ctx, false, &obs, &why) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		free(why);
