@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define LOCK_SUFFIX ".wslbridge-lock"
+
 /* Locks we hold right now, for the exit and signal handlers. */
 #define MAX_LIVE 8
 static char *live[MAX_LIVE];
@@ -64,7 +66,7 @@ static void track(char *lock, int on)
 
 char *atomic_file_lock_name(const char *path)
 {
-	return xasprintf("%s.wslbridge-lock", path);
+	return xasprintf("%s" LOCK_SUFFIX, path);
 }
 
 static double lock_wait_seconds(void)
@@ -87,18 +89,26 @@ static long age_ms(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000L + (now.tv_nsec - t->tv_nsec) / 1000000L;
 }
 
-static bool remove_stale(const char *lock)
+/* Unlink lock if no writer holds it and it is at least min_ms old: 1 when
+ * removed, 0 when kept, -errno when it cannot be opened. */
+static int unlink_if_unheld(const char *lock, long min_ms)
 {
 	struct stat st;
-	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	bool stale = false;
+	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), r = 0;
 
 	if (fd < 0)
-		return errno == ENOENT;	/* gone meanwhile: try again */
-	if (fstat(fd, &st) == 0 && age_ms(&st.st_mtim) >= 500 && flock(fd, LOCK_EX | LOCK_NB) == 0)
-		stale = unlink(lock) == 0;
+		return -errno;
+	if (fstat(fd, &st) == 0 && age_ms(&st.st_mtim) >= min_ms && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		r = unlink(lock) == 0;
 	close(fd);
-	return stale;
+	return r;
+}
+
+static bool remove_stale(const char *lock)
+{
+	int r = unlink_if_unheld(lock, 500);
+
+	return r == 1 || r == -ENOENT;	/* removed, or gone meanwhile: try again */
 }
 
 static int open_lock(const char *lock, const char *target)
@@ -263,7 +273,6 @@ void atomic_file_sweep_stale(const char *dir, int depth)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	static const char suffix[] = ".wslbridge-lock";
 
 	while (d && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
@@ -272,16 +281,10 @@ void atomic_file_sweep_stale(const char *dir, int depth)
 		if (de->d_name[0] == '.')
 			continue;
 		p = path_join(dir, de->d_name);
-		if (n > sizeof(suffix) - 1 && !strcmp(de->d_name + n - (sizeof(suffix) - 1), suffix)) {
-			int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
-				(void)unlink(p);
-			if (fd >= 0)
-				close(fd);
-		} else if (depth > 0 && de->d_type == DT_DIR) {
+		if (n > sizeof(LOCK_SUFFIX) - 1 && !strcmp(de->d_name + n - (sizeof(LOCK_SUFFIX) - 1), LOCK_SUFFIX))
+			(void)unlink_if_unheld(p, 0);
+		else if (depth > 0 && de->d_type == DT_DIR)
 			atomic_file_sweep_stale(p, depth - 1);
-		}
 		free(p);
 	}
 	if (d)
