@@ -29,7 +29,8 @@ LIB_SRCS = setup/util.c setup/log.c setup/ctx.c setup/match.c setup/keys.c \
 	   vpn-fixups/profile.c vpn-fixups/netif.c vpn-fixups/vpn-plan.c vpn-fixups/verb-vpn.c \
 	   setup/term.c setup/runlog.c setup/diagram.c \
 	   setup/verb-common.c setup/verb-config.c setup/verb-undo.c setup/verb-status.c \
-	   setup/verb-check.c
+	   setup/verb-check.c setup/changeset.c vpn-fixups/boot-hook.c \
+	   setup/ports.c vswitch/hvfw-plan.c setup/forward.c setup/verb-forward.c setup/verb-host-ip.c
 # The host agent is compiled in, so the file written to Windows always
 # matches this binary.
 GEN_SRCS = build/gen/host-agent.c

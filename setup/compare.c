@@ -6,6 +6,8 @@
  */
 #include "compare.h"
 #include "adapter.h"
+#include "forward.h"
+#include "hvfw-plan.h"
 #include "match.h"
 #include "util.h"
 
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 /* Known WSL versions without bridged mode (reference §6: 2.5.4 removed it). */
 static const char *const bridged_bad_versions[] = { "2.5.4", NULL };
@@ -117,9 +120,37 @@ static char *probe_wsl_bridged(const struct host_state *st)
 	return xstrdup("true");
 }
 
+/* Mirrored mode needs Windows 11 22H2 from build 22621.2359 and is not offered on Server (§7.2). */
+static char *probe_mirrored(const struct host_state *st)
+{
+	long build = st->build ? strtol(st->build, NULL, 10) : 0, ubr = st->ubr ? strtol(st->ubr, NULL, 10) : 0;
+
+	if (build < 22621 || (build == 22621 && ubr < 2359))
+		return xasprintf("false (Windows version %ld.%ld does not have the required features; mirrored "
+				 "mode needs Windows 11 22H2, build 22621.2359 or later)", build, ubr);
+	if (st->installation && !strcasecmp(st->installation, "Server"))
+		return xstrdup("false (Windows Server: mirrored mode is not offered there; WSL falls back with "
+			       "0x803b0015 HCN_E_REQUEST_UNSUPPORTED)");
+	return xstrdup("true");
+}
+
 static char *probe_windows(const struct expectation *e, const struct host_state *st)
 {
 	const char *p = e->probe;
+
+	if (!strcmp(p, "windows.supports-mirrored"))
+		return probe_mirrored(st);
+	if (!strcmp(p, "windows.ipv6"))
+		return xstrdup(st->ipv6_disabled && (strtol(st->ipv6_disabled, NULL, 0) & 0xFF) == 0xFF ?
+			       "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
+	if (!strcmp(p, "wsl.supports-mirrored")) {
+		int major = st->wsl_version ? atoi(st->wsl_version) : 0;
+
+		return major >= 2 ? xstrdup("true") : xasprintf("false (%s)", st->wsl_version && *st->wsl_version ?
+				    "WSL older than 2.0" : "inbox WSL, without networking modes");
+	}
+	if (!strcmp(p, "hvfw.unopened"))
+		return hvfw_unopened(st, e->ports);
 
 	if (!strcmp(p, "windows.hyperv")) {
 		bool home = st->edition && !strncmp(st->edition, "Core", 4);
@@ -223,6 +254,23 @@ static char *probe_file_secure(const struct observation *o, const char *path)
 	return r;
 }
 
+/* The running kernel's release (<root>/proc/sys/kernel/osrelease, so tests can move it). */
+static char *probe_kernel(const struct observation *o)
+{
+	char *p = wb_path(o->ctx, "/proc/sys/kernel/osrelease");
+	struct buf b = BUF_INIT;
+	struct utsname u;
+	char *r;
+
+	if (read_file(p, &b, NULL) == 0 && b.len)
+		r = xstrndup(b.s, strcspn(b.s, "\n"));
+	else
+		r = xstrdup(uname(&u) == 0 ? u.release : "unknown");
+	buf_release(&b);
+	free(p);
+	return r;
+}
+
 static char *join(char **v, size_t n)
 {
 	struct buf b = BUF_INIT;
@@ -230,6 +278,39 @@ static char *join(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		buf_addf(&b, "%s%s", i ? " " : "", v[i]);
 	return buf_detach(&b, NULL);
+}
+
+static char *probe_linux(const struct expectation *e, const struct observation *o);
+
+char *mirrored_fallback_reason(const struct observation *o)
+{
+	const struct host_state *st = &o->win;
+	long build = st->build ? strtol(st->build, NULL, 10) : 0, ubr = st->ubr ? strtol(st->ubr, NULL, 10) : 0;
+	struct expectation k = { .probe = (char *)"linux.kernel" };
+	char *kernel, *why = NULL;
+	const char *reason = NULL;
+	int major = 0, minor = 0;
+
+	if (!o->have_windows)
+		return NULL;
+	if (st->installation && !strcasecmp(st->installation, "Server"))
+		return xstrdup("The specified request is unsupported. Error code: CreateInstance/CreateVm/"
+			       "ConfigureNetworking/0x803b0015 (Windows Server): falling back to networkingMode None");
+	kernel = probe_linux(&k, o);
+	if (sscanf(kernel, "%d.%d", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 10)))
+		reason = "Linux Kernel version 5.10 or newer is required";
+	free(kernel);
+	if (build < 22621 || (build == 22621 && ubr < 2359))
+		why = xasprintf("Windows version %ld.%ld does not have the required features", build, ubr);
+	else if (st->ipv6_disabled && (strtol(st->ipv6_disabled, NULL, 0) & 0xFF) == 0xFF)
+		reason = "IPv6 is disabled on the host in an unsupported way (HKLM\\SYSTEM\\CurrentControlSet\\"
+			 "Services\\Tcpip6\\Parameters DisabledComponents=0xff)";
+	if (!why && !reason)
+		return NULL;
+	kernel = xasprintf("Mirrored networking mode is not supported: %s. Falling back to NAT networking.",
+			   why ? why : reason);
+	free(why);
+	return kernel;
 }
 
 static char *probe_linux(const struct expectation *e, const struct observation *o)
@@ -240,8 +321,17 @@ static char *probe_linux(const struct expectation *e, const struct observation *
 	const struct linux_state *lx = &o->lx;
 	char *r;
 
-	if (!strcmp(p, "linux.mode"))
-		return xstrdup(env->mode ? env->mode : "unknown");
+	if (!strcmp(p, "linux.mode")) {
+		const char *want = o->wslconfig_path ? ini_value(&o->wslconfig, "wsl2.networkingMode") : NULL;
+		char *why = env->mode && want && !strcasecmp(want, "mirrored") && strcmp(env->mode, "mirrored") &&
+			    e->equals && !strcmp(e->equals, "mirrored") ?
+			    mirrored_fallback_reason(o) : NULL;
+
+		/* WSL says why only on the Windows console; the same checks tell it here. */
+		r = why ? xasprintf("%s (WSL fell back: %s)", env->mode, why) : xstrdup(env->mode ? env->mode : "unknown");
+		free(why);
+		return r;
+	}
 	if (!strcmp(p, "linux.default-route"))
 		return xstrdup(o->lx.route_dev ? o->lx.route_dev : "none");
 	if (!strcmp(p, "linux.nameservers"))
@@ -250,6 +340,8 @@ static char *probe_linux(const struct expectation *e, const struct observation *
 		return probe_file_secure(o, e->path);
 	if (!strcmp(p, "linux.address-kind"))
 		return probe_address_kind(o);
+	if (!strcmp(p, "linux.kernel"))
+		return probe_kernel(o);
 	if (e->ifname && strcmp(e->ifname, "eth0")) {
 		linux_observe(o->ctx, e->ifname, &other);
 		lx = &other;
@@ -269,7 +361,8 @@ static bool needs_windows(const struct expectation *e)
 {
 	return !strncmp(e->probe, "windows.", 8) || !strncmp(e->probe, "wsl.", 4) ||
 	       !strncmp(e->probe, "policy.", 7) || !strncmp(e->probe, "switch.", 7) ||
-	       !strncmp(e->probe, "adapter.", 8);
+	       !strncmp(e->probe, "adapter.", 8) || !strncmp(e->probe, "hvfw.", 5) ||
+	       !strncmp(e->probe, "forward.", 8);
 }
 
 char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip)
@@ -283,6 +376,8 @@ char *probe_value(const struct expectation *e, const struct observation *o, char
 		*ret_skip = xstrdup("the place of .wslconfig is not known offline");
 		return NULL;
 	}
+	if (!strcmp(e->probe, "forward.stale"))
+		return forward_stale(o);
 	if (needs_windows(e))
 		return probe_windows(e, &o->win);
 	if (!strcmp(e->probe, "wslconfig"))

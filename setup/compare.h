@@ -32,4 +32,9 @@ void check_report_release(struct check_report *rep);
  * and the observation is offline (then *ret_skip says why). */
 char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip);
 
+/* What WSL says when it cannot use mirrored mode here ("Mirrored networking
+ * mode is not supported: ..."), from what Windows and Linux show; NULL when
+ * nothing observable stops it (or offline). */
+char *mirrored_fallback_reason(const struct observation *o);
+
 #endif

@@ -4,7 +4,8 @@
  *
  *  1. observe once (one powershell.exe launch) and settle the parameters:
  *     switch, adapter (chosen and explained), macAddress;
- *  2. compare with the target `bridged`: the same comparison as check; its
+ *  2. compare with the target of the mode (bridged, mirrored or nat): the
+ *     same comparison as check; its
  *     failures decide what is planned, its environment side is preflight;
  *  3. plan: Windows actions (vswitch/switch-plan), .wslconfig edits with a
  *     diff, whether WSL must restart; print it; --dry-run stops here;
@@ -22,6 +23,8 @@
 #include "compare.h"
 #include "diff.h"
 #include "fault.h"
+#include "forward.h"
+#include "hvfw-plan.h"
 #include "ini-edit.h"
 #include "journal.h"
 #include "log.h"
@@ -51,6 +54,10 @@ struct run {
 	struct wb_ctx *ctx;
 	const struct engine_opts *o;
 	const char *verb;
+	const char *mode;		/* bridged, mirrored, nat */
+	struct port_spec ports[PORTS_MAX];	/* mirrored: ports let in */
+	size_t nports;
+	char *loopback;			/* mirrored: hostAddressLoopback, or NULL */
 	struct observation obs;
 	struct target t;
 	struct check_report rep;
@@ -136,6 +143,78 @@ static int pick_adapter(struct run *r, const char *recorded)
 	return 0;
 }
 
+static const char *const modes[] = { "bridged", "mirrored", "nat", NULL };
+
+static const char *known_mode(const char *m)
+{
+	for (size_t i = 0; m && modes[i]; i++)
+		if (!strcasecmp(m, modes[i]))
+			return modes[i];
+	return NULL;
+}
+
+/* The mode: --mode, else the recorded target, else (repair) what .wslconfig says, else bridged. */
+static int settle_mode(struct run *r, const char *recorded)
+{
+	const char *cur = ini_value(&r->obs.wslconfig, "wsl2.networkingMode");
+
+	r->mode = known_mode(r->o->mode ? r->o->mode : recorded);
+	if (!r->mode && r->o->repair) {
+		if (!cur || !*cur) {
+			wb_error(WB_EXIT_FAIL, "nothing to repair: no setup was recorded and .wslconfig sets no "
+				 "networking mode");
+			wb_hint("run `wslbridge setup` (bridged), or `wslbridge setup --mode mirrored|nat`");
+			return WB_EXIT_FAIL;
+		}
+		r->mode = known_mode(cur);
+		if (!r->mode)
+			return wb_error(WB_EXIT_FAIL, "nothing to repair: .wslconfig asks for networking mode '%s', "
+					"which wslbridge does not set up", cur);
+	}
+	if (!r->mode)
+		r->mode = "bridged";
+	return 0;
+}
+
+/* Mirrored: ports (recorded ones and --allow-port), hostAddressLoopback. */
+static int settle_mirrored(struct run *r, char **rec, size_t nrec)
+{
+	char *why = NULL;
+	struct port_spec more[PORTS_MAX];
+	size_t nmore = 0;
+
+	for (size_t i = 0; i < nrec; i++) {
+		if (!strncmp(rec[i], "ports=", 6) && port_list_parse(rec[i] + 6, r->ports, &r->nports, &why) < 0) {
+			wb_warn("the recorded ports are not usable (%s); using --allow-port only", why);
+			free(why);
+			why = NULL;
+			r->nports = 0;
+		}
+		if (!strncmp(rec[i], "loopback=", 9) && rec[i][9])
+			r->loopback = xstrdup(rec[i] + 9);
+	}
+	if (port_list_parse(r->o->allow_ports, more, &nmore, &why) < 0) {
+		wb_error(WB_EXIT_USAGE, "--allow-port: %s", why);
+		free(why);
+		return WB_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nmore; i++) {
+		bool have = false;
+
+		for (size_t k = 0; k < r->nports; k++)
+			have |= r->ports[k].port == more[i].port && r->ports[k].udp == more[i].udp;
+		if (!have && r->nports == PORTS_MAX)
+			return wb_error(WB_EXIT_USAGE, "--allow-port: more than %d ports in all", PORTS_MAX);
+		if (!have)
+			r->ports[r->nports++] = more[i];
+	}
+	if (r->o->host_loopback) {
+		free(r->loopback);
+		r->loopback = xstrdup(r->o->host_loopback);
+	}
+	return 0;
+}
+
 /* switch, adapter, mac: options, else what was recorded, else what is there. */
 static int settle(struct run *r)
 {
@@ -145,17 +224,23 @@ static int settle(struct run *r)
 	int rc;
 
 	(void)record_read(r->ctx, &target, &rec, &nrec);
+	if ((rc = settle_mode(r, target)))
+		goto out;
+	if (strcmp(r->mode, "bridged")) {
+		if (target && strcmp(target, r->mode))
+			nrec = 0;	/* another mode's parameters */
+		rc = strcmp(r->mode, "mirrored") ? 0 : settle_mirrored(r, rec, nrec);
+		goto out;
+	}
+	if (r->o->allow_ports || r->o->host_loopback) {
+		rc = wb_error(WB_EXIT_USAGE, "--allow-port and --host-loopback are for mirrored mode; add "
+			      "--mode mirrored");
+		goto out;
+	}
 	for (size_t i = 0; i < nrec; i++) {
 		if (!strncmp(rec[i], "switch=", 7)) rec_switch = rec[i] + 7;
 		if (!strncmp(rec[i], "adapter=", 8) && strcmp(rec[i] + 8, "*")) rec_adapter = rec[i] + 8;
 		if (!strncmp(rec[i], "mac=", 4) && rec[i][4]) rec_mac = rec[i] + 4;
-	}
-	cur = ini_value(&r->obs.wslconfig, "wsl2.networkingMode");
-	if (r->o->repair && !target && !(cur && !strcasecmp(cur, "bridged"))) {
-		rc = wb_error(WB_EXIT_FAIL, "nothing to repair: no setup was recorded and .wslconfig "
-			      "is not in bridged mode");
-		wb_hint("run `wslbridge setup` to set bridged mode up");
-		goto out;
 	}
 	r->switch_name = xstrdup(r->o->switch_name ? r->o->switch_name : rec_switch ? rec_switch :
 				 (cur = ini_value(&r->obs.wslconfig, "wsl2.vmSwitch")) && *cur &&
@@ -177,24 +262,42 @@ out:
 	return rc;
 }
 
+/* The target's parameters for this run ("name=value"), also what is recorded. */
+static size_t target_params(const struct run *r, char **params)
+{
+	if (!strcmp(r->mode, "bridged")) {
+		params[0] = xasprintf("switch=%s", r->wp.switch_name ? r->wp.switch_name : r->switch_name);
+		params[1] = xasprintf("adapter=%s", r->adapter->guid);
+		params[2] = xasprintf("mac=%s", r->mac);
+		return 3;
+	}
+	if (!strcmp(r->mode, "mirrored")) {
+		char *ports = port_list_format(r->ports, r->nports);
+
+		params[0] = xasprintf("ports=%s", ports);
+		params[1] = xasprintf("loopback=%s", r->loopback ? r->loopback : "");
+		free(ports);
+		return 2;
+	}
+	return 0;
+}
+
 static int load_target(struct run *r)
 {
-	char *params[3] = {
-		xasprintf("switch=%s", r->wp.switch_name ? r->wp.switch_name : r->switch_name),
-		xasprintf("adapter=%s", r->adapter->guid), xasprintf("mac=%s", r->mac),
-	};
+	char *params[3] = { NULL, NULL, NULL };
+	size_t np = target_params(r, params);
 	struct target_error err;
 	int rc = 0;
 
 	target_release(&r->t);
 	check_report_release(&r->rep);
-	if (target_load(r->ctx, "bridged", params, 3, &r->t, &err) < 0) {
+	if (target_load(r->ctx, r->mode, params, np, &r->t, &err) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s: %s", err.file, err.msg);
 		target_error_release(&err);
 	} else {
 		compare_target(&r->t, &r->obs, &r->rep);
 	}
-	for (int i = 0; i < 3; i++)
+	for (size_t i = 0; i < np; i++)
 		free(params[i]);
 	return rc;
 }
@@ -231,6 +334,41 @@ static void print_failures(const struct run *r, const char *side)
 	}
 }
 
+/* What works here instead: the modes whose target's environment side holds. */
+static void suggest_modes(const struct run *r)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t m = 0; modes[m]; m++) {
+		struct target t;
+		struct target_error err;
+		struct check_report rep;
+		bool ok = true;
+
+		if (!strcmp(modes[m], r->mode))
+			continue;
+		if (target_load(r->ctx, modes[m], NULL, 0, &t, &err) < 0) {
+			target_error_release(&err);
+			continue;
+		}
+		compare_target(&t, &r->obs, &rep);
+		for (size_t i = 0; i < rep.n; i++)
+			if (rep.r[i].status == CHECK_FAIL && !strcmp(rep.r[i].e->side, "environment") &&
+			    blocking(&rep.r[i]))
+				ok = false;
+		if (ok)
+			buf_addf(&b, "    `wslbridge setup --mode %s`%s\n", modes[m], !strcmp(modes[m], "mirrored") ?
+				 ": WSL shares Windows' addresses; --allow-port PORT lets the LAN in" :
+				 !strcmp(modes[m], "nat") ? ": then `sudo wslbridge forward add PORT` per port the LAN "
+				 "must reach" : ": WSL gets its own address on the LAN");
+		check_report_release(&rep);
+		target_release(&t);
+	}
+	if (b.len)
+		fprintf(stderr, "What works on this machine instead:\n%s", b.s);
+	buf_release(&b);
+}
+
 /* Environment failures we cannot mend are a refusal: nothing is changed. */
 static int preflight(struct run *r)
 {
@@ -244,8 +382,9 @@ static int preflight(struct run *r)
 	}
 	if (!stop)
 		return 0;
-	wb_error(WB_EXIT_FAIL, "bridged mode cannot work on this machine; nothing was changed:");
+	wb_error(WB_EXIT_FAIL, "%s mode cannot work on this machine; nothing was changed:", r->mode);
 	print_failures(r, "environment");
+	suggest_modes(r);
 	return WB_EXIT_FAIL;
 }
 
@@ -281,8 +420,16 @@ static int plan_wslconfig(struct run *r)
 	r->file_mode = r->file_exists ? st.st_mode & 07777 : 0644;
 	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
 	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
-			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), "bridged")))
-		rc = edit(&d, "wsl2.networkingMode", "bridged");
+			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), r->mode)))
+		rc = edit(&d, "wsl2.networkingMode", r->mode);
+	if (strcmp(r->mode, "bridged")) {
+		/* Mirrored: DNS through Windows (VPN- and NRPT-aware), as the issue and WSL's docs advise. */
+		if (rc == 0 && !strcmp(r->mode, "mirrored"))
+			rc = edit(&d, "wsl2.dnsTunneling", "true");
+		if (rc == 0 && !strcmp(r->mode, "mirrored") && r->loopback)
+			rc = edit(&d, "experimental.hostAddressLoopback", r->loopback);
+		goto encode;
+	}
 	if (rc == 0)
 		rc = edit(&d, "wsl2.vmSwitch", name);
 	if (rc == 0)
@@ -291,6 +438,7 @@ static int plan_wslconfig(struct run *r)
 		rc = edit(&d, "wsl2.dhcp", r->o->dhcp);
 	if (rc == 0 && r->o->ipv6)
 		rc = edit(&d, "wsl2.ipv6", r->o->ipv6);
+encode:
 	if (rc == 0)
 		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
 	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));
@@ -302,11 +450,21 @@ static void print_plan(struct run *r)
 {
 	struct buf d = BUF_INIT;
 
-	printf("Plan for %s (target bridged: switch '%s', adapter %s, macAddress %s):\n", r->verb,
-	       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name, r->mac);
-	printf("  1. preflight: ok (Windows build %s %s, WSL %s)\n", r->obs.win.build,
-	       r->obs.win.edition, r->obs.win.wsl_version);
-	printf("  2. adapter: %s\n", r->adapter_why);
+	if (r->adapter)
+		printf("Plan for %s (target bridged: switch '%s', adapter %s, macAddress %s):\n", r->verb,
+		       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name, r->mac);
+	else {
+		char *ports = port_list_format(r->ports, r->nports);
+
+		printf("Plan for %s (target %s%s%s):\n", r->verb, r->mode, *ports ? ", ports let in: " : "", ports);
+		free(ports);
+	}
+	printf("  1. preflight: ok (Windows build %s.%s %s, WSL %s)\n", r->obs.win.build, r->obs.win.ubr ?
+	       r->obs.win.ubr : "?", r->obs.win.edition, r->obs.win.wsl_version);
+	if (r->adapter)
+		printf("  2. adapter: %s\n", r->adapter_why);
+	else
+		printf("  2. adapter: none needed (%s mode uses Windows' own networking)\n", r->mode);
 	if (r->wp.warning)
 		printf("     warning: %s\n", r->wp.warning);
 	if (!r->wp.n)
@@ -328,9 +486,9 @@ static void print_plan(struct run *r)
 	} else {
 		printf("  4. .wslconfig: nothing to change\n");
 	}
-	printf("  5. wsl.conf: nothing to change (bridged mode needs nothing there)\n");
-	printf("  6. restart WSL: %s\n", r->restart_needed ? "needed: bridged mode takes effect after "
-	       "`wsl.exe --shutdown`" : "not needed");
+	printf("  5. wsl.conf: nothing to change (%s mode needs nothing there)\n", r->mode);
+	printf("  6. restart WSL: %s%s%s\n", r->restart_needed ? "needed: " : "not needed",
+	       r->restart_needed ? r->mode : "", r->restart_needed ? " mode takes effect after `wsl.exe --shutdown`" : "");
 	printf("  7. verify: the Linux side%s\n", r->restart_needed ? ", after the restart" : "");
 	buf_release(&d);
 }
@@ -353,7 +511,7 @@ static void print_diagnosis(const struct run *r)
 
 static char *failure_text(const struct host_result *res, const struct run *r)
 {
-	const char *ad = r->adapter->name;
+	const char *ad = r->adapter ? r->adapter->name : "the adapter";
 
 	switch (host_result_failure(res)) {
 	case HF_NO_HYPERV_MODULE:
@@ -467,11 +625,17 @@ static int write_wslconfig(struct run *r, struct backup_entry *e)
 
 static void save_record(struct run *r)
 {
-	char *names[] = { (char *)"switch", (char *)"adapter", (char *)"mac" };
-	char *values[] = { r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->guid, r->mac };
+	char *params[3] = { NULL, NULL, NULL }, *values[3];
+	size_t n = target_params(r, params);
 
-	if (record_write(r->ctx, "bridged", names, values, 3) < 0)
+	for (size_t i = 0; i < n; i++) {
+		values[i] = strchr(params[i], '=') + 1;
+		values[i][-1] = '\0';
+	}
+	if (record_write(r->ctx, r->mode, params, values, n) < 0)
 		wb_warn("could not record the target in '%s'; check and repair will infer it", r->ctx->state_dir);
+	for (size_t i = 0; i < n; i++)
+		free(params[i]);
 }
 
 static int restart_wsl(struct run *r)
@@ -514,11 +678,11 @@ static int verify(struct run *r)
 	observation_release(&again);
 	if (failed(r, "linux", NULL)) {
 		progress(r, S_VERIFY, "FAILED");
-		wb_error(WB_EXIT_FAIL, "the Linux side does not match bridged mode:");
+		wb_error(WB_EXIT_FAIL, "the Linux side does not match %s mode:", r->mode);
 		print_failures(r, "linux");
 		return WB_EXIT_FAIL;
 	}
-	progress(r, S_VERIFY, "ok: WSL runs in bridged mode");
+	progress(r, S_VERIFY, "ok: WSL runs in %s mode", r->mode);
 	return WB_EXIT_OK;
 }
 
@@ -556,7 +720,7 @@ static int apply(struct run *r)
 	for (int s = S_PREFLIGHT; s <= S_ADAPTER; s++)
 		journal_step(r, s, "done", NULL);
 	progress(r, S_PREFLIGHT, "ok");
-	progress(r, S_ADAPTER, "%s", r->adapter->name);
+	progress(r, S_ADAPTER, "%s", r->adapter ? r->adapter->name : "none needed");
 	rc = backup_begin(r->ctx->state_dir, r->ctx->command_line, &e) < 0 ?
 	     wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed", r->ctx->state_dir) : 0;
 	if (rc == 0 && r->wp.n) {
@@ -595,11 +759,11 @@ static int apply(struct run *r)
 		progress(r, S_RESTART, "needed");
 		if (r->o->restart)
 			return restart_wsl(r);
-		printf("\nBridged mode takes effect when WSL restarts. From Windows (PowerShell or cmd), run:\n"
+		printf("\n%c%s mode takes effect when WSL restarts. From Windows (PowerShell or cmd), run:\n"
 		       "    wsl.exe --shutdown\n"
 		       "wait about 8 seconds, start WSL again, and run `wslbridge %s` to verify.\n"
 		       "(`wslbridge %s --restart` does the shutdown itself, as its very last action.)\n",
-		       r->verb, r->verb);
+		       r->mode[0] - 32, r->mode + 1, r->verb, r->verb);
 		return WB_EXIT_RESTART;
 	}
 	journal_step(r, S_RESTART, "skipped", "not needed");
@@ -642,11 +806,52 @@ static bool interrupted_after_changes(const struct journal *j)
 	return false;
 }
 
+/*
+ * 1 when the WSL VM booted after the ISO time when (btime in /proc/stat is
+ * the VM's boot: `wsl --shutdown` and a start renew it), 0 if not, -1 unknown.
+ */
+static int booted_since(const struct wb_ctx *ctx, const char *when)
+{
+	char *path = wb_path(ctx, "/proc/stat");
+	struct buf b = BUF_INIT;
+	struct tm tm;
+	const char *bt;
+	int r = -1;
+
+	memset(&tm, 0, sizeof(tm));
+	if (when && strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm) && read_file(path, &b, NULL) == 0 &&
+	    (bt = strstr(b.s, "btime ")) && (bt == b.s || bt[-1] == '\n'))
+		r = strtoll(bt + 6, NULL, 10) >= (long long)timegm(&tm);
+	buf_release(&b);
+	free(path);
+	return r;
+}
+
+/* WSL restarted since .wslconfig asked for this mode, and applied another one. */
+static int report_fallback(struct run *r)
+{
+	char *why = !strcmp(r->mode, "mirrored") ? mirrored_fallback_reason(&r->obs) : NULL;
+
+	wb_error(WB_EXIT_FAIL, "WSL restarted (after the last %s, %s) but did not apply %s mode:", r->j.verb,
+		 r->j.time, r->mode);
+	print_failures(r, "linux");
+	if (why)
+		fprintf(stderr, "WSL's reason: %s\n", why);
+	else
+		fprintf(stderr, "WSL prints its reason on Windows when it starts (run `wsl.exe` from PowerShell "
+			"to see it); nothing this tool can observe explains it.\n");
+	free(why);
+	return WB_EXIT_FAIL;
+}
+
 static int finish_unchanged(struct run *r)
 {
 	if (!failed(r, "linux", NULL)) {
-		printf("Nothing to change: this machine matches target bridged (switch '%s' on %s).\n",
-		       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name);
+		if (r->adapter)
+			printf("Nothing to change: this machine matches target bridged (switch '%s' on %s).\n",
+			       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name);
+		else
+			printf("Nothing to change: this machine matches target %s.\n", r->mode);
 		if (journal_read(r->ctx, &r->j) == 0 && r->j.state && strcmp(r->j.state, "done")) {
 			/* The restart this run found closes the last one's journal. */
 			for (size_t i = 0; i < r->j.nsteps; i++)
@@ -658,8 +863,13 @@ static int finish_unchanged(struct run *r)
 		save_record(r);
 		return WB_EXIT_OK;
 	}
+	if (failed(r, "linux", "restart") && journal_read(r->ctx, &r->j) == 0 && r->j.state &&
+	    !strcmp(r->j.state, "awaiting-restart") && booted_since(r->ctx, r->j.time) == 1)
+		return report_fallback(r);
+	journal_release(&r->j);
+	memset(&r->j, 0, sizeof(r->j));
 	if (failed(r, "linux", "restart")) {
-		printf("Windows and .wslconfig are ready; WSL has not restarted into bridged mode yet.\n");
+		printf("Windows and .wslconfig are ready; WSL has not restarted into %s mode yet.\n", r->mode);
 		r->restart_needed = true;
 		journal_begin(r);
 		journal_end(r, "awaiting-restart");
@@ -703,8 +913,12 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	if ((rc = settle(&r)) || (rc = load_target(&r)) || (rc = preflight(&r)))
 		goto out;
-	if (failed(&r, "windows", NULL) || o->switch_id)
+	if (!strcmp(r.mode, "bridged") && (failed(&r, "windows", NULL) || o->switch_id))
 		switch_plan(&r.obs.win, r.adapter, r.switch_name, o->switch_id, &r.wp);
+	else if (!strcmp(r.mode, "mirrored") && failed(&r, "windows", "hvfw"))
+		hvfw_plan(&r.obs.win, r.ports, r.nports, &r.wp);
+	else if (!strcmp(r.mode, "nat") && failed(&r, "windows", "forward"))
+		wb_note("port forwards point at an old address of WSL: `sudo wslbridge forward sync` fixes them");
 	if (r.wp.refusal) {
 		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", r.wp.refusal);
 		goto out;
@@ -713,13 +927,18 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 		goto out;
 	if (r.file_changes && !r.wp.n && !failed(&r, NULL, "wslconfig") && !failed(&r, NULL, "switch"))
 		r.restart_needed = true;	/* only --dhcp/--ipv6 changed */
+	if (r.file_changes && strcmp(r.mode, "bridged"))
+		r.restart_needed = true;
 	if (!r.wp.n && !r.file_changes) {
 		if (o->dry_run)
 			print_diagnosis(&r);
 		rc = finish_unchanged(&r);
 		goto out;
 	}
-	r.restart_needed = true;	/* WSL reads .wslconfig and attaches the switch at start */
+	if (!strcmp(r.mode, "bridged"))
+		r.restart_needed = true;	/* WSL reads .wslconfig and attaches the switch at start */
+	else if (failed(&r, "linux", "restart"))
+		r.restart_needed = true;	/* Hyper-V firewall rules alone apply at once */
 	if (o->repair)
 		print_diagnosis(&r);
 	print_plan(&r);
@@ -748,6 +967,7 @@ out:
 	buf_release(&r.old);
 	buf_release(&r.neu);
 	free(r.adapter_why);
+	free(r.loopback);
 	free(r.switch_name);
 	free(r.mac);
 	return rc;

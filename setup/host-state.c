@@ -117,6 +117,7 @@ static void parse_facts(xmlNodePtr h, struct host_state *st)
 		st->edition = attr(n, "edition");
 		st->installation = attr(n, "installation");
 		st->display_version = attr(n, "display-version");
+		st->ipv6_disabled = attr(n, "ipv6-disabled-components");
 	}
 	if ((n = child(h, "user"))) {
 		st->profile = attr(n, "profile");
@@ -150,6 +151,51 @@ static void parse_facts(xmlNodePtr h, struct host_state *st)
 	}
 }
 
+static void parse_forwarding(xmlNodePtr h, struct host_state *st)
+{
+	xmlNodePtr fw = child(h, "hyperv-firewall");
+
+	if (fw) {
+		st->hvfw_present = attr_bool(fw, "present");
+		st->hvfw_enabled = attr(fw, "enabled");
+		st->hvfw_default_inbound = attr(fw, "default-inbound");
+	}
+	for (xmlNodePtr n = fw ? fw->children : NULL; n; n = n->next) {
+		if (is(n, "rule")) {
+			struct host_hvfw_rule *r = GROW(st->hvfw_rules, st->nhvfw_rules);
+
+			r->name = attr(n, "name");
+			r->direction = attr(n, "direction");
+			r->protocol = attr(n, "protocol");
+			r->local_ports = attr(n, "local-ports");
+			r->action = attr(n, "action");
+			r->enabled = attr(n, "enabled");
+		}
+	}
+	for (xmlNodePtr n = child(h, "portproxy") ? child(h, "portproxy")->children : NULL; n; n = n->next) {
+		if (is(n, "rule")) {
+			struct host_portproxy *p = GROW(st->portproxy, st->nportproxy);
+
+			p->listen_address = attr(n, "listen-address");
+			p->listen_port = attr(n, "listen-port");
+			p->connect_address = attr(n, "connect-address");
+			p->connect_port = attr(n, "connect-port");
+		}
+	}
+	for (xmlNodePtr n = child(h, "firewall-rules") ? child(h, "firewall-rules")->children : NULL;
+	     n; n = n->next) {
+		if (is(n, "rule")) {
+			struct host_fwrule *r = GROW(st->fwrules, st->nfwrules);
+			char *en = attr(n, "enabled");
+
+			r->name = attr(n, "name");
+			/* MSFT_NetFirewallRule.Enabled: 1 = True, 2 = False. */
+			r->enabled = !en || !strcmp(en, "1") || !strcasecmp(en, "true");
+			free(en);
+		}
+	}
+}
+
 static void parse_host(xmlNodePtr h, struct host_state *st)
 {
 	st->has_host = true;
@@ -171,6 +217,7 @@ static void parse_host(xmlNodePtr h, struct host_state *st)
 		if (is(n, "suffix"))
 			*GROW(st->dns_search, st->ndns_search) = attr(n, "name");
 	parse_switches(child(h, "switches"), st);
+	parse_forwarding(h, st);
 	for (xmlNodePtr n = child(h, "external-ports") ? child(h, "external-ports")->children : NULL;
 	     n; n = n->next) {
 		if (is(n, "port")) {
@@ -264,7 +311,7 @@ void host_state_release(struct host_state *st)
 		&st->build, &st->ubr, &st->edition, &st->installation, &st->display_version,
 		&st->profile, &st->temp, &st->machine_guid, &st->vmms, &st->wsl_version,
 		&st->wsl_kernel, &st->wsl_windows, &st->wsl_inbox, &st->policy_allow_mode,
-		&st->policy_default_mode,
+		&st->policy_default_mode, &st->ipv6_disabled, &st->hvfw_enabled, &st->hvfw_default_inbound,
 	};
 
 	for (size_t i = 0; i < sizeof(scalars) / sizeof(*scalars); i++)
@@ -293,6 +340,22 @@ void host_state_release(struct host_state *st)
 		free(st->ports[i].mac);
 	}
 	free(st->ports);
+	for (size_t i = 0; i < st->nhvfw_rules; i++) {
+		struct host_hvfw_rule *r = &st->hvfw_rules[i];
+
+		free(r->name); free(r->direction); free(r->protocol);
+		free(r->local_ports); free(r->action); free(r->enabled);
+	}
+	free(st->hvfw_rules);
+	for (size_t i = 0; i < st->nportproxy; i++) {
+		struct host_portproxy *p = &st->portproxy[i];
+
+		free(p->listen_address); free(p->listen_port); free(p->connect_address); free(p->connect_port);
+	}
+	free(st->portproxy);
+	for (size_t i = 0; i < st->nfwrules; i++)
+		free(st->fwrules[i].name);
+	free(st->fwrules);
 	for (size_t i = 0; i < st->nresults; i++) {
 		struct host_result *r = &st->results[i];
 

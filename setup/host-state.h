@@ -40,6 +40,13 @@ struct host_route { char *prefix, *next_hop; int ifindex, metric; };
 struct host_port { char *name, *mac; bool bound; };
 struct host_vmnic { char *vm, *switch_id; };
 
+/* A Hyper-V firewall rule for WSL's VM creator id. */
+struct host_hvfw_rule { char *name, *direction, *protocol, *local_ports, *action, *enabled; };
+/* A netsh portproxy v4tov4 rule (TCP). */
+struct host_portproxy { char *listen_address, *listen_port, *connect_address, *connect_port; };
+/* A Windows Firewall rule whose display name starts with "wslbridge-". */
+struct host_fwrule { char *name; bool enabled; };
+
 struct host_result {
 	char *id, *status;	/* ok, error, skipped */
 	char *fqid, *category, *hresult, *inner, *exception, *message;
@@ -59,6 +66,15 @@ struct host_state {
 	char *vmms;
 	char *wsl_version, *wsl_kernel, *wsl_windows, *wsl_inbox;
 	char *policy_allow_mode, *policy_default_mode;	/* NULL: no policy */
+	char *ipv6_disabled;		/* Tcpip6 DisabledComponents, NULL if unset */
+	bool hvfw_present;		/* the Hyper-V firewall cmdlets exist */
+	char *hvfw_enabled, *hvfw_default_inbound;	/* WSL's Hyper-V firewall setting */
+	struct host_hvfw_rule *hvfw_rules;
+	size_t nhvfw_rules;
+	struct host_portproxy *portproxy;
+	size_t nportproxy;
+	struct host_fwrule *fwrules;
+	size_t nfwrules;
 	struct host_adapter *adapters;
 	size_t nadapters;
 	struct host_route *routes;

@@ -33,10 +33,22 @@ static int verb_help(int argc, char **argv, struct wb_ctx *ctx);
 static int verb_version(int argc, char **argv, struct wb_ctx *ctx);
 
 static const struct verb verbs[] = {
-	{ "setup", verb_setup, "put WSL on the LAN (bridged mode) and verify it",
-	  "wslbridge setup [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--mac MAC]\n"
-	  "                [--dhcp true|false] [--ipv6 true|false] [--dry-run] [--restart] [--yes]\n"
+	{ "setup", verb_setup, "set WSL's networking up (bridged, mirrored or NAT) and verify it",
+	  "wslbridge setup [--mode bridged] [--adapter ADAPTER] [--switch NAME] [--switch-id ID]\n"
+	  "                [--mac MAC] [--dhcp true|false] [--ipv6 true|false] [--dry-run] [--restart] [--yes]\n"
+	  "       wslbridge setup --mode mirrored [--allow-port PORT[/udp]]... [--host-loopback true|false]\n"
+	  "                [--dry-run] [--restart] [--yes]\n"
+	  "       wslbridge setup --mode nat [--dry-run] [--restart] [--yes]\n"
 	  "\n"
+	  "  --mode MODE        bridged (WSL on the LAN through an external Hyper-V switch),\n"
+	  "                     mirrored (WSL shares Windows' interfaces; Windows 11 22H2+)\n"
+	  "                     or nat (WSL's default; forward ports with `wslbridge forward`);\n"
+	  "                     default: the mode set up last, else bridged; where a mode\n"
+	  "                     cannot work, setup says which ones do\n"
+	  "  --allow-port PORT  mirrored: let PORT (TCP, or PORT/udp) from the LAN into WSL\n"
+	  "                     through the Hyper-V firewall; repeatable or comma-separated\n"
+	  "  --host-loopback true|false  mirrored: experimental.hostAddressLoopback (reach\n"
+	  "                     Windows at its LAN address from WSL and back)\n"
 	  "  --adapter ADAPTER  the physical adapter to bridge, by name, description, MAC\n"
 	  "                     or GUID (default: the one with the default route, wired\n"
 	  "                     before Wi-Fi)\n"
@@ -50,19 +62,19 @@ static const struct verb verbs[] = {
 	  "\n"
 	  "Prints a plan (Windows actions, a diff of .wslconfig), asks once, makes all\n"
 	  "Windows changes in one step (at most one UAC prompt), writes .wslconfig and\n"
-	  "exits 4 until WSL restarts; run it again afterwards to verify.  `wslbridge\n"
-	  "undo` reverts it." },
-	{ "repair", verb_repair, "find and fix what broke the bridge (VMware, updates)",
+	  "exits 4 until WSL restarts; run it again afterwards to verify (a fallback\n"
+	  "to another mode is reported with WSL's reason).  `wslbridge undo` reverts it." },
+	{ "repair", verb_repair, "find and fix what broke WSL's networking (VMware, updates)",
 	  "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"
 	  "                 [--restart] [--yes]\n"
 	  "\n"
-	  "The same engine as setup, with the target the last setup recorded (or what\n"
-	  ".wslconfig says): says what is broken and why, then fixes only that." },
+	  "The same engine as setup, with the mode and target the last setup recorded\n"
+	  "(or what .wslconfig says): says what is broken and why, then fixes only that." },
 	{ "check", verb_check, "compare this machine with its target state",
 	  "wslbridge check [TARGET] [--offline] [--xml] [--param NAME=VALUE]...\n"
 	  "       wslbridge check --list\n"
 	  "\n"
-	  "  TARGET              bridged, nat, vpn, or a target in /etc/wslbridge/targets\n"
+	  "  TARGET              bridged, mirrored, nat, vpn, or a target in /etc/wslbridge/targets\n"
 	  "                      or a path; default: what setup recorded, else what\n"
 	  "                      .wslconfig implies\n"
 	  "  --param NAME=VALUE  a target parameter (--switch, --adapter, --mac and --mtu\n"
@@ -105,6 +117,29 @@ static const struct verb verbs[] = {
 	  "(your previous boot command still runs), sets the MTU and resolv.conf now, and\n"
 	  "makes the profile's Windows fix (one UAC prompt).  remove puts wsl.conf back\n"
 	  "byte for byte.  apply and remove need root." },
+	{ "forward", verb_forward, "forward Windows ports to WSL in NAT mode",
+	  "wslbridge forward add [--listen ADDR] HOSTPORT[:WSLPORT]... [--dry-run] [--yes]\n"
+	  "       wslbridge forward list [--offline]\n"
+	  "       wslbridge forward remove [--listen ADDR] HOSTPORT... | --all [--dry-run] [--yes]\n"
+	  "       wslbridge forward sync [--boot] [--yes]\n"
+	  "\n"
+	  "  --listen ADDR  the Windows IPv4 address to listen on (default 0.0.0.0: all)\n"
+	  "  --all          remove every forward\n"
+	  "  --offline      list without asking Windows whether each forward is right\n"
+	  "  --boot         wait for eth0's address first (the boot script's way)\n"
+	  "\n"
+	  "Each forward is a netsh portproxy rule (TCP only: UDP is refused with what\n"
+	  "to do instead) to WSL's current address plus a Windows Firewall rule.  WSL's\n"
+	  "NAT address can change when it restarts, so add installs the boot script\n"
+	  "that runs `forward sync` at every start.  list exits 3 when a forward is\n"
+	  "out of date.  add, remove and sync need root; `wslbridge undo` reverts\n"
+	  "add and remove." },
+	{ "host-ip", verb_host_ip, "print the Windows host's address as seen from WSL",
+	  "wslbridge host-ip\n"
+	  "\n"
+	  "NAT: eth0's default gateway; mirrored: 127.0.0.1; bridged: the address of\n"
+	  "the switch's vEthernet adapter on the LAN (one Windows launch).  Only the\n"
+	  "address is printed, for scripts; --verbose says how it was found." },
 	{ "config", verb_config, "read and edit .wslconfig and /etc/wsl.conf losslessly",
 	  "wslbridge config get   [--file PATH] [--kind wslconfig|wslconf] SECTION.KEY\n"
 	  "       wslbridge config set   [--file PATH] [--kind KIND] [--force] [--fix] SECTION.KEY VALUE\n"

@@ -259,13 +259,13 @@ static int add_expect(xmlNodePtr n, const char *side, const char *file, const st
 {
 	static const char *const attrs[] = {
 		"probe", "summary", "remedy", "fix", "switch", "adapter", "component", "key",
-		"ifname", "path", "equals", "pattern",
+		"ifname", "path", "equals", "pattern", "ports",
 	};
-	char *v[12] = { NULL };
+	char *v[13] = { NULL };
 	struct expectation *e;
 	char *when, *num;
 
-	for (size_t i = 0; i < 12; i++) {
+	for (size_t i = 0; i < 13; i++) {
 		char *raw = xml_prop(n, attrs[i]);
 
 		if (raw && !(v[i] = subst(raw, p, file, n, attrs[i], err))) {
@@ -282,7 +282,7 @@ static int add_expect(xmlNodePtr n, const char *side, const char *file, const st
 	e->side = xstrdup(side);
 	e->probe = v[0]; e->summary = v[1]; e->remedy = v[2]; e->fix = v[3];
 	e->sw = v[4]; e->adapter = v[5]; e->component = v[6]; e->key = v[7];
-	e->ifname = v[8]; e->path = v[9]; e->equals = v[10]; e->pattern = v[11];
+	e->ifname = v[8]; e->path = v[9]; e->equals = v[10]; e->pattern = v[11]; e->ports = v[12];
 	if ((num = xml_prop(n, "min"))) {
 		e->has_min = true;
 		e->min = strtol(num, NULL, 10);
@@ -459,7 +459,7 @@ int target_load(const struct wb_ctx *ctx, const char *name, char *const *params,
 static void free_expect(struct expectation *e)
 {
 	char **f[] = { &e->side, &e->probe, &e->summary, &e->remedy, &e->fix, &e->sw, &e->adapter,
-		       &e->component, &e->key, &e->ifname, &e->path, &e->equals, &e->pattern, &e->file };
+		       &e->component, &e->key, &e->ifname, &e->path, &e->equals, &e->pattern, &e->file, &e->ports };
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++)
 		free(*f[i]);

@@ -19,7 +19,7 @@
 
 struct expectation {
 	char *side, *probe, *summary, *remedy, *fix;
-	char *sw, *adapter, *component, *key, *ifname, *path;	/* probe arguments */
+	char *sw, *adapter, *component, *key, *ifname, *path, *ports;	/* probe arguments */
 	char *equals, *pattern;
 	long min, max;
 	bool has_min, has_max, nocase;

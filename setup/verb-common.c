@@ -6,6 +6,7 @@
 #include "lock.h"
 #include "log.h"
 #include "runlog.h"
+#include "switch-plan.h"
 #include "target.h"
 
 #include <errno.h>
@@ -129,5 +130,44 @@ int verb_report_load_error(struct target_error *err)
 	else
 		wb_error(rc, "%s", err->msg);
 	target_error_release(err);
+	return rc;
+}
+
+int verb_apply_windows(struct host *h, const struct win_plan *wp, struct backup_entry *e)
+{
+	struct host_state after;
+	char *why = NULL;
+	int rc = WB_EXIT_OK;
+
+	memset(&after, 0, sizeof(after));
+	if (host_apply(h, wp->actions, wp->n, &after, &why) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
+		goto out;
+	}
+	if (after.error) {
+		why = host_error_text(after.error);
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
+		goto out;
+	}
+	for (size_t i = wp->n; e && i-- > 0;)	/* newest first */
+		if (i < after.nresults && after.results[i].status && !strcmp(after.results[i].status, "ok") &&
+		    wp->undo[i].type)
+			backup_add_windows_undo(e, wp->undo[i].type, wp->undo[i].attrs);
+	for (size_t i = 0; i < after.nresults && i < wp->n; i++) {
+		const struct host_result *r = &after.results[i];
+
+		if (r->status && !strcmp(r->status, "error")) {
+			/* Windows' own (localized) words, and the facts it was classified by. */
+			rc = wb_error(WB_EXIT_FAIL, "Windows: could not %s: %s [%s%s%s]", wp->describe[i],
+				      r->message && *r->message ? r->message : host_failure_name(host_result_failure(r)),
+				      r->fqid ? r->fqid : "", r->hresult ? ", " : "", r->hresult ? r->hresult : "");
+			if (i)
+				wb_hint("what succeeded before it is recorded: `wslbridge undo` reverts it");
+			break;
+		}
+	}
+out:
+	free(why);
+	host_state_release(&after);
 	return rc;
 }

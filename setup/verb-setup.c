@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int check_options(const struct engine_opts *oo, int argc, char **argv, const char *verb);
+
 static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 {
 	static const struct option longopts[] = {
@@ -19,11 +21,14 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		{ "switch", required_argument, NULL, 's' }, { "switch-id", required_argument, NULL, 'i' },
 		{ "adapter", required_argument, NULL, 'a' }, { "mac", required_argument, NULL, 'm' },
 		{ "dhcp", required_argument, NULL, 'd' }, { "ipv6", required_argument, NULL, '6' },
+		{ "mode", required_argument, NULL, 'M' }, { "allow-port", required_argument, NULL, 'p' },
+		{ "host-loopback", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct engine_opts o = { repair, false, false, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct engine_opts o = { repair, false, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct buf ports = BUF_INIT;
+	int rc;
 	const char *verb = repair ? "repair" : "setup";
-	char *why = NULL;
 	int c;
 
 	opterr = 0;
@@ -38,14 +43,38 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		case 'm': o.mac = optarg; break;
 		case 'd': o.dhcp = optarg; break;
 		case '6': o.ipv6 = optarg; break;
+		case 'M': o.mode = optarg; break;
+		case 'p': buf_addf(&ports, "%s%s", ports.len ? "," : "", optarg); break;	/* repeatable */
+		case 'L': o.host_loopback = optarg; break;
 		default:
+			buf_release(&ports);
 			wb_error(WB_EXIT_USAGE, "unknown option '%s' for %s", argv[optind - 1], verb);
 			print_verb_usage(verb);
 			return WB_EXIT_USAGE;
 		}
 	}
+	o.allow_ports = ports.s;
+	rc = check_options(&o, argc, argv, verb);
+	if (rc == 0)
+		rc = engine_run(ctx, &o);
+	buf_release(&ports);
+	return rc;
+}
+
+static int check_options(const struct engine_opts *oo, int argc, char **argv, const char *verb)
+{
+	const struct engine_opts o = *oo;
+	char *why = NULL;
+
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "%s takes no arguments ('%s')", verb, argv[optind]);
+	if (o.mode && strcmp(o.mode, "bridged") && strcmp(o.mode, "mirrored") && strcmp(o.mode, "nat"))
+		return wb_error(WB_EXIT_USAGE, "--mode takes bridged, mirrored or nat, not '%s'", o.mode);
+	if (o.mode && strcmp(o.mode, "bridged") && (o.switch_name || o.switch_id || o.adapter || o.mac || o.dhcp || o.ipv6))
+		return wb_error(WB_EXIT_USAGE, "--switch, --switch-id, --adapter, --mac, --dhcp and --ipv6 are for "
+				"bridged mode, not %s", o.mode);
+	if (o.host_loopback && strcmp(o.host_loopback, "true") && strcmp(o.host_loopback, "false"))
+		return wb_error(WB_EXIT_USAGE, "--host-loopback takes true or false");
 	if (o.switch_name && (!*o.switch_name ||
 	    key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, "wsl2.vmSwitch"),
 			    o.switch_name, strlen(o.switch_name), &why) < 0)) {
@@ -70,7 +99,7 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 			return WB_EXIT_USAGE;
 		}
 	}
-	return engine_run(ctx, &o);
+	return 0;
 }
 
 int verb_setup(int argc, char **argv, struct wb_ctx *ctx)

@@ -39,6 +39,19 @@ int verb_report_load_error(struct target_error *err);
 int verb_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
 		    bool old_exists, mode_t mode, const struct buf *new_);
 
+/*
+ * Make a plan's Windows actions in one host agent launch (at most one UAC
+ * prompt); the undo of each action that succeeded goes into e (if not
+ * NULL).  Reports a failure itself; returns an exit code.
+ */
+struct host;
+struct win_plan;
+struct backup_entry;
+int verb_apply_windows(struct host *h, const struct win_plan *wp, struct backup_entry *e);
+
+int verb_forward(int argc, char **argv, struct wb_ctx *ctx);
+int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx);
+
 /* strerror for a -errno. */
 const char *errstr(int neg_errno);
 

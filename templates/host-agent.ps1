@@ -31,6 +31,11 @@ try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } c
 
 $script:ProtocolVersion = '1'
 $script:CreatedNote = 'Created by wslbridge'
+# WSL's VMCreatorId for Hyper-V firewall rules (Get-NetFirewallHyperVVMCreator).
+$script:WslCreatorId = '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}'
+# Names of the rules wslbridge makes; it removes no others.
+$script:RulePrefix = 'wslbridge-'
+$script:PortProxyKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\PortProxy\v4tov4\tcp'
 
 # --- response writing ------------------------------------------------------
 
@@ -164,6 +169,11 @@ function Write-WindowsFacts {
         Write-Attr $Writer 'edition' $cv.EditionID
         Write-Attr $Writer 'installation' $cv.InstallationType
         Write-Attr $Writer 'display-version' $cv.DisplayVersion
+    }
+    # DisabledComponents=0xFF makes WSL fall back from mirrored to NAT.
+    $tcp6 = Get-RegistryValues 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip6\Parameters'
+    if ($null -ne $tcp6 -and $null -ne $tcp6.DisabledComponents) {
+        Write-Attr $Writer 'ipv6-disabled-components' ([int64]$tcp6.DisabledComponents)
     }
     $Writer.WriteEndElement()
 
@@ -347,12 +357,69 @@ function Write-SwitchFacts {
     $Writer.WriteEndElement()
 }
 
+function Write-ForwardingFacts {
+    param($Writer)
+    # Hyper-V firewall (Windows 11 22H2+): WSL's setting and rules.
+    $hv = $null -ne (Get-Command -Name 'New-NetFirewallHyperVRule' -ErrorAction SilentlyContinue)
+    $Writer.WriteStartElement('hyperv-firewall')
+    Write-Attr $Writer 'present' ([string]$hv).ToLower()
+    if ($hv) {
+        try {
+            $setting = Get-NetFirewallHyperVVMSetting -PolicyStore ActiveStore -Name $script:WslCreatorId
+            Write-Attr $Writer 'enabled' $setting.Enabled
+            Write-Attr $Writer 'default-inbound' $setting.DefaultInboundAction
+        } catch { }
+        foreach ($r in @(Get-NetFirewallHyperVRule -VMCreatorId $script:WslCreatorId -ErrorAction SilentlyContinue)) {
+            $Writer.WriteStartElement('rule')
+            Write-Attr $Writer 'name' $r.Name
+            Write-Attr $Writer 'direction' $r.Direction
+            Write-Attr $Writer 'protocol' $r.Protocol
+            Write-Attr $Writer 'local-ports' (@($r.LocalPorts) -join ',')
+            Write-Attr $Writer 'action' $r.Action
+            Write-Attr $Writer 'enabled' $r.Enabled
+            $Writer.WriteEndElement()
+        }
+    }
+    $Writer.WriteEndElement()
+
+    # netsh keeps v4tov4 rules as registry values "addr/port" = "addr/port":
+    # reading them there avoids parsing netsh's localized table.
+    $Writer.WriteStartElement('portproxy')
+    $pp = Get-RegistryValues $script:PortProxyKey
+    if ($null -ne $pp) {
+        foreach ($p in $pp.PSObject.Properties) {
+            if ($p.Name -notmatch '^[^/]+/[0-9]+$') { continue }
+            $listen = $p.Name.Split('/')
+            $connect = ([string]$p.Value).Split('/')
+            $Writer.WriteStartElement('rule')
+            Write-Attr $Writer 'listen-address' $listen[0]
+            Write-Attr $Writer 'listen-port' $listen[1]
+            Write-Attr $Writer 'connect-address' $connect[0]
+            if ($connect.Count -gt 1) { Write-Attr $Writer 'connect-port' $connect[1] }
+            $Writer.WriteEndElement()
+        }
+    }
+    $Writer.WriteEndElement()
+
+    # Windows Firewall rules wslbridge made (their display name is ours).
+    $Writer.WriteStartElement('firewall-rules')
+    $filter = "ElementName LIKE '" + $script:RulePrefix + "%'"
+    foreach ($r in @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue)) {
+        $Writer.WriteStartElement('rule')
+        Write-Attr $Writer 'name' $r.ElementName
+        Write-Attr $Writer 'enabled' $r.Enabled
+        $Writer.WriteEndElement()
+    }
+    $Writer.WriteEndElement()
+}
+
 function Write-HostState {
     param($Writer)
     $Writer.WriteStartElement('host')
     Write-WindowsFacts $Writer
     Write-AdapterFacts $Writer
     Write-SwitchFacts $Writer
+    Write-ForwardingFacts $Writer
     $Writer.WriteEndElement()
 }
 
@@ -369,6 +436,24 @@ function Get-AdapterByGuid {
 function Get-SwitchById {
     param([string]$Id)
     return Get-VMSwitch -Id $Id -ComputerName localhost
+}
+
+function Assert-OurRule {
+    param([string]$Name)
+    if (-not $Name.StartsWith($script:RulePrefix)) {
+        throw (New-Object System.InvalidOperationException 'refusing to change a rule wslbridge did not make')
+    }
+}
+
+function Invoke-Netsh {
+    # netsh takes name=value words; its output is localized, so only the
+    # exit code is judged. Values are checked by wslbridge (addresses, ports).
+    param([string[]]$Words)
+    $exe = Join-Path $env:SystemRoot 'System32\netsh.exe'
+    $out = & $exe @Words 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        throw (New-Object System.InvalidOperationException ("netsh exited with code $LASTEXITCODE" + ': ' + ((@($out) -join ' ').Trim())))
+    }
 }
 
 function Invoke-Action {
@@ -409,6 +494,38 @@ function Invoke-Action {
         'set-metric' {
             $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
             Set-NetIPInterface -InterfaceIndex $a.InterfaceIndex -AddressFamily IPv4 -InterfaceMetric ([int]$Action.GetAttribute('metric')) -Confirm:$false
+        }
+        'hvfw-allow' {
+            Assert-OurRule $Action.GetAttribute('name')
+            $null = New-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -DisplayName $Action.GetAttribute('display-name') -Direction Inbound -VMCreatorId $script:WslCreatorId -Protocol $Action.GetAttribute('protocol') -LocalPorts $Action.GetAttribute('port') -Action Allow -Enabled True
+        }
+        'hvfw-remove' {
+            Assert-OurRule $Action.GetAttribute('name')
+            Remove-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -Confirm:$false
+        }
+        'portproxy-set' {
+            $la = $Action.GetAttribute('listen-address')
+            $lp = $Action.GetAttribute('listen-port')
+            $pp = Get-RegistryValues $script:PortProxyKey
+            $verb = 'add'
+            if ($null -ne $pp -and $null -ne $pp.PSObject.Properties[$la + '/' + $lp]) { $verb = 'set' }
+            Invoke-Netsh @('interface', 'portproxy', $verb, 'v4tov4', ('listenport=' + $lp), ('listenaddress=' + $la),
+                ('connectport=' + $Action.GetAttribute('connect-port')), ('connectaddress=' + $Action.GetAttribute('connect-address')))
+        }
+        'portproxy-delete' {
+            Invoke-Netsh @('interface', 'portproxy', 'delete', 'v4tov4', ('listenport=' + $Action.GetAttribute('listen-port')),
+                ('listenaddress=' + $Action.GetAttribute('listen-address')))
+        }
+        'fwrule-add' {
+            Assert-OurRule $Action.GetAttribute('name')
+            $words = @('advfirewall', 'firewall', 'add', 'rule', ('name=' + $Action.GetAttribute('name')), 'dir=in', 'action=allow',
+                'protocol=TCP', ('localport=' + $Action.GetAttribute('port')))
+            if ($Action.GetAttribute('listen-address') -ne '0.0.0.0') { $words += ('localip=' + $Action.GetAttribute('listen-address')) }
+            Invoke-Netsh $words
+        }
+        'fwrule-delete' {
+            Assert-OurRule $Action.GetAttribute('name')
+            Invoke-Netsh @('advfirewall', 'firewall', 'delete', 'rule', ('name=' + $Action.GetAttribute('name')))
         }
         default {
             throw (New-Object System.ArgumentException "unknown action type $type")

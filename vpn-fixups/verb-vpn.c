@@ -9,6 +9,8 @@
  * one history entry, and apply MTU and resolv.conf now unless --boot-only.
  */
 #include "vpn.h"
+#include "boot-hook.h"
+#include "changeset.h"
 #include "atomic-file.h"
 #include "backup.h"
 #include "diff.h"
@@ -28,70 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct change {
-	char *path;		/* under the root */
-	const char *label;
-	struct buf old, neu;
-	bool existed, remove;
-	mode_t mode;
-};
 
-#define MAX_CHANGES 5
 
-struct apply {
-	struct change c[MAX_CHANGES];
-	size_t n;
-};
-
-static struct change *change_add(struct apply *a, char *path, const char *label, mode_t mode)
-{
-	struct change *c = &a->c[a->n++];
-	struct stat st;
-
-	memset(c, 0, sizeof(*c));
-	c->path = path;
-	c->label = label;
-	c->existed = read_file(path, &c->old, &st) == 0;
-	c->mode = c->existed ? st.st_mode & 07777 : mode;
-	return c;
-}
-
-static bool changed(const struct change *c)
-{
-	return c->remove ? c->existed : !c->existed || c->old.len != c->neu.len ||
-	       memcmp(c->old.s, c->neu.s, c->neu.len);
-}
-
-static void apply_release(struct apply *a)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->c[i].path);
-		buf_release(&a->c[i].old);
-		buf_release(&a->c[i].neu);
-	}
-	a->n = 0;
-}
-
-static char *state_file(const struct wb_ctx *ctx, const char *name)
-{
-	char *dir = path_join(ctx->state_dir, "vpn"), *p = path_join(dir, name);
-
-	free(dir);
-	return p;
-}
-
-/* 'text' for sh, which sources the settings file. */
-static void add_sh_quoted(struct buf *b, const char *s)
-{
-	buf_addc(b, '\'');
-	for (; s && *s; s++) {
-		if (*s == '\'')
-			buf_adds(b, "'\\''");
-		else
-			buf_addc(b, *s);
-	}
-	buf_addc(b, '\'');
-}
 
 /* The settings the boot script sources. */
 static void render_conf(const struct vpn_plan *p, const struct vpn_opts *o, const char *prev, struct buf *b)
@@ -103,7 +43,7 @@ static void render_conf(const struct vpn_plan *p, const struct vpn_opts *o, cons
 		 p->dns_tunnel ? "wsl" : "static");
 	for (size_t i = 0; i < p->nservers; i++)
 		buf_addf(&words, "%s%s", i ? " " : "", p->servers[i]);
-	add_sh_quoted(b, words.s ? words.s : "");
+	sh_quote_add(b, words.s ? words.s : "");
 	buf_reset(&words);
 	if (!p->dns_tunnel && p->adapter && p->adapter->dns_suffix && *p->adapter->dns_suffix)
 		buf_adds(&words, p->adapter->dns_suffix);
@@ -115,96 +55,20 @@ static void render_conf(const struct vpn_plan *p, const struct vpn_opts *o, cons
 		w += n + (w[n] == ',');
 	}
 	buf_adds(b, "\nSEARCH=");
-	add_sh_quoted(b, words.s ? words.s : "");
+	sh_quote_add(b, words.s ? words.s : "");
 	buf_adds(b, "\nPREVIOUS_COMMAND=");
-	add_sh_quoted(b, prev ? prev : "");
+	sh_quote_add(b, prev ? prev : "");
 	buf_addc(b, '\n');
 	buf_release(&words);
 }
 
-/* The user's boot command before wslbridge: from wsl.conf, or kept from our settings. */
-static char *previous_command(const struct ini_doc *wslconf, const char *conf_path)
-{
-	long at = ini_find(wslconf, "boot.command");
-	struct buf b = BUF_INIT;
-	char *line, *save = NULL, *r = NULL;
 
-	if (at >= 0 && !strstr(wslconf->lines[at].value, vpn_script_path))
-		return xstrdup(wslconf->lines[at].value);
-	if (read_file(conf_path, &b, NULL) == 0)
-		for (line = strtok_r(b.s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			if (!strncmp(line, "PREVIOUS_COMMAND='", 18)) {
-				/* undo our quoting: '...'\''...' */
-				struct buf v = BUF_INIT;
 
-				for (const char *s = line + 18; *s; s++) {
-					if (!strncmp(s, "'\\''", 4)) {
-						buf_addc(&v, '\'');
-						s += 3;
-					} else if (*s != '\'') {
-						buf_addc(&v, *s);
-					}
-				}
-				r = buf_detach(&v, NULL);
-			}
-	buf_release(&b);
-	return r;
-}
-
-static int edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out)
-{
-	struct ini_doc d = INI_DOC_INIT;
-	char *why = NULL;
-	int r = ini_load(&d, kind, in->s ? in->s : "", in->len);
-
-	for (size_t i = 0; r == 0 && kv[i]; i += 2) {
-		struct buf tmp = BUF_INIT;
-
-		r = kv[i + 1] ? ini_edit_set(&d, kv[i], kv[i + 1], strlen(kv[i + 1]), 0, &tmp, NULL, &why)
-			      : ini_edit_unset(&d, kv[i], 0, &tmp, NULL, &why);
-		if (r == 0) {
-			ini_release(&d);
-			r = ini_load(&d, kind, tmp.s, tmp.len);
-		} else if (r > 0) {
-			r = 0;
-		} else {
-			wb_error(WB_EXIT_FAIL, "%s: %s", kind == INI_WSLCONF ? "/etc/wsl.conf" : ".wslconfig",
-				 why ? why : "cannot be edited");
-			if (r == -EBADMSG)
-				wb_hint("`sudo wslbridge config set --fix ...` repairs it first");
-		}
-		free(why);
-		why = NULL;
-		buf_release(&tmp);
-	}
-	if (r == 0)
-		r = ini_encode(&d, d.text.s, d.text.len, out);
-	ini_release(&d);
-	return r;
-}
-
-/* Save the file's bytes (or that it was absent) once, before vpn first changes it. */
-static int snapshot(const struct wb_ctx *ctx, const char *name, const struct change *c)
-{
-	char *p = state_file(ctx, name), *absent = xasprintf("%s.absent", p), *dir = path_join(ctx->state_dir, "vpn");
-	int r = 0;
-
-	if (access(p, F_OK) < 0 && access(absent, F_OK) < 0) {
-		r = mkdir_p(dir, 0700);
-		if (r == 0)
-			r = c->existed ? atomic_file_replace(p, c->old.s ? c->old.s : "", c->old.len, 0600)
-				       : atomic_file_replace(absent, "", 0, 0600);
-	}
-	free(p);
-	free(absent);
-	free(dir);
-	return r < 0 ? r : 0;
-}
 
 /* resolv.conf as it was (a symlink into WSL's share, or a file), once. */
 static void snapshot_resolv(const struct wb_ctx *ctx, const char *resolv)
 {
-	char *link = state_file(ctx, "resolv.link"), *file = state_file(ctx, "resolv.conf"), target[4096];
+	char *link = boot_state_file(ctx, "resolv.link"), *file = boot_state_file(ctx, "resolv.conf"), target[4096];
 	struct buf b = BUF_INIT;
 	ssize_t n;
 
@@ -227,12 +91,12 @@ struct win_metric {
 };
 
 static int plan_files(struct wb_ctx *ctx, const struct observation *obs, const struct vpn_plan *p,
-		      const struct vpn_opts *o, struct apply *a)
+		      const struct vpn_opts *o, struct changeset *a)
 {
-	struct change *script = change_add(a, wb_path(ctx, vpn_script_path), "boot script", 0755);
-	struct change *conf = change_add(a, wb_path(ctx, vpn_conf_path), "boot settings", 0644);
-	struct change *wslconf = change_add(a, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
-	char *prev = previous_command(&obs->wslconf, conf->path);
+	struct change *script = changeset_add(a, wb_path(ctx, vpn_script_path), "boot script", 0755);
+	struct change *conf = changeset_add(a, wb_path(ctx, vpn_conf_path), "boot settings", 0644);
+	struct change *wslconf = changeset_add(a, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
+	char *prev = boot_previous_command(&obs->wslconf, conf->path);
 	long at = ini_find(&obs->wslconf, "network.generateResolvConf");
 	bool resolv_off = at >= 0 && (!strcasecmp(obs->wslconf.lines[at].value, "false") ||
 				      !strcmp(obs->wslconf.lines[at].value, "0"));
@@ -248,22 +112,22 @@ static int plan_files(struct wb_ctx *ctx, const struct observation *obs, const s
 	free(prev);
 	if (p->dns_tunnel && !resolv_off)
 		kv[2] = NULL;	/* WSL writes resolv.conf already: leave the key alone */
-	r = edit_ini(&wslconf->old, INI_WSLCONF, kv, &wslconf->neu);
+	r = changeset_edit_ini(&wslconf->old, INI_WSLCONF, kv, &wslconf->neu);
 	if (r == 0 && p->dns_tunnel && obs->wslconfig_path) {
 		long t = ini_find(&obs->wslconfig, "wsl2.dnsTunneling");
 
 		if (t >= 0 && strcasecmp(obs->wslconfig.lines[t].value, "true") && strcmp(obs->wslconfig.lines[t].value, "1")) {
-			struct change *cfg = change_add(a, xstrdup(obs->wslconfig_path), ".wslconfig", 0644);
+			struct change *cfg = changeset_add(a, xstrdup(obs->wslconfig_path), ".wslconfig", 0644);
 			const char *kv2[] = { "wsl2.dnsTunneling", "true", NULL };
 
-			r = edit_ini(&cfg->old, INI_WSLCONFIG, kv2, &cfg->neu);
+			r = changeset_edit_ini(&cfg->old, INI_WSLCONFIG, kv2, &cfg->neu);
 		}
 	}
 	return r < 0 ? WB_EXIT_FAIL : 0;
 }
 
 
-static void print_plan(const struct vpn_plan *p, const struct apply *a, const struct win_metric *m)
+static void print_plan(const struct vpn_plan *p, const struct changeset *a, const struct win_metric *m)
 {
 	struct buf d = BUF_INIT;
 
@@ -283,7 +147,7 @@ static void print_plan(const struct vpn_plan *p, const struct apply *a, const st
 	for (size_t i = 0; i < a->n; i++) {
 		const struct change *c = &a->c[i];
 
-		if (!changed(c)) {
+		if (!change_differs(c)) {
 			printf("  %s (%s): nothing to change\n", c->label, c->path);
 			continue;
 		}
@@ -302,39 +166,6 @@ static void print_plan(const struct vpn_plan *p, const struct apply *a, const st
 	buf_release(&d);
 }
 
-static int write_changes(struct wb_ctx *ctx, struct apply *a)
-{
-	struct backup_entry *e = NULL;
-	int r = backup_begin(ctx->state_dir, ctx->command_line, &e);
-
-	runlog_changed();
-	for (size_t i = 0; r == 0 && i < a->n; i++)
-		if (changed(&a->c[i]))
-			r = backup_add(e, a->c[i].path, &a->c[i].old, a->c[i].existed, a->c[i].mode,
-				       &a->c[i].neu, !a->c[i].remove);
-	if (r == 0)
-		r = backup_commit(e);
-	for (size_t i = 0; r == 0 && i < a->n; i++) {
-		struct change *c = &a->c[i];
-		char *dir = xstrdup(c->path);
-
-		if (!changed(c)) {
-			free(dir);
-			continue;
-		}
-		*strrchr(dir, '/') = '\0';
-		r = c->remove ? atomic_file_remove(c->path) : mkdir_p(dir, 0755);
-		if (r == 0 && !c->remove)
-			r = atomic_file_replace(c->path, c->neu.s, c->neu.len, c->mode);
-		if (r < 0)
-			wb_error(WB_EXIT_FAIL, "could not write '%s': %s", c->path, errstr(r));
-		free(dir);
-	}
-	if (r < 0 && e && !e->nfiles)
-		(void)backup_discard(e);
-	backup_entry_free(e);
-	return r < 0 ? WB_EXIT_FAIL : 0;
-}
 
 /* Replace /etc/resolv.conf itself (not the file a symlink points to). */
 static int write_resolv(const struct wb_ctx *ctx, const struct vpn_plan *p, const char *search)
@@ -359,7 +190,7 @@ static int write_resolv(const struct wb_ctx *ctx, const struct vpn_plan *p, cons
 	return r < 0 ? r : 0;
 }
 
-static const char *conf_search(const struct apply *a)
+static const char *conf_search(const struct changeset *a)
 {
 	const char *s = a->c[1].neu.s ? strstr(a->c[1].neu.s, "\nSEARCH='") : NULL;
 	static char words[512];
@@ -371,7 +202,7 @@ static const char *conf_search(const struct apply *a)
 }
 
 static int apply_now(struct wb_ctx *ctx, const struct observation *obs, const struct vpn_plan *p,
-		     const struct apply *a)
+		     const struct changeset *a)
 {
 	int r = 0;
 
@@ -439,7 +270,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
 	struct observation obs;
 	struct vpn_profiles ps = { NULL, 0 };
 	struct vpn_plan p;
-	struct apply a = { .n = 0 };
+	struct changeset a = { .n = 0 };
 	struct win_metric m;
 	struct target_error err;
 	char *why = NULL;
@@ -469,7 +300,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
 		m.action.attrs[2] = "metric"; m.action.attrs[3] = m.metric;
 	}
 	for (size_t i = 0; i < a.n; i++)
-		any |= changed(&a.c[i]);
+		any |= change_differs(&a.c[i]);
 	if (!any && !m.needed) {
 		printf("Nothing to change: the %s fixes are in place (MTU %d, DNS %s).\n", p.profile->name,
 		       p.mtu, p.dns_tunnel ? "tunneling" : "static");
@@ -488,12 +319,12 @@ static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
 	if (m.needed && (rc = windows_fix(&obs, &p, &m)))
 		goto out;
 	for (size_t i = 2; i < a.n; i++)
-		if (changed(&a.c[i]) && snapshot(ctx, i == 2 ? "wsl.conf" : "wslconfig", &a.c[i]) < 0) {
+		if (change_differs(&a.c[i]) && boot_snapshot(ctx, i == 2 ? "wsl.conf" : "wslconfig", &a.c[i]) < 0) {
 			rc = wb_error(WB_EXIT_FAIL, "could not save the original %s in '%s'; nothing was changed",
 				      a.c[i].label, ctx->state_dir);
 			goto out;
 		}
-	if ((rc = write_changes(ctx, &a)))
+	if ((rc = changeset_write(ctx, &a, NULL)))
 		goto out;
 	if (!o->boot_only)
 		rc = apply_now(ctx, &obs, &p, &a);
@@ -505,36 +336,17 @@ static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
 out:
 	free(why);
 	plan_release(&p);
-	apply_release(&a);
+	changeset_release(&a);
 	observation_release(&obs);
 	vpn_profiles_release(&ps);
 	return rc;
 }
 
 /* Put back what vpn apply changed, byte for byte. */
-static int restore_saved(struct wb_ctx *ctx, const char *name, char *path, struct apply *a, const char *label)
-{
-	char *saved = state_file(ctx, name), *absent = xasprintf("%s.absent", saved);
-	struct change *c;
-
-	if (access(saved, F_OK) < 0 && access(absent, F_OK) < 0) {
-		free(saved);
-		free(absent);
-		free(path);
-		return 0;
-	}
-	c = change_add(a, path, label, 0644);
-	c->remove = access(absent, F_OK) == 0;
-	if (!c->remove && read_file(saved, &c->neu, NULL) < 0)
-		c->remove = false;
-	free(saved);
-	free(absent);
-	return 1;
-}
 
 static void restore_resolv(const struct wb_ctx *ctx)
 {
-	char *link = state_file(ctx, "resolv.link"), *file = state_file(ctx, "resolv.conf");
+	char *link = boot_state_file(ctx, "resolv.link"), *file = boot_state_file(ctx, "resolv.conf");
 	char *resolv = wb_path(ctx, "/etc/resolv.conf"), *tmp = xasprintf("%s.wslbridge-tmp", resolv);
 	struct buf b = BUF_INIT;
 
@@ -555,7 +367,8 @@ static void restore_resolv(const struct wb_ctx *ctx)
 
 static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 {
-	struct apply a = { .n = 0 };
+	bool forwards;
+	struct changeset a = { .n = 0 };
 	struct buf cur = BUF_INIT;
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf"), *cfg = getenv("WSLBRIDGE_WSLCONFIG") ?
 		xstrdup(getenv("WSLBRIDGE_WSLCONFIG")) : NULL;
@@ -565,7 +378,7 @@ static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 		goto out;
 	{
 		char *script = wb_path(ctx, vpn_script_path), *conf = wb_path(ctx, vpn_conf_path);
-		char *s1 = state_file(ctx, "wsl.conf"), *s2 = state_file(ctx, "wsl.conf.absent");
+		char *s1 = boot_state_file(ctx, "wsl.conf"), *s2 = boot_state_file(ctx, "wsl.conf.absent");
 		bool applied = !access(script, F_OK) || !access(conf, F_OK) || !access(s1, F_OK) ||
 			       !access(s2, F_OK);
 
@@ -581,13 +394,49 @@ static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 		wb_hint("`wslbridge vpn remove --force` restores the saved original anyway");
 		goto out;
 	}
-	n = restore_saved(ctx, "wsl.conf", wslconf, &a, "/etc/wsl.conf");
+	{
+		char *fwd = wb_path(ctx, forward_conf_path);
+
+		forwards = access(fwd, F_OK) == 0;
+		free(fwd);
+	}
+	if (forwards) {
+		/* `forward sync` still needs the hook: keep it, without the VPN fixes. */
+		struct ini_doc doc = INI_DOC_INIT;
+		struct change *c = changeset_add(&a, wslconf, "/etc/wsl.conf", 0644), *conf;
+		struct buf orig = BUF_INIT;
+		char *saved = boot_state_file(ctx, "wsl.conf"), *prev;
+		const char *kv[] = { "boot.command", vpn_script_path, NULL };
+
+		(void)read_file(saved, &orig, NULL);	/* none saved: wsl.conf was absent */
+		free(saved);
+		rc = changeset_edit_ini(&orig, INI_WSLCONF, kv, &c->neu);
+		buf_release(&orig);
+		if (rc < 0) {
+			rc = WB_EXIT_FAIL;
+			goto out;
+		}
+		conf = changeset_add(&a, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
+		if (!boot_conf_has_vpn(conf->old.s) && !o->force) {
+			printf("Nothing to remove: no VPN fixes are applied (the boot script is there for "
+			       "`wslbridge forward`).\n");
+			goto out;
+		}
+		(void)ini_load(&doc, INI_WSLCONF, c->old.s ? c->old.s : "", c->old.len);
+		prev = boot_previous_command(&doc, conf->path);
+		boot_neutral_conf(prev, &conf->neu);
+		free(prev);
+		ini_release(&doc);
+		n = 1;
+	} else {
+		n = boot_restore_saved(ctx, "wsl.conf", wslconf, &a, "/etc/wsl.conf");
+	}
 	wslconf = NULL;
 	if (cfg)
-		n += restore_saved(ctx, "wslconfig", cfg, &a, ".wslconfig");
+		n += boot_restore_saved(ctx, "wslconfig", cfg, &a, ".wslconfig");
 	cfg = NULL;
-	for (const char *p = vpn_script_path; p; p = p == vpn_script_path ? vpn_conf_path : NULL) {
-		struct change *c = change_add(&a, wb_path(ctx, p), p, 0644);
+	for (const char *p = vpn_script_path; !forwards && p; p = p == vpn_script_path ? vpn_conf_path : NULL) {
+		struct change *c = changeset_add(&a, wb_path(ctx, p), p, 0644);
 
 		c->remove = true;
 		n += c->existed;
@@ -596,23 +445,31 @@ static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 		printf("Nothing to remove: `wslbridge vpn apply` has not been run here.\n");
 		goto out;
 	}
-	rc = write_changes(ctx, &a);
+	rc = changeset_write(ctx, &a, NULL);
 	if (rc == 0) {
-		char *s1 = state_file(ctx, "wsl.conf"), *s2 = state_file(ctx, "wsl.conf.absent");
-		char *s3 = state_file(ctx, "wslconfig"), *s4 = state_file(ctx, "wslconfig.absent");
+		char *s1 = boot_state_file(ctx, "wsl.conf"), *s2 = boot_state_file(ctx, "wsl.conf.absent");
+		char *s3 = boot_state_file(ctx, "wslconfig"), *s4 = boot_state_file(ctx, "wslconfig.absent");
 
 		restore_resolv(ctx);
-		(void)unlink(s1); (void)unlink(s2); (void)unlink(s3); (void)unlink(s4);
+		if (!forwards) {
+			(void)unlink(s1);
+			(void)unlink(s2);
+		}
+		(void)unlink(s3); (void)unlink(s4);
 		free(s1); free(s2); free(s3); free(s4);
-		printf("Removed: wsl.conf is as it was before `vpn apply`; the MTU and DNS fixes end at "
+		if (forwards)
+			printf("The boot script stays, without the VPN fixes: it syncs the port forwards at "
+			       "every start (`wslbridge forward remove --all` takes it away).\n");
+		printf("Removed: %s; the MTU and DNS fixes end at "
 		       "the next start. A Windows interface metric is not reset (the VPN client sets "
-		       "its own at the next connect).\n");
+		       "its own at the next connect).\n", forwards ? "wsl.conf is as it was before `vpn apply`, "
+		       "with the boot command kept" : "wsl.conf is as it was before `vpn apply`");
 	}
 out:
 	buf_release(&cur);
 	free(wslconf);
 	free(cfg);
-	apply_release(&a);
+	changeset_release(&a);
 	return rc;
 }
 

@@ -19,8 +19,6 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const vpn_script_path = "/usr/local/lib/wslbridge/boot-fixups";
-const char *const vpn_conf_path = "/etc/wslbridge/boot-fixups.conf";
 
 bool vpn_valid_domain(const char *d)
 {

@@ -10,10 +10,7 @@
 
 #include <stdbool.h>
 
-extern const char *const vpn_script_path;	/* in the distribution */
-extern const char *const vpn_conf_path;
-extern const unsigned char boot_fixups[];	/* templates/boot-fixups, built in */
-extern const size_t boot_fixups_len;
+#include "boot-hook.h"
 
 struct vpn_opts {
 	const char *profile, *mtu, *dns, *search, *probe_target;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *keep(struct win_plan *p, const char *s)
+const char *win_plan_keep(struct win_plan *p, const char *s)
 {
 	p->strings = xrealloc(p->strings, (p->nstrings + 1) * sizeof(char *));
 	return p->strings[p->nstrings++] = xstrdup(s);
@@ -31,7 +31,7 @@ static void diag(struct win_plan *p, const char *fmt, ...)
 		free(s);
 }
 
-static struct host_action *add(struct win_plan *p, const char *type, char *describe)
+struct host_action *win_plan_add(struct win_plan *p, const char *type, char *describe)
 {
 	struct host_action *a = &p->actions[p->n];
 
@@ -47,11 +47,11 @@ static struct host_action *add(struct win_plan *p, const char *type, char *descr
 static void set_binding(struct win_plan *p, const struct host_adapter *ad, const char *comp, bool on,
 			const char *what)
 {
-	struct host_action *a = add(p, "set-binding", xasprintf("%s %s on %s  [admin]",
+	struct host_action *a = win_plan_add(p, "set-binding", xasprintf("%s %s on %s  [admin]",
 				    on ? "bind" : "unbind", what, ad->name));
 	struct host_action *u = &p->undo[p->n - 1];
 
-	a->attrs[0] = "adapter-guid"; a->attrs[1] = keep(p, ad->guid);
+	a->attrs[0] = "adapter-guid"; a->attrs[1] = win_plan_keep(p, ad->guid);
 	a->attrs[2] = "component"; a->attrs[3] = comp;
 	a->attrs[4] = "enabled"; a->attrs[5] = on ? "true" : "false";
 	*u = *a;
@@ -126,10 +126,10 @@ static void plan_switch(const struct host_state *st, const struct host_adapter *
 	p->switch_name = xstrdup(sw ? sw->name : name);
 	if (!sw) {
 		diag(p, "there is no switch named '%s'", name);
-		a = add(p, "create-switch", xasprintf("create the external switch '%s' on %s, shared "
+		a = win_plan_add(p, "create-switch", xasprintf("create the external switch '%s' on %s, shared "
 						      "with Windows  [admin]", name, ad->name));
-		a->attrs[0] = "name"; a->attrs[1] = keep(p, name);
-		a->attrs[2] = "adapter-guid"; a->attrs[3] = keep(p, ad->guid);
+		a->attrs[0] = "name"; a->attrs[1] = win_plan_keep(p, name);
+		a->attrs[2] = "adapter-guid"; a->attrs[3] = win_plan_keep(p, ad->guid);
 		a->attrs[4] = "allow-management-os"; a->attrs[5] = "true";
 		/* Its id is known only afterwards: the caller records the removal. */
 		p->undo[p->n - 1].type = "remove-switch";
@@ -140,10 +140,10 @@ static void plan_switch(const struct host_state *st, const struct host_adapter *
 		return;
 	}
 	diag(p, "%s", b.s);
-	a = add(p, "bind-switch", xasprintf("bind the switch '%s' to %s in place, shared with "
+	a = win_plan_add(p, "bind-switch", xasprintf("bind the switch '%s' to %s in place, shared with "
 					    "Windows  [admin]", sw->name, ad->name));
-	a->attrs[0] = "switch-id"; a->attrs[1] = keep(p, sw->id);
-	a->attrs[2] = "adapter-guid"; a->attrs[3] = keep(p, ad->guid);
+	a->attrs[0] = "switch-id"; a->attrs[1] = win_plan_keep(p, sw->id);
+	a->attrs[2] = "adapter-guid"; a->attrs[3] = win_plan_keep(p, ad->guid);
 	a->attrs[4] = "allow-management-os"; a->attrs[5] = "true";
 	p->irreversible[p->n - 1] = xasprintf("binding the existing switch '%s' in place is not "
 					      "undone (it was not working before)", sw->name);

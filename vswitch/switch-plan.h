@@ -13,7 +13,7 @@
 
 #include "host.h"
 
-#define PLAN_MAX 8
+#define PLAN_MAX 40
 
 struct win_plan {
 	struct host_action actions[PLAN_MAX];
@@ -33,5 +33,9 @@ struct win_plan {
 void switch_plan(const struct host_state *st, const struct host_adapter *adapter,
 		 const char *name, const char *switch_id, struct win_plan *p);
 void win_plan_release(struct win_plan *p);
+/* A copy of s kept as long as the plan (for action attributes). */
+const char *win_plan_keep(struct win_plan *p, const char *s);
+/* Appends an action (describe is taken over); its undo starts empty. */
+struct host_action *win_plan_add(struct win_plan *p, const char *type, char *describe);
 
 #endif

@@ -19,12 +19,14 @@ _wslbridge()
 	--kind) COMPREPLY=($(compgen -W "wslconfig wslconf" -- "$cur")); return ;;
 	--mtu) COMPREPLY=($(compgen -W "auto probe 1280 1300 1350 1400 1420" -- "$cur")); return ;;
 	--dns) COMPREPLY=($(compgen -W "auto tunnel static" -- "$cur")); return ;;
-	--dhcp|--ipv6) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
+	--dhcp|--ipv6|--host-loopback) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
+	--mode) COMPREPLY=($(compgen -W "bridged mirrored nat" -- "$cur")); return ;;
+	--allow-port|--listen) return ;;
 	esac
 	local common="--root --state-dir --yes --quiet --verbose --help"
 	case $verb in
-	'') words="setup repair check status vpn config undo version help $common" ;;
-	setup|repair) words="--adapter --switch --switch-id --mac --dhcp --ipv6 --dry-run --restart $common" ;;
+	'') words="setup repair check status vpn forward host-ip config undo version help $common" ;;
+	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --dry-run --restart $common" ;;
 	check)
 		words="--offline --xml --list --param --switch --adapter --mac --mtu $common"
 		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;
@@ -47,8 +49,17 @@ _wslbridge()
 				words+=" $(wslbridge config keys 2>/dev/null | grep -v '^#' | cut -f1)" ;;
 			esac
 		fi ;;
+	forward)
+		case $sub in
+		'') words="add list remove sync" ;;
+		add) words="--listen --dry-run $common" ;;
+		remove) words="--listen --all --dry-run $common" ;;
+		list) words="--offline $common" ;;
+		sync) words="--boot $common" ;;
+		esac ;;
+	host-ip) words="$common" ;;
 	undo) words="--list --force $common" ;;
-	help) words="setup repair check status vpn config undo version help" ;;
+	help) words="setup repair check status vpn forward host-ip config undo version help" ;;
 	esac
 	COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

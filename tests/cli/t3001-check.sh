@@ -54,14 +54,16 @@ test_expect_success 'every probe and kind of expected value passes when it holds
 	host_with_targets h1 &&
 	WINHOST_DIR=$PWD/h1 "$RUN" fresh-pro -- "$WB" check kinds-pass --xml >pass.xml &&
 	statuses pass.xml >st &&
-	test "$(grep -c "^pass " st)" = 21 &&
+	test "$(grep -c "^pass " st)" = 27 &&
 	test "$(grep -c "^skip " st)" = 1 && test_grep "^skip skipped" st
 '
 
 test_expect_success 'and fails when it does not, saying what was observed' '
 	WINHOST_DIR=$PWD/h1 test_expect_code 3 "$RUN" fresh-pro -- "$WB" check kinds-fail --xml >fail.xml &&
 	statuses fail.xml >st &&
-	test "$(grep -c "^fail " st)" = 21 && ! grep -q "^pass " st &&
+	test "$(grep -c "^fail " st)" = 27 && ! grep -q "^pass " st &&
+	test_grep "^fail hvfw: no rule lets the ports in | 8080 5353/udp | none" st &&
+	test_grep "^fail kernel | 6.6.87.2-microsoft-standard-WSL2 |" st &&
 	test_grep "^fail count is case-sensitive, like WSL | 0 |" st &&
 	test_grep "^fail binding absent | absent | false" st &&
 	test_grep "^fail carrier | no such interface |" st &&

@@ -102,7 +102,9 @@ refuse() {
 }
 
 test_expect_success 'home-edition: a clear refusal naming the alternatives' '
-	refuse home-edition "Home has no Hyper-V switches: upgrade to Pro"
+	refuse home-edition "Home has no Hyper-V switches: upgrade to Pro" &&
+	test_grep "^What works on this machine instead:" err &&
+	test_grep "wslbridge setup --mode mirrored.: WSL shares" err && test_grep "wslbridge setup --mode nat" err
 '
 test_expect_success 'old-wsl: a clear refusal' '
 	refuse old-wsl "WSL 2.5.4.0 removed bridged mode"
@@ -111,7 +113,9 @@ test_expect_success 'policy-override: a clear refusal' '
 	refuse policy-override "HKLM.SOFTWARE.Policies.WSL sets the mode"
 '
 test_expect_success 'Windows 10: a clear refusal' '
-	refuse win10-pro "stay on NAT and forward the ports"
+	refuse win10-pro "use NAT and forward the ports" &&
+	test_grep "What works on this machine instead:" err &&
+	test_grep "wslbridge setup --mode nat" err && ! grep -q "mode mirrored" err
 '
 test_expect_success 'UAC declined: a clear refusal' '
 	refuse fresh-pro "UAC) prompt was declined" "--uac deny"

@@ -5,10 +5,10 @@
 . "$(dirname "$0")/../lib.sh"
 
 BINDIR=$(dirname "$WB")
-verbs=$("$WB" help | sed -n 's/^  \([a-z]*\)  .*/\1/p')
+verbs=$("$WB" help | sed -n 's/^  \([a-z-]*\)  .*/\1/p')
 
 test_expect_success 'help lists the verbs' '
-	test "$(echo $verbs)" = "setup repair check status vpn config undo version help"
+	test "$(echo $verbs)" = "setup repair check status vpn forward host-ip config undo version help"
 '
 
 test_expect_success 'the man page has every verb with its usage, and renders cleanly' '
@@ -52,7 +52,17 @@ test_expect_success 'completion offers every option each verb documents' '
 		missing=$(comm -23 documented offered) &&
 		case $v in vpn*) missing=$(echo "$missing" | grep -v -e --force -e --mtu -e --dns -e --search -e --boot-only -e --probe-target || true) ;; esac &&
 		test -z "$missing" || { echo "$v: not completed: $missing"; exit 1; }
-	done
+	done &&
+	"$WB" help forward | sed -n "s/^ *\(--[a-z0-9-]*\).*/\1/p" | sort -u >documented &&
+	for s in add remove list sync; do complete_line "wslbridge forward $s --"; done | sort -u >offered &&
+	missing=$(comm -23 documented offered) &&
+	test -z "$missing" || { echo "forward: not completed: $missing"; exit 1; }
+'
+
+test_expect_success 'completion: modes and forward subcommands' '
+	complete_line "wslbridge setup --mode " >out && printf "bridged\nmirrored\nnat\n" >want && test_cmp want out &&
+	complete_line "wslbridge forward " >out && printf "add\nlist\nremove\nsync\n" >want && test_cmp want out &&
+	complete_line "wslbridge setup --host-loopback t" >out && echo true >want && test_cmp want out
 '
 
 test_expect_success 'after make, install builds nothing (so a user build, then sudo make install, works)' '

@@ -152,6 +152,8 @@ MESSAGES = {
         "permission": "You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer 'localhost'.",
         "uac": "This command cannot be run due to the error: The operation was canceled by the user.",
         "no-elevation": "This command cannot be run due to the error: Access is denied.",
+        "no-hvfw-rule": "No MSFT_NetFirewallHyperVRule objects found with property 'Name' equal to '{0}'.",
+        "netsh": "netsh exited with code 1: {0}",
     },
     "de": {
         "notfound-cmd": "Die Benennung \"{0}\" wurde nicht als Name eines Cmdlet, einer Funktion, einer Skriptdatei oder eines ausf\u00fchrbaren Programms erkannt.",
@@ -163,6 +165,8 @@ MESSAGES = {
         "permission": "Sie verf\u00fcgen nicht \u00fcber die erforderliche Berechtigung zum Ausf\u00fchren dieser Aufgabe.",
         "uac": "Dieser Befehl kann aufgrund des folgenden Fehlers nicht ausgef\u00fchrt werden: Der Vorgang wurde vom Benutzer abgebrochen.",
         "no-elevation": "Dieser Befehl kann aufgrund des folgenden Fehlers nicht ausgef\u00fchrt werden: Zugriff verweigert.",
+        "no-hvfw-rule": "Es wurden keine MSFT_NetFirewallHyperVRule-Objekte gefunden, deren Eigenschaft \"Name\" gleich \"{0}\" ist.",
+        "netsh": "netsh wurde mit Code 1 beendet: {0}",
     },
 }
 
@@ -315,7 +319,143 @@ def act_set_metric(host, a):
     adapter.set("automatic-metric", "0")
 
 
+# --- forwarding: Hyper-V firewall, portproxy, Windows Firewall ---------------
+
+WSL_CREATOR = "{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}"
+RULE_PREFIX = "wslbridge-"
+
+
+def mirrored_capable(host):
+    """None when mirrored mode works on this host, else WSL's reason (§7.2)."""
+    w = host.host.find("windows")
+    build, ubr = int(w.get("build", "0")), int(w.get("ubr", "0"))
+    if build < 22621 or (build == 22621 and ubr < 2359):
+        return "Windows version %d.%d does not have the required features" % (build, ubr)
+    if w.get("installation") == "Server":
+        return "HCN_E_REQUEST_UNSUPPORTED"
+    if host.sim_elem().get("mirrored-fails"):
+        return host.sim_elem().get("mirrored-fails")   # e.g. HNS without flow steering: not visible to wslbridge
+    if int(w.get("ipv6-disabled-components", "0"), 0) & 0xFF == 0xFF:
+        return ("IPv6 is disabled on the host in an unsupported way "
+                "(HKLM\\...\\Tcpip6\\Parameters DisabledComponents=0xff)")
+    return None
+
+
+def hvfw(host):
+    el = host.host.find("hyperv-firewall")
+    if el is None:
+        w = host.host.find("windows")
+        present = int(w.get("build", "0")) >= 22621 and w.get("installation") != "Server"
+        el = ET.SubElement(host.host, "hyperv-firewall", {"present": "true" if present else "false"})
+        if present:
+            el.set("enabled", "True")
+            el.set("default-inbound", "Block")
+    return el
+
+
+def section(host, tag):
+    el = host.host.find(tag)
+    return el if el is not None else ET.SubElement(host.host, tag)
+
+
+def our_rule(host, name):
+    if not name.startswith(RULE_PREFIX):
+        raise PSError(host, "netsh", "refusing to change a rule wslbridge did not make",
+                      "refusing to change a rule wslbridge did not make", "InvalidOperation",
+                      "0x80131509", "System.InvalidOperationException")
+
+
+def netsh(host, words, ok, why):
+    """A netsh.exe run by the agent: logged; a failure is its exit code."""
+    host.log("programs.log", "netsh.exe %s" % json.dumps(words))
+    if not ok:
+        raise PSError(host, "netsh", why, "netsh exited with code 1: " + why, "InvalidOperation",
+                      "0x80131509", "System.InvalidOperationException")
+
+
+def valid_v4(a):
+    parts = a.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts)
+
+
+def act_hvfw_allow(host, a):
+    fw = hvfw(host)
+    if fw.get("present") != "true":
+        raise PSError(host, "notfound-cmd", "New-NetFirewallHyperVRule", "CommandNotFoundException",
+                      "ObjectNotFound", "0x80131501", "System.Management.Automation.CommandNotFoundException")
+    our_rule(host, a.get("name"))
+    if a.get("protocol") not in ("TCP", "UDP"):
+        raise PSError(host, "netsh", "bad protocol", "InvalidArgument", "InvalidArgument", "0x80070057",
+                      "Microsoft.Management.Infrastructure.CimException")
+    ET.SubElement(fw, "rule", {"name": a.get("name"), "direction": "Inbound", "protocol": a.get("protocol"),
+                               "local-ports": a.get("port"), "action": "Allow", "enabled": "True"})
+
+
+def act_hvfw_remove(host, a):
+    fw = hvfw(host)
+    our_rule(host, a.get("name"))
+    for r in fw.findall("rule"):
+        if r.get("name") == a.get("name"):
+            fw.remove(r)
+            return
+    raise PSError(host, "no-hvfw-rule", a.get("name"), "CmdletizationQuery_NotFound_Name,Remove-NetFirewallHyperVRule",
+                  "ObjectNotFound", "0x80131509", "Microsoft.PowerShell.Cmdletization.Cim.CimJobException")
+
+
+def portproxy_find(host, la, lp):
+    for r in section(host, "portproxy").findall("rule"):
+        if r.get("listen-address") == la and r.get("listen-port") == lp:
+            return r
+    return None
+
+
+def act_portproxy_set(host, a):
+    la, lp, ca, cp = (a.get(k, "") for k in ("listen-address", "listen-port", "connect-address", "connect-port"))
+    old = portproxy_find(host, la, lp)
+    ok = valid_v4(la) and valid_v4(ca) and lp.isdigit() and cp.isdigit() and 0 < int(lp) < 65536 and 0 < int(cp) < 65536
+    netsh(host, ["interface", "portproxy", "set" if old is not None else "add", "v4tov4", "listenport=" + lp,
+                 "listenaddress=" + la, "connectport=" + cp, "connectaddress=" + ca], ok, "The parameter is incorrect.")
+    if old is None:
+        old = ET.SubElement(section(host, "portproxy"), "rule", {"listen-address": la, "listen-port": lp})
+    old.set("connect-address", ca)
+    old.set("connect-port", cp)
+
+
+def act_portproxy_delete(host, a):
+    la, lp = a.get("listen-address", ""), a.get("listen-port", "")
+    r = portproxy_find(host, la, lp)
+    netsh(host, ["interface", "portproxy", "delete", "v4tov4", "listenport=" + lp, "listenaddress=" + la],
+          r is not None, "The system cannot find the file specified.")
+    section(host, "portproxy").remove(r)
+
+
+def act_fwrule_add(host, a):
+    our_rule(host, a.get("name"))
+    words = ["advfirewall", "firewall", "add", "rule", "name=" + a.get("name"), "dir=in", "action=allow",
+             "protocol=TCP", "localport=" + a.get("port", "")]
+    if a.get("listen-address") != "0.0.0.0":
+        words.append("localip=" + a.get("listen-address", ""))
+    netsh(host, words, a.get("port", "").isdigit(), "A specified port value is not valid.")
+    ET.SubElement(section(host, "firewall-rules"), "rule", {"name": a.get("name"), "enabled": "1"})
+
+
+def act_fwrule_delete(host, a):
+    our_rule(host, a.get("name"))
+    rules = section(host, "firewall-rules")
+    found = [r for r in rules.findall("rule") if r.get("name") == a.get("name")]
+    netsh(host, ["advfirewall", "firewall", "delete", "rule", "name=" + a.get("name")], bool(found),
+          "No rules match the specified criteria.")
+    for r in found:
+        rules.remove(r)
+
+
 ACTIONS = {
+    "hvfw-allow": act_hvfw_allow,
+    "hvfw-remove": act_hvfw_remove,
+    "portproxy-set": act_portproxy_set,
+    "portproxy-delete": act_portproxy_delete,
+    "fwrule-add": act_fwrule_add,
+    "fwrule-delete": act_fwrule_delete,
     "create-switch": act_create_switch,
     "bind-switch": act_bind_switch,
     "remove-switch": act_remove_switch,
@@ -333,6 +473,14 @@ def host_for_response(host, elevated):
     for a in h.find("adapters").findall("adapter"):
         for k in [k for k in a.attrib if k.startswith("sim-")]:
             del a.attrib[k]
+    if h.find("hyperv-firewall") is None:
+        h.append(ET.fromstring(ET.tostring(hvfw(host))))
+    for tag in ("portproxy", "firewall-rules"):
+        if h.find(tag) is None:
+            ET.SubElement(h, tag)
+    if h.find("hyperv-firewall").get("present") != "true":
+        for r in h.find("hyperv-firewall").findall("rule"):
+            h.find("hyperv-firewall").remove(r)
     if h.find("services") is None:
         ET.SubElement(h, "services", {"global-secure-access": host.sim_elem().get("gsa", "missing")})
     ports = ET.SubElement(h, "external-ports")
@@ -449,6 +597,31 @@ WSL_RESOLV = ("# This file was automatically generated by WSL. To stop automatic
               "nameserver 10.255.255.254\n")
 
 
+def wsl_message(host, text):
+    """What WSL prints on the Windows console when it starts (not visible in the VM)."""
+    host.log("wsl-messages.log", text)
+
+
+def mirrored_eth0(host, cfg):
+    """Mirrored: eth0 mirrors the host's interface with the default route."""
+    best = None
+    for r in host.host.find("routes").findall("route"):
+        a = next((x for x in adapters(host).findall("adapter")
+                  if x.get("ifindex") == r.get("ifindex") and x.get("status") == "Up"), None)
+        if a is not None and a.find("ipv4") is not None and (best is None or int(a.get("metric", "0")) <
+                                                             int(best[0].get("metric", "0"))):
+            best = (a, r.get("next-hop"))
+    if best is None:
+        return {"present": "false"}, ""
+    a, gw = best
+    ip4 = a.find("ipv4")
+    eth = {"address": "%s/%s" % (ip4.get("address"), ip4.get("prefix")), "gateway": gw,
+           "mtu": a.get("mtu", "1500"), "mac": a.get("mac", "").replace("-", ":").lower()}
+    tunnel = cfg.get("wsl2.dnstunneling", "true").lower() in ("true", "1", "yes", "on")
+    dns = a.find("dns")
+    return eth, WSL_RESOLV if tunnel or dns is None else "nameserver %s\n" % dns.get("server")
+
+
 def wsl_restart(host):
     """What the VM gets after `wsl --shutdown` and the next start (reference §4)."""
     user = host.host.find("user")
@@ -478,7 +651,23 @@ def wsl_restart(host):
                 net = vnic.find("ipv4").get("address").rsplit(".", 1)[0]
                 eth.update(address="%s.57/%s" % (net, vnic.find("ipv4").get("prefix")),
                            gateway=net + ".1", carrier="up")
+    if mode == "mirrored":
+        why = mirrored_capable(host)
+        if why == "HCN_E_REQUEST_UNSUPPORTED":
+            # Server: HNS refuses the request and WSL falls back to None (#12486).
+            wsl_message(host, "wsl: The specified request is unsupported.\nError code: CreateInstance/CreateVm/"
+                        "ConfigureNetworking/0x803b0015\nwsl: Failed to configure network (networkingMode "
+                        "Mirrored), falling back to networkingMode None.")
+            mode, eth, resolv = "none", None, ""
+        elif why:
+            wsl_message(host, "wsl: Mirrored networking mode is not supported: %s.\nFalling back to NAT "
+                        "networking." % why)
+            mode = "nat"
+        else:
+            eth, resolv = mirrored_eth0(host, cfg)
     if mode == "nat":
+        if host.sim.get("nat_address"):
+            eth["address"] = host.sim["nat_address"]
         mtus = [int(a.get("mtu", "1500")) for a in adapters(host).findall("adapter")
                 if a.get("status") == "Up" and a.get("mtu") and not a.get("name", "").startswith("vEthernet")]
         eth["mtu"] = str(min(mtus + [1500]))
@@ -491,6 +680,9 @@ def wsl_restart(host):
     if resolv:
         ET.SubElement(linux, "resolv").text = resolv
     host.save()
+    os.makedirs(os.path.join(host.folder, "root", "proc"), exist_ok=True)
+    with open(os.path.join(host.folder, "root", "proc", "stat"), "w") as f:
+        f.write("btime %d\n" % int(time.time()))   # the VM booted now
     with open(os.path.join(host.folder, "linux-mode"), "w") as f:
         f.write(mode + "\n")
     resolv_path = os.path.join(host.folder, "root", "etc", "resolv.conf")
