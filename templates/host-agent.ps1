@@ -500,8 +500,11 @@ function Invoke-Action {
             $null = New-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -DisplayName $Action.GetAttribute('display-name') -Direction Inbound -VMCreatorId $script:WslCreatorId -Protocol $Action.GetAttribute('protocol') -LocalPorts $Action.GetAttribute('port') -Action Allow -Enabled True
         }
         'hvfw-remove' {
+            # Removing is "make it absent": a rule already gone is not an error.
             Assert-OurRule $Action.GetAttribute('name')
-            Remove-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -Confirm:$false
+            if (@(Get-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -ErrorAction SilentlyContinue).Count -gt 0) {
+                Remove-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -Confirm:$false
+            }
         }
         'portproxy-set' {
             $la = $Action.GetAttribute('listen-address')
@@ -513,6 +516,9 @@ function Invoke-Action {
                 ('connectport=' + $Action.GetAttribute('connect-port')), ('connectaddress=' + $Action.GetAttribute('connect-address')))
         }
         'portproxy-delete' {
+            $pp = Get-RegistryValues $script:PortProxyKey
+            $key = $Action.GetAttribute('listen-address') + '/' + $Action.GetAttribute('listen-port')
+            if ($null -eq $pp -or $null -eq $pp.PSObject.Properties[$key]) { return }
             Invoke-Netsh @('interface', 'portproxy', 'delete', 'v4tov4', ('listenport=' + $Action.GetAttribute('listen-port')),
                 ('listenaddress=' + $Action.GetAttribute('listen-address')))
         }
@@ -525,6 +531,8 @@ function Invoke-Action {
         }
         'fwrule-delete' {
             Assert-OurRule $Action.GetAttribute('name')
+            $filter = "ElementName = '" + $Action.GetAttribute('name') + "'"
+            if (@(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue).Count -eq 0) { return }
             Invoke-Netsh @('advfirewall', 'firewall', 'delete', 'rule', ('name=' + $Action.GetAttribute('name')))
         }
         default {

@@ -408,6 +408,7 @@ static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 		char *saved = boot_state_file(ctx, "wsl.conf"), *prev;
 		const char *kv[] = { "boot.command", vpn_script_path, NULL };
 
+		wslconf = NULL;		/* the change owns it now */
 		(void)read_file(saved, &orig, NULL);	/* none saved: wsl.conf was absent */
 		free(saved);
 		rc = changeset_edit_ini(&orig, INI_WSLCONF, kv, &c->neu);

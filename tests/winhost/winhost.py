@@ -152,7 +152,6 @@ MESSAGES = {
         "permission": "You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer 'localhost'.",
         "uac": "This command cannot be run due to the error: The operation was canceled by the user.",
         "no-elevation": "This command cannot be run due to the error: Access is denied.",
-        "no-hvfw-rule": "No MSFT_NetFirewallHyperVRule objects found with property 'Name' equal to '{0}'.",
         "netsh": "netsh exited with code 1: {0}",
     },
     "de": {
@@ -165,7 +164,6 @@ MESSAGES = {
         "permission": "Sie verf\u00fcgen nicht \u00fcber die erforderliche Berechtigung zum Ausf\u00fchren dieser Aufgabe.",
         "uac": "Dieser Befehl kann aufgrund des folgenden Fehlers nicht ausgef\u00fchrt werden: Der Vorgang wurde vom Benutzer abgebrochen.",
         "no-elevation": "Dieser Befehl kann aufgrund des folgenden Fehlers nicht ausgef\u00fchrt werden: Zugriff verweigert.",
-        "no-hvfw-rule": "Es wurden keine MSFT_NetFirewallHyperVRule-Objekte gefunden, deren Eigenschaft \"Name\" gleich \"{0}\" ist.",
         "netsh": "netsh wurde mit Code 1 beendet: {0}",
     },
 }
@@ -397,9 +395,7 @@ def act_hvfw_remove(host, a):
     for r in fw.findall("rule"):
         if r.get("name") == a.get("name"):
             fw.remove(r)
-            return
-    raise PSError(host, "no-hvfw-rule", a.get("name"), "CmdletizationQuery_NotFound_Name,Remove-NetFirewallHyperVRule",
-                  "ObjectNotFound", "0x80131509", "Microsoft.PowerShell.Cmdletization.Cim.CimJobException")
+    # the agent looks first: a rule already gone is no error
 
 
 def portproxy_find(host, la, lp):
@@ -424,8 +420,10 @@ def act_portproxy_set(host, a):
 def act_portproxy_delete(host, a):
     la, lp = a.get("listen-address", ""), a.get("listen-port", "")
     r = portproxy_find(host, la, lp)
+    if r is None:
+        return          # the agent reads the registry first: nothing to delete
     netsh(host, ["interface", "portproxy", "delete", "v4tov4", "listenport=" + lp, "listenaddress=" + la],
-          r is not None, "The system cannot find the file specified.")
+          True, "")
     section(host, "portproxy").remove(r)
 
 
@@ -443,8 +441,9 @@ def act_fwrule_delete(host, a):
     our_rule(host, a.get("name"))
     rules = section(host, "firewall-rules")
     found = [r for r in rules.findall("rule") if r.get("name") == a.get("name")]
-    netsh(host, ["advfirewall", "firewall", "delete", "rule", "name=" + a.get("name")], bool(found),
-          "No rules match the specified criteria.")
+    if not found:
+        return          # the agent asks CIM first: nothing to delete
+    netsh(host, ["advfirewall", "firewall", "delete", "rule", "name=" + a.get("name")], True, "")
     for r in found:
         rules.remove(r)
 
