@@ -153,6 +153,15 @@ static const struct host_fwrule *fw_rule(const struct host_state *st, const char
 	return NULL;
 }
 
+bool forward_is_ours(const struct host_state *st, const struct forward *f)
+{
+	char *name = forward_fw_name(f);
+	bool ours = fw_rule(st, name) != NULL;
+
+	free(name);
+	return ours;
+}
+
 static bool points_at(const struct host_portproxy *r, const struct forward *f, const char *ip)
 {
 	char port[8];

@@ -37,6 +37,9 @@ void forward_release(struct forward *f);
 
 /* The portproxy rule for f's listening address and port, or NULL. */
 const struct host_portproxy *forward_rule(const struct host_state *st, const struct forward *f);
+/* Whether f's rules on Windows are wslbridge's: its firewall rule (named so
+ * only by wslbridge) is there, e.g. after an add was interrupted. */
+bool forward_is_ours(const struct host_state *st, const struct forward *f);
 /* The Windows Firewall rule name for f (allocated). */
 char *forward_fw_name(const struct forward *f);
 /* What is wrong with f on Windows for WSL at wsl_ip: NULL when all is right. */

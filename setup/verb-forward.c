@@ -279,7 +279,7 @@ static int cmd_add(struct run *r, char **specs, size_t nspecs)
 		long at = forwards_find(&r->fs, f[i].listen, f[i].host_port);
 		const struct host_portproxy *pp = forward_rule(&r->obs.win, &f[i]);
 
-		if (at < 0 && pp) {
+		if (at < 0 && pp && !forward_is_ours(&r->obs.win, &f[i])) {
 			rc = wb_error(WB_EXIT_FAIL, "Windows already forwards %s:%u (to %s:%s) and wslbridge did not "
 				      "make that rule; nothing was changed", f[i].listen, f[i].host_port,
 				      pp->connect_address ? pp->connect_address : "?", pp->connect_port ? pp->connect_port : "?");

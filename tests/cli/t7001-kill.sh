@@ -1,6 +1,7 @@
 #!/bin/sh
 # Killed at every step boundary (SIGKILL: no cleanup runs) during setup on a
-# fresh machine, repair of a VMware-broken one and vpn apply for AnyConnect:
+# fresh machine, repair of a VMware-broken one, vpn apply for AnyConnect,
+# forward add and setup of mirrored mode with Hyper-V firewall rules:
 # each file is byte-identical to its old or its new version, and the next
 # run removes the stale lock and converges to exactly what an uninterrupted
 # run gives.
@@ -10,12 +11,14 @@ RUN=$TOP/tests/winhost/run
 test_need_root
 export WSLBRIDGE_LOCK_WAIT=5
 # Every point of setup and repair against the release build, every 3rd of
-# vpn apply (its iterations are the slowest); every 5th against the slower
+# vpn apply and forward add (their iterations are the slowest), every 7th of
+# mirrored setup (the same engine as setup); every 5th against the slower
 # sanitizer build, which runs the same code.  Odd strides, because points
 # alternate "before rename" and "renamed".
 case $WB in */asan/*) stride=5 ;; *) stride=1 ;; esac
 FILES="root/mnt/c/Users/alice/.wslconfig root/etc/wsl.conf root/etc/wslbridge/boot-fixups.conf
-root/usr/local/lib/wslbridge/boot-fixups root/etc/resolv.conf"
+root/usr/local/lib/wslbridge/boot-fixups root/etc/resolv.conf root/etc/wslbridge/forward-sync.conf
+st/forwards"
 
 # snapshot HOST OUT: one file per thing a run may change: each file's bytes
 # (or "absent", or where a symlink points), and the switches and metrics.
@@ -29,24 +32,29 @@ snapshot() {
 import sys, xml.etree.ElementTree as ET
 r = ET.parse(sys.argv[1] + '/state.xml').getroot()
 for s in r.iter('switch'): print('switch', s.get('name'), s.get('type'))
-for a in r.iter('adapter'): print('adapter', a.get('name'), a.get('metric'))" "$1" >"$2/windows"
+for a in r.iter('adapter'): print('adapter', a.get('name'), a.get('metric'))
+for t in ('hyperv-firewall', 'portproxy', 'firewall-rules'):
+    for e in r.iter(t):
+        for x in e.iter('rule'): print(t, sorted(x.attrib.items()))" "$1" >"$2/windows"
 }
 
 # try_all SCENARIO VERB...: every kill point of VERB; prints "tried N survived M".
 try_all() {
 	scen=$1
 	shift
-	rm -rf ref ref-st && env WINHOST_DIR=$PWD/ref "$RUN" "$scen" -- true && snapshot ref old
-	env WINHOST_DIR=$PWD/ref WSLBRIDGE_STATE_DIR=$PWD/ref-st WSLBRIDGE_TEST_KILL=0 \
+	rm -rf ref && env WINHOST_DIR=$PWD/ref "$RUN" "$scen" -- true && snapshot ref old
+	env WINHOST_DIR=$PWD/ref WSLBRIDGE_STATE_DIR=$PWD/ref/st WSLBRIDGE_TEST_KILL=0 \
 		"$RUN" "$scen" -- "$WB" "$@" --yes >/dev/null 2>points
 	snapshot ref new
 	n=$(grep -c "^kill-point " points)
 	[ "$n" -gt 10 ] || { echo "only $n kill points"; return 1; }
 	tried=0 survived=0 k=1 every=$stride
-	[ "$1" = vpn ] && [ $stride = 1 ] && every=3
+	case $1 in setup|repair) ;; *) [ $stride = 1 ] && every=3 ;; esac
+	case $* in *--mode*) every=$((stride == 1 ? 7 : 11)) ;; esac
+	every=${KILL_EVERY:-$every}	# KILL_EVERY=1: every point of every verb
 	while [ $k -le $n ]; do
-		rm -rf h st && env WINHOST_DIR=$PWD/h "$RUN" "$scen" -- true
-		env WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st WSLBRIDGE_TEST_KILL=$k \
+		rm -rf h && env WINHOST_DIR=$PWD/h "$RUN" "$scen" -- true
+		env WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/h/st WSLBRIDGE_TEST_KILL=$k \
 			"$RUN" "$scen" -- "$WB" "$@" --yes >/dev/null 2>&1
 		tried=$((tried + 1)) ok=1
 		# Right after the kill: every file is the old or the new one, whole.
@@ -57,14 +65,14 @@ try_all() {
 			{ echo "kill point $k ($(sed -n "${k}p" points)): $b is neither old nor new"; ok=0; }
 		done
 		# The next run converges to what an uninterrupted run gives.
-		env WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" "$scen" -- "$WB" "$@" --yes >next 2>&1
+		env WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/h/st "$RUN" "$scen" -- "$WB" "$@" --yes >next 2>&1
 		rc=$?
 		if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
 			echo "kill point $k: the next run exited $rc:"; cat next; ok=0
 		fi
 		snapshot h now
 		diff -r new now >/dev/null || { echo "kill point $k: the next run did not converge:"; diff -r new now; ok=0; }
-		locks=$(find h st -name "*.wslbridge-lock")
+		locks=$(find h -name "*.wslbridge-lock")
 		[ -z "$locks" ] || { echo "kill point $k: lock files left: $locks"; ok=0; }
 		[ $ok = 1 ] && survived=$((survived + 1))
 		k=$((k + every))
@@ -73,7 +81,8 @@ try_all() {
 	[ "$tried" = "$survived" ]
 }
 
-for t in "fresh-pro setup" "vmware-broken repair" "vpn-anyconnect vpn apply"; do
+for t in "fresh-pro setup" "vmware-broken repair" "vpn-anyconnect vpn apply" "win10-pro forward add 8080 3000:3001" \
+	"home-edition setup --mode mirrored --allow-port 8080,5353/udp"; do
 	test_expect_success "$t: killed at every step boundary" "
 		try_all $t >report; rc=\$?; cat report; tail -1 report >&3; exit \$rc
 	" 3>"$TRASH/summary"
