@@ -227,9 +227,8 @@ static int settle(struct run *r)
 	if ((rc = settle_mode(r, target)))
 		goto out;
 	if (strcmp(r->mode, "bridged")) {
-		if (target && strcmp(target, r->mode))
-			nrec = 0;	/* another mode's parameters */
-		rc = strcmp(r->mode, "mirrored") ? 0 : settle_mirrored(r, rec, nrec);
+		/* another mode's recorded parameters do not apply */
+		rc = strcmp(r->mode, "mirrored") ? 0 : settle_mirrored(r, rec, target && strcmp(target, r->mode) ? 0 : nrec);
 		goto out;
 	}
 	if (r->o->allow_ports || r->o->host_loopback) {

@@ -56,6 +56,21 @@ test_expect_success 'status, setup, check, repair, undo against the simulator' '
 	rm -rf h && "$RUN" vpn-anyconnect -- true &&
 	"$RUN" vpn-anyconnect -- $VG "$WB" vpn detect >out 2>vg.err && ! grep "^==" vg.err
 '
+
+test_expect_success 'mirrored setup, forward add/list/sync/remove, host-ip' '
+	export WINHOST_DIR=$PWD/h &&
+	rm -rf h && "$RUN" home-edition -- true &&
+	{ "$RUN" home-edition -- $VG "$WB" setup --mode mirrored --allow-port 8080 --yes >out 2>vg.err; test $? = 4; } &&
+	! grep "^==" vg.err &&
+	"$RUN" --restart home-edition -- $VG "$WB" check >out 2>vg.err && ! grep "^==" vg.err &&
+	rm -rf h && "$RUN" win10-pro -- true &&
+	"$RUN" win10-pro -- $VG "$WB" forward add 8080 3000:3001 --yes >out 2>vg.err && ! grep "^==" vg.err &&
+	"$RUN" --restart --nat-address 172.20.30.7/20 win10-pro -- $VG "$WB" forward sync --yes >out 2>vg.err &&
+	! grep "^==" vg.err &&
+	"$RUN" win10-pro -- $VG "$WB" forward list >out 2>vg.err && ! grep "^==" vg.err &&
+	"$RUN" win10-pro -- $VG "$WB" host-ip >out 2>vg.err && ! grep "^==" vg.err &&
+	"$RUN" win10-pro -- $VG "$WB" forward remove --all --yes >out 2>vg.err && ! grep "^==" vg.err
+'
 fi
 
 test_done
