@@ -226,6 +226,35 @@ static void print_linux(const struct linux_state *lx)
 	printf("%s\n", lx->resolv_by_wsl ? " (written by WSL)" : "");
 }
 
+/* What lets the LAN in: Hyper-V firewall rules for WSL (mirrored), portproxy rules (NAT). */
+static void print_ports(const struct host_state *st)
+{
+	printf("\nPorts into WSL\n");
+	if (!st->hvfw_present)
+		printf("  Hyper-V firewall: not on this Windows (mirrored mode needs Windows 11 22H2)\n");
+	else
+		printf("  Hyper-V firewall for WSL: %s, inbound default %s, %zu rule%s\n",
+		       st->hvfw_enabled ? st->hvfw_enabled : "?", st->hvfw_default_inbound ? st->hvfw_default_inbound : "?",
+		       st->nhvfw_rules, st->nhvfw_rules == 1 ? "" : "s");
+	for (size_t i = 0; i < st->nhvfw_rules; i++) {
+		const struct host_hvfw_rule *r = &st->hvfw_rules[i];
+
+		printf("    %s: %s %s %s %s%s\n", r->name ? r->name : "?", r->direction ? r->direction : "?",
+		       r->action ? r->action : "?", r->protocol ? r->protocol : "?", r->local_ports ? r->local_ports : "?",
+		       r->enabled && !strcasecmp(r->enabled, "True") ? "" : " (disabled)");
+	}
+	if (st->nportproxy)
+		printf("  portproxy (NAT forwards): %zu rule%s\n", st->nportproxy, st->nportproxy == 1 ? "" : "s");
+	else
+		printf("  portproxy (NAT forwards): none\n");
+	for (size_t i = 0; i < st->nportproxy; i++) {
+		const struct host_portproxy *p = &st->portproxy[i];
+
+		printf("    %s:%s -> %s:%s\n", p->listen_address, p->listen_port, p->connect_address ? p->connect_address : "?",
+		       p->connect_port ? p->connect_port : "?");
+	}
+}
+
 static void print_text(const struct observed *o, const struct wb_ctx *ctx)
 {
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf");
@@ -244,6 +273,7 @@ static void print_text(const struct observed *o, const struct wb_ctx *ctx)
 		print_windows(&o->st, &o->h.env);
 		print_adapters(&o->st);
 		print_switches(&o->st);
+		print_ports(&o->st);
 	} else {
 		printf("Windows\n  not observed (--offline)\n  networking mode in use: %s\n",
 		       o->env.mode ? o->env.mode : "unknown");

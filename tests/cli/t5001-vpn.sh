@@ -45,22 +45,13 @@ test_expect_success 'bad input: a clear error, nothing changed' '
 	test ! -e hb/root/usr/local/lib/wslbridge/boot-fixups
 '
 
-# boot.sh CMD [then...]: inside the simulated VM's namespace, give the
-# distribution's /etc, /usr/local and /var their places (a private mount
-# namespace), then run CMD exactly as WSL runs [boot] command: /bin/sh -c.
-cat >boot.sh <<'EOF_'
-r=$WSLBRIDGE_ROOT
-mkdir -p "$r/var/tmp" "$r/var/log" "$r/usr/local"
-mount --bind "$r/etc" /etc && mount --bind "$r/usr/local" /usr/local && mount --bind "$r/var" /var &&
-/bin/sh -c "$1" && shift && "$@"
-EOF_
 
 # boot HOST SCENARIO [then...]: the boot command from the host's wsl.conf, as WSL reads it.
 boot() {
 	h=$1 s=$2
 	shift 2
 	cmd=$("$WB" config get --file "$PWD/$h/root/etc/wsl.conf" boot.command) &&
-	WINHOST_DIR=$PWD/$h "$RUN" "$s" -- unshare -m sh "$TRASH/boot.sh" "$cmd" "$@"
+	WINHOST_DIR=$PWD/$h "$RUN" "$s" -- unshare -m sh "$TOP/tests/tools/boot-as-wsl.sh" "$cmd" "$@"
 }
 
 test_expect_success 'apply --boot-only, then the boot command sets MTU and resolv.conf' '

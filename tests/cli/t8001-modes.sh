@@ -45,7 +45,10 @@ test_expect_success 'after the restart: WSL runs mirrored, setup verifies with o
 	WINHOST_DIR=$PWD/h "$RUN" home-edition -- "$WB" check >out &&
 	test_grep "^Target mirrored" out && test_grep "ok   WSL applied mirrored mode" out &&
 	test_grep "ok   the Hyper-V firewall lets ports 8080,5353/udp into WSL" out &&
-	WINHOST_DIR=$PWD/h "$RUN" home-edition -- "$WB" host-ip >ip && echo 127.0.0.1 >want && test_cmp want ip
+	WINHOST_DIR=$PWD/h "$RUN" home-edition -- "$WB" host-ip >ip && echo 127.0.0.1 >want && test_cmp want ip &&
+	WINHOST_DIR=$PWD/h "$RUN" home-edition -- "$WB" status >out &&
+	test_grep "networking mode in use: mirrored" out &&
+	test_grep "^    wslbridge-allow-udp-5353: Inbound Allow UDP 5353$" out
 '
 
 test_expect_success 'another port later: only its rule, no restart needed' '

@@ -47,6 +47,8 @@ test_expect_success 'add: one observe, one apply with one UAC prompt; rules, boo
 	test_grep "^WSLBRIDGE=.$WB.$" h/root/etc/wslbridge/forward-sync.conf &&
 	test_grep "netsh.exe \[\"interface\", \"portproxy\", \"add\", \"v4tov4\", \"listenport=8080\"" h/programs.log &&
 	fwd h list >out && test_grep "^  0.0.0.0:3000 -> WSL port 3001  ok$" out &&
+	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" status >out &&
+	test_grep "^  portproxy (NAT forwards): 2 rules$" out && test_grep "^    0.0.0.0:8080 -> 172.20.20.5:8080$" out &&
 	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" host-ip >ip && echo 172.20.16.1 >want && test_cmp want ip
 '
 
@@ -88,14 +90,6 @@ test_expect_success 'not root: refused, nothing changed' '
 	test_grep "run it with sudo" err && test_cmp before h/state.xml && test_cmp wsl-before h/root/etc/wsl.conf
 '
 
-# boot.sh CMD [then...]: in the VM's namespace, with the distribution's /etc,
-# /usr/local and /var in place, run CMD as WSL runs [boot] command: /bin/sh -c.
-cat >boot.sh <<'EOF_'
-r=$WSLBRIDGE_ROOT
-mkdir -p "$r/var/tmp" "$r/var/log" "$r/usr/local"
-mount --bind "$r/etc" /etc && mount --bind "$r/usr/local" /usr/local && mount --bind "$r/var" /var &&
-/bin/sh -c "$1" && shift && "$@"
-EOF_
 # The background sync writes one of these last.
 cat >wait-sync.sh <<'EOF_'
 i=0
@@ -108,7 +102,7 @@ boot() {
 	h=$1
 	rm -f "$h/root/var/log/wslbridge-boot.log"
 	cmd=$("$WB" config get --file "$PWD/$h/root/etc/wsl.conf" boot.command) &&
-	WINHOST_DIR=$PWD/$h "$RUN" ${2:-} win10-pro -- unshare -m sh "$TRASH/boot.sh" "$cmd" sh "$TRASH/wait-sync.sh"
+	WINHOST_DIR=$PWD/$h "$RUN" ${2:-} win10-pro -- unshare -m sh "$TOP/tests/tools/boot-as-wsl.sh" "$cmd" sh "$TRASH/wait-sync.sh"
 }
 
 test_expect_success 'WSL restarts with a new address: list and check say so (exit 3)' '
