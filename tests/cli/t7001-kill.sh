@@ -11,8 +11,9 @@ RUN=$TOP/tests/winhost/run
 test_need_root
 export WSLBRIDGE_LOCK_WAIT=5
 # Every point of setup and repair against the release build, every 3rd of
-# vpn apply and forward add (their iterations are the slowest), every 7th of
-# mirrored setup (the same engine as setup); every 5th against the slower
+# vpn apply and 5th of forward add (their iterations are the slowest), every
+# 11th of mirrored setup (the same engine as setup); every 5th (9th, 17th)
+# against the slower
 # sanitizer build, which runs the same code.  Odd strides, because points
 # alternate "before rename" and "renamed".
 case $WB in */asan/*) stride=5 ;; *) stride=1 ;; esac
@@ -50,7 +51,7 @@ try_all() {
 	[ "$n" -gt 10 ] || { echo "only $n kill points"; return 1; }
 	tried=0 survived=0 k=1 every=$stride
 	case $1 in setup|repair) ;; *) [ $stride = 1 ] && every=3 ;; esac
-	case $* in *--mode*) every=$((stride == 1 ? 7 : 11)) ;; esac
+	case $* in forward*) every=$((stride == 1 ? 5 : 9)) ;; *--mode*) every=$((stride == 1 ? 11 : 17)) ;; esac
 	every=${KILL_EVERY:-$every}	# KILL_EVERY=1: every point of every verb
 	while [ $k -le $n ]; do
 		rm -rf h && env WINHOST_DIR=$PWD/h "$RUN" "$scen" -- true
