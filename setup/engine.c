@@ -153,7 +153,8 @@ static const char *known_mode(const char *m)
 	return NULL;
 }
 
-/* The mode: --mode, else the recorded target, else (repair) what .wslconfig says, else bridged. */
+/* The mode: --mode, else the recorded target, else what .wslconfig says (repair: any;
+ * setup: mirrored, which someone chose by hand), else bridged. */
 static int settle_mode(struct run *r, const char *recorded)
 {
 	const char *cur = ini_value(&r->obs.wslconfig, "wsl2.networkingMode");
@@ -171,6 +172,8 @@ static int settle_mode(struct run *r, const char *recorded)
 			return wb_error(WB_EXIT_FAIL, "nothing to repair: .wslconfig asks for networking mode '%s', "
 					"which wslbridge does not set up", cur);
 	}
+	if (!r->mode && cur && !strcasecmp(cur, "mirrored"))
+		r->mode = "mirrored";	/* the user's own choice, made by hand */
 	if (!r->mode)
 		r->mode = "bridged";
 	return 0;

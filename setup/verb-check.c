@@ -37,7 +37,7 @@ static void add_param(struct check_opts *o, const char *name, const char *value)
 
 /*
  * The target: named, else what setup recorded, else what .wslconfig
- * implies (bridged with its vmSwitch and macAddress, or nat).
+ * implies (bridged with its vmSwitch and macAddress, mirrored, or nat).
  */
 static char *choose_target(const struct wb_ctx *ctx, const struct observation *obs,
 			   const char *named, struct check_opts *o)
@@ -66,6 +66,10 @@ static char *choose_target(const struct wb_ctx *ctx, const struct observation *o
 			add_param(o, "mac", obs->wslconfig.lines[mac].value);
 		wb_note("target: bridged, as .wslconfig implies (no setup recorded)");
 		return xstrdup("bridged");
+	}
+	if (at >= 0 && !strcasecmp(obs->wslconfig.lines[at].value, "mirrored")) {
+		wb_note("target: mirrored, as .wslconfig implies (no setup recorded)");
+		return xstrdup("mirrored");
 	}
 	wb_note("target: nat, as .wslconfig implies (no setup recorded)");
 	return xstrdup("nat");

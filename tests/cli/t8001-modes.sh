@@ -139,11 +139,14 @@ test_expect_success 'a fallback wslbridge cannot see: after the restart, said pl
 	test_grep "Mirrored networking mode is not supported: HNS does not support flow steering" h4/wsl-messages.log
 '
 
-test_expect_success 'a fallback it can explain: check reports WSL'"'"'s reason' '
+test_expect_success 'a fallback it can explain: check reports WSL'"'"'s reason; setup keeps the mode asked for' '
 	rm -rf h5 && WINHOST_DIR=$PWD/h5 "$RUN" win10-pro -- "$WB" config set wsl2.networkingMode mirrored >/dev/null &&
-	WINHOST_DIR=$PWD/h5 test_expect_code 3 "$RUN" --restart win10-pro -- "$WB" check mirrored >out &&
+	WINHOST_DIR=$PWD/h5 test_expect_code 3 "$RUN" --restart win10-pro -- "$WB" check >out 2>err &&
+	test_grep "target: mirrored, as .wslconfig implies" err &&
 	test_grep "FAIL WSL applied mirrored mode (wslinfo): observed nat (WSL fell back: Mirrored networking mode is not supported: Windows version 19045.5131 does not have the required features. Falling back to NAT networking.)" out &&
-	test_grep "Windows version 19045.5131 does not have the required features" h5/wsl-messages.log
+	test_grep "Windows version 19045.5131 does not have the required features" h5/wsl-messages.log &&
+	WINHOST_DIR=$PWD/h5 test_expect_code 1 "$RUN" win10-pro -- "$WB" setup --yes 2>err &&
+	test_grep "mirrored mode cannot work on this machine; nothing was changed" err
 '
 
 test_expect_success 'bridged, then --mode nat: networkingMode=nat, restart, verified; host-ip follows the mode' '
