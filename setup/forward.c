@@ -14,7 +14,19 @@
 
 char *forward_store_path(const struct wb_ctx *ctx)
 {
-	return path_join(ctx->state_dir, "forwards");
+	char *p = path_join(ctx->state_dir, "forwards"), *root;
+
+	/* Forwards are root's (the boot script reads them): a user who only
+	 * looks (`forward list`) sees those. */
+	if (geteuid() != 0 && access(p, F_OK) < 0) {
+		root = wb_path(ctx, "/var/lib/wslbridge/forwards");
+		if (access(root, R_OK) == 0) {
+			free(p);
+			return root;
+		}
+		free(root);
+	}
+	return p;
 }
 
 static bool valid_ipv4(const char *s)

@@ -141,8 +141,10 @@ static int plan_boot_hook(struct run *r, bool keep)
 			changeset_add(&r->cs, wb_path(ctx, vpn_script_path), vpn_script_path, 0755)->remove = true;
 			if (!boot_restore_saved(ctx, "wsl.conf", wb_path(ctx, "/etc/wsl.conf"), &r->cs, "/etc/wsl.conf"))
 				wb_warn("the original /etc/wsl.conf was not saved; its boot command stays");
+		} else if (conf->existed) {
+			buf_add(&conf->neu, conf->old.s, conf->old.len);	/* the VPN fixes stay */
 		} else {
-			buf_add(&conf->neu, conf->old.s ? conf->old.s : "", conf->old.len);
+			conf->remove = true;	/* nothing there: nothing to keep or create */
 		}
 		return 0;
 	}

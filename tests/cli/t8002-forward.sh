@@ -87,7 +87,11 @@ test_expect_success 'not root: refused, nothing changed' '
 	cp h/state.xml before && cp h/root/etc/wsl.conf wsl-before &&
 	WINHOST_DIR=$PWD/h test_expect_code 1 "$RUN" win10-pro -- setpriv --reuid=65534 --regid=65534 \
 		--clear-groups "$WB" forward add 4000 --yes 2>err &&
-	test_grep "run it with sudo" err && test_cmp before h/state.xml && test_cmp wsl-before h/root/etc/wsl.conf
+	test_grep "run it with sudo" err && test_cmp before h/state.xml && test_cmp wsl-before h/root/etc/wsl.conf &&
+	chmod 755 "$PWD" h h/root h/root/var h/root/var/lib h/root/var/lib/wslbridge &&
+	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env XDG_STATE_HOME=/nonexistent "$WB" forward list --offline >out &&
+	test_grep "^  0.0.0.0:8080 -> WSL port 8080  (not checked: --offline)" out
 '
 
 # The background sync writes one of these last.
