@@ -89,8 +89,8 @@ test_expect_success 'not root: refused, nothing changed' '
 		--clear-groups "$WB" forward add 4000 --yes 2>err &&
 	test_grep "run it with sudo" err && test_cmp before h/state.xml && test_cmp wsl-before h/root/etc/wsl.conf &&
 	chmod 755 "$PWD" h h/root h/root/var h/root/var/lib h/root/var/lib/wslbridge &&
-	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env XDG_STATE_HOME=/nonexistent "$WB" forward list --offline >out &&
+	WINHOST_DIR=$PWD/h XDG_STATE_HOME=/nonexistent "$RUN" win10-pro -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$WB" forward list --offline >out &&
 	test_grep "^  0.0.0.0:8080 -> WSL port 8080  (not checked: --offline)" out
 '
 
