@@ -13,10 +13,10 @@ export WSLBRIDGE_LOCK_WAIT=5
 # make check samples, to stay well under ten minutes: every 3rd point of
 # setup, repair and vpn apply, every 5th of forward add, every 11th of
 # mirrored setup (the same engine as setup) against the release build; every
-# 7th (9th, 17th) against the slower sanitizer build, which runs the same
+# 11th (13th, 23rd) against the slower sanitizer build, which runs the same
 # code.  KILL_EVERY=1 tries every point (about 4.5 minutes).  Odd strides,
 # because points alternate "before rename" and "renamed".
-case $WB in */asan/*) stride=7 ;; *) stride=3 ;; esac
+case $WB in */asan/*) stride=11 ;; *) stride=3 ;; esac
 FILES="root/mnt/c/Users/alice/.wslconfig root/etc/wsl.conf root/etc/wslbridge/boot-fixups.conf
 root/usr/local/lib/wslbridge/boot-fixups root/etc/resolv.conf root/etc/wslbridge/forward-sync.conf
 st/forwards"
@@ -50,7 +50,7 @@ try_all() {
 	n=$(grep -c "^kill-point " points)
 	[ "$n" -gt 10 ] || { echo "only $n kill points"; return 1; }
 	tried=0 survived=0 k=1 every=$stride
-	case $* in forward*) every=$((stride == 3 ? 5 : 9)) ;; *--mode*) every=$((stride == 3 ? 11 : 17)) ;; esac
+	case $* in forward*) every=$((stride == 3 ? 5 : 13)) ;; *--mode*) every=$((stride == 3 ? 11 : 23)) ;; esac
 	every=${KILL_EVERY:-$every}	# KILL_EVERY=1: every point of every verb
 	while [ $k -le $n ]; do
 		rm -rf h && env WINHOST_DIR=$PWD/h "$RUN" "$scen" -- true
