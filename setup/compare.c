@@ -120,12 +120,26 @@ static char *probe_wsl_bridged(const struct host_state *st)
 	return xstrdup("true");
 }
 
-/* Mirrored mode needs Windows 11 22H2 from build 22621.2359 and is not offered on Server (§7.2). */
+/* Mirrored mode needs Windows 11 22H2 from build 22621.2359 (§7.2); *ret_build/ubr say what it is. */
+static bool mirrored_build(const struct host_state *st, long *ret_build, long *ret_ubr)
+{
+	*ret_build = st->build ? strtol(st->build, NULL, 10) : 0;
+	*ret_ubr = st->ubr ? strtol(st->ubr, NULL, 10) : 0;
+	return *ret_build > 22621 || (*ret_build == 22621 && *ret_ubr >= 2359);
+}
+
+/* Tcpip6 DisabledComponents=0xFF: IPv6 off in the way that makes WSL leave mirrored mode. */
+static bool ipv6_disabled(const struct host_state *st)
+{
+	return st->ipv6_disabled && (strtol(st->ipv6_disabled, NULL, 0) & 0xFF) == 0xFF;
+}
+
+/* ... and it is not offered on Server. */
 static char *probe_mirrored(const struct host_state *st)
 {
-	long build = st->build ? strtol(st->build, NULL, 10) : 0, ubr = st->ubr ? strtol(st->ubr, NULL, 10) : 0;
+	long build, ubr;
 
-	if (build < 22621 || (build == 22621 && ubr < 2359))
+	if (!mirrored_build(st, &build, &ubr))
 		return xasprintf("false (Windows version %ld.%ld does not have the required features; mirrored "
 				 "mode needs Windows 11 22H2, build 22621.2359 or later)", build, ubr);
 	if (st->installation && !strcasecmp(st->installation, "Server"))
@@ -141,8 +155,7 @@ static char *probe_windows(const struct expectation *e, const struct host_state 
 	if (!strcmp(p, "windows.supports-mirrored"))
 		return probe_mirrored(st);
 	if (!strcmp(p, "windows.ipv6"))
-		return xstrdup(st->ipv6_disabled && (strtol(st->ipv6_disabled, NULL, 0) & 0xFF) == 0xFF ?
-			       "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
+		return xstrdup(ipv6_disabled(st) ? "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
 	if (!strcmp(p, "wsl.supports-mirrored")) {
 		int major = st->wsl_version ? atoi(st->wsl_version) : 0;
 
@@ -280,37 +293,34 @@ static char *join(char **v, size_t n)
 	return buf_detach(&b, NULL);
 }
 
-static char *probe_linux(const struct expectation *e, const struct observation *o);
-
 char *mirrored_fallback_reason(const struct observation *o)
 {
 	const struct host_state *st = &o->win;
-	long build = st->build ? strtol(st->build, NULL, 10) : 0, ubr = st->ubr ? strtol(st->ubr, NULL, 10) : 0;
-	struct expectation k = { .probe = (char *)"linux.kernel" };
-	char *kernel, *why = NULL;
+	char *kernel, *why = NULL, *msg;
 	const char *reason = NULL;
 	int major = 0, minor = 0;
+	long build, ubr;
 
 	if (!o->have_windows)
 		return NULL;
 	if (st->installation && !strcasecmp(st->installation, "Server"))
 		return xstrdup("The specified request is unsupported. Error code: CreateInstance/CreateVm/"
 			       "ConfigureNetworking/0x803b0015 (Windows Server): falling back to networkingMode None");
-	kernel = probe_linux(&k, o);
+	kernel = probe_kernel(o);
 	if (sscanf(kernel, "%d.%d", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 10)))
 		reason = "Linux Kernel version 5.10 or newer is required";
 	free(kernel);
-	if (build < 22621 || (build == 22621 && ubr < 2359))
+	if (!mirrored_build(st, &build, &ubr))
 		why = xasprintf("Windows version %ld.%ld does not have the required features", build, ubr);
-	else if (st->ipv6_disabled && (strtol(st->ipv6_disabled, NULL, 0) & 0xFF) == 0xFF)
+	else if (ipv6_disabled(st))
 		reason = "IPv6 is disabled on the host in an unsupported way (HKLM\\SYSTEM\\CurrentControlSet\\"
 			 "Services\\Tcpip6\\Parameters DisabledComponents=0xff)";
 	if (!why && !reason)
 		return NULL;
-	kernel = xasprintf("Mirrored networking mode is not supported: %s. Falling back to NAT networking.",
-			   why ? why : reason);
+	msg = xasprintf("Mirrored networking mode is not supported: %s. Falling back to NAT networking.",
+			why ? why : reason);
 	free(why);
-	return kernel;
+	return msg;
 }
 
 static char *probe_linux(const struct expectation *e, const struct observation *o)

@@ -35,6 +35,7 @@
 #include "switch-plan.h"
 #include "verbs.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -201,16 +202,9 @@ static int settle_mirrored(struct run *r, char **rec, size_t nrec)
 		free(why);
 		return WB_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < nmore; i++) {
-		bool have = false;
-
-		for (size_t k = 0; k < r->nports; k++)
-			have |= r->ports[k].port == more[i].port && r->ports[k].udp == more[i].udp;
-		if (!have && r->nports == PORTS_MAX)
+	for (size_t i = 0; i < nmore; i++)
+		if (port_list_add(r->ports, &r->nports, more[i]) < 0)
 			return wb_error(WB_EXIT_USAGE, "--allow-port: more than %d ports in all", PORTS_MAX);
-		if (!have)
-			r->ports[r->nports++] = more[i];
-	}
 	if (r->o->host_loopback) {
 		free(r->loopback);
 		r->loopback = xstrdup(r->o->host_loopback);
@@ -511,8 +505,10 @@ static void print_diagnosis(const struct run *r)
 	putchar('\n');
 }
 
-static char *failure_text(const struct host_result *res, const struct run *r)
+/* A failed Windows action in words about this run's adapter (verb_apply_windows). */
+static char *failure_text(const struct host_result *res, const void *arg)
 {
+	const struct run *r = arg;
 	const char *ad = r->adapter ? r->adapter->name : "the adapter";
 
 	switch (host_result_failure(res)) {
@@ -534,79 +530,6 @@ static char *failure_text(const struct host_result *res, const struct run *r)
 				 res->hresult ? res->hresult : "", res->inner ? ", " : "",
 				 res->inner ? res->inner : "");
 	}
-}
-
-/* The id of the switch this run created: named so, ours, and new. */
-static const char *created_id(const struct run *r, const struct host_state *after)
-{
-	for (size_t i = 0; i < after->nswitches; i++) {
-		const struct host_switch *s = &after->switches[i];
-		bool old = false;
-
-		if (!s->name || strcmp(s->name, r->wp.switch_name) || !s->notes ||
-		    strcmp(s->notes, "Created by wslbridge"))
-			continue;
-		for (size_t k = 0; k < r->obs.win.nswitches; k++)
-			old |= r->obs.win.switches[k].id && !strcasecmp(r->obs.win.switches[k].id, s->id);
-		if (!old)
-			return s->id;
-	}
-	return NULL;
-}
-
-/* Undo what succeeded, newest first. */
-static void record_windows_undo(struct run *r, struct backup_entry *e, const struct host_state *after)
-{
-	for (size_t i = r->wp.n; i-- > 0;) {
-		const struct host_result *res = i < after->nresults ? &after->results[i] : NULL;
-
-		if (!res || !res->status || strcmp(res->status, "ok"))
-			continue;
-		if (r->wp.irreversible[i])
-			backup_add_irreversible(e, r->wp.irreversible[i]);
-		else if (r->wp.undo[i].type && !strcmp(r->wp.undo[i].type, "remove-switch")) {
-			const char *id = created_id(r, after);
-			const char *kv[] = { "switch-id", id, NULL };
-
-			if (id)
-				backup_add_windows_undo(e, "remove-switch", kv);
-		} else if (r->wp.undo[i].type) {
-			backup_add_windows_undo(e, r->wp.undo[i].type, r->wp.undo[i].attrs);
-		}
-	}
-}
-
-static int apply_windows(struct run *r, struct host_state *after, struct backup_entry *e)
-{
-	char *why = NULL;
-	int rc = host_apply(&r->obs.host, r->wp.actions, r->wp.n, after, &why);
-
-	if (rc < 0) {
-		wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
-		free(why);
-		return WB_EXIT_FAIL;
-	}
-	if (after->error) {
-		why = host_error_text(after->error);
-		wb_error(WB_EXIT_FAIL, "%s", why);
-		free(why);
-		return WB_EXIT_FAIL;
-	}
-	record_windows_undo(r, e, after);
-	for (size_t i = 0; i < after->nresults && i < r->wp.n; i++)
-		wb_debug("Windows: %s: %s in %d ms", r->wp.describe[i], after->results[i].status,
-			 after->results[i].ms);
-	for (size_t i = 0; i < after->nresults; i++) {
-		if (after->results[i].status && !strcmp(after->results[i].status, "error")) {
-			why = failure_text(&after->results[i], r);
-			wb_error(WB_EXIT_FAIL, "Windows: could not %s: %s", r->wp.describe[i], why);
-			if (e->nwin)
-				wb_hint("what succeeded before it is recorded: `wslbridge undo` reverts it");
-			free(why);
-			return WB_EXIT_FAIL;
-		}
-	}
-	return 0;
 }
 
 static int write_wslconfig(struct run *r, struct backup_entry *e)
@@ -712,11 +635,9 @@ static void journal_end(struct run *r, const char *state)
 
 static int apply(struct run *r)
 {
-	struct host_state after;
 	struct backup_entry *e = NULL;
 	int rc;
 
-	memset(&after, 0, sizeof(after));
 	journal_begin(r);
 	runlog_changed();
 	for (int s = S_PREFLIGHT; s <= S_ADAPTER; s++)
@@ -727,7 +648,7 @@ static int apply(struct run *r)
 	     wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed", r->ctx->state_dir) : 0;
 	if (rc == 0 && r->wp.n) {
 		journal_step(r, S_WINDOWS, "started", NULL);
-		rc = apply_windows(r, &after, e);
+		rc = verb_apply_windows(&r->obs.host, &r->obs.win, &r->wp, e, failure_text, r);
 		if (e->nwin || e->nirr)
 			(void)backup_commit(e);
 		journal_step(r, S_WINDOWS, rc ? "failed" : "done", NULL);
@@ -750,7 +671,6 @@ static int apply(struct run *r)
 	if (e && !e->nfiles && !e->nwin && !e->nirr)
 		(void)backup_discard(e);
 	backup_entry_free(e);
-	host_state_release(&after);
 	if (rc) {
 		journal_end(r, "failed");
 		return rc;
@@ -765,7 +685,7 @@ static int apply(struct run *r)
 		       "    wsl.exe --shutdown\n"
 		       "wait about 8 seconds, start WSL again, and run `wslbridge %s` to verify.\n"
 		       "(`wslbridge %s --restart` does the shutdown itself, as its very last action.)\n",
-		       r->mode[0] - 32, r->mode + 1, r->verb, r->verb);
+		       toupper((unsigned char)r->mode[0]), r->mode + 1, r->verb, r->verb);
 		return WB_EXIT_RESTART;
 	}
 	journal_step(r, S_RESTART, "skipped", "not needed");
@@ -848,6 +768,8 @@ static int report_fallback(struct run *r)
 
 static int finish_unchanged(struct run *r)
 {
+	bool last, awaiting;
+
 	if (!failed(r, "linux", NULL)) {
 		if (r->adapter)
 			printf("Nothing to change: this machine matches target bridged (switch '%s' on %s).\n",
@@ -865,14 +787,16 @@ static int finish_unchanged(struct run *r)
 		save_record(r);
 		return WB_EXIT_OK;
 	}
-	if (failed(r, "linux", "restart") && journal_read(r->ctx, &r->j) == 0 && r->j.state &&
-	    !strcmp(r->j.state, "awaiting-restart") && booted_since(r->ctx, r->j.time) == 1)
+	/* The last run's journal: did it wait for a restart, and did one happen since? */
+	last = journal_read(r->ctx, &r->j) == 0 && r->j.state;
+	awaiting = last && !strcmp(r->j.state, "awaiting-restart");
+	if (failed(r, "linux", "restart") && awaiting && booted_since(r->ctx, r->j.time) == 1)
 		return report_fallback(r);
-	journal_release(&r->j);
-	memset(&r->j, 0, sizeof(r->j));
 	if (failed(r, "linux", "restart")) {
 		printf("Windows and .wslconfig are ready; WSL has not restarted into %s mode yet.\n", r->mode);
 		r->restart_needed = true;
+		journal_release(&r->j);	/* this run's journal replaces it */
+		memset(&r->j, 0, sizeof(r->j));
 		journal_begin(r);
 		journal_end(r, "awaiting-restart");
 		if (r->o->restart)
@@ -881,8 +805,7 @@ static int finish_unchanged(struct run *r)
 		       r->verb);
 		return WB_EXIT_RESTART;
 	}
-	if (journal_read(r->ctx, &r->j) == 0 && r->j.state &&
-	    (!strcmp(r->j.state, "awaiting-restart") || interrupted_after_changes(&r->j))) {
+	if (awaiting || (last && interrupted_after_changes(&r->j))) {
 		printf("Windows and .wslconfig are ready. WSL may not have restarted since the last %s "
 		       "(%s): from Windows run `wsl.exe --shutdown`, start WSL, and run `wslbridge %s` "
 		       "again.\n", r->j.verb, r->j.time, r->verb);
@@ -929,18 +852,16 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 		goto out;
 	if (r.file_changes && !r.wp.n && !failed(&r, NULL, "wslconfig") && !failed(&r, NULL, "switch"))
 		r.restart_needed = true;	/* only --dhcp/--ipv6 changed */
-	if (r.file_changes && strcmp(r.mode, "bridged"))
-		r.restart_needed = true;
 	if (!r.wp.n && !r.file_changes) {
 		if (o->dry_run)
 			print_diagnosis(&r);
 		rc = finish_unchanged(&r);
 		goto out;
 	}
-	if (!strcmp(r.mode, "bridged"))
-		r.restart_needed = true;	/* WSL reads .wslconfig and attaches the switch at start */
-	else if (failed(&r, "linux", "restart"))
-		r.restart_needed = true;	/* Hyper-V firewall rules alone apply at once */
+	/* WSL reads .wslconfig and attaches a switch when it starts; Hyper-V
+	 * firewall rules alone apply at once. */
+	if (!strcmp(r.mode, "bridged") || r.file_changes || failed(&r, "linux", "restart"))
+		r.restart_needed = true;
 	if (o->repair)
 		print_diagnosis(&r);
 	print_plan(&r);

@@ -51,6 +51,13 @@ void forwards_release(struct forwards *fs)
 	fs->n = 0;
 }
 
+void forwards_add(struct forwards *fs, const struct forward *f)
+{
+	fs->f = xrealloc(fs->f, (fs->n + 1) * sizeof(*fs->f));
+	fs->f[fs->n] = *f;
+	fs->f[fs->n++].listen = xstrdup(f->listen);
+}
+
 long forwards_find(const struct forwards *fs, const char *listen, unsigned host_port)
 {
 	for (size_t i = 0; i < fs->n; i++)
@@ -90,9 +97,8 @@ int forwards_load(const char *path, struct forwards *fs, char **why)
 			buf_release(&b);
 			return -EBADMSG;
 		}
-		f.listen = xstrdup(listen);
-		fs->f = xrealloc(fs->f, (fs->n + 1) * sizeof(*fs->f));
-		fs->f[fs->n++] = f;
+		f.listen = listen;
+		forwards_add(fs, &f);
 	}
 	buf_release(&b);
 	return 0;

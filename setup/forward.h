@@ -27,6 +27,8 @@ char *forward_store_path(const struct wb_ctx *ctx);
 int forwards_load(const char *path, struct forwards *fs, char **why);
 void forwards_render(const struct forwards *fs, struct buf *out);
 void forwards_release(struct forwards *fs);
+/* Appends a copy of f. */
+void forwards_add(struct forwards *fs, const struct forward *f);
 /* Index of the forward listening on listen:host_port, or -1. */
 long forwards_find(const struct forwards *fs, const char *listen, unsigned host_port);
 

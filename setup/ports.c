@@ -42,6 +42,17 @@ int port_spec_parse(const char *s, struct port_spec *p, char **why)
 	return 0;
 }
 
+int port_list_add(struct port_spec *ps, size_t *n, struct port_spec p)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (ps[i].port == p.port && ps[i].udp == p.udp)
+			return 0;
+	if (*n == PORTS_MAX)
+		return -E2BIG;
+	ps[(*n)++] = p;
+	return 0;
+}
+
 int port_list_parse(const char *csv, struct port_spec *ps, size_t *n, char **why)
 {
 	*n = 0;
@@ -49,21 +60,15 @@ int port_list_parse(const char *csv, struct port_spec *ps, size_t *n, char **why
 		size_t len = strcspn(w, ",");
 		char *one = xstrndup(w, len);
 		struct port_spec p;
-		bool dup = false;
 		int r = len ? port_spec_parse(one, &p, why) : 0;
 
 		free(one);
 		if (r < 0)
 			return r;
-		for (size_t i = 0; len && i < *n; i++)
-			dup |= ps[i].port == p.port && ps[i].udp == p.udp;
-		if (len && !dup) {
-			if (*n == PORTS_MAX) {
-				*why = xasprintf("more than %d ports: open a range in the Hyper-V firewall yourself",
-						 PORTS_MAX);
-				return -EINVAL;
-			}
-			ps[(*n)++] = p;
+		if (len && port_list_add(ps, n, p) < 0) {
+			*why = xasprintf("more than %d ports: open a range in the Hyper-V firewall yourself",
+					 PORTS_MAX);
+			return -EINVAL;
 		}
 		w += len + (w[len] == ',');
 	}

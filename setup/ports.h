@@ -21,6 +21,8 @@ struct port_spec {
 int port_spec_parse(const char *s, struct port_spec *p, char **why);
 /* Parses csv into ps[PORTS_MAX] (duplicates dropped); 0 or -EINVAL with *why. */
 int port_list_parse(const char *csv, struct port_spec *ps, size_t *n, char **why);
+/* Adds p to ps[PORTS_MAX] unless it is there: 0, or -E2BIG when full. */
+int port_list_add(struct port_spec *ps, size_t *n, struct port_spec p);
 /* "8080,5353/udp" (allocated); "" for none. */
 char *port_list_format(const struct port_spec *ps, size_t n);
 /* One port number "1".."65535" with nothing else; 0 if s is not one. */

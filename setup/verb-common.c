@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int held_lock = -1;
 
@@ -133,7 +134,59 @@ int verb_report_load_error(struct target_error *err)
 	return rc;
 }
 
-int verb_apply_windows(struct host *h, const struct win_plan *wp, struct backup_entry *e)
+/* The id of the switch the plan created: named so, ours, and not there before. */
+static const char *created_id(const struct win_plan *wp, const struct host_state *before,
+			      const struct host_state *after)
+{
+	for (size_t i = 0; wp->switch_name && i < after->nswitches; i++) {
+		const struct host_switch *s = &after->switches[i];
+		bool old = false;
+
+		if (!s->name || strcmp(s->name, wp->switch_name) || !s->notes ||
+		    strcmp(s->notes, "Created by wslbridge"))
+			continue;
+		for (size_t k = 0; k < before->nswitches; k++)
+			old |= before->switches[k].id && !strcasecmp(before->switches[k].id, s->id);
+		if (!old)
+			return s->id;
+	}
+	return NULL;
+}
+
+/* Undo what succeeded, newest first. */
+static void record_windows_undo(const struct win_plan *wp, const struct host_state *before,
+				const struct host_state *after, struct backup_entry *e)
+{
+	for (size_t i = wp->n; i-- > 0;) {
+		const struct host_result *res = i < after->nresults ? &after->results[i] : NULL;
+
+		if (!res || !res->status || strcmp(res->status, "ok"))
+			continue;
+		if (wp->irreversible[i])
+			backup_add_irreversible(e, wp->irreversible[i]);
+		else if (wp->undo[i].type && !strcmp(wp->undo[i].type, "remove-switch")) {
+			/* the new switch's id is known only now */
+			const char *id = created_id(wp, before, after);
+			const char *kv[] = { "switch-id", id, NULL };
+
+			if (id)
+				backup_add_windows_undo(e, "remove-switch", kv);
+		} else if (wp->undo[i].type) {
+			backup_add_windows_undo(e, wp->undo[i].type, wp->undo[i].attrs);
+		}
+	}
+}
+
+/* Windows' own (localized) words, and the facts it was classified by. */
+static char *default_failure_text(const struct host_result *r)
+{
+	return xasprintf("%s [%s%s%s]", r->message && *r->message ? r->message :
+			 host_failure_name(host_result_failure(r)), r->fqid ? r->fqid : "",
+			 r->hresult ? ", " : "", r->hresult ? r->hresult : "");
+}
+
+int verb_apply_windows(struct host *h, const struct host_state *before, const struct win_plan *wp,
+		       struct backup_entry *e, verb_failure_text explain, const void *arg)
 {
 	struct host_state after;
 	char *why = NULL;
@@ -146,22 +199,20 @@ int verb_apply_windows(struct host *h, const struct win_plan *wp, struct backup_
 	}
 	if (after.error) {
 		why = host_error_text(after.error);
-		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
+		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
-	for (size_t i = wp->n; e && i-- > 0;)	/* newest first */
-		if (i < after.nresults && after.results[i].status && !strcmp(after.results[i].status, "ok") &&
-		    wp->undo[i].type)
-			backup_add_windows_undo(e, wp->undo[i].type, wp->undo[i].attrs);
+	if (e)
+		record_windows_undo(wp, before, &after, e);
+	for (size_t i = 0; i < after.nresults && i < wp->n; i++)
+		wb_debug("Windows: %s: %s in %d ms", wp->describe[i], after.results[i].status, after.results[i].ms);
 	for (size_t i = 0; i < after.nresults && i < wp->n; i++) {
 		const struct host_result *r = &after.results[i];
 
 		if (r->status && !strcmp(r->status, "error")) {
-			/* Windows' own (localized) words, and the facts it was classified by. */
-			rc = wb_error(WB_EXIT_FAIL, "Windows: could not %s: %s [%s%s%s]", wp->describe[i],
-				      r->message && *r->message ? r->message : host_failure_name(host_result_failure(r)),
-				      r->fqid ? r->fqid : "", r->hresult ? ", " : "", r->hresult ? r->hresult : "");
-			if (i)
+			why = explain ? explain(r, arg) : default_failure_text(r);
+			rc = wb_error(WB_EXIT_FAIL, "Windows: could not %s: %s", wp->describe[i], why);
+			if (e && e->nwin)
 				wb_hint("what succeeded before it is recorded: `wslbridge undo` reverts it");
 			break;
 		}

@@ -238,7 +238,7 @@ static int apply(struct run *r)
 		return wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed",
 				r->ctx->state_dir);
 	runlog_changed();
-	rc = r->wp.n ? verb_apply_windows(&r->obs.host, &r->wp, e) : 0;
+	rc = r->wp.n ? verb_apply_windows(&r->obs.host, &r->obs.win, &r->wp, e, NULL, NULL) : 0;
 	for (size_t i = 0; rc == 0 && i < r->cs.n; i++)
 		if (!strcmp(r->cs.c[i].label, "/etc/wsl.conf") && !r->cs.c[i].remove &&
 		    change_differs(&r->cs.c[i]) && boot_snapshot(r->ctx, "wsl.conf", &r->cs.c[i]) < 0)
@@ -291,11 +291,8 @@ static int cmd_add(struct run *r, char **specs, size_t nspecs)
 		}
 		if (at >= 0)
 			r->fs.f[at].wsl_port = f[i].wsl_port;
-		else {
-			r->fs.f = xrealloc(r->fs.f, (r->fs.n + 1) * sizeof(*r->fs.f));
-			r->fs.f[r->fs.n] = f[i];
-			r->fs.f[r->fs.n++].listen = xstrdup(f[i].listen);
-		}
+		else
+			forwards_add(&r->fs, &f[i]);
 		forward_plan_sync(&r->obs.win, at >= 0 ? &r->fs.f[at] : &r->fs.f[r->fs.n - 1], r->ip, &r->wp);
 	}
 	forwards_render(&r->fs, &changeset_add(&r->cs, xstrdup(r->store), "forwards", 0644)->neu);
@@ -333,54 +330,49 @@ out:
 static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 {
 	struct forwards keep = { NULL, 0 };
+	bool *gone = NULL;
 	int rc;
 
 	if ((rc = need_root("remove")) || (rc = verb_lock(r->ctx)) || (rc = load_store(r)))
 		return rc;
+	gone = xcalloc(r->fs.n + 1, sizeof(*gone));
+	for (size_t i = 0; i < r->fs.n; i++)
+		gone[i] = r->o->all;
 	for (size_t i = 0; i < nspecs; i++) {
 		struct forward f;
 		char *why = NULL;
+		long at;
 
 		if (forward_parse(specs[i], r->o->listen, &f, &why) < 0) {
 			rc = wb_error(WB_EXIT_USAGE, "%s", why);
 			free(why);
-			return rc;
+			goto out;
 		}
-		if (forwards_find(&r->fs, f.listen, f.host_port) < 0) {
+		at = forwards_find(&r->fs, f.listen, f.host_port);
+		if (at < 0)
 			rc = wb_error(WB_EXIT_FAIL, "no forward on %s:%u (`wslbridge forward list` shows them); "
 				      "nothing was changed", f.listen, f.host_port);
-			forward_release(&f);
-			return rc;
-		}
+		else
+			gone[at] = true;
 		forward_release(&f);
+		if (rc)
+			goto out;
 	}
-	if (!nspecs && !r->o->all)
-		return wb_error(WB_EXIT_USAGE, "forward remove needs HOSTPORT (or --all)");
+	if (!nspecs && !r->o->all) {
+		rc = wb_error(WB_EXIT_USAGE, "forward remove needs HOSTPORT (or --all)");
+		goto out;
+	}
 	if (!r->fs.n) {
 		printf("Nothing to remove: there are no forwards.\n");
-		return WB_EXIT_OK;
+		goto out;
 	}
 	if ((rc = observe(r, false)))
-		return rc;
+		goto out;
 	for (size_t i = 0; i < r->fs.n; i++) {
-		bool gone = r->o->all;
-
-		for (size_t k = 0; k < nspecs && !gone; k++) {
-			struct forward f;
-			char *why = NULL;
-
-			if (forward_parse(specs[k], r->o->listen, &f, &why) == 0)
-				gone = f.host_port == r->fs.f[i].host_port && !strcmp(f.listen, r->fs.f[i].listen);
-			forward_release(&f);
-			free(why);
-		}
-		if (gone) {
+		if (gone[i])
 			forward_plan_remove(&r->obs.win, &r->fs.f[i], &r->wp);
-			continue;
-		}
-		keep.f = xrealloc(keep.f, (keep.n + 1) * sizeof(*keep.f));
-		keep.f[keep.n] = r->fs.f[i];
-		keep.f[keep.n++].listen = xstrdup(r->fs.f[i].listen);
+		else
+			forwards_add(&keep, &r->fs.f[i]);
 	}
 	forwards_render(&keep, &changeset_add(&r->cs, xstrdup(r->store), "forwards", 0644)->neu);
 	rc = plan_boot_hook(r, keep.n > 0);
@@ -394,11 +386,13 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 		for (size_t i = 0; i < r->cs.n; i++)
 			unhooked |= !strcmp(r->cs.c[i].label, vpn_script_path) && r->cs.c[i].remove;
 		if (unhooked)
-			boot_forget_saved(r->ctx);
+			boot_forget_saved(r->ctx, true);
 		printf("Removed. %s\n", keep.n ? "The other forwards stay." : unhooked ?
 		       "No forwards are left: /etc/wsl.conf runs your own boot command again." :
 		       "No forwards are left (the boot script stays for the VPN fixes).");
 	}
+out:
+	free(gone);
 	forwards_release(&keep);
 	return rc < 0 ? WB_EXIT_OK : rc;
 }
@@ -453,7 +447,7 @@ static int cmd_sync(struct run *r)
 		return rc < 0 ? WB_EXIT_OK : rc;
 	runlog_changed();
 	/* No history entry: sync restores the state the forwards declare. */
-	rc = verb_apply_windows(&r->obs.host, &r->wp, NULL);
+	rc = verb_apply_windows(&r->obs.host, &r->obs.win, &r->wp, NULL, NULL, NULL);
 	if (rc == 0)
 		printf("Forwards point at WSL %s again (%zu change%s).\n", r->ip, r->wp.n, r->wp.n == 1 ? "" : "s");
 	return rc;

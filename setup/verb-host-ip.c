@@ -53,7 +53,7 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 {
 	struct observation o;
 	const char *mode;
-	char *why = NULL, *m;
+	char *why = NULL;
 	int rc;
 
 	if (argc > 1) {
@@ -70,28 +70,25 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 		mode = mode && *mode ? mode : "nat";
 		wb_debug("wslinfo did not say which mode WSL applied; .wslconfig says %s", mode);
 	}
-	m = xstrdup(mode);
-	for (char *p = m; *p; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	if (!strcmp(m, "mirrored")) {
+	/* .wslconfig's value is case-insensitive, as WSL reads it */
+	if (!strcasecmp(mode, "mirrored")) {
 		wb_debug("mirrored mode: WSL shares Windows' loopback");
 		printf("127.0.0.1\n");
 		rc = WB_EXIT_OK;
-	} else if (!strcmp(m, "nat") || !strcmp(m, "virtioproxy") || !strcmp(m, "consomme")) {
+	} else if (!strcasecmp(mode, "nat") || !strcasecmp(mode, "virtioproxy") || !strcasecmp(mode, "consomme")) {
 		if (o.lx.gateway) {
-			wb_debug("%s mode: eth0's default gateway is Windows", m);
+			wb_debug("%s mode: eth0's default gateway is Windows", mode);
 			printf("%s\n", o.lx.gateway);
 			rc = WB_EXIT_OK;
 		} else {
 			rc = wb_error(WB_EXIT_FAIL, "NAT mode, but eth0 has no default gateway: WSL's network is not up");
 			wb_hint("`wslbridge check nat` says more");
 		}
-	} else if (!strcmp(m, "bridged")) {
+	} else if (!strcasecmp(mode, "bridged")) {
 		rc = bridged_address(ctx);
 	} else {
-		rc = wb_error(WB_EXIT_FAIL, "WSL's networking mode is '%s': there is no network to the host", m);
+		rc = wb_error(WB_EXIT_FAIL, "WSL's networking mode is '%s': there is no network to the host", mode);
 	}
-	free(m);
 	observation_release(&o);
 	return rc;
 }

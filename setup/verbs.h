@@ -41,13 +41,20 @@ int verb_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
 
 /*
  * Make a plan's Windows actions in one host agent launch (at most one UAC
- * prompt); the undo of each action that succeeded goes into e (if not
- * NULL).  Reports a failure itself; returns an exit code.
+ * prompt); the undo of each action that succeeded (or why it cannot be
+ * undone) goes into e, if not NULL; before is the observation the plan was
+ * made from.  A failed action is said in explain's words (allocated; arg is
+ * passed on), or NULL: Windows' own.  Reports a failure itself; returns an
+ * exit code.
  */
 struct host;
+struct host_result;
+struct host_state;
 struct win_plan;
 struct backup_entry;
-int verb_apply_windows(struct host *h, const struct win_plan *wp, struct backup_entry *e);
+typedef char *(*verb_failure_text)(const struct host_result *res, const void *arg);
+int verb_apply_windows(struct host *h, const struct host_state *before, const struct win_plan *wp,
+		       struct backup_entry *e, verb_failure_text explain, const void *arg);
 
 int verb_forward(int argc, char **argv, struct wb_ctx *ctx);
 int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx);

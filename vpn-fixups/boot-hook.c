@@ -100,11 +100,11 @@ bool boot_conf_has_vpn(const char *conf_text)
 	return m && m[5] && m[5] != '\n';
 }
 
-void boot_forget_saved(const struct wb_ctx *ctx)
+void boot_forget_saved(const struct wb_ctx *ctx, bool wsl_conf)
 {
-	static const char *const names[] = { "wsl.conf", "wsl.conf.absent", "wslconfig", "wslconfig.absent" };
+	static const char *const names[] = { "wslconfig", "wslconfig.absent", "wsl.conf", "wsl.conf.absent" };
 
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < (wsl_conf ? 4u : 2u); i++) {
 		char *p = boot_state_file(ctx, names[i]);
 
 		(void)unlink(p);

@@ -29,7 +29,8 @@ int boot_restore_saved(struct wb_ctx *ctx, const char *name, char *path, struct 
 void boot_neutral_conf(const char *prev, struct buf *b);
 /* Whether conf (the script's settings) holds VPN fixes (an MTU). */
 bool boot_conf_has_vpn(const char *conf_text);
-/* Remove the saved originals after they were restored. */
-void boot_forget_saved(const struct wb_ctx *ctx);
+/* Remove the saved original .wslconfig, and /etc/wsl.conf's if wsl_conf,
+ * after they were restored. */
+void boot_forget_saved(const struct wb_ctx *ctx, bool wsl_conf);
 
 #endif

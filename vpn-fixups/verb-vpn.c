@@ -448,16 +448,8 @@ static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 	}
 	rc = changeset_write(ctx, &a, NULL);
 	if (rc == 0) {
-		char *s1 = boot_state_file(ctx, "wsl.conf"), *s2 = boot_state_file(ctx, "wsl.conf.absent");
-		char *s3 = boot_state_file(ctx, "wslconfig"), *s4 = boot_state_file(ctx, "wslconfig.absent");
-
 		restore_resolv(ctx);
-		if (!forwards) {
-			(void)unlink(s1);
-			(void)unlink(s2);
-		}
-		(void)unlink(s3); (void)unlink(s4);
-		free(s1); free(s2); free(s3); free(s4);
+		boot_forget_saved(ctx, !forwards);	/* forward remove still needs wsl.conf's */
 		if (forwards)
 			printf("The boot script stays, without the VPN fixes: it syncs the port forwards at "
 			       "every start (`wslbridge forward remove --all` takes it away).\n");
