@@ -33,3 +33,17 @@ if [ "${1:-test}" = test ] && [ ! -f tests/pwsh/node_modules/tree-sitter-powersh
 	echo "installing the PowerShell grammar (npm, test only)"
 	(cd tests/pwsh && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi
+
+# PowerShell for the simulated Windows host (test only): the host agent runs
+# in real pwsh against fakes of the Windows commands.
+PWSH_VERSION=7.6.9
+if [ "${1:-test}" = test ] && [ ! -x tests/.tools/pwsh/pwsh ]; then
+	if command -v dotnet >/dev/null 2>&1; then
+		echo "installing PowerShell $PWSH_VERSION (a .NET tool, test only)"
+		dotnet tool install PowerShell --version "$PWSH_VERSION" --tool-path tests/.tools/pwsh >/dev/null
+	else
+		echo "no .NET SDK: the tests that run the host agent will be skipped." >&2
+		echo "  to run them: apt-get install dotnet-sdk-8.0 (or newer), then tests/install-deps.sh" >&2
+		[ "${CI:-}" = true ] && { echo "CI=true: PowerShell is required" >&2; exit 1; }
+	fi
+fi

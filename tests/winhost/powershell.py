@@ -2,27 +2,41 @@
 """powershell.py - the simulated powershell.exe (run through a wrapper that
 the host folder's root/ holds at Windows/System32/WindowsPowerShell/v1.0).
 
-Strict: it accepts exactly the documented invocation
+Strict: from WSL it accepts exactly the documented invocation
   -NoProfile -NonInteractive -ExecutionPolicy Bypass -File <agent>
   -Request <xml> -Response <xml> -AgentSha256 <hex> -RequestSha256 <hex>
 with stdin from /dev/null and the working directory on the Windows drive, and
 it runs only the shipped agent (byte-identical to templates/host-agent.ps1).
 Anything else is refused the way a broken call would fail, and flagged.
+
+Then it runs that file in real PowerShell (pwsh, tests/install-deps.sh) with
+the fakes of fakes/ loaded: nothing of the agent is emulated here.  Python
+keeps the launch contract, the UAC decision and the latency.
+
+The agent's own elevation (Start-Process -Verb RunAs, faked in
+fakes/system.ps1) comes back here with WINHOST_RUNAS=1: this decides the
+prompt as the scenario says and starts the elevated copy, or exits 223 for
+"declined" (the fake raises what Windows raises, B.6).
 """
 
-import hashlib
 import json
 import os
 import stat
+import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import winhost  # noqa: E402
 
 FLAGS = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File"]
 NAMED = ["-Request", "-Response", "-AgentSha256", "-RequestSha256"]
+DECLINED = 223
+ADMINS, HYPERV_ADMINS = "S-1-5-32-544", "S-1-5-32-578"
+# C.12: what powershell.exe prints when a policy stops an unsigned script.
+ALLSIGNED = ("File {0} cannot be loaded. The file {0} is not digitally signed. You cannot run this script "
+             "on the current system. For more information about running scripts and setting execution policy, "
+             "see about_Execution_Policies at https://go.microsoft.com/fwlink/?LinkID=135170.")
 
 
 def refuse(host, why, code=1):
@@ -39,11 +53,12 @@ def stdin_is_devnull():
     return stat.S_ISCHR(st.st_mode) and st.st_rdev == dn.st_rdev
 
 
-def parse_argv(host, argv):
-    if argv[:5] != FLAGS or len(argv) != 14:
+def parse_argv(host, argv, elevated_copy):
+    want = 15 if elevated_copy else 14
+    if argv[:5] != FLAGS or len(argv) != want or (elevated_copy and argv[-1] != "-Elevated"):
         refuse(host, "unexpected command line %s" % json.dumps(argv))
     args = {"agent": argv[5]}
-    rest = argv[6:]
+    rest = argv[6:14]
     for i in range(0, 8, 2):
         if rest[i] != NAMED[i // 2]:
             refuse(host, "unexpected parameter %r" % rest[i])
@@ -51,15 +66,83 @@ def parse_argv(host, argv):
     return args
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+def pwsh_path():
+    p = os.environ.get("WINHOST_PWSH") or os.path.join(winhost.REPO, "tests", ".tools", "pwsh", "pwsh")
+    if not os.access(p, os.X_OK):
+        sys.stderr.write("powershell.exe (simulated): no PowerShell at %s: run tests/install-deps.sh\r\n" % p)
+        sys.exit(9009)
+    return p
+
+
+def token(host, elevated, account):
+    """The environment that tells the fakes whose token this process has."""
+    user = host.host.find("user")
+    groups = []
+    if account != host.sim_elem().get("user", "alice") or user.get("admin-member") == "true":
+        groups.append(ADMINS)
+    if user.get("hyperv-admin") == "true" and account == host.sim_elem().get("user", "alice"):
+        groups.append(HYPERV_ADMINS)
+    return {"WINHOST_TOKEN": "elevated" if elevated else "filtered", "WINHOST_GROUPS": ",".join(groups),
+            "WINHOST_ACCOUNT": account}
+
+
+def run_agent(host, paths, args, env_extra, elevated_copy):
+    if host.sim_elem().get("execution-policy") == "AllSigned":
+        sys.stderr.write(ALLSIGNED.format(args["agent"]) + "\r\n")
+        sys.exit(1)
+    time.sleep(host.sim.get("latency_ms", 0) / 1000.0)
+    env = dict(os.environ)
+    env.pop("WINHOST_RUNAS", None)
+    user = host.host.find("user")
+    env.update({
+        "WINHOST_DIR": host.folder, "WINHOST_PSEXE": host.to_linux(winhost.POWERSHELL),
+        "SystemRoot": host.to_linux("C:\\Windows"), "USERPROFILE": user.get("profile"), "TEMP": user.get("temp"),
+        "WINHOST_LANGMODE": host.sim_elem().get("language-mode", "FullLanguage"),
+        "POWERSHELL_TELEMETRY_OPTOUT": "1", "POWERSHELL_UPDATECHECK": "Off", "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
+        "DOTNET_NOLOGO": "1",
+    })
+    env.update(env_extra)
+    cmd = [pwsh_path(), "-NoProfile", "-NonInteractive", "-NoLogo", "-File",
+           os.path.join(winhost.HERE, "fakes", "start-agent.ps1"), paths["agent"]]
+    for k in ("Request", "Response", "AgentSha256", "RequestSha256"):
+        cmd += ["-" + k, paths.get(k, args[k])]
+    if elevated_copy:
+        cmd.append("-Elevated")
+    return subprocess.call(cmd, env=env, stdin=subprocess.DEVNULL)
+
+
+def runas(host, argv):
+    """The UAC prompt for the agent's Start-Process -Verb RunAs."""
+    args = parse_argv(host, argv, True)
+    shown = [host.to_windows(a) or a for a in argv]
+    mode = host.sim.get("uac", "accept")
+    user = host.sim_elem().get("user", "alice")
+    if mode in ("deny", "none"):
+        # "none": a standard user with no administrator's password can only
+        # cancel the credential prompt (assumed: the same as declining).
+        host.flag("uac prompt declined" if mode == "deny" else "uac prompt: no administrator to sign in")
+        sys.exit(DECLINED)
+    elevated, account, extra = True, user, {}
+    if mode == "off":
+        elevated = False        # B.8: no prompt, and no elevation either
+    elif not host.user_admin() or mode == "ots":
+        # B.7: an administrator signs in over the shoulder: the copy is theirs.
+        account = host.sim_elem().get("ots-account", "admin")
+        extra = {"USERPROFILE": "C:\\Users\\" + account, "TEMP": "C:\\Users\\%s\\AppData\\Local\\Temp" % account}
+    host.log("launches.log", "from=uac elevated=%s argv=%s" % ("yes" if elevated else "no", json.dumps(shown)))
+    host.log("programs.log", "powershell.exe (elevated) %s" % json.dumps(shown))
+    paths = {"agent": args["agent"], "Request": args["Request"], "Response": args["Response"]}
+    env = token(host, elevated, account)
+    env.update(extra)
+    sys.exit(run_agent(host, paths, args, env, True))
 
 
 def main():
     folder = sys.argv[2]
     argv = sys.argv[3:]
     host = winhost.Host(folder)
+    if os.environ.get("WINHOST_RUNAS") == "1":
+        runas(host, argv)
     elevated = host.host.find("user").get("elevated") == "true"
     host.log("programs.log", "powershell.exe %s" % json.dumps(argv))
     host.log("launches.log", "from=wsl elevated=%s argv=%s" % ("yes" if elevated else "no", json.dumps(argv)))
@@ -69,7 +152,7 @@ def main():
     cwd = os.path.realpath(os.getcwd())
     if not cwd.startswith(os.path.realpath(host.drive_root()) + os.sep):
         refuse(host, "working directory %s is not on a Windows drive (interop would be slow, cmd prints a UNC warning)" % cwd)
-    args = parse_argv(host, argv)
+    args = parse_argv(host, argv, False)
     paths = {k: host.to_linux(args[k]) for k in ("agent", "Request", "Response")}
     for k, p in paths.items():
         if p is None:
@@ -82,51 +165,9 @@ def main():
     with open(winhost.AGENT, "rb") as f:
         if f.read() != text:
             refuse(host, "INJECTION: the script is not the shipped host agent")
-
-    time.sleep(host.sim.get("latency_ms", 0) / 1000.0)
-
-    # What the agent does first: check the files against the hashes.
-    if sha256(paths["agent"]) != args["AgentSha256"].lower() or \
-            sha256(paths["Request"]) != args["RequestSha256"].lower():
-        winhost.write_response(paths["Response"], [winhost.error_element(
-            "hash-mismatch", message="the agent or request file is not the one wslbridge wrote")])
-        sys.exit(3)
-    try:
-        req = ET.parse(paths["Request"]).getroot()
-    except ET.ParseError as e:
-        winhost.write_response(paths["Response"], [winhost.error_element("agent-failed", message=str(e))])
-        sys.exit(1)
-    op = req.get("op")
-    if op == "observe":
-        winhost.write_response(paths["Response"], [winhost.host_for_response(host, elevated)])
-        sys.exit(0)
-    if op != "apply":
-        winhost.write_response(paths["Response"], [winhost.error_element("bad-request", message="unknown op %r" % op)])
-        sys.exit(2)
-    actions = req.findall("action")
-    if actions and not elevated:
-        mode = host.sim.get("uac", "accept")
-        if mode == "deny":
-            host.flag("uac prompt declined")
-            winhost.write_response(paths["Response"], [winhost.error_element(
-                "uac-declined", win32="1223", hresult="0x80004004",
-                exception="System.InvalidOperationException", message=winhost.MESSAGES[host.error_language()]["uac"])])
-            sys.exit(0)
-        if mode == "none" or not host.user_admin():
-            winhost.write_response(paths["Response"], [winhost.error_element(
-                "elevation-failed", win32="5", hresult="0x80004005",
-                exception="System.InvalidOperationException",
-                message=winhost.MESSAGES[host.error_language()]["no-elevation"])])
-            sys.exit(0)
-        # The agent relaunches itself through UAC: one more powershell.exe.
-        host.log("launches.log", "from=uac elevated=yes argv=%s" % json.dumps(argv + ["-Elevated"]))
-        host.log("programs.log", "powershell.exe (elevated) %s" % json.dumps(argv + ["-Elevated"]))
-        time.sleep(host.sim.get("latency_ms", 0) / 1000.0)
-        elevated = True
-    results = winhost.run_actions(host, actions)
-    host.save()
-    winhost.write_response(paths["Response"], [results, winhost.host_for_response(host, elevated)])
-    sys.exit(0)
+    # The agent sees Linux paths for the same files: .NET on Linux cannot
+    # open "C:\...".  A difference of the simulation only (README).
+    sys.exit(run_agent(host, paths, args, token(host, elevated, host.sim_elem().get("user", "alice")), False))
 
 
 if __name__ == "__main__":

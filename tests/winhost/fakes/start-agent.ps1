@@ -1,0 +1,46 @@
+# start-agent.ps1 AGENT ARGS... - what the simulated powershell.exe runs in
+# real PowerShell: load the fakes of every Windows command the agent uses,
+# then run the agent file itself with its own arguments.
+# Environment (set by powershell.py): WINHOST_DIR, WINHOST_TOKEN,
+# WINHOST_GROUPS, WINHOST_ACCOUNT, WINHOST_PSEXE, WINHOST_LANGMODE.
+$ErrorActionPreference = 'Stop'
+$here = Split-Path -Parent $PSCommandPath
+
+# The .NET types Windows has and Linux lacks, compiled once per tree.
+$dll = Join-Path $here '../../.tools/fakes-types.dll'
+$src = Join-Path $here 'types.cs'
+if (-not (Test-Path -LiteralPath $dll) -or (Get-Item $src).LastWriteTimeUtc -gt (Get-Item $dll).LastWriteTimeUtc) {
+    $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $dll)
+    $tmp = "$dll.$PID.tmp"
+    Add-Type -Path $src -OutputAssembly $tmp -OutputType Library
+    Move-Item -Force -LiteralPath $tmp -Destination $dll
+}
+Add-Type -Path $dll
+$accel = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
+foreach ($t in 'WindowsIdentity', 'WindowsPrincipal', 'SecurityIdentifier') {
+    $accel::Add("Security.Principal.$t", [type]"WinHostFakes.$t")
+    $accel::Add("System.Security.Principal.$t", [type]"WinHostFakes.$t")
+}
+
+. (Join-Path $here 'state.ps1')
+. (Join-Path $here 'net.ps1')
+. (Join-Path $here 'system.ps1')
+if ((Get-WHHost).SelectSingleNode('hyperv').GetAttribute('module') -eq 'true') { . (Join-Path $here 'hyperv.ps1') }
+else { . (Join-Path $here 'hyperv.ps1'); foreach ($f in 'Get-VMSwitch', 'Get-VMNetworkAdapter', 'New-VMSwitch', 'Set-VMSwitch', 'Remove-VMSwitch') { Remove-Item "Function:\$f" } }
+if (Test-WHHyperVFirewall) { Register-WHHyperVFirewall }
+
+# The agent as Windows would start it: its own arguments, its own exit code.
+$agent = $args[0]
+$named = @{}
+for ($i = 1; $i -lt $args.Count; $i++) {
+    $k = ([string]$args[$i]).TrimStart('-')
+    if ($k -eq 'Elevated') { $named[$k] = $true; continue }
+    $named[$k] = $args[++$i]
+}
+$ErrorActionPreference = 'Continue'
+if ($env:WINHOST_LANGMODE -eq 'ConstrainedLanguage') {
+    # C.11: what App Control does to an unsigned script.
+    $ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'
+}
+& $agent @named
+exit $LASTEXITCODE

@@ -1,0 +1,138 @@
+# state.ps1 - the fakes' access to the one model of the Windows machine
+# (WINHOST_DIR/state.xml), their error records and the caller's token.
+# Dot-sourced by start-agent.ps1 before the agent runs.  Sources: SOURCES.md.
+
+$global:WHStatePath = Join-Path $env:WINHOST_DIR 'state.xml'
+$global:WHStateStamp = $null
+$global:WHState = $null
+
+# The state as it is now: native programs (netsh.exe) change it between calls.
+function Get-WHState {
+    $stamp = (Get-Item -LiteralPath $global:WHStatePath).LastWriteTimeUtc.Ticks
+    if ($null -eq $global:WHState -or $stamp -ne $global:WHStateStamp) {
+        $doc = New-Object System.Xml.XmlDocument
+        $doc.PreserveWhitespace = $false
+        $doc.Load($global:WHStatePath)
+        $global:WHState = $doc
+        $global:WHStateStamp = $stamp
+    }
+    return $global:WHState
+}
+
+function Save-WHState {
+    $tmp = $global:WHStatePath + '.ps.tmp'
+    $global:WHState.Save($tmp)
+    [System.IO.File]::Move($tmp, $global:WHStatePath, $true)
+    $global:WHStateStamp = (Get-Item -LiteralPath $global:WHStatePath).LastWriteTimeUtc.Ticks
+}
+
+function Get-WHHost { return (Get-WHState).DocumentElement.SelectSingleNode('host') }
+function Get-WHSim { return (Get-WHState).DocumentElement.SelectSingleNode('sim') }
+function Get-WHNodes { param([string]$XPath) return @((Get-WHHost).SelectNodes($XPath)) }
+
+function Get-WHSection {
+    # A section of <host>, made when a change needs it.
+    param([string]$Tag)
+    $h = Get-WHHost
+    $el = $h.SelectSingleNode($Tag)
+    if ($null -eq $el) { $el = $h.AppendChild($h.OwnerDocument.CreateElement($Tag)) }
+    return $el
+}
+
+function Get-WHAttr {
+    param($Node, [string]$Name, [string]$Default = '')
+    if ($null -eq $Node -or -not $Node.HasAttribute($Name)) { return $Default }
+    return $Node.GetAttribute($Name)
+}
+
+# --- the caller's token (A.1-A.5, B.7, B.8) -----------------------------------
+
+function Test-WHElevated { return $env:WINHOST_TOKEN -eq 'elevated' }
+function Test-WHHyperVAdmin { return (',' + $env:WINHOST_GROUPS + ',').Contains(',S-1-5-32-578,') }
+function Test-WHHyperVAccess { return (Test-WHElevated) -or (Test-WHHyperVAdmin) }
+
+# --- messages in the machine's display language ---------------------------------
+
+$global:WHMessages = @{
+    en = @{
+        permission   = "You do not have the required permission to complete this task. Contact the administrator of the authorization policy for the computer '{0}'."
+        'in-use'     = "Failed while adding virtual Ethernet switch connections. Ethernet port '{0}' bind failed: Cannot create a file when that file already exists. (0x800700B7)."
+        'bind-failed'= "Failed while adding virtual Ethernet switch connections. Ethernet port '{0}' bind failed: Element not found. (0x80070490)."
+        'no-switch'  = 'Hyper-V was unable to find a virtual switch with id "{0}".'
+        'no-switch-name' = 'Hyper-V was unable to find a virtual switch with name "{0}".'
+        'no-binding' = "No MSFT_NetAdapterBindingSettingData objects found with property 'ComponentID' equal to '{0}'."
+        'no-adapter' = "No MSFT_NetAdapter objects found with property 'InterfaceDescription' equal to '{0}'."
+        'no-ipif'    = "No MSFT_NetIPInterface objects found with property 'InterfaceIndex' equal to '{0}'."
+        'access'     = 'Access is denied.'
+        'no-path'    = "Cannot find path '{0}' because it does not exist."
+        'no-service' = "Cannot find any service with service name '{0}'."
+        'uac'        = 'This command cannot be run due to the error: The operation was canceled by the user.'
+        'namespace'  = 'Invalid namespace '
+        'exists'     = 'Cannot create a file when that file already exists.'
+    }
+    de = @{
+        permission   = "Sie verfügen nicht über die erforderliche Berechtigung zum Ausführen dieser Aufgabe. Wenden Sie sich an den Administrator der Autorisierungsrichtlinie für den Computer ""{0}""."
+        'in-use'     = 'Fehler beim Hinzufügen von Verbindungen des virtuellen Ethernet-Switches. Fehler beim Binden von Ethernet-Port "{0}": Eine Datei kann nicht erstellt werden, wenn sie bereits vorhanden ist. (0x800700B7).'
+        'bind-failed'= 'Fehler beim Hinzufügen von Verbindungen des virtuellen Ethernet-Switches. Fehler beim Binden von Ethernet-Port "{0}": Element nicht gefunden. (0x80070490).'
+        'no-switch'  = 'Hyper-V hat keinen virtuellen Switch mit der ID "{0}" gefunden.'
+        'no-switch-name' = 'Hyper-V hat keinen virtuellen Switch mit dem Namen "{0}" gefunden.'
+        'no-binding' = 'Es wurden keine MSFT_NetAdapterBindingSettingData-Objekte gefunden, deren Eigenschaft "ComponentID" gleich "{0}" ist.'
+        'no-adapter' = 'Es wurden keine MSFT_NetAdapter-Objekte gefunden, deren Eigenschaft "InterfaceDescription" gleich "{0}" ist.'
+        'no-ipif'    = 'Es wurden keine MSFT_NetIPInterface-Objekte gefunden, deren Eigenschaft "InterfaceIndex" gleich "{0}" ist.'
+        'access'     = 'Zugriff verweigert'
+        'no-path'    = 'Der Pfad "{0}" kann nicht gefunden werden, da er nicht vorhanden ist.'
+        'no-service' = 'Es wurde kein Dienst mit dem Dienstnamen "{0}" gefunden.'
+        'uac'        = 'Dieser Befehl kann aufgrund des folgenden Fehlers nicht ausgeführt werden: Der Vorgang wurde vom Benutzer abgebrochen.'
+        'namespace'  = 'Ungültiger Namespace '
+        'exists'     = 'Eine Datei kann nicht erstellt werden, wenn sie bereits vorhanden ist.'
+    }
+}
+
+function Get-WHMessage {
+    param([string]$Key, [object]$Arg = '')
+    $lang = Get-WHAttr (Get-WHSim) 'language' 'en'
+    return ($global:WHMessages[$lang][$Key] -f $Arg)
+}
+
+# --- error records as the real commands make them -------------------------------
+
+function New-WHError {
+    # ErrorId is the full FullyQualifiedErrorId the real command reports.
+    param([System.Exception]$Exception, [string]$ErrorId, [System.Management.Automation.ErrorCategory]$Category, [object]$Target = $null)
+    return New-Object System.Management.Automation.ErrorRecord $Exception, $ErrorId, $Category, $Target
+}
+
+function New-WHHyperVError {
+    param([string]$Key, [object]$Arg, [string]$Id, [System.Management.Automation.ErrorCategory]$Category)
+    $ex = New-Object Microsoft.HyperV.PowerShell.VirtualizationException (Get-WHMessage $Key $Arg)
+    return New-WHError $ex $Id $Category $Arg
+}
+
+function New-WHPermissionError {
+    # A.1: what a Hyper-V cmdlet says to a caller outside Hyper-V Administrators.
+    param([string]$Cmdlet)
+    return New-WHHyperVError 'permission' 'localhost' ("Unspecified,Microsoft.HyperV.PowerShell.Commands.$Cmdlet") 'PermissionDenied'
+}
+
+function New-WHAccessDenied {
+    # A.5: a CIM-based change (NetAdapter, NetTCPIP, firewall) without an
+    # administrator token fails with Win32 error 5.
+    param([string]$Cmdlet)
+    $ex = New-Object System.UnauthorizedAccessException (Get-WHMessage 'access')
+    $ex.HResult = [int]0x80070005
+    return New-WHError $ex ("Windows System Error 5,$Cmdlet") 'PermissionDenied'
+}
+
+function New-WHCimNotFound {
+    param([string]$Key, [object]$Arg, [string]$Cmdlet, [string]$Property)
+    $ex = New-Object Microsoft.PowerShell.Cmdletization.Cim.CimJobException (Get-WHMessage $Key $Arg)
+    return New-WHError $ex ("CmdletizationQuery_NotFound_$Property,$Cmdlet") 'ObjectNotFound' $Arg
+}
+
+# The counters the budgets speak of (DESIGN: an observe makes <= 30 calls).
+function Add-WHCall {
+    param([string]$Name)
+    if ($env:WINHOST_DIR) {
+        [System.IO.File]::AppendAllText((Join-Path $env:WINHOST_DIR 'cmdlets.log'), $Name + "`n")
+    }
+}
