@@ -37,20 +37,20 @@ function Find-WHAdapterByGuid {
 
 function Get-VMSwitch {
     [CmdletBinding()]
-    param([string[]]$Name, [guid]$Id, [string]$ComputerName)
+    param([Parameter(Position = 0)][string]$Name, [guid[]]$Id, [string[]]$ComputerName)
     Add-WHCall 'Get-VMSwitch'
     if (-not (Test-WHHyperVAccess)) { $PSCmdlet.WriteError((New-WHPermissionError 'GetVMSwitch')); return }
     $found = $false
     foreach ($s in (Get-WHNodes 'switches/switch')) {
-        if ($PSBoundParameters.ContainsKey('Id') -and [guid]$s.GetAttribute('id') -ne $Id) { continue }
-        if ($Name -and $Name -notcontains $s.GetAttribute('name')) { continue }
+        if ($PSBoundParameters.ContainsKey('Id') -and $Id -notcontains [guid]$s.GetAttribute('id')) { continue }
+        if ($Name -and -not ($s.GetAttribute('name') -like $Name)) { continue }
         $found = $true
         ConvertTo-WHSwitch $s
     }
     if (-not $found -and $PSBoundParameters.ContainsKey('Id')) {
-        $PSCmdlet.WriteError((New-WHHyperVError 'no-switch' $Id 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch' 'InvalidArgument'))
+        $PSCmdlet.WriteError((New-WHHyperVError 'no-switch' ($Id -join ',') 'InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch' 'InvalidArgument'))
     } elseif (-not $found -and $Name) {
-        $PSCmdlet.WriteError((New-WHHyperVError 'no-switch-name' ($Name -join ',') 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch' 'ObjectNotFound'))
+        $PSCmdlet.WriteError((New-WHHyperVError 'no-switch-name' $Name 'ObjectNotFound,Microsoft.HyperV.PowerShell.Commands.GetVMSwitch' 'ObjectNotFound'))
     }
 }
 
