@@ -95,6 +95,19 @@ test_have_root() {
 }
 
 # The whole script needs root: without it, say so and stop (0 tests).
+# The simulated Windows host runs the agent in real PowerShell: without it
+# these tests are skipped (counted by tests/run-all), or fail under CI=true.
+test_need_pwsh() {
+	[ -x "$TOP/tests/.tools/pwsh/pwsh" ] && return 0
+	if [ "${CI:-}" = true ]; then
+		echo "not ok 1 - PowerShell for the simulated Windows host (CI=true: required)"
+		echo "# $(basename "$0" .sh): 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "# $(basename "$0" .sh): skipped $(grep -c '^test_expect_success' "$0") tests: no PowerShell; run tests/install-deps.sh (needs the .NET SDK)"
+	exit 0
+}
+
 test_need_root() {
 	test_have_root && return 0
 	echo "# $(basename "$0" .sh): network namespaces need root and iproute2: skipped"

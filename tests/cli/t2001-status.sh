@@ -2,6 +2,7 @@
 # wslbridge status against the simulated Windows host: one launch, every
 # scenario, the environment checks, and the agent contract.
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 unset WSLBRIDGE_STATE_DIR	# the state lives under the simulated root

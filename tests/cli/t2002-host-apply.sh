@@ -3,6 +3,7 @@
 # at most one UAC prompt, errors classified without message text, and user
 # values that never become script text.
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 TOOL=$TOP/build/release/tests/tools/host-tool

@@ -4,6 +4,7 @@
 # ways, bad target files, parameters, --offline, --xml, recorded and added
 # targets.
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 CASES=$TOP/tests/cases

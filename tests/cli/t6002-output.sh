@@ -2,6 +2,7 @@
 # What people see: the interactive setup in a real terminal (tmux), colours
 # and symbols only there, the status diagram, --verbose timings, runs.log.
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 test_need_root

@@ -6,6 +6,7 @@
 # run removes the stale lock and converges to exactly what an uninterrupted
 # run gives.
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 test_need_root

@@ -3,6 +3,7 @@
 # uninitialised values, no definite leaks.  Only against the release build
 # (the sanitizer build already checks itself and cannot run under valgrind).
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 case $WB in */asan/*)

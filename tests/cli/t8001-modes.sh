@@ -4,6 +4,7 @@
 # Hyper-V firewall rules of --allow-port, the effective mode after a restart
 # (a fallback reported with WSL's reason), repair, undo, and host-ip.
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 unset WSLBRIDGE_STATE_DIR

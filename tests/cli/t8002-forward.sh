@@ -5,6 +5,7 @@
 # (UDP, bad input, a foreign rule, non-root, mirrored mode), coexistence with
 # `vpn apply`/`vpn remove`, remove and undo.
 . "$(dirname "$0")/../lib.sh"
+test_need_pwsh
 
 RUN=$TOP/tests/winhost/run
 unset WSLBRIDGE_STATE_DIR

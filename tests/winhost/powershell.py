@@ -101,6 +101,8 @@ def run_agent(host, paths, args, env_extra, elevated_copy):
         "POWERSHELL_TELEMETRY_OPTOUT": "1", "POWERSHELL_UPDATECHECK": "Off", "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
         "DOTNET_NOLOGO": "1",
     })
+    if host.sim.get("coverage"):
+        env["WINHOST_COVERAGE"] = host.sim["coverage"]
     env.update(env_extra)
     cmd = [pwsh_path(), "-NoProfile", "-NonInteractive", "-NoLogo", "-File",
            os.path.join(winhost.HERE, "fakes", "start-agent.ps1"), paths["agent"]]

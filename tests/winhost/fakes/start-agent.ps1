@@ -42,5 +42,19 @@ if ($env:WINHOST_LANGMODE -eq 'ConstrainedLanguage') {
     # C.11: what App Control does to an unsigned script.
     $ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'
 }
+$cov = $env:WINHOST_COVERAGE
+if ($cov) {
+    # Statement coverage (tests/winhost/coverage.ps1): a breakpoint a statement.
+    . (Join-Path $here 'statements.ps1')
+    # Each fires once: it records its statement and removes itself.
+    $null = New-Item -ItemType Directory -Force -Path $cov
+    $global:WHHitFile = Join-Path $cov "hits-$PID-$([guid]::NewGuid()).txt"
+    foreach ($s in (Get-WHStatements $agent)) {
+        $null = Set-PSBreakpoint -Script $agent -Line $s.Line -Column $s.Column -Action {
+            [System.IO.File]::AppendAllText($global:WHHitFile, ('{0}:{1}' -f $_.Line, $_.Column) + "`n")
+            Remove-PSBreakpoint -Breakpoint $_
+        }
+    }
+}
 & $agent @named
 exit $LASTEXITCODE

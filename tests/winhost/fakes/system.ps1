@@ -80,8 +80,9 @@ function Test-WHHyperVFirewall {
 function Get-WHHvfw {
     $el = (Get-WHHost).SelectSingleNode('hyperv-firewall')
     if ($null -eq $el) {
+        $present = Test-WHHyperVFirewall
         $el = Get-WHSection 'hyperv-firewall'
-        $el.SetAttribute('present', ([string](Test-WHHyperVFirewall)).ToLower())
+        $el.SetAttribute('present', ([string]$present).ToLower())
         $el.SetAttribute('enabled', 'True')
         $el.SetAttribute('default-inbound', 'Block')
     }
