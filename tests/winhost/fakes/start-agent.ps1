@@ -57,4 +57,6 @@ if ($cov) {
     }
 }
 & $agent @named
+# A script that stops with an error exits 1, as powershell.exe -File does.
+if (-not $?) { exit 1 }
 exit $LASTEXITCODE

@@ -1,0 +1,108 @@
+#!/bin/sh
+# The simulated host behaves like Windows (tests/winhost/fakes/SOURCES.md):
+# the real agent in real PowerShell meets the permission model (A.1, A.5),
+# the elevation outcomes (B.6-B.8) and managed-machine policies (C.11,
+# C.12).  What wslbridge makes of them is issue 15's; this holds the fakes.
+. "$(dirname "$0")/../lib.sh"
+test_need_pwsh
+
+RUN=$TOP/tests/winhost/run
+TOOL=$TOP/build/release/tests/tools/host-tool
+unset WSLBRIDGE_STATE_DIR
+ETH='adapter-guid={4A6C1D22-8E3B-4F07-9C5D-2B1E7A9F0C31}'
+
+# variant NAME ATTRS...: a copy of scenario NAME with <sim ATTRS>.
+variant() {
+	n=$1; shift
+	sed "s|<sim |<sim $* |" "$TOP/tests/winhost/scenarios/$n.xml" >"$n-variant.xml"
+	echo "$PWD/$n-variant.xml"
+}
+
+test_expect_success 'A.1: not elevated, not in Hyper-V Administrators: no switch is seen' '
+	"$RUN" standard-user-pro -- "$TOOL" observe >out &&
+	! grep -q "^switch " out
+'
+
+test_expect_success 'A.1: in Hyper-V Administrators, the same machine shows its switches' '
+	"$RUN" fresh-pro -- "$TOOL" observe >out &&
+	test "$(grep -c "^switch " out)" = 2
+'
+
+test_expect_success 'the agent itself asks wsl.exe for its version (UTF-8 by WSL_UTF8)' '
+	rm -rf h0 && WINHOST_DIR=$PWD/h0 "$RUN" fresh-pro -- "$TOOL" observe >out &&
+	test_grep "^wsl.exe \[\"--version\"\]" h0/programs.log
+'
+
+test_expect_success 'B.6: a declined prompt: elevation failed, nothing changed, no elevated copy' '
+	rm -rf h1 && WINHOST_DIR=$PWD/h1 "$RUN" fresh-pro -- true && cp h1/state.xml before.xml &&
+	WINHOST_DIR=$PWD/h1 "$RUN" --uac deny fresh-pro -- "$TOOL" apply create-switch name=X "$ETH" >out &&
+	test_grep "^error elevation-failed" out &&
+	test_grep "uac prompt declined" h1/flags.log &&
+	! grep -q "^from=uac" h1/launches.log &&
+	test_cmp before.xml h1/state.xml
+'
+
+test_expect_success 'B.7: over the shoulder: an administrator signs in, the copy is elevated' '
+	rm -rf h2 && WINHOST_DIR=$PWD/h2 "$RUN" "$(variant fresh-pro uac=\"ots\")" -- \
+		"$TOOL" apply create-switch name=X "$ETH" >out &&
+	test_grep "^result 1 ok" out &&
+	test "$(grep -c "^from=uac elevated=yes" h2/launches.log)" = 1
+'
+
+test_expect_success 'B.8/A.5: UAC off: the copy starts without a prompt and is not elevated' '
+	rm -rf h3 && WINHOST_DIR=$PWD/h3 "$RUN" "$(variant standard-user-pro uac=\"off\")" -- true &&
+	cp h3/state.xml before.xml &&
+	WINHOST_DIR=$PWD/h3 "$RUN" "$(variant standard-user-pro uac=\"off\")" -- \
+		"$TOOL" apply create-switch name=X "$ETH" >out &&
+	test_grep "^from=uac elevated=no" h3/launches.log &&
+	test_grep "^result 1 error" out &&
+	! grep -q "^switch X" out
+'
+
+test_expect_success 'C.11: ConstrainedLanguage: the agent cannot write a response' '
+	rm -rf h4 && WINHOST_DIR=$PWD/h4 "$RUN" "$(variant fresh-pro language-mode=\"ConstrainedLanguage\")" -- true &&
+	cp h4/state.xml before.xml &&
+	test_must_fail env WINHOST_DIR=$PWD/h4 "$RUN" "$(variant fresh-pro language-mode=\"ConstrainedLanguage\")" -- \
+		"$TOOL" apply create-switch name=X "$ETH" >out 2>err &&
+	test_grep "exited with code 1 and wrote no response" err &&
+	test_cmp before.xml h4/state.xml
+'
+
+test_expect_success 'C.12: AllSigned: the unsigned agent does not start' '
+	test_must_fail "$RUN" "$(variant fresh-pro execution-policy=\"AllSigned\")" -- "$TOOL" observe >out 2>err &&
+	test_grep "is not digitally signed" err
+'
+
+test_expect_success 'E.21: a NIC bound to another switch: ObjectInUse, nothing changed' '
+	rm -rf h5 && WINHOST_DIR=$PWD/h5 "$RUN" fresh-pro -- "$TOOL" apply create-switch name=A "$ETH" \
+		allow-management-os=true >out &&
+	test_grep "^result 1 ok" out && cp h5/state.xml before.xml &&
+	WINHOST_DIR=$PWD/h5 "$RUN" fresh-pro -- "$TOOL" apply create-switch name=B "$ETH" >out &&
+	test_grep "^result 1 error adapter-in-use" out &&
+	test_cmp before.xml h5/state.xml
+'
+
+test_expect_success 'E.20: the host address moves to vEthernet (NAME), with Windows sharing the switch' '
+	grep -q "vEthernet (A)" h5/state.xml &&
+	python3 -c "
+import sys, xml.etree.ElementTree as ET
+h = ET.parse(\"h5/state.xml\").getroot().find(\"host\")
+a = {x.get(\"name\"): x for x in h.find(\"adapters\")}
+assert a[\"Ethernet\"].find(\"ipv4\") is None, \"the uplink kept its address\"
+assert a[\"vEthernet (A)\"].find(\"ipv4\").get(\"address\") == \"192.168.1.23\"
+"
+'
+
+test_expect_success 'the coverage tool counts statements and finds what ran' '
+	cat >s.ps1 <<-\EOF_ &&
+	$a = 1
+	if ($a -eq 2) { Write-Output never }
+	Write-Output once
+	EOF_
+	mkdir -p cov && printf "1:1\n2:5\n" >cov/hits-1.txt && echo "3:1" >cov/hits-2.txt &&
+	test_expect_code 1 "$TOP/tests/.tools/pwsh/pwsh" -NoProfile -File "$TOP/tests/winhost/coverage.ps1" s.ps1 cov 90 >out &&
+	test_grep "3 of 4 statements run" out &&
+	test_grep "not run: line 2: Write-Output never" out
+'
+
+test_done
