@@ -37,7 +37,7 @@ fi
 # PowerShell for the simulated Windows host (test only): the host agent runs
 # in real pwsh against fakes of the Windows commands.
 PWSH_VERSION=7.6.9
-if [ "${1:-test}" = test ] && [ ! -x tests/.tools/pwsh/pwsh ]; then
+if [ ! -x tests/.tools/pwsh/pwsh ]; then
 	if command -v dotnet >/dev/null 2>&1; then
 		echo "installing PowerShell $PWSH_VERSION (a .NET tool, test only)"
 		dotnet tool install PowerShell --version "$PWSH_VERSION" --tool-path tests/.tools/pwsh >/dev/null
