@@ -164,7 +164,7 @@ def main():
             text = f.read()
     except OSError as e:
         refuse(host, "cannot read the script %s: %s" % (args["agent"], e))
-    with open(winhost.AGENT, "rb") as f:
+    with open(host.sim.get("agent", winhost.AGENT), "rb") as f:
         if f.read() != text:
             refuse(host, "INJECTION: the script is not the shipped host agent")
     # The agent sees Linux paths for the same files: .NET on Linux cannot
