@@ -14,8 +14,8 @@ export WSLBRIDGE_LOCK_WAIT=5
 # make check samples, to stay within its budget now that every launch runs
 # real PowerShell (about 2 s): every 7th point of setup, repair and vpn
 # apply, every 11th of forward add, every 23rd of mirrored setup (the same
-# engine as setup) against the release build; every 23rd (29th, 47th)
-# against the slower sanitizer build, which runs the same code.  KILL_EVERY=1 tries every point (about 4.5 minutes).  Odd strides,
+# engine as setup) against the release build (make check runs it only
+# there); every 23rd (29th, 47th) when run by hand against the sanitizer build.  KILL_EVERY=1 tries every point (about 4.5 minutes).  Odd strides,
 # because points alternate "before rename" and "renamed".
 case $WB in */asan/*) stride=23 ;; *) stride=7 ;; esac
 FILES="root/mnt/c/Users/alice/.wslconfig root/etc/wsl.conf root/etc/wslbridge/boot-fixups.conf
