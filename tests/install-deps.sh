@@ -47,3 +47,8 @@ if [ ! -x tests/.tools/pwsh/pwsh ]; then
 		[ "${CI:-}" = true ] && { echo "CI=true: PowerShell is required" >&2; exit 1; }
 	fi
 fi
+# Where the .NET runtime is: the boot-time tests replace /etc (and with it
+# /etc/dotnet and /etc/alternatives), where pwsh's launcher would look.
+if command -v dotnet >/dev/null 2>&1 && [ -d tests/.tools/pwsh ]; then
+	dirname "$(readlink -f "$(command -v dotnet)")" >tests/.tools/dotnet-root
+fi

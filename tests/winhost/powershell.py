@@ -101,6 +101,11 @@ def run_agent(host, paths, args, env_extra, elevated_copy):
         "POWERSHELL_TELEMETRY_OPTOUT": "1", "POWERSHELL_UPDATECHECK": "Off", "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
         "DOTNET_NOLOGO": "1",
     })
+    try:
+        with open(os.path.join(winhost.REPO, "tests", ".tools", "dotnet-root"), encoding="utf-8") as f:
+            env["DOTNET_ROOT"] = f.read().strip()
+    except OSError:
+        pass
     if host.sim.get("coverage"):
         env["WINHOST_COVERAGE"] = host.sim["coverage"]
     env.update(env_extra)
