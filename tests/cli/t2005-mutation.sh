@@ -9,8 +9,7 @@ test_need_root
 unset WSLBRIDGE_STATE_DIR
 
 test_expect_success 'at least 12 mutants of the agent, at least 80% of them noticed' '
-	"$TOP/tests/mutate/run" "$PWD/mut" >out 2>&1 &&
-	cat out &&
+	{ "$TOP/tests/mutate/run" "$PWD/mut" >out 2>&1; rc=$?; cat out; test $rc = 0; } &&
 	n=$(grep -c "^killed: \|^survived: " out) && test "$n" -ge 12 &&
 	pct=$(sed -n "s/^killed [0-9]* of [0-9]* (\([0-9]*\)%)$/\1/p" out) &&
 	test "$pct" -ge 80
