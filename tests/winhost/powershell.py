@@ -138,10 +138,10 @@ def runas(host, argv):
         extra = {"USERPROFILE": "C:\\Users\\" + account, "TEMP": "C:\\Users\\%s\\AppData\\Local\\Temp" % account}
     host.log("launches.log", "from=uac elevated=%s argv=%s" % ("yes" if elevated else "no", json.dumps(shown)))
     host.log("programs.log", "powershell.exe (elevated) %s" % json.dumps(shown))
-    paths = {"agent": args["agent"], "Request": args["Request"], "Response": args["Response"]}
     env = token(host, elevated, account)
     env.update(extra)
-    sys.exit(run_agent(host, paths, args, env, True))
+    # The elevated copy is given the Linux paths the first copy had.
+    sys.exit(run_agent(host, args, args, env, True))
 
 
 def main():

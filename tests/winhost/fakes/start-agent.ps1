@@ -25,8 +25,12 @@ foreach ($t in 'WindowsIdentity', 'WindowsPrincipal', 'SecurityIdentifier') {
 . (Join-Path $here 'state.ps1')
 . (Join-Path $here 'net.ps1')
 . (Join-Path $here 'system.ps1')
-if ((Get-WHHost).SelectSingleNode('hyperv').GetAttribute('module') -eq 'true') { . (Join-Path $here 'hyperv.ps1') }
-else { . (Join-Path $here 'hyperv.ps1'); foreach ($f in 'Get-VMSwitch', 'Get-VMNetworkAdapter', 'New-VMSwitch', 'Set-VMSwitch', 'Remove-VMSwitch') { Remove-Item "Function:\$f" } }
+. (Join-Path $here 'hyperv.ps1')
+# Without the Hyper-V module its cmdlets are not there (Get-Command decides);
+# the Msvm_* helpers stay, CIM answers without the module.
+if ((Get-WHHost).SelectSingleNode('hyperv').GetAttribute('module') -ne 'true') {
+    foreach ($f in 'Get-VMSwitch', 'Get-VMNetworkAdapter', 'New-VMSwitch', 'Set-VMSwitch', 'Remove-VMSwitch') { Remove-Item "Function:\$f" }
+}
 if (Test-WHHyperVFirewall) { Register-WHHyperVFirewall }
 
 # The agent as Windows would start it: its own arguments, its own exit code.
