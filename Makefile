@@ -33,7 +33,7 @@ LIB_SRCS = setup/util.c setup/log.c setup/ctx.c setup/match.c setup/keys.c \
 	   setup/ports.c vswitch/hvfw-plan.c setup/forward.c setup/verb-forward.c setup/verb-host-ip.c
 # The host agent is compiled in, so the file written to Windows always
 # matches this binary.
-GEN_SRCS = build/gen/host-agent.c
+GEN_SRCS = build/gen/host-agent.c build/gen/host-protocol.c
 MAIN_SRCS = setup/main.c
 UNIT_TESTS = tests/unit/test-ini tests/unit/test-keys tests/unit/test-atomic \
 	     tests/unit/test-textcodec tests/unit/test-backup tests/unit/test-host \
@@ -46,8 +46,8 @@ A = build/asan
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 
-LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/boot-fixups.o
-ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/boot-fixups.o
+LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/host-protocol.o $(B)/gen/boot-fixups.o
+ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/host-protocol.o $(A)/gen/boot-fixups.o
 
 .PHONY: all check asan unit fuzz bench man install uninstall deb clean
 all: wslbridge build/wslbridge.1
@@ -79,6 +79,10 @@ endef
 
 build/gen/host-agent.c: templates/host-agent.ps1
 	$(call embed,$<,host_agent_ps1)
+
+# The protocol the agent's response must follow, checked by host-state.c.
+build/gen/host-protocol.c: templates/host-protocol.rng
+	$(call embed,$<,host_protocol_rng)
 
 build/gen/boot-fixups.c: templates/boot-fixups
 	$(call embed,$<,boot_fixups)
@@ -128,7 +132,7 @@ FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -Isetup -Ivswitch -Ivpn-fixups -g -O1 \
 	     -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -DWSLBRIDGE_DATADIR='"$(DATADIR)"' -DFUZZ_DATADIR='"$(CURDIR)/templates"' \
 	     $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/gen/host-agent.o $(F)/obj/gen/boot-fixups.o
+FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/gen/host-agent.o $(F)/obj/gen/host-protocol.o $(F)/obj/gen/boot-fixups.o
 $(F)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<

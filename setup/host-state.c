@@ -12,6 +12,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+/* templates/host-protocol.rng, embedded by make. */
+extern const unsigned char host_protocol_rng[];
+extern const size_t host_protocol_rng_len;
+
 #define attr xml_prop
 
 static int attr_int(xmlNodePtr n, const char *name)
@@ -250,19 +254,46 @@ static void parse_results(xmlNodePtr rs, struct host_state *st)
 	}
 }
 
-int host_state_parse(const char *xml, size_t len, struct host_state *st)
+static char *protocol_error(xmlDocPtr doc)
+{
+	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewMemParserCtxt((const char *)host_protocol_rng,
+								 (int)host_protocol_rng_len);
+	struct xml_invalid f;
+	char *why = NULL;
+	int r = xml_validate(doc, pc, &f);
+
+	if (r < 0)
+		why = xstrdup("the protocol schema could not be loaded");
+	else if (r > 0)
+		why = xasprintf("line %d, element <%s>: %s", f.line, f.element ? f.element : "?", f.msg);
+	xml_invalid_release(&f);
+	return why;
+}
+
+int host_state_parse(const char *xml, size_t len, struct host_state *st, char **ret_why)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root;
+	char *why = NULL;
 
 	memset(st, 0, sizeof(*st));
+	if (ret_why)
+		*ret_why = NULL;
 	if (len > (size_t)INT32_MAX)
 		return -EBADMSG;
 	doc = xmlReadMemory(xml, (int)len, "response.xml", NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (!root || !is(root, "response")) {
+	if (!root || !is(root, "response"))
+		why = xstrdup(doc ? "it is not a <response>" : "it is not well-formed XML");
+	else
+		why = protocol_error(doc);
+	if (why) {
 		xmlFreeDoc(doc);
+		if (ret_why)
+			*ret_why = why;
+		else
+			free(why);
 		return -EBADMSG;
 	}
 	for (xmlNodePtr n = root->children; n; n = n->next) {

@@ -3,7 +3,9 @@
  * host-state.h - what the host agent reports (response.xml), as C data:
  * the Windows facts of one observation, the per-action results of an apply,
  * and a top-level error.  host_state_parse() reads untrusted bytes with
- * libxml2 (no network, no entities); missing attributes become NULL/-1.
+ * libxml2 (no network, no entities) and accepts only what the protocol
+ * (templates/host-protocol.rng, compiled in) allows: a fact Windows did not
+ * report is never mistaken for an empty one.
  */
 #ifndef WB_HOST_STATE_H
 #define WB_HOST_STATE_H
@@ -94,8 +96,11 @@ struct host_state {
 	size_t raw_len;
 };
 
-/* 0, or -EBADMSG when xml is not a response document. */
-int host_state_parse(const char *xml, size_t len, struct host_state *st);
+/*
+ * 0, or -EBADMSG when xml is not a response document of the protocol; then
+ * *ret_why (when ret_why is not NULL) says what was wrong, for people.
+ */
+int host_state_parse(const char *xml, size_t len, struct host_state *st, char **ret_why);
 void host_state_release(struct host_state *st);
 
 /*

@@ -367,6 +367,7 @@ static int host_call(struct host *h, const char *op, const struct host_action *a
 {
 	struct buf req = BUF_INIT, resp = BUF_INIT;
 	struct stage s;
+	char *bad = NULL;
 	int r;
 
 	*ret_why = NULL;
@@ -377,8 +378,10 @@ static int host_call(struct host *h, const char *op, const struct host_action *a
 		r = run_agent(h, &s, &req, ret_why);
 	if (r == 0 && (r = read_file(s.resp, &resp, NULL)) < 0)
 		*ret_why = xasprintf("could not read %s: %s", s.resp, strerror(-r));
-	if (r == 0 && (r = host_state_parse(resp.s, resp.len, st)) < 0)
-		*ret_why = xstrdup("the host agent's response is not a valid response document");
+	if (r == 0 && (r = host_state_parse(resp.s, resp.len, st, &bad)) < 0) {
+		*ret_why = xasprintf("the host agent's response does not follow the protocol (%s)", bad);
+		free(bad);
+	}
 	if (r == 0)
 		st->raw = buf_detach(&resp, &st->raw_len);
 	stage_remove(&s);

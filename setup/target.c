@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <libxml/relaxng.h>
 #include <libxml/tree.h>
 
 struct params {
@@ -85,55 +84,18 @@ static int column_of(const char *file, int line, const char *name)
 	return col;
 }
 
-struct first_error {
-	int line, col;
-	char *element, *msg;
-};
-
-/*
- * Keep the first error that points at an element: libxml2 first reports a
- * summary with no node ("failed to validate attributes"), then the cause.
- */
-static void on_schema_error(void *data, xmlErrorPtr e)
-{
-	struct first_error *f = data;
-	size_t n;
-
-	if (f->msg && (f->line || !e->node))
-		return;
-	free(f->msg);
-	free(f->element);
-	f->line = e->line;
-	f->element = e->node ? xstrdup((const char *)((xmlNodePtr)e->node)->name) : NULL;
-	f->msg = xstrdup(e->message ? e->message : "invalid");
-	n = strlen(f->msg);
-	while (n && (f->msg[n - 1] == '\n' || f->msg[n - 1] == ' '))
-		f->msg[--n] = '\0';
-}
-
 static int validate(const char *file, xmlDocPtr doc, const char *schema_sub, struct target_error *err)
 {
 	char *rng = datadir_path(schema_sub);
-	xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(rng);
-	xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
-	xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
-	struct first_error f = { 0, 0, NULL, NULL };
-	int r = 0;
+	struct xml_invalid f;
+	int r = xml_validate(doc, xmlRelaxNGNewParserCtxt(rng), &f);
 
-	if (!vc) {
+	if (r < 0)
 		r = fail(err, rng, 0, 0, xstrdup("cannot load the target schema"));
-	} else {
-		xmlRelaxNGSetValidStructuredErrors(vc, on_schema_error, &f);
-		if (xmlRelaxNGValidateDoc(vc, doc) != 0)
-			r = fail(err, file, f.line, column_of(file, f.line, f.element),
-				 xasprintf("element <%s>: %s", f.element ? f.element : "?",
-					   f.msg ? f.msg : "does not match the target schema"));
-	}
-	free(f.element);
-	free(f.msg);
-	xmlRelaxNGFreeValidCtxt(vc);
-	xmlRelaxNGFree(schema);
-	xmlRelaxNGFreeParserCtxt(pc);
+	else if (r > 0)
+		r = fail(err, file, f.line, column_of(file, f.line, f.element),
+			 xasprintf("element <%s>: %s", f.element ? f.element : "?", f.msg));
+	xml_invalid_release(&f);
 	free(rng);
 	return r;
 }
@@ -345,9 +307,14 @@ static int walk(const struct wb_ctx *ctx, xmlNodePtr root, const char *file, con
 	return 0;
 }
 
+struct syntax_error {
+	int line, col;
+	char *msg;
+};
+
 static void on_syntax_error(void *data, xmlErrorPtr e)
 {
-	struct first_error *f = data;
+	struct syntax_error *f = data;
 
 	if (f->msg)
 		return;	/* the first one is where the file goes wrong */
@@ -360,7 +327,7 @@ static void on_syntax_error(void *data, xmlErrorPtr e)
 /* Parse (no network, no entities); the first syntax error goes to *err. */
 static xmlDocPtr read_xml(const char *file, struct target_error *err)
 {
-	struct first_error f = { 0, 0, NULL, NULL };
+	struct syntax_error f = { 0, 0, NULL };
 	xmlDocPtr doc;
 
 	xmlSetStructuredErrorFunc(&f, on_syntax_error);

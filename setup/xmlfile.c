@@ -4,6 +4,9 @@
 #include "atomic-file.h"
 #include "util.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 void xmlfile_begin(struct xmlfile *f)
 {
 	f->buf = xmlBufferCreate();
@@ -34,4 +37,62 @@ char *xml_prop(xmlNodePtr n, const char *name)
 
 	xmlFree(v);
 	return s;
+}
+
+/*
+ * Keep the first error that points at an element: libxml2 first reports a
+ * summary with no node ("failed to validate attributes"), then the cause.
+ */
+static void on_schema_error(void *data, xmlErrorPtr e)
+{
+	struct xml_invalid *f = data;
+	size_t n;
+
+	if (f->msg && (f->line || !e->node))
+		return;
+	free(f->msg);
+	free(f->element);
+	f->line = e->line;
+	f->element = e->node ? xstrdup((const char *)((xmlNodePtr)e->node)->name) : NULL;
+	f->msg = xstrdup(e->message ? e->message : "invalid");
+	n = strlen(f->msg);
+	while (n && (f->msg[n - 1] == '\n' || f->msg[n - 1] == ' '))
+		f->msg[--n] = '\0';
+}
+
+static void ignore_error(void *data, xmlErrorPtr e)
+{
+	(void)data;
+	(void)e;
+}
+
+int xml_validate(xmlDocPtr doc, xmlRelaxNGParserCtxtPtr pc, struct xml_invalid *why)
+{
+	xmlRelaxNGPtr schema;
+	xmlRelaxNGValidCtxtPtr vc;
+	int r = -1;
+
+	memset(why, 0, sizeof(*why));
+	if (!pc)
+		return -1;
+	xmlRelaxNGSetParserStructuredErrors(pc, ignore_error, NULL);
+	schema = xmlRelaxNGParse(pc);
+	vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
+	if (vc) {
+		xmlRelaxNGSetValidStructuredErrors(vc, on_schema_error, why);
+		r = xmlRelaxNGValidateDoc(vc, doc) != 0;
+		if (r && !why->msg)
+			why->msg = xstrdup("does not match the schema");
+	}
+	xmlRelaxNGFreeValidCtxt(vc);
+	xmlRelaxNGFree(schema);
+	xmlRelaxNGFreeParserCtxt(pc);
+	return r;
+}
+
+void xml_invalid_release(struct xml_invalid *why)
+{
+	free(why->element);
+	free(why->msg);
+	memset(why, 0, sizeof(*why));
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xmlfile.h - the small libxml2 helpers every XML-writing or -reading module
- * shares: a writer into memory that ends in one atomic file write, and
- * reading an attribute as an owned string.
+ * shares: a writer into memory that ends in one atomic file write, reading
+ * an attribute as an owned string, and validating against a RELAX NG schema.
  */
 #ifndef WB_XMLFILE_H
 #define WB_XMLFILE_H
 
+#include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 #include <sys/types.h>
@@ -23,5 +24,19 @@ int xmlfile_commit(struct xmlfile *f, const char *dir, const char *path, mode_t 
 
 /* The attribute's value as a new string, or NULL. */
 char *xml_prop(xmlNodePtr n, const char *name);
+
+/* Why a document failed its schema: the first error that names an element. */
+struct xml_invalid {
+	int line;
+	char *element, *msg;
+};
+
+/*
+ * Validate doc against the schema pc reads (pc is used up and freed):
+ * 0 valid, 1 invalid (why filled in; release it), -1 the schema itself
+ * could not be loaded.
+ */
+int xml_validate(xmlDocPtr doc, xmlRelaxNGParserCtxtPtr pc, struct xml_invalid *why);
+void xml_invalid_release(struct xml_invalid *why);
 
 #endif

@@ -5,7 +5,8 @@
 # grammar).  Installs only what is missing; uses sudo when not root.
 set -eu
 cd "$(dirname "$0")/.."
-build_pkgs="gcc make pkg-config libxml2-dev libpcre2-dev python3"
+# libxml2-utils: xmllint, with which the simulated host checks the protocol.
+build_pkgs="gcc make pkg-config libxml2-dev libpcre2-dev libxml2-utils python3"
 test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux iproute2 tmux groff-base valgrind nodejs npm"
 case "${1:-test}" in
 build) want=$build_pkgs ;;

@@ -105,4 +105,47 @@ test_expect_success 'the coverage tool counts statements and finds what ran' '
 	test_grep "not run: line 2: Write-Output never" out
 '
 
+test_expect_success 'a switch a VM uses: the agent reports its NIC and refuses to remove it' '
+	lab=aaaaaaaa-1111-4222-8333-444444444444 &&
+	sed "s|<switches>|<switches><switch id=\"$lab\" name=\"Lab\" type=\"1\" notes=\"Created by wslbridge\" allow-management-os=\"false\"/><vm-nic vm=\"lab-vm\" switch-id=\"$lab\"/>|" \
+		"$TOP/tests/winhost/scenarios/fresh-pro.xml" >lab.xml &&
+	WINHOST_DIR=$PWD/h6 WSLBRIDGE_KEEP_STAGING=1 "$RUN" lab.xml -- "$TOOL" observe >out &&
+	grep -rq "<vm-nic vm=\"lab-vm\" switch-id=\"$lab\"" h6/root &&
+	WINHOST_DIR=$PWD/h6 "$RUN" lab.xml -- "$TOOL" apply remove-switch "switch-id=$lab" >out &&
+	test_grep "^result 1 error" out &&
+	grep -q "id=\"$lab\"" h6/state.xml
+'
+
+test_expect_success 'an adapter that is not there: the action fails by its type, nothing is made' '
+	WINHOST_DIR=$PWD/h7 "$RUN" fresh-pro -- "$TOOL" apply create-switch name=Ghost \
+		"adapter-guid={00000000-0000-0000-0000-000000000000}" >out &&
+	test_grep "^result 1 error" out &&
+	! grep -q "name=\"Ghost\"" h7/state.xml
+'
+
+test_expect_success 'an inbox wsl.exe without --version, and no wsl.exe at all' '
+	sed -e "s|<wsl version=\"[^\"]*\"|<wsl version=\"\"|" -e "s|inbox=\"false\"|inbox=\"true\"|" \
+		"$TOP/tests/winhost/scenarios/fresh-pro.xml" >inbox.xml &&
+	WINHOST_DIR=$PWD/h8 WSLBRIDGE_KEEP_STAGING=1 "$RUN" inbox.xml -- "$TOOL" observe >out &&
+	grep -rq "<wsl version=\"\" kernel=\"\" windows=\"\" inbox=\"true\"" h8/root &&
+	rm -rf h9 && WINHOST_DIR=$PWD/h9 "$RUN" fresh-pro -- true &&
+	rm h9/root/mnt/c/Windows/System32/wsl.exe &&
+	WINHOST_DIR=$PWD/h9 WSLBRIDGE_KEEP_STAGING=1 "$RUN" fresh-pro -- "$TOOL" observe >out &&
+	grep -rq "inbox=\"missing\"" h9/root
+'
+
+test_expect_success 'a warm PowerShell gives what a cold one gives: responses, cmdlet calls, exit codes' '
+	for s in fresh-pro standard-user-pro localized-de; do
+		for w in 1 0; do
+			rm -rf "w$w" &&
+			WINHOST_WARM=$w WINHOST_DIR=$PWD/w$w "$RUN" "$s" -- "$WB" status --xml >"$s.$w" 2>&1;
+			echo "rc=$?" >>"$s.$w" &&
+			WINHOST_WARM=$w WINHOST_DIR=$PWD/w$w "$RUN" --uac deny "$s" -- "$TOOL" apply create-switch name=W "$ETH" >>"$s.$w" 2>&1;
+			echo "rc=$?" >>"$s.$w" &&
+			cat "w$w/cmdlets.log" >>"$s.$w" || exit 1
+		done
+		test_cmp "$s.0" "$s.1" || exit 1
+	done
+'
+
 test_done

@@ -4,6 +4,7 @@
  * (as git's test-tool does), until setup and repair use it:
  *   host-tool observe
  *   host-tool apply TYPE key=value... [-- TYPE key=value...]...
+ *   host-tool parse FILE      (the response reader alone, on a saved response)
  * Prints one line per switch (observe) or per action result (apply):
  *   result ID STATUS FAILURE     and "error KIND" for a failed call.
  * Exit 0 when the call itself worked, 1 when it did not.
@@ -66,6 +67,21 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return 2;
+	if (!strcmp(argv[1], "parse") && argc == 3) {
+		struct buf b = BUF_INIT;
+
+		r = read_file(argv[2], &b, NULL);
+		if (r == 0 && host_state_parse(b.s, b.len, &st, &why) == 0) {
+			print_state(&st);
+			host_state_release(&st);
+		} else {
+			fprintf(stderr, "host-tool: %s: %s\n", argv[2], why ? why : strerror(-r));
+			r = -1;
+		}
+		free(why);
+		buf_release(&b);
+		return r < 0;
+	}
 	memset(actions, 0, sizeof(actions));
 	ctx_init(&ctx, NULL, NULL);
 	r = host_open(&ctx, &h, &why);

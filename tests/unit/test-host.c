@@ -11,24 +11,35 @@
 
 #include <stdio.h>
 
+/* The empty parts of a host section, as the protocol orders them. */
+#define REST_OF_HOST "<routes/><dns-search/>"
+#define HOST_TAIL "<external-ports><port name='Intel' mac='00-15-5D-00-00-01' bound='true'/></external-ports>" \
+	"<hyperv-firewall present='false'/><portproxy/><firewall-rules/></host></response>"
+
 static const char response[] =
 	"<?xml version='1.0' encoding='utf-8'?>\n"
 	"<response version='1'><results>"
-	"<result id='1' status='ok'/>"
+	"<result id='1' status='ok' ms='12'/>"
 	"<result id='2' status='error' fqid='ObjectInUse,Microsoft.HyperV.PowerShell.Commands.NewVMSwitch'"
 	" category='ResourceBusy' hresult='0x80131509' inner='0x800700B7'"
 	" exception='Microsoft.HyperV.PowerShell.VirtualizationException' message='x'/>"
 	"<result id='3' status='skipped'/></results>"
 	"<host><windows build='22631' ubr='4460' edition='Professional'/>"
-	"<user profile='C:\\Users\\Jos&#233; Mar&#237;a' temp='C:\\T' elevated='true' admin-member='true'/>"
+	"<user profile='C:\\Users\\Jos&#233; Mar&#237;a' temp='C:\\T' elevated='true' admin-member='true'"
+	" hyperv-admin='false'/><machine/><services global-secure-access='missing'/>"
 	"<hyperv module='true' hypervisor-present='true' vmms='Running'/>"
+	"<wsl version='2.6.1.0' kernel='6.6.87.2' windows='10.0.22631.4460' inbox='false'/>"
 	"<policy allow-networking-mode='0'/>"
-	"<adapters><adapter name='a&quot;b$(x)`&apos;@' guid='{AB}' ifindex='12' mtu='1500' virtual='false'>"
+	"<adapters><adapter name='a&quot;b$(x)`&apos;@' description='Intel' guid='{4A6C1D22-8E3B-4F07-9C5D-2B1E7A9F0C31}'"
+	" mac='00-1B-21-3A-4F-5C' status='Up' ifindex='12' virtual='false' hardware='true' connector='true'"
+	" physical-medium='14' media-connect='1' mtu='1500' metric='25' automatic-metric='1'>"
 	"<binding component='vms_pp' enabled='true'/><binding component='ms_tcpip' enabled='false'/>"
 	"<ipv4 address='192.168.1.2' prefix='24'/><dns server='192.168.1.1'/></adapter></adapters>"
-	"<switches><switch id='s1' name='WSL Bridge' type='2' allow-management-os='true'>"
-	"<uplink guid='{ab}'/></switch><vm-nic vm='lab' switch-id='s1'/></switches>"
-	"<external-ports><port name='Intel' bound='true'/></external-ports></host></response>";
+	REST_OF_HOST
+	"<switches><switch id='31a45870-a5f2-4387-a5be-d10926b3640b' name='WSL Bridge' type='2' allow-management-os='true'>"
+	"<uplink guid='{4a6c1d22-8e3b-4f07-9c5d-2b1e7a9f0c31}'/></switch>"
+	"<vm-nic vm='lab' switch-id='31a45870-a5f2-4387-a5be-d10926b3640b'/></switches>"
+	HOST_TAIL;
 
 static void test_parse(void **state)
 {
@@ -36,7 +47,7 @@ static void test_parse(void **state)
 	const struct host_adapter *a;
 
 	(void)state;
-	assert_int_equal(host_state_parse(response, sizeof(response) - 1, &st), 0);
+	assert_int_equal(host_state_parse(response, sizeof(response) - 1, &st, NULL), 0);
 	assert_true(st.has_host);
 	assert_string_equal(st.build, "22631");
 	assert_string_equal(st.profile, "C:\\Users\\Jos\xC3\xA9 Mar\xC3\xAD" "a");
@@ -58,24 +69,69 @@ static void test_parse(void **state)
 	host_state_release(&st);
 }
 
+/* What the protocol leaves out, the reader must not invent. */
+static const char minimal[] =
+	"<response version='1'><host><windows/>"
+	"<user profile='P' temp='T' elevated='false' admin-member='false' hyperv-admin='false'/>"
+	"<machine/><services global-secure-access='missing'/><hyperv module='false' hypervisor-present='' vmms='missing'/>"
+	"<wsl version='' kernel='' windows='' inbox='missing'/><policy/><adapters/>" REST_OF_HOST
+	"<switches/><external-ports/><hyperv-firewall present='false'/><portproxy/><firewall-rules/></host></response>";
+
+static void test_parse_minimal(void **state)
+{
+	struct host_state st;
+	char *why = (char *)"unset";
+
+	(void)state;
+	assert_int_equal(host_state_parse(minimal, sizeof(minimal) - 1, &st, &why), 0);
+	assert_null(why);
+	assert_true(st.has_host);
+	assert_null(st.build);
+	assert_null(st.policy_allow_mode);
+	assert_int_equal(st.nadapters, 0);
+	assert_int_equal(st.nswitches, 0);
+	host_state_release(&st);
+}
+
 static void test_parse_rejects(void **state)
 {
 	static const char *const bad[] = {
 		"", "<nope/>", "<response><host>", "not xml at all",
 		"<!DOCTYPE r [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><response>&x;</response>",
+		/* another protocol version */
+		"<response version='2'><error kind='agent-failed'/></response>",
+		/* a kind of failure the protocol does not have */
+		"<response version='1'><error kind='maybe'/></response>",
+		/* results without the host facts after them */
+		"<response version='1'><results><result id='1' status='ok' ms='1'/></results></response>",
 	};
 	struct host_state st;
+	char *why = NULL;
+	struct buf b = BUF_INIT;
 
 	(void)state;
-	for (size_t i = 0; i < 4; i++)
-		assert_int_equal(host_state_parse(bad[i], strlen(bad[i]), &st), -EBADMSG);
-	/* External entities are never loaded: the document parses, empty. */
-	if (host_state_parse(bad[4], strlen(bad[4]), &st) == 0) {
-		assert_false(st.has_host);
-		host_state_release(&st);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(host_state_parse(bad[i], strlen(bad[i]), &st, &why), -EBADMSG);
+		assert_non_null(why);
+		free(why);
 	}
-	assert_int_equal(host_state_parse("<response><error kind='uac-declined' win32='1223'/></response>",
-					  63, &st), 0);
+	/* A host section without its switches: unreadable, never "no switches". */
+	buf_add(&b, minimal, sizeof(minimal) - 1);
+	{
+		char *p = strstr(b.s, "<switches/>");
+
+		memmove(p, p + 11, strlen(p + 11) + 1);
+		b.len -= 11;
+	}
+	assert_int_equal(host_state_parse(b.s, b.len, &st, &why), -EBADMSG);
+	assert_non_null(strstr(why, "external-ports"));
+	free(why);
+	buf_release(&b);
+	{
+		static const char declined[] = "<response version='1'><error kind='uac-declined' win32='1223'/></response>";
+
+		assert_int_equal(host_state_parse(declined, sizeof(declined) - 1, &st, NULL), 0);
+	}
 	assert_non_null(st.error);
 	assert_string_equal(st.error->kind, "uac-declined");
 	host_state_release(&st);
@@ -152,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_sha256),

@@ -25,13 +25,16 @@ import stat
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import warmpool  # noqa: E402
 import winhost  # noqa: E402
 
 FLAGS = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File"]
 NAMED = ["-Request", "-Response", "-AgentSha256", "-RequestSha256"]
 DECLINED = 223
+PROTOCOL = os.path.join(winhost.REPO, "templates", "host-protocol.rng")
 ADMINS, HYPERV_ADMINS = "S-1-5-32-544", "S-1-5-32-578"
 # C.12: what powershell.exe prints when a policy stops an unsigned script.
 ALLSIGNED = ("File {0} cannot be loaded. The file {0} is not digitally signed. You cannot run this script "
@@ -109,13 +112,52 @@ def run_agent(host, paths, args, env_extra, elevated_copy):
     if host.sim.get("coverage"):
         env["WINHOST_COVERAGE"] = host.sim["coverage"]
     env.update(env_extra)
-    cmd = [pwsh_path(), "-NoProfile", "-NonInteractive", "-NoLogo", "-File",
-           os.path.join(winhost.HERE, "fakes", "start-agent.ps1"), paths["agent"]]
+    script = [paths["agent"]]
     for k in ("Request", "Response", "AgentSha256", "RequestSha256"):
-        cmd += ["-" + k, paths.get(k, args[k])]
+        script += ["-" + k, paths.get(k, args[k])]
     if elevated_copy:
-        cmd.append("-Elevated")
+        script.append("-Elevated")
+    pwsh = pwsh_path()
+    if host.sim.get("warm", "1") != "0":
+        done = warmpool.launch(pwsh, script, env, os.getcwd())
+        if done is not None:
+            rc, out, err = done
+            sys.stdout.write(out)
+            sys.stderr.write(err)
+            return rc
+    cmd = [pwsh, "-NoProfile", "-NonInteractive", "-NoLogo", "-File",
+           os.path.join(winhost.HERE, "fakes", "start-agent.ps1")] + script
     return subprocess.call(cmd, env=env, stdin=subprocess.DEVNULL)
+
+
+def protocol_errors(path):
+    """What xmllint says against templates/host-protocol.rng, or ''."""
+    try:
+        r = subprocess.run(["xmllint", "--noout", "--relaxng", PROTOCOL, path],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    except FileNotFoundError:
+        return "no xmllint to check it with: run tests/install-deps.sh"
+    return "" if r.returncode == 0 else " ".join(r.stderr.split())
+
+
+def checked_run(host, paths, args, env):
+    """The launch, with both of its documents checked against the protocol:
+    a request that breaks it is refused; a response that breaks it is taken
+    away, so that the test sees a launch without a response."""
+    why = protocol_errors(paths["Request"])
+    if why:
+        refuse(host, "PROTOCOL: the request does not follow host-protocol.rng: " + why)
+    req = ET.parse(paths["Request"]).getroot()
+    host.log("requests.log", "op=%s actions=%s" % (req.get("op"), ",".join(a.get("type") for a in req.iter("action"))))
+    rc = run_agent(host, paths, args, env, False)
+    if os.path.exists(paths["Response"]) and host.sim.get("protocol", "1") != "0":
+        why = protocol_errors(paths["Response"])
+        if why:
+            os.replace(paths["Response"], paths["Response"] + ".invalid")
+            host.flag("PROTOCOL: the response does not follow host-protocol.rng: " + why)
+            sys.stderr.write("powershell.exe (simulated): PROTOCOL: the agent's response does not follow "
+                             "templates/host-protocol.rng: %s\r\n" % why)
+    return rc
 
 
 def runas(host, argv):
@@ -174,7 +216,7 @@ def main():
             refuse(host, "INJECTION: the script is not the shipped host agent")
     # The agent sees Linux paths for the same files: .NET on Linux cannot
     # open "C:\...".  A difference of the simulation only (README).
-    sys.exit(run_agent(host, paths, args, token(host, elevated, host.sim_elem().get("user", "alice")), False))
+    sys.exit(checked_run(host, paths, args, token(host, elevated, host.sim_elem().get("user", "alice"))))
 
 
 if __name__ == "__main__":
