@@ -87,8 +87,9 @@ static int column_of(const char *file, int line, const char *name)
 static int validate(const char *file, xmlDocPtr doc, const char *schema_sub, struct target_error *err)
 {
 	char *rng = datadir_path(schema_sub);
+	xmlRelaxNGPtr schema = xml_schema_compile(xmlRelaxNGNewParserCtxt(rng));
 	struct xml_invalid f;
-	int r = xml_validate(doc, xmlRelaxNGNewParserCtxt(rng), &f);
+	int r = xml_validate(doc, schema, &f);
 
 	if (r < 0)
 		r = fail(err, rng, 0, 0, xstrdup("cannot load the target schema"));
@@ -96,6 +97,7 @@ static int validate(const char *file, xmlDocPtr doc, const char *schema_sub, str
 		r = fail(err, file, f.line, column_of(file, f.line, f.element),
 			 xasprintf("element <%s>: %s", f.element ? f.element : "?", f.msg));
 	xml_invalid_release(&f);
+	xmlRelaxNGFree(schema);
 	free(rng);
 	return r;
 }

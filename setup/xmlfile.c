@@ -66,18 +66,24 @@ static void ignore_error(void *data, xmlErrorPtr e)
 	(void)e;
 }
 
-int xml_validate(xmlDocPtr doc, xmlRelaxNGParserCtxtPtr pc, struct xml_invalid *why)
+xmlRelaxNGPtr xml_schema_compile(xmlRelaxNGParserCtxtPtr pc)
 {
 	xmlRelaxNGPtr schema;
-	xmlRelaxNGValidCtxtPtr vc;
+
+	if (!pc)
+		return NULL;
+	xmlRelaxNGSetParserStructuredErrors(pc, ignore_error, NULL);
+	schema = xmlRelaxNGParse(pc);
+	xmlRelaxNGFreeParserCtxt(pc);
+	return schema;
+}
+
+int xml_validate(xmlDocPtr doc, xmlRelaxNGPtr schema, struct xml_invalid *why)
+{
+	xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
 	int r = -1;
 
 	memset(why, 0, sizeof(*why));
-	if (!pc)
-		return -1;
-	xmlRelaxNGSetParserStructuredErrors(pc, ignore_error, NULL);
-	schema = xmlRelaxNGParse(pc);
-	vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
 	if (vc) {
 		xmlRelaxNGSetValidStructuredErrors(vc, on_schema_error, why);
 		r = xmlRelaxNGValidateDoc(vc, doc) != 0;
@@ -85,8 +91,6 @@ int xml_validate(xmlDocPtr doc, xmlRelaxNGParserCtxtPtr pc, struct xml_invalid *
 			why->msg = xstrdup("does not match the schema");
 	}
 	xmlRelaxNGFreeValidCtxt(vc);
-	xmlRelaxNGFree(schema);
-	xmlRelaxNGFreeParserCtxt(pc);
 	return r;
 }
 

@@ -31,12 +31,13 @@ struct xml_invalid {
 	char *element, *msg;
 };
 
+/* The schema pc reads, compiled (pc is used up and freed), or NULL. */
+xmlRelaxNGPtr xml_schema_compile(xmlRelaxNGParserCtxtPtr pc);
 /*
- * Validate doc against the schema pc reads (pc is used up and freed):
- * 0 valid, 1 invalid (why filled in; release it), -1 the schema itself
- * could not be loaded.
+ * Validate doc against schema: 0 valid, 1 invalid (why filled in; release
+ * it), -1 no schema (it could not be compiled).
  */
-int xml_validate(xmlDocPtr doc, xmlRelaxNGParserCtxtPtr pc, struct xml_invalid *why);
+int xml_validate(xmlDocPtr doc, xmlRelaxNGPtr schema, struct xml_invalid *why);
 void xml_invalid_release(struct xml_invalid *why);
 
 #endif
