@@ -3,12 +3,12 @@
  * main.c - the verbs table, options common to every verb, and main(), the
  * only place that turns a result into an exit status.
  */
-#include "ctx.h"
-#include "log.h"
-#include "runlog.h"
-#include "match.h"
-#include "util.h"
-#include "verbs.h"
+#include "base/ctx.h"
+#include "base/log.h"
+#include "apply/runlog.h"
+#include "base/match.h"
+#include "base/util.h"
+#include "verbs/verbs.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* netif.c - see netif.h. */
-#include "netif.h"
+#include "vpn-fixups/netif.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* profile.c - see profile.h. */
-#include "profile.h"
-#include "datadir.h"
-#include "match.h"
-#include "util.h"
-#include "xmlfile.h"
+#include "vpn-fixups/profile.h"
+#include "base/datadir.h"
+#include "base/match.h"
+#include "base/util.h"
+#include "base/xmlfile.h"
 
 #include <dirent.h>
 #include <errno.h>

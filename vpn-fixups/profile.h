@@ -8,8 +8,8 @@
 #ifndef WB_PROFILE_H
 #define WB_PROFILE_H
 
-#include "ctx.h"
-#include "target.h"
+#include "base/ctx.h"
+#include "targets/target.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -8,17 +8,17 @@
  * (one launch), save the originals once (for remove), write the files in
  * one history entry, and apply MTU and resolv.conf now unless --boot-only.
  */
-#include "vpn.h"
-#include "boot-hook.h"
-#include "changeset.h"
-#include "atomic-file.h"
-#include "backup.h"
-#include "diff.h"
-#include "ini-edit.h"
-#include "log.h"
-#include "runlog.h"
-#include "netif.h"
-#include "verbs.h"
+#include "vpn-fixups/vpn.h"
+#include "apply/boot-hook.h"
+#include "apply/changeset.h"
+#include "base/atomic-file.h"
+#include "apply/backup.h"
+#include "base/diff.h"
+#include "conf/ini-edit.h"
+#include "base/log.h"
+#include "apply/runlog.h"
+#include "vpn-fixups/netif.h"
+#include "verbs/verbs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -280,7 +280,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
 	memset(&obs, 0, sizeof(obs));
 	memset(&p, 0, sizeof(p));
 	memset(&m, 0, sizeof(m));
-	if ((rc = need_root("apply")) || (rc = verb_lock(ctx)))
+	if ((rc = need_root("apply")) || (rc = transaction_lock(ctx)))
 		return rc;
 	if (vpn_profiles_load(ctx, &ps, &err) < 0)
 		return verb_report_load_error(&err);
@@ -374,7 +374,7 @@ static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 		xstrdup(getenv("WSLBRIDGE_WSLCONFIG")) : NULL;
 	int rc, n;
 
-	if ((rc = need_root("remove")) || (rc = verb_lock(ctx)))
+	if ((rc = need_root("remove")) || (rc = transaction_lock(ctx)))
 		goto out;
 	{
 		char *script = wb_path(ctx, vpn_script_path), *conf = wb_path(ctx, vpn_conf_path);

@@ -6,11 +6,11 @@
  * when auto, with the reason), and the file contents: the boot script's
  * settings and the edited wsl.conf / .wslconfig.
  */
-#include "vpn.h"
-#include "adapter.h"
-#include "ini-edit.h"
-#include "log.h"
-#include "netif.h"
+#include "vpn-fixups/vpn.h"
+#include "vswitch/adapter.h"
+#include "conf/ini-edit.h"
+#include "base/log.h"
+#include "vpn-fixups/netif.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

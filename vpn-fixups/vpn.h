@@ -5,12 +5,12 @@
 #ifndef WB_VPN_H
 #define WB_VPN_H
 
-#include "observe.h"
-#include "profile.h"
+#include "observe/observe.h"
+#include "vpn-fixups/profile.h"
 
 #include <stdbool.h>
 
-#include "boot-hook.h"
+#include "apply/boot-hook.h"
 
 struct vpn_opts {
 	const char *profile, *mtu, *dns, *search, *probe_target;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* adapter.c - see adapter.h. */
-#include "adapter.h"
-#include "match.h"
-#include "util.h"
+#include "vswitch/adapter.h"
+#include "base/match.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

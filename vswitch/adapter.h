@@ -8,7 +8,7 @@
 #ifndef WB_ADAPTER_H
 #define WB_ADAPTER_H
 
-#include "host-state.h"
+#include "host/host-state.h"
 
 #include <stdbool.h>
 

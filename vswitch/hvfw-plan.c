@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hvfw-plan.c - see hvfw-plan.h. */
-#include "hvfw-plan.h"
-#include "util.h"
+#include "vswitch/hvfw-plan.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
 #ifndef WB_HVFW_PLAN_H
 #define WB_HVFW_PLAN_H
 
-#include "ports.h"
-#include "switch-plan.h"
+#include "base/ports.h"
+#include "vswitch/switch-plan.h"
 
 /* Whether an enabled inbound Allow rule (or an Allow default) lets p in. */
 bool hvfw_port_open(const struct host_state *st, const struct port_spec *p);

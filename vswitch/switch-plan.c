@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* switch-plan.c - see switch-plan.h. */
-#include "switch-plan.h"
-#include "adapter.h"
-#include "util.h"
+#include "vswitch/switch-plan.h"
+#include "vswitch/adapter.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #ifndef WB_SWITCH_PLAN_H
 #define WB_SWITCH_PLAN_H
 
-#include "host.h"
+#include "host/host.h"
 
 #define PLAN_MAX 40
 

@@ -5,7 +5,7 @@
  * as the median of several runs, which is what the 20 ms budget is about.
  * Prints one row per size and the time per MB, to show it stays linear.
  */
-#include "ini-edit.h"
+#include "conf/ini-edit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

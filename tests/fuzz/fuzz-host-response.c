@@ -7,7 +7,7 @@
  * a response that parses has every count consistent with its arrays, and
  * parsing the same bytes twice gives the same counts.
  */
-#include "host-state.h"
+#include "host/host-state.h"
 
 #include <stdint.h>
 #include <stdlib.h>

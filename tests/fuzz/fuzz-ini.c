@@ -5,8 +5,8 @@
  * same bytes, and a successful set reads back exactly the value asked for.
  * Input: byte 0 picks the file kind and key, byte 1 the value, rest = file.
  */
-#include "ini-edit.h"
-#include "ini-lint.h"
+#include "conf/ini-edit.h"
+#include "conf/ini-lint.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,10 +6,10 @@
  * Beyond crashes: a failure always says why, and where it is about a place
  * in the file the line is inside it.
  */
-#include "ctx.h"
-#include "target.h"
-#include "util.h"
-#include "profile.h"
+#include "base/ctx.h"
+#include "targets/target.h"
+#include "base/util.h"
+#include "vpn-fixups/profile.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -9,8 +9,8 @@
  *   result ID STATUS FAILURE     and "error KIND" for a failed call.
  * Exit 0 when the call itself worked, 1 when it did not.
  */
-#include "host.h"
-#include "util.h"
+#include "host/host.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ini.h"
-#include "util.h"
+#include "conf/ini.h"
+#include "base/util.h"
 
 /* Parse s (NUL-terminated) as kind; the caller releases. */
 static inline void load_str(struct ini_doc *d, enum ini_kind kind, const char *s)

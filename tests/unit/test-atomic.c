@@ -4,8 +4,8 @@
  * failure injected at each step leaving the old file and no lock behind.
  */
 #include "helpers.h"
-#include "atomic-file.h"
-#include "util.h"
+#include "base/atomic-file.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test-backup.c - the undo history: entries, saved bytes, states. */
 #include "helpers.h"
-#include "backup.h"
+#include "apply/backup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,9 +5,9 @@
  * at message text, SHA-256, and Windows <-> Linux path mapping.
  */
 #include "helpers.h"
-#include "host-state.h"
-#include "sha256.h"
-#include "wslenv.h"
+#include "host/host-state.h"
+#include "base/sha256.h"
+#include "host/wslenv.h"
 
 #include <stdio.h>
 

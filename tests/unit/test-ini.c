@@ -5,8 +5,8 @@
  * byte-exact round trips and a generated-file property test.
  */
 #include "helpers.h"
-#include "ini-edit.h"
-#include "ini-lint.h"
+#include "conf/ini-edit.h"
+#include "conf/ini-lint.h"
 
 #include <stdio.h>
 #include <stdlib.h>

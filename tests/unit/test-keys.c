@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test-keys.c - WSL's key table and value checks (reference §1.2, §3). */
 #include "helpers.h"
-#include "keys.h"
-#include "match.h"
+#include "conf/keys.h"
+#include "base/match.h"
 
 #include <stdlib.h>
 

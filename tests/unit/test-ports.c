@@ -4,9 +4,9 @@
  * which Hyper-V firewall rules let a port in, and which forwards are stale.
  */
 #include "helpers.h"
-#include "forward.h"
-#include "hvfw-plan.h"
-#include "ports.h"
+#include "forward/forward.h"
+#include "vswitch/hvfw-plan.h"
+#include "base/ports.h"
 
 #include <stdio.h>
 #include <unistd.h>

@@ -5,7 +5,7 @@
  * same with Windows' " #2" suffix) picks the right profile.
  */
 #include "helpers.h"
-#include "profile.h"
+#include "vpn-fixups/profile.h"
 
 #include <stdio.h>
 #include <stdlib.h>

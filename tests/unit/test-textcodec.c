@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test-textcodec.c - UTF-16LE <-> WTF-8 must round-trip every even input. */
 #include "helpers.h"
-#include "textcodec.h"
+#include "base/textcodec.h"
 
 static void roundtrip(const unsigned char *in, size_t len)
 {

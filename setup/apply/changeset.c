@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* changeset.c - see changeset.h. */
+#include "apply/changeset.h"
+#include "base/atomic-file.h"
+#include "apply/backup.h"
+#include "conf/ini-edit.h"
+#include "base/log.h"
+#include "apply/runlog.h"
+#include "apply/transaction.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct change *changeset_add(struct changeset *a, char *path, const char *label, mode_t mode)
+{
+	struct change *c = &a->c[a->n++];
+	struct stat st;
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	c->label = label;
+	c->existed = read_file(path, &c->old, &st) == 0;
+	c->mode = c->existed ? st.st_mode & 07777 : mode;
+	return c;
+}
+
+bool change_differs(const struct change *c)
+{
+	return c->remove ? c->existed : !c->existed || c->old.len != c->neu.len ||
+	       memcmp(c->old.s, c->neu.s, c->neu.len);
+}
+
+void changeset_release(struct changeset *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->c[i].path);
+		buf_release(&a->c[i].old);
+		buf_release(&a->c[i].neu);
+	}
+	a->n = 0;
+}
+
+int changeset_write(struct wb_ctx *ctx, struct changeset *a, struct backup_entry *given)
+{
+	struct backup_entry *e = given;
+	int r = e ? 0 : backup_begin(ctx->state_dir, ctx->command_line, &e);
+
+	runlog_changed();
+	for (size_t i = 0; r == 0 && i < a->n; i++)
+		if (change_differs(&a->c[i]))
+			r = backup_add(e, a->c[i].path, &a->c[i].old, a->c[i].existed, a->c[i].mode,
+				       &a->c[i].neu, !a->c[i].remove);
+	if (r == 0)
+		r = backup_commit(e);
+	for (size_t i = 0; r == 0 && i < a->n; i++) {
+		struct change *c = &a->c[i];
+		char *dir = xstrdup(c->path);
+
+		if (!change_differs(c)) {
+			free(dir);
+			continue;
+		}
+		*strrchr(dir, '/') = '\0';
+		r = c->remove ? atomic_file_remove(c->path) : mkdir_p(dir, 0755);
+		if (r == 0 && !c->remove)
+			r = atomic_file_replace(c->path, c->neu.s, c->neu.len, c->mode);
+		if (r < 0)
+			wb_error(WB_EXIT_FAIL, "could not write '%s': %s", c->path, errstr(r));
+		free(dir);
+	}
+	if (given)
+		return r < 0 ? WB_EXIT_FAIL : 0;
+	if (r < 0 && e && !e->nfiles)
+		(void)backup_discard(e);
+	backup_entry_free(e);
+	return r < 0 ? WB_EXIT_FAIL : 0;
+}
+
+int changeset_edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out)
+{
+	struct ini_doc d = INI_DOC_INIT;
+	char *why = NULL;
+	int r = ini_load(&d, kind, in->s ? in->s : "", in->len);
+
+	for (size_t i = 0; r == 0 && kv[i]; i += 2) {
+		struct buf tmp = BUF_INIT;
+
+		r = kv[i + 1] ? ini_edit_set(&d, kv[i], kv[i + 1], strlen(kv[i + 1]), 0, &tmp, NULL, &why)
+			      : ini_edit_unset(&d, kv[i], 0, &tmp, NULL, &why);
+		if (r == 0) {
+			ini_release(&d);
+			r = ini_load(&d, kind, tmp.s, tmp.len);
+		} else if (r > 0) {
+			r = 0;
+		} else {
+			wb_error(WB_EXIT_FAIL, "%s: %s", kind == INI_WSLCONF ? "/etc/wsl.conf" : ".wslconfig",
+				 why ? why : "cannot be edited");
+			if (r == -EBADMSG)
+				wb_hint("`sudo wslbridge config set --fix ...` repairs it first");
+		}
+		free(why);
+		why = NULL;
+		buf_release(&tmp);
+	}
+	if (r == 0)
+		r = ini_encode(&d, d.text.s, d.text.len, out);
+	ini_release(&d);
+	return r;
+}
+
+void sh_quote_add(struct buf *b, const char *s)
+{
+	buf_addc(b, '\'');
+	for (; s && *s; s++) {
+		if (*s == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *s);
+	}
+	buf_addc(b, '\'');
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * changeset.h - a few files changed together: each change holds the old and
+ * new bytes (or a removal); changeset_write() records them all in one
+ * history entry first (so `wslbridge undo` reverts them together), then
+ * writes each with the atomic writer.  Used by vpn and forward.
+ */
+#ifndef WB_CHANGESET_H
+#define WB_CHANGESET_H
+
+#include "base/ctx.h"
+#include "conf/ini.h"
+#include "base/util.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct change {
+	char *path;		/* under the root */
+	const char *label;
+	struct buf old, neu;
+	bool existed, remove;
+	mode_t mode;
+};
+
+#define MAX_CHANGES 8
+
+struct changeset {
+	struct change c[MAX_CHANGES];
+	size_t n;
+};
+
+/* Adds a change of path (taken over; its current bytes are read). */
+struct change *changeset_add(struct changeset *a, char *path, const char *label, mode_t mode);
+bool change_differs(const struct change *c);
+void changeset_release(struct changeset *a);
+/* 0, or an exit code after reporting.  e: an entry begun by the caller (which
+ * also holds Windows undo actions, and is committed here), or NULL for a new one. */
+struct backup_entry;
+int changeset_write(struct wb_ctx *ctx, struct changeset *a, struct backup_entry *e);
+/* in edited: kv = key, value (NULL: unset), ..., NULL; 0 or <0 after reporting. */
+int changeset_edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out);
+/* 'text' for sh, which sources settings files. */
+void sh_quote_add(struct buf *b, const char *s);
+
+#endif

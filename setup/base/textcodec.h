@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * textcodec.h - convert a UTF-16LE .wslconfig to 8-bit text and back without
+ * losing a byte.  Unpaired surrogates are carried as WTF-8 (the 3-byte form
+ * UTF-8 forbids), so any even-length UTF-16LE input round-trips exactly.
+ */
+#ifndef WB_TEXTCODEC_H
+#define WB_TEXTCODEC_H
+
+#include "base/util.h"
+
+/* in/len without the BOM.  0, or -EILSEQ for an odd number of bytes. */
+int utf16le_to_wtf8(const unsigned char *in, size_t len, struct buf *out);
+/* 0, or -EILSEQ when in is not WTF-8 (cannot be written as UTF-16LE). */
+int wtf8_to_utf16le(const unsigned char *in, size_t len, struct buf *out);
+/*
+ * Decode one UTF-8 sequence at s (n bytes left): the code point, or the byte
+ * itself for a malformed sequence; *ret_len is always >= 1.
+ */
+unsigned utf8_decode(const unsigned char *s, size_t n, size_t *ret_len);
+
+#endif

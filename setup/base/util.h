@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util.h - growable byte buffers, allocation that aborts on OOM, whole-file
+ * reads, and small string helpers shared by every module.
+ *
+ * struct buf is always NUL-terminated (buf.s[buf.len] == 0) so it can be
+ * used as a C string when it holds text; it may also hold NUL bytes.
+ * BUF_INIT makes an empty buffer that buf_release() accepts.
+ */
+#ifndef WB_UTIL_H
+#define WB_UTIL_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct buf {
+	char *s;
+	size_t len, alloc;
+};
+#define BUF_INIT { NULL, 0, 0 }
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include <stdarg.h>
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void buf_reset(struct buf *b);
+void buf_release(struct buf *b);
+/* Hand the bytes to the caller (never NULL) and reset b. */
+char *buf_detach(struct buf *b, size_t *ret_len);
+
+/*
+ * Read a whole file.  Returns 0 and fills out (reset first), -ENOENT when it
+ * does not exist, or another -errno.  ret_st may be NULL.
+ */
+struct stat;
+int read_file(const char *path, struct buf *out, struct stat *ret_st);
+
+/* Write all of buf to fd, retrying short writes: 0 or -errno. */
+int write_all(int fd, const void *data, size_t len);
+
+/* Levenshtein distance, case-insensitive, for "did you mean" hints. */
+size_t edit_distance(const char *a, const char *b);
+
+bool str_has_suffix(const char *s, const char *suffix);
+/* The final component of a path (no allocation). */
+const char *path_basename(const char *path);
+/* A new string with dir and name joined by exactly one '/'. */
+char *path_join(const char *dir, const char *name);
+/* mkdir -p with mode for each created component: 0 or -errno. */
+int mkdir_p(const char *path, mode_t mode);
+
+/* strerror for a -errno. */
+const char *errstr(int neg_errno);
+
+#endif

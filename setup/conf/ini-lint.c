@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/* ini-lint.c - see ini-lint.h. */
+#include "conf/ini-lint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void add(struct lint *out, unsigned line, unsigned col, enum lint_sev sev, char *msg)
+{
+	struct lint_item *it;
+
+	out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
+	it = &out->items[out->n++];
+	it->line = line;
+	it->col = col;
+	it->sev = sev;
+	it->msg = msg;
+}
+
+static unsigned last_line(const struct ini_doc *doc)
+{
+	return doc->nlines ? doc->lines[doc->nlines - 1].lineno : 1;
+}
+
+static bool prev_ends_crlf_continuation(const struct ini_doc *doc, size_t i)
+{
+	const struct ini_line *p;
+
+	if (i == 0)
+		return false;
+	p = &doc->lines[i - 1];
+	return p->end >= 3 && !memcmp(doc->text.s + p->end - 3, "\\\r\n", 3);
+}
+
+static void lint_invalid(const struct ini_doc *doc, size_t i, struct lint *out)
+{
+	const struct ini_line *l = &doc->lines[i];
+	unsigned line = l->lineno, col = 1;
+	struct buf m = BUF_INIT;
+
+	/* Walk from the line's start: ini_line_of() would rescan the file. */
+	for (size_t p = l->begin; p < l->errpos; p++) {
+		char c = doc->text.s[p];
+
+		if (c == '\n' || (c == '\r' && doc->text.s[p + 1] != '\n')) {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	buf_adds(&m, l->error);
+	if (doc->kind == INI_WSLCONFIG)
+		buf_adds(&m, "; WSL skips this line");
+	else if ((long)i == doc->stop)
+		buf_addf(&m, "; WSL stops reading wsl.conf here and ignores lines %u-%u",
+			 l->lineno, last_line(doc));
+	else
+		buf_adds(&m, " (already ignored: WSL stopped reading earlier)");
+	if (doc->kind == INI_WSLCONF && prev_ends_crlf_continuation(doc, i))
+		buf_adds(&m, "; a backslash continuation does not work with CRLF line "
+			 "endings in wsl.conf");
+	if (l->bad_header && !l->ignored)
+		buf_adds(&m, "; keys below it up to the next valid [section] get "
+			 "mangled names");
+	if (l->begin == 0 && doc->text.len >= 3 && !memcmp(doc->text.s, "\xEF\xBB\xBF", 3))
+		buf_adds(&m, "; the file starts with a UTF-8 byte order mark, which "
+			 "WSL reads as part of line 1");
+	add(out, line, col,
+	    doc->lone_backslash && l->end == doc->text.len ? LINT_FATAL : LINT_IGNORED,
+	    buf_detach(&m, NULL));
+}
+
+static void lint_value(const struct ini_doc *doc, const struct ini_line *l,
+		       const struct key_def *def, struct lint *out)
+{
+	char *why = NULL;
+
+	if (key_check_value(doc->kind, def, l->value, l->value_len, &why) < 0) {
+		bool fatal = def && def->type == KT_MAC;
+
+		/* A bad MAC's message already says WSL will not start. */
+		add(out, l->lineno, 0, fatal ? LINT_FATAL : LINT_IGNORED,
+		    fatal ? why : xasprintf("%s; WSL ignores it and keeps the default", why));
+		if (!fatal)
+			free(why);
+		return;
+	}
+	if (def && def->type == KT_INT && !(def->flags & KEY_OCTAL_NATURAL)) {
+		const char *v = l->value;
+
+		while (*v == '+' || *v == '-')
+			v++;
+		if (v[0] == '0' && v[1] >= '0' && v[1] <= '7')
+			add(out, l->lineno, 0, LINT_NOTE,
+			    xasprintf("'%s' starts with 0, so WSL reads it as octal (%ld)",
+				      l->value, strtol(l->value, NULL, 0)));
+	}
+}
+
+static void lint_entry(const struct ini_doc *doc, size_t i, struct lint *out)
+{
+	const struct ini_line *l = &doc->lines[i];
+	const struct key_def *def = keys_lookup(doc->kind, l->name);
+	long first = ini_find(doc, l->name);
+
+	if (l->header >= 0 && doc->lines[l->header].bad_header) {
+		add(out, l->lineno, 0, def ? LINT_NOTE : LINT_IGNORED,
+		    xasprintf("WSL reads this key as '%s' because the section header on "
+			      "line %u is invalid", l->name, doc->lines[l->header].lineno));
+		if (!def)
+			return;
+	}
+	if (first != (long)i) {
+		add(out, l->lineno, 0, LINT_IGNORED,
+		    xasprintf("duplicate key '%s': WSL uses line %u and ignores this one",
+			      l->name, doc->lines[first].lineno));
+		return;
+	}
+	if (!def) {
+		add(out, l->lineno, 0, LINT_IGNORED, keys_explain_unknown(doc->kind, l->name));
+		return;
+	}
+	lint_value(doc, l, def, out);
+}
+
+void ini_lint(const struct ini_doc *doc, struct lint *out)
+{
+	if (memchr(doc->text.s ? doc->text.s : "", '\0', doc->text.len))
+		add(out, 1, 0, LINT_IGNORED,
+		    xstrdup("the file contains NUL bytes: is it UTF-16 without a byte order "
+			    "mark? WSL cannot read it; save it as UTF-8"));
+	for (size_t i = 0; i < doc->nlines; i++) {
+		const struct ini_line *l = &doc->lines[i];
+
+		if (l->type == INI_INVALID && (!l->ignored || doc->kind == INI_WSLCONFIG))
+			lint_invalid(doc, i, out);
+		else if (l->type == INI_ENTRY && !l->ignored)
+			lint_entry(doc, i, out);
+	}
+}
+
+void lint_release(struct lint *lint)
+{
+	for (size_t i = 0; i < lint->n; i++)
+		free(lint->items[i].msg);
+	free(lint->items);
+	lint->items = NULL;
+	lint->n = 0;
+}
+
+int lint_worst(const struct lint *lint)
+{
+	int worst = -1;
+
+	for (size_t i = 0; i < lint->n; i++)
+		if ((int)lint->items[i].sev > worst)
+			worst = (int)lint->items[i].sev;
+	return worst;
+}

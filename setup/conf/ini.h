@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ini.h - .wslconfig and /etc/wsl.conf as WSL reads them, with every line
+ * kept as a byte span so that edits move only the bytes they must.
+ *
+ * The reader follows WSL's own parser (reference wsl-config-and-networking.md
+ * §1): '#' comments, [section] and key=value with quotes and the escapes
+ * \\ \" \b \n \t and backslash-newline, first occurrence wins, the
+ * [experimental] aliases, invalid lines skipped in .wslconfig but ending the
+ * read of wsl.conf, keys after a bad [header] getting mangled names, CRLF
+ * (converted by the Windows CRT, raw on Linux), BOMs and UTF-16LE.
+ *
+ * Calling sequence: ini_load() (bytes -> doc), then ini_get()/ini_find(),
+ * the editor in ini-edit.h, and ini_release().  Nothing here prints.
+ */
+#ifndef WB_INI_H
+#define WB_INI_H
+
+#include "conf/keys.h"
+#include "base/util.h"
+
+#include <stdbool.h>
+
+enum ini_encoding {
+	ENC_UTF8,	/* or plain bytes; for wsl.conf always this */
+	ENC_UTF8_BOM,	/* .wslconfig with EF BB BF (the CRT strips it) */
+	ENC_UTF16LE,	/* .wslconfig with FF FE (the CRT decodes it) */
+};
+
+enum ini_line_type { INI_BLANK, INI_COMMENT, INI_SECTION, INI_ENTRY, INI_INVALID };
+
+struct ini_line {
+	enum ini_line_type type;
+	size_t begin, end;	/* [begin, end) in doc->text, terminator included */
+	unsigned lineno;	/* physical line of begin, 1-based */
+	bool ignored;		/* wsl.conf: WSL stopped reading before it */
+	long header;		/* index of the [header] line above, or -1 */
+	char *section;		/* INI_SECTION: the name as written */
+	/* INI_ENTRY */
+	size_t key_begin, key_end;	/* key as written */
+	size_t val_begin, val_end;	/* raw value text, edge blanks excluded */
+	size_t comment;		/* offset of a trailing '#', or (size_t)-1 */
+	char *name;		/* "section.key" as WSL computes it */
+	char *value;		/* decoded as WSL reads it */
+	size_t value_len;
+	/* INI_INVALID */
+	char *error;		/* WSL's message, e.g. "Expected '='" */
+	size_t errpos;		/* offset of the offending byte */
+	bool bad_header;	/* an invalid [section] line */
+};
+
+struct ini_doc {
+	enum ini_kind kind;
+	enum ini_encoding enc;
+	struct buf text;	/* what the parser reads (BOM/UTF-16 removed) */
+	struct ini_line *lines;
+	size_t nlines;
+	long stop;		/* wsl.conf: first invalid line, or -1 */
+	bool lone_backslash;	/* ends in an unfinished escape: WSL throws */
+};
+#define INI_DOC_INIT { INI_WSLCONFIG, ENC_UTF8, BUF_INIT, NULL, 0, -1, false }
+
+/* Parse bytes.  0, or -EILSEQ for an odd-length UTF-16LE file. */
+int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len);
+void ini_release(struct ini_doc *doc);
+/* The file's bytes for doc->text in the file's own encoding. */
+int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct buf *out);
+
+/* Index of the line WSL takes fullname from, or -1. */
+long ini_find(const struct ini_doc *doc, const char *fullname);
+/* The value WSL reads for fullname, or NULL. */
+const char *ini_value(const struct ini_doc *doc, const char *fullname);
+/*
+ * Index of the first occurrence of every key (aliases and case folded), for
+ * comparing whole readings in linear time.  ini_index_get: line or -1.
+ */
+struct ini_index {
+	struct ini_index_slot { char *key; size_t hash; long line; } *slots;
+	size_t cap;
+};
+void ini_index_build(const struct ini_doc *doc, struct ini_index *idx);
+long ini_index_get(const struct ini_index *idx, const struct ini_doc *doc, const char *name);
+/* The same, for a key already folded as the index folds it (slot keys). */
+long ini_index_find(const struct ini_index *idx, const char *folded);
+void ini_index_free(struct ini_index *idx);
+
+/* The physical line number of byte offset pos, and its column (1-based). */
+unsigned ini_line_of(const struct ini_doc *doc, size_t pos, unsigned *ret_col);
+/* The terminator ("\n", "\r\n" or "\r") a line ends with, "" at EOF. */
+const char *ini_line_terminator(const struct ini_doc *doc, const struct ini_line *l);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.h - the step engine behind `wslbridge setup` and `wslbridge repair`
+ * for bridged, mirrored and NAT mode: observe, compare with the target, plan, confirm, apply
+ * (one Windows launch), restart or verify.  setup and repair differ only in
+ * where the parameters come from and in repair's diagnosis.  Reports its own
+ * errors; returns an exit code.
+ */
+#ifndef WB_ENGINE_H
+#define WB_ENGINE_H
+
+#include "base/ctx.h"
+
+#include <stdbool.h>
+
+struct engine_opts {
+	bool repair, dry_run, restart;
+	const char *switch_name, *switch_id, *adapter, *mac;
+	const char *dhcp, *ipv6;	/* NULL: leave as they are */
+	const char *mode;		/* bridged, mirrored, nat; NULL: recorded, else bridged */
+	const char *allow_ports;	/* mirrored: ports to let in ("8080,5353/udp") */
+	const char *host_loopback;	/* mirrored: experimental.hostAddressLoopback */
+};
+
+int engine_run(struct wb_ctx *ctx, const struct engine_opts *o);
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* journal.c - see journal.h. */
+#include "engine/journal.h"
+#include "base/xmlfile.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+static char *journal_path(const struct wb_ctx *ctx)
+{
+	return path_join(ctx->state_dir, "journal.xml");
+}
+
+int journal_read(const struct wb_ctx *ctx, struct journal *j)
+{
+	char *path = journal_path(ctx);
+	xmlDocPtr doc = access(path, F_OK) == 0 ?
+			xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+	memset(j, 0, sizeof(*j));
+	free(path);
+	if (!root) {
+		xmlFreeDoc(doc);
+		return -ENOENT;
+	}
+	j->verb = xml_prop(root, "verb");
+	j->state = xml_prop(root, "state");
+	j->time = xml_prop(root, "time");
+	j->message = xml_prop(root, "message");
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		char *name;
+
+		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "step"))
+			continue;
+		name = xml_prop(n, "name");
+		journal_add_step(j, name ? name : "?");
+		free(name);
+		free(j->steps[j->nsteps - 1].state);
+		j->steps[j->nsteps - 1].state = xml_prop(n, "state");
+		j->steps[j->nsteps - 1].detail = xml_prop(n, "detail");
+	}
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+int journal_write(const struct wb_ctx *ctx, const struct journal *j)
+{
+	struct xmlfile f;
+	xmlTextWriterPtr w;
+	char *path = journal_path(ctx);
+	int r;
+
+	xmlfile_begin(&f);
+	w = f.w;
+	xmlTextWriterStartElement(w, BAD_CAST "journal");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "verb", BAD_CAST j->verb);
+	xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST j->state);
+	xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST (j->time ? j->time : ""));
+	if (j->message)
+		xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST j->message);
+	for (size_t i = 0; i < j->nsteps; i++) {
+		xmlTextWriterStartElement(w, BAD_CAST "step");
+		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST j->steps[i].name);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST j->steps[i].state);
+		if (j->steps[i].detail)
+			xmlTextWriterWriteAttribute(w, BAD_CAST "detail", BAD_CAST j->steps[i].detail);
+		xmlTextWriterEndElement(w);
+	}
+	r = xmlfile_commit(&f, ctx->state_dir, path, 0644);
+	free(path);
+	return r;
+}
+
+void journal_add_step(struct journal *j, const char *name)
+{
+	j->steps = xrealloc(j->steps, (j->nsteps + 1) * sizeof(*j->steps));
+	j->steps[j->nsteps].name = xstrdup(name);
+	j->steps[j->nsteps].state = xstrdup("planned");
+	j->steps[j->nsteps++].detail = NULL;
+}
+
+void journal_set_step(struct journal *j, size_t i, const char *state, const char *detail)
+{
+	free(j->steps[i].state);
+	free(j->steps[i].detail);
+	j->steps[i].state = xstrdup(state);
+	j->steps[i].detail = detail ? xstrdup(detail) : NULL;
+}
+
+void journal_release(struct journal *j)
+{
+	for (size_t i = 0; i < j->nsteps; i++) {
+		free(j->steps[i].name);
+		free(j->steps[i].state);
+		free(j->steps[i].detail);
+	}
+	free(j->steps);
+	free(j->verb); free(j->state); free(j->time); free(j->message);
+	memset(j, 0, sizeof(*j));
+}

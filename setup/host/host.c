@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+/* host.c - see host.h. */
+#include "host/host.h"
+#include "base/atomic-file.h"
+#include "base/sha256.h"
+#include "base/fault.h"
+#include "base/spawn.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/xmlwriter.h>
+
+#define PS_SUBPATH "Windows/System32/WindowsPowerShell/v1.0/powershell.exe"
+#define CMD_SUBPATH "Windows/System32/cmd.exe"
+/* cmd.exe prints in the OEM code page unless told otherwise. */
+#define CMD_ECHO "chcp 65001>nul&echo %TEMP%&echo %USERPROFILE%"
+
+static int timeout_ms(void)
+{
+	const char *t = getenv("WSLBRIDGE_PS_TIMEOUT");
+
+	return t && atoi(t) > 0 ? atoi(t) * 1000 : 120 * 1000;
+}
+
+static char *cache_path(const struct host *h)
+{
+	return path_join(h->ctx->state_dir, "windows-paths");
+}
+
+static void strip_crlf(char *s)
+{
+	s[strcspn(s, "\r\n")] = '\0';
+}
+
+static int read_cache(struct host *h)
+{
+	char *p = cache_path(h), *line, *save = NULL;
+	struct buf b = BUF_INIT;
+	int r = read_file(p, &b, NULL);
+
+	for (line = r == 0 ? strtok_r(b.s, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "temp=", 5))
+			h->temp_win = xstrdup(line + 5);
+		else if (!strncmp(line, "profile=", 8))
+			h->profile_win = xstrdup(line + 8);
+	}
+	buf_release(&b);
+	free(p);
+	return h->temp_win && h->profile_win ? 0 : -ENOENT;
+}
+
+static void write_cache(struct host *h)
+{
+	char *p = cache_path(h), *s = xasprintf("temp=%s\nprofile=%s\n", h->temp_win, h->profile_win);
+
+	/* Only an optimisation: without it the next run asks cmd.exe again. */
+	if (mkdir_p(h->ctx->state_dir, 0755) == 0)
+		(void)atomic_file_replace(p, s, strlen(s), 0644);
+	free(s);
+	free(p);
+}
+
+/* %TEMP% and %USERPROFILE% from cmd.exe, run from the drive (no UNC warning). */
+static int ask_cmd(struct host *h, char **ret_why)
+{
+	char *drive = NULL, *cmd = wslenv_windows_program(h->ctx, &h->env, CMD_SUBPATH, &drive);
+	const char *argv[] = { cmd, "/d", "/c", CMD_ECHO, NULL };
+	struct spawn_opts o = { argv, drive, 30000 };
+	struct spawn_result r = { 0 };
+	char *second;
+	int rc = cmd ? spawn_run(&o, &r) : -ENOENT;
+
+	if (!cmd) {
+		*ret_why = xasprintf("cmd.exe not found under %s?/" CMD_SUBPATH, h->env.automount_root);
+	} else if (rc < 0) {
+		*ret_why = xasprintf("could not start %s: %s", cmd, strerror(-rc));
+	} else if (r.timed_out || r.exit_code || !r.out.len || !(second = strchr(r.out.s, '\n'))) {
+		*ret_why = xasprintf("%s did not tell %%TEMP%% and %%USERPROFILE%%", cmd);
+		rc = -EIO;
+	} else {
+		h->profile_win = xstrdup(second + 1);
+		strip_crlf(h->profile_win);
+		strip_crlf(r.out.s);
+		h->temp_win = xstrdup(r.out.s);
+		write_cache(h);
+	}
+	spawn_result_release(&r);
+	free(cmd);
+	free(drive);
+	return rc;
+}
+
+int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why)
+{
+	char *temp;
+	struct stat st;
+
+	memset(h, 0, sizeof(*h));
+	h->ctx = ctx;
+	h->timeout_ms = timeout_ms();
+	*ret_why = NULL;
+	wslenv_detect(ctx, &h->env);
+	if (h->env.kind == WSL_NOT) {
+		*ret_why = xasprintf("wslbridge runs inside WSL2, and this is not WSL: %s",
+				     h->env.not_wsl_why);
+		return -ENOSYS;
+	}
+	if (h->env.kind == WSL_ONE) {
+		*ret_why = xstrdup("this distribution runs under WSL1; wslbridge needs WSL2 "
+				   "(from Windows: `wsl.exe --set-version <distro> 2`)");
+		return -EOPNOTSUPP;
+	}
+	if (!h->env.interop) {
+		*ret_why = xasprintf("cannot start Windows programs: %s", h->env.interop_why);
+		return -ENOEXEC;
+	}
+	h->powershell = wslenv_powershell(ctx, &h->env);
+	if (!h->powershell) {
+		*ret_why = xasprintf("powershell.exe not found under %s?/" PS_SUBPATH " (is the "
+				     "Windows drive mounted?); set WSLBRIDGE_POWERSHELL to its path",
+				     h->env.automount_root);
+		return -ENOENT;
+	}
+	if (read_cache(h) == 0) {
+		temp = wslenv_to_linux(ctx, &h->env, h->temp_win);
+		if (temp && stat(temp, &st) == 0 && S_ISDIR(st.st_mode)) {
+			free(temp);
+			return 0;
+		}
+		free(temp);
+		free(h->temp_win);
+		free(h->profile_win);
+		h->temp_win = h->profile_win = NULL;
+	}
+	return ask_cmd(h, ret_why);
+}
+
+void host_close(struct host *h)
+{
+	wslenv_release(&h->env);
+	free(h->powershell);
+	free(h->temp_win);
+	free(h->profile_win);
+	memset(h, 0, sizeof(*h));
+}
+
+char *host_wslconfig_path(const struct host *h)
+{
+	char *win, *lin;
+
+	if (!h->profile_win)
+		return NULL;
+	win = xasprintf("%s\\.wslconfig", h->profile_win);
+	lin = wslenv_to_linux(h->ctx, &h->env, win);
+	free(win);
+	return lin;
+}
+
+static void request_xml(const char *op, const struct host_action *a, size_t n, struct buf *out)
+{
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+	char id[24];
+
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	xmlTextWriterStartElement(w, BAD_CAST "request");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "1");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "op", BAD_CAST op);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%zu", i + 1);
+		xmlTextWriterStartElement(w, BAD_CAST "action");
+		xmlTextWriterWriteAttribute(w, BAD_CAST "id", BAD_CAST id);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST a[i].type);
+		for (size_t k = 0; a[i].attrs[k] && a[i].attrs[k + 1]; k += 2)
+			xmlTextWriterWriteAttribute(w, BAD_CAST a[i].attrs[k], BAD_CAST a[i].attrs[k + 1]);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndDocument(w);
+	xmlFreeTextWriter(w);
+	buf_reset(out);
+	buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+}
+
+struct stage {
+	char *dir, *agent, *req, *resp;	/* Linux paths */
+	char *agent_win, *req_win, *resp_win;
+};
+
+static void stage_remove(struct stage *s)
+{
+	const char *keep = getenv("WSLBRIDGE_KEEP_STAGING");
+
+	if (s->dir && !(keep && !strcmp(keep, "1"))) {
+		(void)unlink(s->agent);
+		(void)unlink(s->req);
+		(void)unlink(s->resp);
+		(void)rmdir(s->dir);
+	}
+	free(s->dir); free(s->agent); free(s->req); free(s->resp);
+	free(s->agent_win); free(s->req_win); free(s->resp_win);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Staging folders of runs that were killed (their pid is gone): remove the
+ * files we put there and the folder.  Only our own names are touched.
+ */
+static void stage_sweep(const char *temp)
+{
+	static const char *const ours[] = { "host-agent.ps1", "request.xml", "response.xml" };
+	DIR *d = opendir(temp);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char hex[13];
+		long pid;
+		int end = 0;
+
+		if (sscanf(de->d_name, "wslbridge-%ld-%12[0-9a-f]%n", &pid, hex, &end) != 2 ||
+		    de->d_name[end] || strlen(hex) != 12 || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+			char *f = xasprintf("%s/%s/%s", temp, de->d_name, ours[i]);
+			char *lock = atomic_file_lock_name(f);
+
+			(void)unlink(f);
+			(void)unlink(lock);
+			free(lock);
+			free(f);
+		}
+		{
+			char *dir = path_join(temp, de->d_name);
+
+			(void)rmdir(dir);
+			free(dir);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static int stage_create(struct host *h, const struct buf *req, struct stage *s, char **ret_why)
+{
+	char *temp = wslenv_to_linux(h->ctx, &h->env, h->temp_win), *win;
+	unsigned char rnd[6] = { 0 };
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (temp)
+		stage_sweep(temp);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		rnd[0] = (unsigned char)getpid();
+	s->dir = temp ? xasprintf("%s/wslbridge-%ld-%02x%02x%02x%02x%02x%02x", temp, (long)getpid(),
+				  rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]) : NULL;
+	free(temp);
+	if (!s->dir || mkdir(s->dir, 0700) < 0) {
+		r = s->dir ? -errno : -EINVAL;
+		*ret_why = xasprintf("could not create a staging folder under %%TEMP%% (%s): %s",
+				     h->temp_win, strerror(-r));
+		free(s->dir);
+		s->dir = NULL;
+		return r;
+	}
+	s->agent = path_join(s->dir, "host-agent.ps1");
+	s->req = path_join(s->dir, "request.xml");
+	s->resp = path_join(s->dir, "response.xml");
+	win = wslenv_to_windows(h->ctx, &h->env, s->dir);
+	s->agent_win = xasprintf("%s\\host-agent.ps1", win);
+	s->req_win = xasprintf("%s\\request.xml", win);
+	s->resp_win = xasprintf("%s\\response.xml", win);
+	free(win);
+	r = atomic_file_replace(s->agent, host_agent_ps1, host_agent_ps1_len, 0600);
+	if (r >= 0)
+		r = atomic_file_replace(s->req, req->s, req->len, 0600);
+	if (r < 0)
+		*ret_why = xasprintf("could not write to the staging folder %s: %s", s->dir,
+				     strerror(-r));
+	return r < 0 ? r : 0;
+}
+
+static char *first_lines(const struct buf *b)
+{
+	struct buf o = BUF_INIT;
+	int lines = 0;
+
+	for (size_t i = 0; i < b->len && lines < 4; i++) {
+		if (b->s[i] == '\r')
+			continue;
+		buf_addc(&o, b->s[i]);
+		lines += b->s[i] == '\n';
+	}
+	while (o.len && (o.s[o.len - 1] == '\n' || o.s[o.len - 1] == ' '))
+		o.s[--o.len] = '\0';
+	return buf_detach(&o, NULL);
+}
+
+static int run_agent(struct host *h, struct stage *s, const struct buf *req, char **ret_why)
+{
+	char ha[65], hr[65];
+	const char *argv[16];
+	struct spawn_opts o = { argv, s->dir, h->timeout_ms };
+	struct spawn_result r;
+	size_t i = 0;
+	int rc;
+
+	sha256_hex(host_agent_ps1, host_agent_ps1_len, ha);
+	sha256_hex(req->s, req->len, hr);
+	argv[i++] = h->powershell;
+	argv[i++] = "-NoProfile"; argv[i++] = "-NonInteractive";
+	argv[i++] = "-ExecutionPolicy"; argv[i++] = "Bypass";
+	argv[i++] = "-File"; argv[i++] = s->agent_win;
+	argv[i++] = "-Request"; argv[i++] = s->req_win;
+	argv[i++] = "-Response"; argv[i++] = s->resp_win;
+	argv[i++] = "-AgentSha256"; argv[i++] = ha;
+	argv[i++] = "-RequestSha256"; argv[i++] = hr;
+	argv[i] = NULL;
+	{
+		struct timespec t0, t1;
+
+		fault_point("before powershell.exe");
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = spawn_run(&o, &r);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fault_point("after powershell.exe");
+		wb_debug("powershell.exe (%s): %ld ms", strstr(req->s, "op=\"apply\"") ? "apply" : "observe",
+			 (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L);
+	}
+	h->launches++;
+	if (rc < 0) {
+		*ret_why = xasprintf("could not start %s: %s%s", h->powershell, strerror(-rc),
+				     rc == -ENOEXEC ? " (is WSL interop on?)" : "");
+	} else if (r.timed_out) {
+		*ret_why = xasprintf("powershell.exe did not answer within %d s (the very first "
+				     "start on a machine can take longer; raise WSLBRIDGE_PS_TIMEOUT)",
+				     h->timeout_ms / 1000);
+		rc = -ETIMEDOUT;
+	} else if (access(s->resp, F_OK) < 0) {
+		char *err = first_lines(r.err.len ? &r.err : &r.out);
+
+		*ret_why = xasprintf("powershell.exe exited with %s %d and wrote no response%s%s",
+				     r.signal ? "signal" : "code", r.signal ? r.signal : r.exit_code,
+				     *err ? ": " : "", err);
+		free(err);
+		rc = -EPROTO;
+	}
+	spawn_result_release(&r);
+	return rc;
+}
+
+static int host_call(struct host *h, const char *op, const struct host_action *a, size_t n,
+		     struct host_state *st, char **ret_why)
+{
+	struct buf req = BUF_INIT, resp = BUF_INIT;
+	struct stage s;
+	char *bad = NULL;
+	int r;
+
+	*ret_why = NULL;
+	memset(st, 0, sizeof(*st));
+	request_xml(op, a, n, &req);
+	r = stage_create(h, &req, &s, ret_why);
+	if (r == 0)
+		r = run_agent(h, &s, &req, ret_why);
+	if (r == 0 && (r = read_file(s.resp, &resp, NULL)) < 0)
+		*ret_why = xasprintf("could not read %s: %s", s.resp, strerror(-r));
+	if (r == 0 && (r = host_state_parse(resp.s, resp.len, st, &bad)) < 0) {
+		*ret_why = xasprintf("the host agent's response does not follow the protocol (%s)", bad);
+		free(bad);
+	}
+	if (r == 0)
+		st->raw = buf_detach(&resp, &st->raw_len);
+	stage_remove(&s);
+	buf_release(&req);
+	buf_release(&resp);
+	if (r == 0 && st->profile && st->temp && (strcmp(st->profile, h->profile_win) ||
+						  strcmp(st->temp, h->temp_win))) {
+		free(h->profile_win);
+		free(h->temp_win);
+		h->profile_win = xstrdup(st->profile);
+		h->temp_win = xstrdup(st->temp);
+		write_cache(h);
+	}
+	return r;
+}
+
+int host_observe(struct host *h, struct host_state *st, char **ret_why)
+{
+	return host_call(h, "observe", NULL, 0, st, ret_why);
+}
+
+int host_apply(struct host *h, const struct host_action *a, size_t n,
+	       struct host_state *st, char **ret_why)
+{
+	return host_call(h, "apply", a, n, st, ret_why);
+}
+
+char *host_error_text(const struct host_error *e)
+{
+	const char *k = e->kind ? e->kind : "";
+
+	if (!strcmp(k, "uac-declined"))
+		return xstrdup("the Windows administrator (UAC) prompt was declined; nothing was "
+			       "changed on Windows");
+	if (!strcmp(k, "elevation-failed"))
+		return xasprintf("Windows did not allow administrator rights (error %s): this "
+				 "account cannot elevate; ask an administrator to run it",
+				 e->win32 ? e->win32 : "?");
+	if (!strcmp(k, "hash-mismatch"))
+		return xstrdup("the host agent or its request was changed in %TEMP% before it "
+			       "ran; nothing was done");
+	if (!strcmp(k, "elevated-no-response"))
+		return xstrdup("the elevated host agent ended without an answer");
+	return xasprintf("the host agent failed (%s%s%s)", k, e->fqid ? ": " : "",
+			 e->fqid ? e->fqid : "");
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host.h - talking to Windows through the host agent.
+ *
+ * Calling sequence: host_open() checks that we are in WSL2 with interop,
+ * finds powershell.exe and learns %TEMP% and %USERPROFILE% (cached in the
+ * state directory; the first time, one `cmd.exe /c echo` answers); then
+ * host_observe() or host_apply(), each one powershell.exe launch; then
+ * host_close().
+ *
+ * Each call writes the agent (embedded in this binary, so it always matches)
+ * and request.xml into a fresh folder under %TEMP%, runs
+ *   powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass
+ *     -File <agent> -Request <req> -Response <resp> -AgentSha256 <h> -RequestSha256 <h>
+ * with stdin from /dev/null and the folder as working directory, reads
+ * response.xml and removes the folder.  User values travel only inside
+ * request.xml.  Returns 0 or -errno with *ret_why explaining; a failure the
+ * agent itself reports (declined UAC, ...) is st->error with 0 returned.
+ */
+#ifndef WB_HOST_H
+#define WB_HOST_H
+
+#include "base/ctx.h"
+#include "host/host-state.h"
+#include "host/wslenv.h"
+
+#include <stddef.h>
+
+extern const unsigned char host_agent_ps1[];
+extern const size_t host_agent_ps1_len;
+
+/* One change on Windows: type and attribute name/value pairs, NULL-ended. */
+struct host_action {
+	const char *type;	/* create-switch, bind-switch, remove-switch, set-binding, set-metric */
+	const char *attrs[13];
+};
+
+struct host {
+	const struct wb_ctx *ctx;
+	struct wsl_env env;
+	char *powershell;	/* Linux path of powershell.exe */
+	char *temp_win, *profile_win;
+	int timeout_ms;
+	int launches;		/* powershell.exe starts made through this handle */
+};
+
+int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why);
+int host_observe(struct host *h, struct host_state *st, char **ret_why);
+int host_apply(struct host *h, const struct host_action *a, size_t n,
+	       struct host_state *st, char **ret_why);
+void host_close(struct host *h);
+
+/* Linux path of %USERPROFILE%\.wslconfig (allocated), or NULL. */
+char *host_wslconfig_path(const struct host *h);
+/* A sentence for a failure the agent reported (st->error). */
+char *host_error_text(const struct host_error *e);
+
+#endif

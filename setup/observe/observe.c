@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* observe.c - see observe.h. */
+#include "observe/observe.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void load_file(const char *path, enum ini_kind kind, struct ini_doc *d)
+{
+	struct buf b = BUF_INIT;
+
+	if (!path || read_file(path, &b, NULL) < 0 || ini_load(d, kind, b.s, b.len) < 0) {
+		ini_release(d);
+		(void)ini_load(d, kind, "", 0);	/* missing: WSL's defaults */
+	}
+	buf_release(&b);
+}
+
+const struct wsl_env *observation_env(const struct observation *o)
+{
+	return o->have_windows ? &o->host.env : &o->env;
+}
+
+int observation_gather(const struct wb_ctx *ctx, bool offline, struct observation *o,
+		       char **ret_why)
+{
+	const char *override = getenv("WSLBRIDGE_WSLCONFIG");
+	char *wslconf;
+	int r = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->ctx = ctx;
+	*ret_why = NULL;
+	if (offline) {
+		wslenv_detect(ctx, &o->env);
+	} else {
+		r = host_open(ctx, &o->host, ret_why);
+		if (r == 0)
+			r = host_observe(&o->host, &o->win, ret_why);
+		if (r == 0 && o->win.error) {
+			*ret_why = host_error_text(o->win.error);
+			r = -EPROTO;
+		}
+		if (r < 0)
+			return r;
+		o->have_windows = true;
+		o->wslconfig_path = host_wslconfig_path(&o->host);
+	}
+	if (override && *override) {
+		free(o->wslconfig_path);
+		o->wslconfig_path = xstrdup(override);
+	}
+	load_file(o->wslconfig_path, INI_WSLCONFIG, &o->wslconfig);
+	wslconf = wb_path(ctx, "/etc/wsl.conf");
+	load_file(wslconf, INI_WSLCONF, &o->wslconf);
+	free(wslconf);
+	linux_observe(ctx, "eth0", &o->lx);
+	return 0;
+}
+
+void observation_release(struct observation *o)
+{
+	if (o->host.ctx)
+		host_close(&o->host);
+	host_state_release(&o->win);
+	wslenv_release(&o->env);
+	linux_state_release(&o->lx);
+	ini_release(&o->wslconfig);
+	ini_release(&o->wslconf);
+	free(o->wslconfig_path);
+	memset(o, 0, sizeof(*o));
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * compare.h - the one comparison of a target with an observation.  check
+ * prints it; setup and repair turn its failures (by their fix) into a plan.
+ * Each expectation runs its probe, which reduces the observation to a value
+ * (text), and compares that with equals, min/max or pattern.
+ */
+#ifndef WB_COMPARE_H
+#define WB_COMPARE_H
+
+#include "observe/observe.h"
+#include "targets/target.h"
+
+enum check_status { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
+
+struct check_result {
+	const struct expectation *e;
+	enum check_status status;
+	char *observed;		/* the probe's value, or why it was skipped */
+	char *expected;		/* for people: "bridged", "between 576 and 9000", ... */
+};
+
+struct check_report {
+	struct check_result *r;
+	size_t n, pass, fail, skip;
+};
+
+void compare_target(const struct target *t, const struct observation *o, struct check_report *rep);
+void check_report_release(struct check_report *rep);
+
+/* The value a probe reads from the observation; NULL when it needs Windows
+ * and the observation is offline (then *ret_skip says why). */
+char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip);
+
+/* What WSL says when it cannot use mirrored mode here ("Mirrored networking
+ * mode is not supported: ..."), from what Windows and Linux show; NULL when
+ * nothing observable stops it (or offline). */
+char *mirrored_fallback_reason(const struct observation *o);
+
+#endif

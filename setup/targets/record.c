@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* record.c - see record.h. */
+#include "targets/record.h"
+#include "base/xmlfile.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+static char *record_path(const struct wb_ctx *ctx)
+{
+	return path_join(ctx->state_dir, "target.xml");
+}
+
+int record_read(const struct wb_ctx *ctx, char **ret_target, char ***ret_params, size_t *ret_n)
+{
+	char *path = record_path(ctx);
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	xmlChar *t;
+
+	*ret_target = NULL;
+	*ret_params = NULL;
+	*ret_n = 0;
+	if (access(path, F_OK) < 0) {
+		free(path);
+		return -ENOENT;
+	}
+	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	free(path);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	t = root ? xmlGetProp(root, BAD_CAST "target") : NULL;
+	if (!t || xmlStrcmp(root->name, BAD_CAST "recorded")) {
+		xmlFree(t);
+		xmlFreeDoc(doc);
+		return -EBADMSG;
+	}
+	*ret_target = xstrdup((const char *)t);
+	xmlFree(t);
+	for (xmlNodePtr n = root->children; n; n = n->next) {
+		xmlChar *name, *value;
+
+		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "param"))
+			continue;
+		name = xmlGetProp(n, BAD_CAST "name");
+		value = xmlGetProp(n, BAD_CAST "value");
+		if (name && value) {
+			*ret_params = xrealloc(*ret_params, (*ret_n + 1) * sizeof(char *));
+			(*ret_params)[(*ret_n)++] = xasprintf("%s=%s", name, value);
+		}
+		xmlFree(name);
+		xmlFree(value);
+	}
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+int record_write(const struct wb_ctx *ctx, const char *target, char *const *names,
+		 char *const *values, size_t n)
+{
+	struct xmlfile f;
+	xmlTextWriterPtr w;
+	char *path = record_path(ctx);
+	int r;
+
+	xmlfile_begin(&f);
+	w = f.w;
+	xmlTextWriterStartElement(w, BAD_CAST "recorded");
+	xmlTextWriterWriteAttribute(w, BAD_CAST "target", BAD_CAST target);
+	for (size_t i = 0; i < n; i++) {
+		xmlTextWriterStartElement(w, BAD_CAST "param");
+		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST names[i]);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST values[i]);
+		xmlTextWriterEndElement(w);
+	}
+	r = xmlfile_commit(&f, ctx->state_dir, path, 0644);
+	free(path);
+	return r;
+}
+
+void record_params_free(char **params, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(params[i]);
+	free(params);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * target.h - target states: XML files that say what this machine should
+ * look like, validated against templates/targets/target.rng.
+ *
+ * target_load() finds NAME in <root>/etc/wslbridge/targets/ (users add or
+ * override targets there) and then in the data directory (or takes a path),
+ * validates it, fills parameters (given ones, else defaults), expands
+ * <include>s and replaces {param} in every attribute.  Errors come back as
+ * file:line:col plus a message naming the element or the parameter.
+ */
+#ifndef WB_TARGET_H
+#define WB_TARGET_H
+
+#include "base/ctx.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct expectation {
+	char *side, *probe, *summary, *remedy, *fix;
+	char *sw, *adapter, *component, *key, *ifname, *path, *ports;	/* probe arguments */
+	char *equals, *pattern;
+	long min, max;
+	bool has_min, has_max, nocase;
+	bool skipped;		/* its "when" parameter is empty */
+	char *file;
+	unsigned line;
+};
+
+struct target {
+	char *name, *summary, *file;
+	struct expectation *exp;
+	size_t nexp;
+	char **param_names, **param_values;	/* as used, for reports and records */
+	size_t nparams;
+};
+
+struct target_error {
+	char *file;
+	int line, col;		/* 0: not about a place in the file */
+	char *msg;
+	bool usage;		/* caused by the command line (a parameter) */
+};
+
+/* params: "name=value" strings (may be NULL/0). 0, or -EINVAL with *err. */
+int target_load(const struct wb_ctx *ctx, const char *name, char *const *params,
+		size_t nparams, struct target *t, struct target_error *err);
+void target_release(struct target *t);
+void target_error_release(struct target_error *err);
+/*
+ * Parse file (no network, no entities) and validate it with the schema at
+ * schema_sub in the data directory: the doc, or NULL with *err (file:line:col
+ * of the first syntax error, or the element that breaks the schema).
+ */
+struct _xmlDoc;
+struct _xmlDoc *xml_read_validated(const char *file, const char *schema_sub, struct target_error *err);
+
+/* The names of the targets a user can pick (shipped and added), sorted. */
+char **target_list(const struct wb_ctx *ctx, size_t *ret_n);
+
+#endif

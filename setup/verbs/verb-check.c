@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verb-check.c - `wslbridge check [TARGET]`: does this machine match its
+ * target, and if not, exactly what differs.  Observe (one launch, none with
+ * --offline), compare, print; exit 0 when everything holds, 3 on drift.
+ */
+#include "verbs/verbs.h"
+#include "targets/compare.h"
+#include "base/log.h"
+#include "targets/record.h"
+#include "base/term.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libxml/tree.h>
+
+static const char *const sides[] = { "environment", "windows", "files", "linux" };
+static const char *const side_titles[] = { "Environment", "Windows", "Files", "Linux (this distribution)" };
+
+struct check_opts {
+	bool offline, xml, list;
+	char **params;
+	size_t nparams;
+};
+
+static void add_param(struct check_opts *o, const char *name, const char *value)
+{
+	o->params = xrealloc(o->params, (o->nparams + 1) * sizeof(char *));
+	o->params[o->nparams++] = name ? xasprintf("%s=%s", name, value) : xstrdup(value);
+}
+
+/*
+ * The target: named, else what setup recorded, else what .wslconfig
+ * implies (bridged with its vmSwitch and macAddress, mirrored, or nat).
+ */
+static char *choose_target(const struct wb_ctx *ctx, const struct observation *obs,
+			   const char *named, struct check_opts *o)
+{
+	char *t = NULL, **rec = NULL;
+	size_t n = 0;
+	long at;
+
+	if (named)
+		return xstrdup(named);
+	if (record_read(ctx, &t, &rec, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			add_param(o, NULL, rec[i]);
+		record_params_free(rec, n);
+		wb_note("target: %s, as the last setup recorded", t);
+		return t;
+	}
+	at = ini_find(&obs->wslconfig, "wsl2.networkingMode");
+	if (at >= 0 && !strcasecmp(obs->wslconfig.lines[at].value, "bridged")) {
+		long sw = ini_find(&obs->wslconfig, "wsl2.vmSwitch");
+		long mac = ini_find(&obs->wslconfig, "wsl2.macAddress");
+
+		if (sw >= 0)
+			add_param(o, "switch", obs->wslconfig.lines[sw].value);
+		if (mac >= 0)
+			add_param(o, "mac", obs->wslconfig.lines[mac].value);
+		wb_note("target: bridged, as .wslconfig implies (no setup recorded)");
+		return xstrdup("bridged");
+	}
+	if (at >= 0 && !strcasecmp(obs->wslconfig.lines[at].value, "mirrored")) {
+		wb_note("target: mirrored, as .wslconfig implies (no setup recorded)");
+		return xstrdup("mirrored");
+	}
+	wb_note("target: nat, as .wslconfig implies (no setup recorded)");
+	return xstrdup("nat");
+}
+
+static void print_text(const struct target *t, const struct check_report *rep)
+{
+	bool tty = term_fancy(stdout);
+	const char *ok = tty ? "\033[32m\u2714\033[0m" : "ok  ", *bad = tty ? "\033[31m\u2718\033[0m" : "FAIL";
+	const char *skip = tty ? "-" : "skip";
+
+	printf("Target %s: %s\n", t->name, t->summary);
+	for (size_t s = 0; s < 4; s++) {
+		bool header = false;
+
+		for (size_t i = 0; i < rep->n; i++) {
+			const struct check_result *r = &rep->r[i];
+
+			if (strcmp(r->e->side, sides[s]))
+				continue;
+			if (!header)
+				printf("\n%s\n", side_titles[s]);
+			header = true;
+			if (r->status == CHECK_PASS)
+				printf("  %s %s\n", ok, r->e->summary);
+			else if (r->status == CHECK_SKIP)
+				printf("  %s %s: skipped, %s\n", skip, r->e->summary, r->observed);
+			else
+				printf("  %s %s: observed %s, expected %s\n%s%s%s", bad, r->e->summary,
+				       *r->observed ? r->observed : !strncmp(r->e->probe, "wslconf", 7) ?
+				       "(unset)" : "(nothing)", r->expected,
+				       r->e->remedy ? "       remedy: " : "", r->e->remedy ? r->e->remedy : "",
+				       r->e->remedy ? "\n" : "");
+		}
+	}
+	printf("\n%zu of %zu expectations hold", rep->pass, rep->n - rep->skip);
+	if (rep->skip)
+		printf(" (%zu skipped)", rep->skip);
+	if (rep->fail)
+		printf("; %zu differ%s", rep->fail, rep->fail == 1 ? "s" : "");
+	printf("\n");
+}
+
+static void xml_attr(xmlNodePtr n, const char *name, const char *v)
+{
+	if (v)
+		xmlNewProp(n, BAD_CAST name, BAD_CAST v);
+}
+
+static void print_xml(const struct target *t, const struct check_report *rep)
+{
+	static const char *const status[] = { "pass", "fail", "skip" };
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "check");
+	xmlChar *out = NULL;
+	char line[16];
+	int len = 0;
+
+	xmlDocSetRootElement(doc, root);
+	xml_attr(root, "target", t->name);
+	xml_attr(root, "file", t->file);
+	xml_attr(root, "verdict", rep->fail ? "drift" : "ok");
+	for (size_t i = 0; i < t->nparams; i++) {
+		xmlNodePtr p = xmlNewChild(root, NULL, BAD_CAST "param", NULL);
+
+		xml_attr(p, "name", t->param_names[i]);
+		xml_attr(p, "value", t->param_values[i]);
+	}
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct check_result *r = &rep->r[i];
+		xmlNodePtr e = xmlNewChild(root, NULL, BAD_CAST "expect", NULL);
+
+		xml_attr(e, "side", r->e->side);
+		xml_attr(e, "probe", r->e->probe);
+		xml_attr(e, "status", status[r->status]);
+		xml_attr(e, "summary", r->e->summary);
+		xml_attr(e, "observed", r->observed);
+		xml_attr(e, "expected", r->expected);
+		xml_attr(e, "remedy", r->e->remedy);
+		xml_attr(e, "fix", r->e->fix);
+		snprintf(line, sizeof(line), "%u", r->e->line);
+		xml_attr(e, "line", line);
+	}
+	xmlDocDumpFormatMemoryEnc(doc, &out, &len, "UTF-8", 1);
+	fwrite(out, 1, (size_t)len, stdout);
+	xmlFree(out);
+	xmlFreeDoc(doc);
+}
+
+static int list_targets(const struct wb_ctx *ctx)
+{
+	size_t n;
+	char **v = target_list(ctx, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct target t;
+		struct target_error err;
+
+		if (target_load(ctx, v[i], NULL, 0, &t, &err) == 0) {
+			printf("%-10s %s\n", t.name, t.summary);
+			for (size_t k = 0; k < t.nparams; k++)
+				printf("%-10s   --param %s=%s\n", "", t.param_names[k], t.param_values[k]);
+			target_release(&t);
+		} else {
+			printf("%-10s (broken: %s)\n", v[i], err.msg);
+			target_error_release(&err);
+		}
+		free(v[i]);
+	}
+	free(v);
+	return WB_EXIT_OK;
+}
+
+static int parse(int argc, char **argv, struct check_opts *o, const char **ret_target)
+{
+	static const struct option longopts[] = {
+		{ "offline", no_argument, NULL, 'o' }, { "xml", no_argument, NULL, 'x' },
+		{ "list", no_argument, NULL, 'l' }, { "param", required_argument, NULL, 'p' },
+		{ "switch", required_argument, NULL, 's' }, { "adapter", required_argument, NULL, 'a' },
+		{ "mac", required_argument, NULL, 'm' }, { "mtu", required_argument, NULL, 'M' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+	while ((c = getopt_long(argc, argv, "p:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->offline = true; break;
+		case 'x': o->xml = true; break;
+		case 'l': o->list = true; break;
+		case 'p': add_param(o, NULL, optarg); break;
+		case 's': add_param(o, "switch", optarg); break;
+		case 'a': add_param(o, "adapter", optarg); break;
+		case 'm': add_param(o, "mac", optarg); break;
+		case 'M': add_param(o, "mtu", optarg); break;
+		default:
+			wb_error(WB_EXIT_USAGE, "unknown option '%s' for check", argv[optind - 1]);
+			print_verb_usage("check");
+			return WB_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1)
+		return wb_error(WB_EXIT_USAGE, "check takes at most one TARGET");
+	*ret_target = optind < argc ? argv[optind] : NULL;
+	return 0;
+}
+
+int verb_check(int argc, char **argv, struct wb_ctx *ctx)
+{
+	struct check_opts o = { false, false, false, NULL, 0 };
+	struct observation obs;
+	struct target t;
+	struct target_error err;
+	struct check_report rep = { NULL, 0, 0, 0, 0 };
+	const char *named = NULL;
+	char *name = NULL, *why = NULL;
+	int rc = parse(argc, argv, &o, &named), r;
+
+	memset(&obs, 0, sizeof(obs));
+	memset(&t, 0, sizeof(t));
+	if (rc || o.list) {
+		rc = rc ? rc : list_targets(ctx);
+		goto out;
+	}
+	r = observation_gather(ctx, o.offline, &obs, &why);
+	if (r < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s", why);
+		wb_hint("`wslbridge check --offline` checks what needs no Windows launch");
+		goto out;
+	}
+	name = choose_target(ctx, &obs, named, &o);
+	if (target_load(ctx, name, o.params, o.nparams, &t, &err) < 0) {
+		rc = verb_report_load_error(&err);
+		goto out;
+	}
+	compare_target(&t, &obs, &rep);
+	if (o.xml)
+		print_xml(&t, &rep);
+	else
+		print_text(&t, &rep);
+	rc = rep.fail ? WB_EXIT_DRIFT : WB_EXIT_OK;
+out:
+	check_report_release(&rep);
+	target_release(&t);
+	observation_release(&obs);
+	for (size_t i = 0; i < o.nparams; i++)
+		free(o.params[i]);
+	free(o.params);
+	free(name);
+	free(why);
+	return rc;
+}

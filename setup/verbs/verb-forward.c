@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verb-forward.c - `wslbridge forward add|list|remove|sync`: NAT port
+ * forwards from Windows to WSL (forward.c holds the rules).
+ *
+ * add and remove change Windows (one launch, one UAC prompt) and the files
+ * in one history entry, so `wslbridge undo` reverts both: the list of
+ * forwards, the boot hook that runs `forward sync` at every start, and
+ * /etc/wsl.conf the first time.  sync only points the rules at WSL's
+ * current address again; the boot script runs it in the background.
+ */
+#include "verbs/verbs.h"
+#include "apply/backup.h"
+#include "apply/boot-hook.h"
+#include "apply/changeset.h"
+#include "base/diff.h"
+#include "forward/forward.h"
+#include "base/log.h"
+#include "base/ports.h"
+#include "apply/runlog.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct fwd_opts {
+	const char *listen;
+	bool dry_run, all, boot, offline;
+};
+
+struct run {
+	struct wb_ctx *ctx;
+	const struct fwd_opts *o;
+	struct observation obs;
+	struct forwards fs;
+	char *store, *ip;
+	struct win_plan wp;
+	struct changeset cs;
+	bool observed;
+};
+
+static void run_release(struct run *r)
+{
+	if (r->observed)
+		observation_release(&r->obs);
+	forwards_release(&r->fs);
+	win_plan_release(&r->wp);
+	changeset_release(&r->cs);
+	free(r->store);
+	free(r->ip);
+}
+
+static int need_root(const char *sub)
+{
+	if (geteuid() == 0)
+		return 0;
+	wb_error(WB_EXIT_FAIL, "forward %s changes the forwards this distribution keeps (and the boot "
+		 "command in /etc/wsl.conf that syncs them at every start); run it with sudo", sub);
+	return WB_EXIT_FAIL;
+}
+
+/* Forwards exist for NAT: say what to do instead in the other modes. */
+static int mode_refusal(const struct run *r)
+{
+	const char *m = observation_env(&r->obs)->mode;
+
+	if (!m || !strcmp(m, "nat"))
+		return 0;
+	if (!strcmp(m, "mirrored"))
+		wb_error(WB_EXIT_FAIL, "WSL runs in mirrored mode: Windows and WSL share their ports, so no "
+			 "forward is needed (a server in WSL on 0.0.0.0:PORT is reachable at Windows' addresses)");
+	else if (!strcmp(m, "bridged"))
+		wb_error(WB_EXIT_FAIL, "WSL runs in bridged mode with its own LAN address%s%s: connect to it "
+			 "directly; forwards are for NAT mode", r->ip ? " " : "", r->ip ? r->ip : "");
+	else
+		wb_error(WB_EXIT_FAIL, "WSL's networking mode is '%s': forwards need NAT mode", m);
+	if (!strcmp(m, "mirrored"))
+		wb_hint("to let the LAN in: `wslbridge setup --mode mirrored --allow-port PORT`");
+	else
+		wb_hint("`wslbridge setup --mode nat` switches to NAT");
+	return WB_EXIT_FAIL;
+}
+
+static int load_store(struct run *r)
+{
+	char *why = NULL;
+
+	r->store = forward_store_path(r->ctx);
+	if (forwards_load(r->store, &r->fs, &why) < 0) {
+		wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int observe(struct run *r, bool offline)
+{
+	char *why = NULL;
+
+	if (observation_gather(r->ctx, offline, &r->obs, &why) < 0) {
+		wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
+	r->observed = true;
+	r->ip = forward_wsl_address(&r->obs.lx);
+	return 0;
+}
+
+static int need_address(const struct run *r)
+{
+	if (r->ip)
+		return 0;
+	wb_error(WB_EXIT_FAIL, "eth0 has no IPv4 address, so there is nothing to forward to; nothing was changed");
+	wb_hint("`wslbridge check nat` shows what is wrong with WSL's network");
+	return WB_EXIT_FAIL;
+}
+
+/* The hook's files: the boot script, its settings, forward-sync.conf, wsl.conf. */
+static int plan_boot_hook(struct run *r, bool keep)
+{
+	struct wb_ctx *ctx = r->ctx;
+	struct change *fconf = changeset_add(&r->cs, wb_path(ctx, forward_conf_path), forward_conf_path, 0644);
+	long at = ini_find(&r->obs.wslconf, "boot.command");
+	bool hooked = at >= 0 && strstr(r->obs.wslconf.lines[at].value, vpn_script_path);
+	char self[4096];
+	ssize_t n;
+
+	if (!keep) {
+		struct change *conf = changeset_add(&r->cs, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
+
+		fconf->remove = true;
+		if (conf->existed && !boot_conf_has_vpn(conf->old.s)) {
+			/* The hook was ours alone: WSL's boot command goes back to what it was. */
+			conf->remove = true;
+			changeset_add(&r->cs, wb_path(ctx, vpn_script_path), vpn_script_path, 0755)->remove = true;
+			if (!boot_restore_saved(ctx, "wsl.conf", wb_path(ctx, "/etc/wsl.conf"), &r->cs, "/etc/wsl.conf"))
+				wb_warn("the original /etc/wsl.conf was not saved; its boot command stays");
+		} else if (conf->existed) {
+			buf_add(&conf->neu, conf->old.s, conf->old.len);	/* the VPN fixes stay */
+		} else {
+			conf->remove = true;	/* nothing there: nothing to keep or create */
+		}
+		return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return wb_error(WB_EXIT_FAIL, "cannot tell where this wslbridge is (/proc/self/exe), which the "
+				"boot script must run; nothing was changed");
+	self[n] = '\0';
+	buf_adds(&fconf->neu, "# Written by `wslbridge forward add`; the boot script runs\n"
+		 "# `$WSLBRIDGE forward sync --boot` at every start.\nWSLBRIDGE=");
+	sh_quote_add(&fconf->neu, self);
+	buf_addc(&fconf->neu, '\n');
+	buf_add(&changeset_add(&r->cs, wb_path(ctx, vpn_script_path), vpn_script_path, 0755)->neu,
+		boot_fixups, boot_fixups_len);
+	if (!hooked) {
+		struct change *conf = changeset_add(&r->cs, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
+		struct change *wc = changeset_add(&r->cs, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
+		const char *kv[] = { "boot.command", vpn_script_path, NULL };
+		char *prev = boot_previous_command(&r->obs.wslconf, conf->path);
+
+		boot_neutral_conf(prev, &conf->neu);
+		free(prev);
+		if (changeset_edit_ini(&wc->old, INI_WSLCONF, kv, &wc->neu) < 0)
+			return WB_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static void print_plan(const struct run *r, const char *what)
+{
+	struct buf d = BUF_INIT;
+
+	printf("Plan for forward %s:\n", what);
+	if (r->wp.n)
+		printf("  Windows, in one step (%s):\n", r->obs.win.elevated ? "already elevated" :
+		       "one administrator (UAC) prompt");
+	else
+		printf("  Windows: nothing to change\n");
+	for (size_t i = 0; i < r->wp.n; i++)
+		printf("       - %s\n", r->wp.describe[i]);
+	for (size_t i = 0; i < r->cs.n; i++) {
+		const struct change *c = &r->cs.c[i];
+
+		if (!change_differs(c))
+			continue;
+		if (c->remove) {
+			printf("  %s: remove it\n", c->path);
+			continue;
+		}
+		if (!strcmp(c->label, vpn_script_path)) {
+			printf("  %s: install it, root-owned, mode 0755\n", c->path);
+			continue;
+		}
+		printf("  %s:\n", c->path);
+		buf_reset(&d);
+		diff_unified(path_basename(c->path), c->old.s ? c->old.s : "", c->old.len, c->neu.s ? c->neu.s : "",
+			     c->neu.len, &d);
+		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			printf("       %.*s\n", (int)(nl - line), line);
+		}
+	}
+	buf_release(&d);
+}
+
+static int confirm(const struct run *r, const char *what)
+{
+	int yes;
+
+	print_plan(r, what);
+	if (r->o->dry_run) {
+		printf("\n(--dry-run: nothing was changed)\n");
+		return -1;
+	}
+	yes = ctx_confirm(r->ctx, "\nApply this plan?");
+	if (yes == -ENOTTY)
+		return wb_error(WB_EXIT_USAGE, "forward %s changes Windows and files and there is no terminal "
+				"to confirm on; pass --yes", what);
+	if (yes == 0)
+		return wb_error(WB_EXIT_FAIL, "forward %s cancelled; nothing was changed", what);
+	return 0;
+}
+
+/* Windows first (its undo goes into the entry), then the files, one history entry. */
+static int apply(struct run *r)
+{
+	struct backup_entry *e = NULL;
+	int rc;
+
+	if (backup_begin(r->ctx->state_dir, r->ctx->command_line, &e) < 0)
+		return wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed",
+				r->ctx->state_dir);
+	runlog_changed();
+	rc = r->wp.n ? transaction_apply_windows(&r->obs.host, &r->obs.win, &r->wp, e, NULL, NULL) : 0;
+	for (size_t i = 0; rc == 0 && i < r->cs.n; i++)
+		if (!strcmp(r->cs.c[i].label, "/etc/wsl.conf") && !r->cs.c[i].remove &&
+		    change_differs(&r->cs.c[i]) && boot_snapshot(r->ctx, "wsl.conf", &r->cs.c[i]) < 0)
+			rc = wb_error(WB_EXIT_FAIL, "could not save the original /etc/wsl.conf in '%s'",
+				      r->ctx->state_dir);
+	if (rc == 0)
+		rc = changeset_write(r->ctx, &r->cs, e);
+	else if (e->nwin)
+		(void)backup_commit(e);
+	if (!e->nfiles && !e->nwin)
+		(void)backup_discard(e);
+	backup_entry_free(e);
+	return rc;
+}
+
+static int cmd_add(struct run *r, char **specs, size_t nspecs)
+{
+	struct forward f[PORTS_MAX];
+	size_t nf = 0;
+	char *why = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < nspecs; i++) {
+		int e = nf < PORTS_MAX ? forward_parse(specs[i], r->o->listen, &f[nf], &why) : -E2BIG;
+
+		if (e < 0) {
+			rc = wb_error(WB_EXIT_USAGE, "%s", e == -E2BIG ? "too many forwards at once" : why);
+			if (e == -EPROTONOSUPPORT)
+				wb_hint("mirrored mode shares ports with Windows, UDP too (`wslbridge setup --mode "
+					"mirrored --allow-port PORT/udp`); in NAT mode a UDP relay must run on Windows");
+			free(why);
+			goto out;
+		}
+		nf++;
+	}
+	if ((rc = need_root("add")) || (rc = transaction_lock(r->ctx)) || (rc = load_store(r)) ||
+	    (rc = observe(r, false)) || (rc = mode_refusal(r)) || (rc = need_address(r)))
+		goto out;
+	for (size_t i = 0; i < nf; i++) {
+		long at = forwards_find(&r->fs, f[i].listen, f[i].host_port);
+		const struct host_portproxy *pp = forward_rule(&r->obs.win, &f[i]);
+
+		if (at < 0 && pp && !forward_is_ours(&r->obs.win, &f[i])) {
+			rc = wb_error(WB_EXIT_FAIL, "Windows already forwards %s:%u (to %s:%s) and wslbridge did not "
+				      "make that rule; nothing was changed", f[i].listen, f[i].host_port,
+				      pp->connect_address ? pp->connect_address : "?", pp->connect_port ? pp->connect_port : "?");
+			wb_hint("choose another port, or delete it from an administrator prompt: `netsh interface "
+				"portproxy delete v4tov4 listenport=%u listenaddress=%s`", f[i].host_port, pp->listen_address);
+			goto out;
+		}
+		if (at >= 0)
+			r->fs.f[at].wsl_port = f[i].wsl_port;
+		else
+			forwards_add(&r->fs, &f[i]);
+		forward_plan_sync(&r->obs.win, at >= 0 ? &r->fs.f[at] : &r->fs.f[r->fs.n - 1], r->ip, &r->wp);
+	}
+	forwards_render(&r->fs, &changeset_add(&r->cs, xstrdup(r->store), "forwards", 0644)->neu);
+	if ((rc = plan_boot_hook(r, true)))
+		goto out;
+	if (!r->wp.n) {
+		bool files = false;
+
+		for (size_t i = 0; i < r->cs.n; i++)
+			files |= change_differs(&r->cs.c[i]);
+		if (!files) {
+			printf("Nothing to change: Windows already forwards %s to WSL (%s).\n",
+			       nf == 1 ? "this port" : "these ports", r->ip);
+			goto out;
+		}
+	}
+	if ((rc = confirm(r, "add")))
+		goto out;
+	if ((rc = apply(r)))
+		goto out;
+	for (size_t i = 0; i < nf; i++)
+		printf("Forwarding %s:%u on Windows to WSL %s:%u (TCP).\n", f[i].listen, f[i].host_port, r->ip,
+		       f[i].wsl_port);
+	printf("WSL's address can change when it restarts: the boot script runs `wslbridge forward sync` at "
+	       "every start (Windows asks for administrator rights then only if the address changed).\n"
+	       "`wslbridge undo` reverts this; `wslbridge forward remove PORT` removes a forward.\n");
+out:
+	if (rc < 0)
+		rc = WB_EXIT_OK;	/* --dry-run */
+	for (size_t i = 0; i < nf; i++)
+		forward_release(&f[i]);
+	return rc;
+}
+
+static int cmd_remove(struct run *r, char **specs, size_t nspecs)
+{
+	struct forwards keep = { NULL, 0 };
+	bool *gone = NULL;
+	int rc;
+
+	if ((rc = need_root("remove")) || (rc = transaction_lock(r->ctx)) || (rc = load_store(r)))
+		return rc;
+	gone = xcalloc(r->fs.n + 1, sizeof(*gone));
+	for (size_t i = 0; i < r->fs.n; i++)
+		gone[i] = r->o->all;
+	for (size_t i = 0; i < nspecs; i++) {
+		struct forward f;
+		char *why = NULL;
+		long at;
+
+		if (forward_parse(specs[i], r->o->listen, &f, &why) < 0) {
+			rc = wb_error(WB_EXIT_USAGE, "%s", why);
+			free(why);
+			goto out;
+		}
+		at = forwards_find(&r->fs, f.listen, f.host_port);
+		if (at < 0)
+			rc = wb_error(WB_EXIT_FAIL, "no forward on %s:%u (`wslbridge forward list` shows them); "
+				      "nothing was changed", f.listen, f.host_port);
+		else
+			gone[at] = true;
+		forward_release(&f);
+		if (rc)
+			goto out;
+	}
+	if (!nspecs && !r->o->all) {
+		rc = wb_error(WB_EXIT_USAGE, "forward remove needs HOSTPORT (or --all)");
+		goto out;
+	}
+	if (!r->fs.n) {
+		printf("Nothing to remove: there are no forwards.\n");
+		goto out;
+	}
+	if ((rc = observe(r, false)))
+		goto out;
+	for (size_t i = 0; i < r->fs.n; i++) {
+		if (gone[i])
+			forward_plan_remove(&r->obs.win, &r->fs.f[i], &r->wp);
+		else
+			forwards_add(&keep, &r->fs.f[i]);
+	}
+	forwards_render(&keep, &changeset_add(&r->cs, xstrdup(r->store), "forwards", 0644)->neu);
+	rc = plan_boot_hook(r, keep.n > 0);
+	if (rc == 0)
+		rc = confirm(r, "remove");
+	if (rc == 0)
+		rc = apply(r);
+	if (rc == 0) {
+		bool unhooked = false;
+
+		for (size_t i = 0; i < r->cs.n; i++)
+			unhooked |= !strcmp(r->cs.c[i].label, vpn_script_path) && r->cs.c[i].remove;
+		if (unhooked)
+			boot_forget_saved(r->ctx, true);
+		printf("Removed. %s\n", keep.n ? "The other forwards stay." : unhooked ?
+		       "No forwards are left: /etc/wsl.conf runs your own boot command again." :
+		       "No forwards are left (the boot script stays for the VPN fixes).");
+	}
+out:
+	free(gone);
+	forwards_release(&keep);
+	return rc < 0 ? WB_EXIT_OK : rc;
+}
+
+/* At start, eth0 gets its address from WSL a little after the boot command runs. */
+static void wait_for_address(struct run *r)
+{
+	for (int i = 0; i < 30; i++) {
+		struct linux_state lx;
+		char *ip;
+		bool up;
+
+		linux_observe(r->ctx, "eth0", &lx);
+		ip = forward_wsl_address(&lx);
+		up = ip != NULL;
+		linux_state_release(&lx);
+		free(ip);
+		if (up)
+			return;
+		sleep(1);
+	}
+}
+
+static int cmd_sync(struct run *r)
+{
+	time_t now = time(NULL);
+	char stamp[32];
+	int rc;
+
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	if (r->o->boot)
+		printf("%s forward sync (at start):\n", stamp);
+	if ((rc = need_root("sync")) || (rc = transaction_lock(r->ctx)) || (rc = load_store(r)))
+		return rc;
+	if (!r->fs.n) {
+		printf("No forwards to sync.\n");
+		return WB_EXIT_OK;
+	}
+	if (r->o->boot)
+		wait_for_address(r);
+	if ((rc = observe(r, false)) || (rc = mode_refusal(r)) || (rc = need_address(r)))
+		return rc;
+	for (size_t i = 0; i < r->fs.n; i++)
+		forward_plan_sync(&r->obs.win, &r->fs.f[i], r->ip, &r->wp);
+	if (!r->wp.n) {
+		printf("Forwards are in sync: %zu forward%s to WSL at %s.\n", r->fs.n, r->fs.n == 1 ? "" : "s", r->ip);
+		return WB_EXIT_OK;
+	}
+	if (r->o->boot)
+		r->ctx->yes = true;	/* the forwards were confirmed when they were added */
+	if ((rc = confirm(r, "sync")))
+		return rc < 0 ? WB_EXIT_OK : rc;
+	runlog_changed();
+	/* No history entry: sync restores the state the forwards declare. */
+	rc = transaction_apply_windows(&r->obs.host, &r->obs.win, &r->wp, NULL, NULL, NULL);
+	if (rc == 0)
+		printf("Forwards point at WSL %s again (%zu change%s).\n", r->ip, r->wp.n, r->wp.n == 1 ? "" : "s");
+	return rc;
+}
+
+static int cmd_list(struct run *r)
+{
+	int rc;
+
+	if ((rc = load_store(r)))
+		return rc;
+	if (!r->fs.n) {
+		printf("No forwards. Add one with `sudo wslbridge forward add PORT`.\n");
+		return WB_EXIT_OK;
+	}
+	if ((rc = observe(r, r->o->offline)))
+		return rc;
+	printf("Forwards from Windows to WSL%s%s (TCP, netsh portproxy):\n", r->ip ? " at " : "", r->ip ? r->ip : "");
+	rc = WB_EXIT_OK;
+	for (size_t i = 0; i < r->fs.n; i++) {
+		const struct forward *f = &r->fs.f[i];
+		char *p = r->obs.have_windows ? forward_problem(&r->obs.win, f, r->ip) : NULL;
+
+		printf("  %s:%u -> WSL port %u  %s\n", f->listen, f->host_port, f->wsl_port,
+		       !r->obs.have_windows ? "(not checked: --offline)" : p ? p : "ok");
+		if (p)
+			rc = WB_EXIT_DRIFT;
+		free(p);
+	}
+	if (rc == WB_EXIT_DRIFT)
+		wb_hint("`sudo wslbridge forward sync` points them at WSL again");
+	return rc;
+}
+
+int verb_forward(int argc, char **argv, struct wb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' }, { "boot", no_argument, NULL, 'b' },
+		{ "offline", no_argument, NULL, 'o' }, { "udp", no_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fwd_opts o = { NULL, false, false, false, false };
+	struct run r;
+	bool udp = false;
+	const char *sub;
+	int c, rc;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 'n': o.dry_run = true; break;
+		case 'a': o.all = true; break;
+		case 'b': o.boot = true; break;
+		case 'o': o.offline = true; break;
+		case 'u': udp = true; break;
+		default:
+			wb_error(WB_EXIT_USAGE, "unknown option '%s' for forward", argv[optind - 1]);
+			print_verb_usage("forward");
+			return WB_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		print_verb_usage("forward");
+		return WB_EXIT_USAGE;
+	}
+	sub = argv[optind++];
+	if (udp) {
+		wb_error(WB_EXIT_USAGE, "netsh portproxy forwards TCP only, so UDP cannot be forwarded in NAT mode");
+		wb_hint("mirrored mode shares ports with Windows, UDP too (`wslbridge setup --mode mirrored "
+			"--allow-port PORT/udp`)");
+		return WB_EXIT_USAGE;
+	}
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	r.o = &o;
+	if (!strcmp(sub, "add") && optind < argc)
+		rc = cmd_add(&r, argv + optind, (size_t)(argc - optind));
+	else if (!strcmp(sub, "remove"))
+		rc = cmd_remove(&r, argv + optind, (size_t)(argc - optind));
+	else if (!strcmp(sub, "list") && optind == argc)
+		rc = cmd_list(&r);
+	else if (!strcmp(sub, "sync") && optind == argc)
+		rc = cmd_sync(&r);
+	else {
+		if (!strcmp(sub, "add"))
+			rc = wb_error(WB_EXIT_USAGE, "forward add needs HOSTPORT[:WSLPORT]");
+		else
+			rc = wb_error(WB_EXIT_USAGE, "unknown or incomplete forward command '%s'", sub);
+		print_verb_usage("forward");
+	}
+	run_release(&r);
+	return rc;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verb-setup.c - `wslbridge setup` and `wslbridge repair`: their options;
+ * the work is the engine's (engine.c).
+ */
+#include "verbs/verbs.h"
+#include "engine/engine.h"
+#include "conf/keys.h"
+#include "base/log.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_options(const struct engine_opts *oo, int argc, char **argv, const char *verb);
+
+static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' }, { "restart", no_argument, NULL, 'r' },
+		{ "switch", required_argument, NULL, 's' }, { "switch-id", required_argument, NULL, 'i' },
+		{ "adapter", required_argument, NULL, 'a' }, { "mac", required_argument, NULL, 'm' },
+		{ "dhcp", required_argument, NULL, 'd' }, { "ipv6", required_argument, NULL, '6' },
+		{ "mode", required_argument, NULL, 'M' }, { "allow-port", required_argument, NULL, 'p' },
+		{ "host-loopback", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct engine_opts o = { repair, false, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct buf ports = BUF_INIT;
+	int rc;
+	const char *verb = repair ? "repair" : "setup";
+	int c;
+
+	opterr = 0;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+	while ((c = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': o.dry_run = true; break;
+		case 'r': o.restart = true; break;
+		case 's': o.switch_name = optarg; break;
+		case 'i': o.switch_id = optarg; break;
+		case 'a': o.adapter = optarg; break;
+		case 'm': o.mac = optarg; break;
+		case 'd': o.dhcp = optarg; break;
+		case '6': o.ipv6 = optarg; break;
+		case 'M': o.mode = optarg; break;
+		case 'p': buf_addf(&ports, "%s%s", ports.len ? "," : "", optarg); break;	/* repeatable */
+		case 'L': o.host_loopback = optarg; break;
+		default:
+			buf_release(&ports);
+			wb_error(WB_EXIT_USAGE, "unknown option '%s' for %s", argv[optind - 1], verb);
+			print_verb_usage(verb);
+			return WB_EXIT_USAGE;
+		}
+	}
+	o.allow_ports = ports.s;
+	rc = check_options(&o, argc, argv, verb);
+	if (rc == 0)
+		rc = engine_run(ctx, &o);
+	buf_release(&ports);
+	return rc;
+}
+
+static int check_options(const struct engine_opts *oo, int argc, char **argv, const char *verb)
+{
+	const struct engine_opts o = *oo;
+	char *why = NULL;
+
+	if (optind != argc)
+		return wb_error(WB_EXIT_USAGE, "%s takes no arguments ('%s')", verb, argv[optind]);
+	if (o.mode && strcmp(o.mode, "bridged") && strcmp(o.mode, "mirrored") && strcmp(o.mode, "nat"))
+		return wb_error(WB_EXIT_USAGE, "--mode takes bridged, mirrored or nat, not '%s'", o.mode);
+	if (o.mode && strcmp(o.mode, "bridged") && (o.switch_name || o.switch_id || o.adapter || o.mac || o.dhcp || o.ipv6))
+		return wb_error(WB_EXIT_USAGE, "--switch, --switch-id, --adapter, --mac, --dhcp and --ipv6 are for "
+				"bridged mode, not %s", o.mode);
+	if (o.host_loopback && strcmp(o.host_loopback, "true") && strcmp(o.host_loopback, "false"))
+		return wb_error(WB_EXIT_USAGE, "--host-loopback takes true or false");
+	if (o.switch_name && (!*o.switch_name ||
+	    key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, "wsl2.vmSwitch"),
+			    o.switch_name, strlen(o.switch_name), &why) < 0)) {
+		wb_error(WB_EXIT_USAGE, "switch name '%s' cannot be used: %s", o.switch_name,
+			 why ? why : "it is empty");
+		free(why);
+		return WB_EXIT_USAGE;
+	}
+	if (o.mac && key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, "wsl2.macAddress"),
+				     o.mac, strlen(o.mac), &why) < 0) {
+		wb_error(WB_EXIT_USAGE, "%s", why);
+		free(why);
+		return WB_EXIT_USAGE;
+	}
+	for (int i = 0; i < 2; i++) {
+		const char *v = i ? o.ipv6 : o.dhcp;
+
+		if (v && key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, i ? "wsl2.ipv6" : "wsl2.dhcp"),
+					 v, strlen(v), &why) < 0) {
+			wb_error(WB_EXIT_USAGE, "--%s: %s", i ? "ipv6" : "dhcp", why);
+			free(why);
+			return WB_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int verb_setup(int argc, char **argv, struct wb_ctx *ctx)
+{
+	return run(argc, argv, ctx, false);
+}
+
+int verb_repair(int argc, char **argv, struct wb_ctx *ctx)
+{
+	return run(argc, argv, ctx, true);
+}

@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verb-status.c - `wslbridge status [--offline] [--xml]`: everything that is
+ * observed, for a person or (--xml) as one document.  Exactly one
+ * powershell.exe launch; --offline makes none and shows the Linux side.
+ */
+#include "verbs/verbs.h"
+#include "verbs/diagram.h"
+#include "host/host.h"
+#include "conf/ini.h"
+#include "observe/linux-observe.h"
+#include "base/log.h"
+#include "base/match.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+/* The .wslconfig and wsl.conf keys that decide networking. */
+static const char *const wslconfig_keys[] = {
+	"wsl2.networkingMode", "wsl2.vmSwitch", "wsl2.macAddress", "wsl2.dhcp", "wsl2.ipv6",
+	"wsl2.dnsTunneling", "wsl2.dnsProxy", "wsl2.firewall", "wsl2.autoProxy",
+	"experimental.hostAddressLoopback", NULL,
+};
+static const char *const wslconf_keys[] = {
+	"boot.command", "boot.systemd", "network.generateResolvConf", "network.hostname",
+	"interop.enabled", "automount.root", NULL,
+};
+
+struct observed {
+	struct host h;
+	bool have_host;
+	struct host_state st;
+	struct wsl_env env;	/* --offline: detected without the host layer */
+	struct linux_state lx;
+	char *wslconfig;	/* Linux path, or NULL */
+};
+
+/* WSL's NetworkingMode numbering, as the DefaultNetworkingMode policy stores it. */
+static const char *policy_mode_name(const char *v)
+{
+	static const char *const names[] = { "None", "Nat", "Bridged", "Mirrored", "VirtioProxy" };
+	int n = v ? atoi(v) : 1;
+
+	return n >= 0 && n < 5 ? names[n] : "unknown";
+}
+
+static const char *medium_name(int m)
+{
+	return m == 14 ? "wired" : m == 9 ? "Wi-Fi" : m == 8 ? "mobile" : "other";
+}
+
+static const char *switch_type_name(int t)
+{
+	return t == SWITCH_EXTERNAL ? "External" : t == SWITCH_INTERNAL ? "Internal" :
+	       t == SWITCH_PRIVATE ? "Private" : "?";
+}
+
+static bool is_vpn(const struct host_adapter *a)
+{
+	return a->description && match(RE_VPN_ADAPTER, a->description, strlen(a->description));
+}
+
+static bool has_default_route(const struct host_state *st, int ifindex)
+{
+	for (size_t i = 0; i < st->nroutes; i++)
+		if (st->routes[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
+static void print_windows(const struct host_state *st, const struct wsl_env *env)
+{
+	int build = st->build ? atoi(st->build) : 0;
+	bool server = st->installation && !strcasecmp(st->installation, "Server");
+
+	printf("Windows\n  %s %s %s (build %s.%s)\n", server ? "Windows" : build >= 22000 ?
+	       "Windows 11" : "Windows 10", diagram_edition(st->edition),
+	       st->display_version ? st->display_version : "", st->build ? st->build : "?",
+	       st->ubr ? st->ubr : "?");
+	printf("  user profile %s; %s%s\n", st->profile ? st->profile : "?",
+	       st->elevated ? "elevated" : "not elevated",
+	       st->elevated ? "" : st->admin_member ? " (an administrator: one UAC prompt to change things)" :
+	       " (not an administrator)");
+	printf("  Hyper-V: %s, hypervisor %s, vmms %s\n",
+	       st->hyperv_module ? "PowerShell module present" : "no Hyper-V PowerShell module",
+	       st->hypervisor_present ? "running" : "not running", st->vmms ? st->vmms : "?");
+	if (st->wsl_version && *st->wsl_version)
+		printf("  WSL %s, kernel %s\n", st->wsl_version, st->wsl_kernel ? st->wsl_kernel : "?");
+	else
+		printf("  WSL: the inbox version (no `wsl.exe --version`): install WSL from the Store\n");
+	printf("  networking mode in use: %s\n", env->mode ? env->mode : "unknown");
+	if (st->policy_allow_mode && !strcmp(st->policy_allow_mode, "0"))
+		printf("  policy: the computer policy sets the networking mode (%s); .wslconfig "
+		       "cannot change it\n", policy_mode_name(st->policy_default_mode));
+}
+
+static void print_adapter(const struct host_state *st, const struct host_adapter *a)
+{
+	printf("  %-20s %s\n", a->name ? a->name : "?", a->description ? a->description : "?");
+	printf("  %-20s %s, %s%s, MTU %d, metric %d, MAC %s%s\n", "", a->status ? a->status : "?",
+	       a->is_virtual ? "virtual " : "", medium_name(a->physical_medium), a->mtu, a->metric,
+	       a->mac ? a->mac : "?", has_default_route(st, a->ifindex) ? ", default route" : "");
+	for (size_t i = 0; i < a->nipv4; i++)
+		printf("  %-20s IPv4 %s/%d\n", "", a->ipv4[i].address, a->ipv4[i].prefix);
+	if (a->nbindings) {
+		printf("  %-20s bindings:", "");
+		for (size_t i = 0; i < a->nbindings; i++)
+			printf(" %s %s", a->bindings[i].component, a->bindings[i].enabled ? "on" : "off");
+		putchar('\n');
+	}
+}
+
+static void print_adapters(const struct host_state *st)
+{
+	printf("\nAdapters\n");
+	for (size_t i = 0; i < st->nadapters; i++)
+		if (!is_vpn(&st->adapters[i]))
+			print_adapter(st, &st->adapters[i]);
+	printf("\nVPN adapters\n");
+	for (size_t i = 0, n = 0; i < st->nadapters || !n; i++) {
+		const struct host_adapter *a = i < st->nadapters ? &st->adapters[i] : NULL;
+
+		if (!a) {
+			printf("  none\n");
+			break;
+		}
+		if (!is_vpn(a))
+			continue;
+		n++;
+		print_adapter(st, a);
+		printf("  %-20s DNS", "");
+		for (size_t k = 0; k < a->ndns; k++)
+			printf(" %s", a->dns[k]);
+		printf("%s%s%s\n", a->ndns ? "" : " none", a->dns_suffix ? ", suffix " : "",
+		       a->dns_suffix ? a->dns_suffix : "");
+	}
+}
+
+static void print_switches(const struct host_state *st)
+{
+	printf("\nSwitches\n");
+	if (!st->hyperv_module)
+		printf("  (not visible without the Hyper-V PowerShell module)\n");
+	else if (!st->nswitches)
+		printf("  none\n");
+	for (size_t i = 0; i < st->nswitches; i++) {
+		const struct host_switch *s = &st->switches[i];
+		const struct host_adapter *up = s->nuplinks ? host_adapter_by_guid(st, s->uplinks[0]) : NULL;
+		size_t vms = 0;
+
+		for (size_t k = 0; k < st->nvmnics; k++)
+			vms += st->vmnics[k].switch_id && s->id && !strcasecmp(st->vmnics[k].switch_id, s->id);
+		printf("  %-24s %s", s->name ? s->name : "?", switch_type_name(s->type));
+		if (s->type == SWITCH_EXTERNAL)
+			printf(" on %s%s", up && up->name ? up->name : "an unknown adapter",
+			       s->allow_mos ? ", shared with Windows" : "");
+		if (vms)
+			printf(", used by %zu VM adapter%s", vms, vms == 1 ? "" : "s");
+		if (s->notes && !strcmp(s->notes, "Created by wslbridge"))
+			printf(" (created by wslbridge)");
+		printf("\n  %-24s id %s\n", "", s->id ? s->id : "?");
+	}
+}
+
+static void print_file(enum ini_kind kind, const char *path, const char *const *keys)
+{
+	struct buf raw = BUF_INIT;
+	struct ini_doc d = INI_DOC_INIT;
+	int shown = 0;
+
+	printf("  %s\n", path ? path : "(unknown place)");
+	if (!path || read_file(path, &raw, NULL) < 0) {
+		printf("    not present: WSL uses its defaults\n");
+		buf_release(&raw);
+		return;
+	}
+	if (ini_load(&d, kind, raw.s, raw.len) == 0) {
+		for (size_t i = 0; keys[i]; i++) {
+			long at = ini_find(&d, keys[i]);
+
+			if (at >= 0) {
+				printf("    %s = %s\n", keys[i], d.lines[at].value);
+				shown++;
+			}
+		}
+		if (d.stop >= 0)
+			printf("    warning: WSL stops reading at line %u (`wslbridge config lint`)\n",
+			       d.lines[d.stop].lineno);
+	}
+	if (!shown)
+		printf("    no networking settings: WSL uses its defaults\n");
+	ini_release(&d);
+	buf_release(&raw);
+}
+
+static void print_linux(const struct linux_state *lx)
+{
+	printf("\nThis distribution\n");
+	if (!lx->present) {
+		printf("  %s: not present\n", lx->ifname);
+	} else {
+		printf("  %s: %s, carrier %s, MTU %d, MAC %s\n", lx->ifname, lx->operstate,
+		       lx->carrier == 1 ? "yes" : lx->carrier == 0 ? "NO" : "?", lx->mtu,
+		       lx->mac ? lx->mac : "?");
+		for (size_t i = 0; i < lx->naddrs; i++)
+			printf("  %-6s IPv4 %s\n", "", lx->addrs[i]);
+	}
+	if (lx->gateway)
+		printf("  default route: via %s on %s\n", lx->gateway, lx->route_dev);
+	else
+		printf("  default route: none\n");
+	printf("  DNS:");
+	for (size_t i = 0; i < lx->nns; i++)
+		printf(" %s", lx->nameservers[i]);
+	if (!lx->nns)
+		printf(" no nameserver");
+	for (size_t i = 0; i < lx->nsearch; i++)
+		printf("%s%s", i ? " " : "; search ", lx->search[i]);
+	printf("%s\n", lx->resolv_by_wsl ? " (written by WSL)" : "");
+}
+
+/* What lets the LAN in: Hyper-V firewall rules for WSL (mirrored), portproxy rules (NAT). */
+static void print_ports(const struct host_state *st)
+{
+	printf("\nPorts into WSL\n");
+	if (!st->hvfw_present)
+		printf("  Hyper-V firewall: not on this Windows (mirrored mode needs Windows 11 22H2)\n");
+	else
+		printf("  Hyper-V firewall for WSL: %s, inbound default %s, %zu rule%s\n",
+		       st->hvfw_enabled ? st->hvfw_enabled : "?", st->hvfw_default_inbound ? st->hvfw_default_inbound : "?",
+		       st->nhvfw_rules, st->nhvfw_rules == 1 ? "" : "s");
+	for (size_t i = 0; i < st->nhvfw_rules; i++) {
+		const struct host_hvfw_rule *r = &st->hvfw_rules[i];
+
+		printf("    %s: %s %s %s %s%s\n", r->name ? r->name : "?", r->direction ? r->direction : "?",
+		       r->action ? r->action : "?", r->protocol ? r->protocol : "?", r->local_ports ? r->local_ports : "?",
+		       r->enabled && !strcasecmp(r->enabled, "True") ? "" : " (disabled)");
+	}
+	if (st->nportproxy)
+		printf("  portproxy (NAT forwards): %zu rule%s\n", st->nportproxy, st->nportproxy == 1 ? "" : "s");
+	else
+		printf("  portproxy (NAT forwards): none\n");
+	for (size_t i = 0; i < st->nportproxy; i++) {
+		const struct host_portproxy *p = &st->portproxy[i];
+
+		printf("    %s:%s -> %s:%s\n", p->listen_address, p->listen_port, p->connect_address ? p->connect_address : "?",
+		       p->connect_port ? p->connect_port : "?");
+	}
+}
+
+static void print_text(const struct observed *o, const struct wb_ctx *ctx)
+{
+	char *wslconf = wb_path(ctx, "/etc/wsl.conf");
+	struct ini_doc cfg = INI_DOC_INIT;
+	struct buf raw = BUF_INIT;
+
+	if (o->wslconfig && read_file(o->wslconfig, &raw, NULL) == 0)
+		(void)ini_load(&cfg, INI_WSLCONFIG, raw.s, raw.len);
+	diagram_print(stdout, o->have_host ? &o->st : NULL, o->have_host ? o->h.env.mode : o->env.mode,
+		      &o->lx, &cfg);
+	putchar('\n');
+	ini_release(&cfg);
+	buf_release(&raw);
+
+	if (o->have_host) {
+		print_windows(&o->st, &o->h.env);
+		print_adapters(&o->st);
+		print_switches(&o->st);
+		print_ports(&o->st);
+	} else {
+		printf("Windows\n  not observed (--offline)\n  networking mode in use: %s\n",
+		       o->env.mode ? o->env.mode : "unknown");
+	}
+	printf("\nFiles\n");
+	if (o->have_host)
+		print_file(INI_WSLCONFIG, o->wslconfig, wslconfig_keys);
+	print_file(INI_WSLCONF, wslconf, wslconf_keys);
+	free(wslconf);
+	print_linux(&o->lx);
+}
+
+static void xml_list(xmlNodePtr parent, const char *name, char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		xmlNewProp(xmlNewChild(parent, NULL, BAD_CAST name, NULL), BAD_CAST "value", BAD_CAST v[i]);
+}
+
+static int print_xml(const struct observed *o)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0"), resp = NULL;
+	xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "status"), lx, n;
+	const struct linux_state *l = &o->lx;
+	const char *mode = o->have_host ? o->h.env.mode : o->env.mode;
+	xmlChar *out = NULL;
+	int len = 0;
+	char num[16];
+
+	xmlDocSetRootElement(doc, root);
+	xmlNewProp(root, BAD_CAST "version", BAD_CAST "1");
+	n = xmlNewChild(root, NULL, BAD_CAST "wsl", NULL);
+	if (mode)
+		xmlNewProp(n, BAD_CAST "mode", BAD_CAST mode);
+	if (o->have_host && o->st.raw) {
+		resp = xmlReadMemory(o->st.raw, (int)o->st.raw_len, NULL, NULL, XML_PARSE_NONET);
+		for (n = resp ? xmlDocGetRootElement(resp)->children : NULL; n; n = n->next)
+			if (n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST "host"))
+				xmlAddChild(root, xmlDocCopyNode(n, doc, 1));
+	}
+	lx = xmlNewChild(root, NULL, BAD_CAST "linux", NULL);
+	n = xmlNewChild(lx, NULL, BAD_CAST "interface", NULL);
+	xmlNewProp(n, BAD_CAST "name", BAD_CAST l->ifname);
+	xmlNewProp(n, BAD_CAST "present", BAD_CAST (l->present ? "true" : "false"));
+	if (l->present) {
+		snprintf(num, sizeof(num), "%d", l->mtu);
+		xmlNewProp(n, BAD_CAST "mtu", BAD_CAST num);
+		xmlNewProp(n, BAD_CAST "carrier", BAD_CAST (l->carrier == 1 ? "true" : "false"));
+		xmlNewProp(n, BAD_CAST "operstate", BAD_CAST l->operstate);
+	}
+	xml_list(n, "ipv4", l->addrs, l->naddrs);
+	if (l->gateway) {
+		n = xmlNewChild(lx, NULL, BAD_CAST "default-route", NULL);
+		xmlNewProp(n, BAD_CAST "gateway", BAD_CAST l->gateway);
+		xmlNewProp(n, BAD_CAST "dev", BAD_CAST l->route_dev);
+	}
+	n = xmlNewChild(lx, NULL, BAD_CAST "dns", NULL);
+	xml_list(n, "nameserver", l->nameservers, l->nns);
+	xml_list(n, "search", l->search, l->nsearch);
+	xmlDocDumpFormatMemoryEnc(doc, &out, &len, "UTF-8", 1);
+	fwrite(out, 1, (size_t)len, stdout);
+	xmlFree(out);
+	xmlFreeDoc(resp);
+	xmlFreeDoc(doc);
+	return WB_EXIT_OK;
+}
+
+static int observe_windows(const struct wb_ctx *ctx, struct observed *o)
+{
+	char *why = NULL;
+	int r = host_open(ctx, &o->h, &why);
+
+	if (r == 0)
+		r = host_observe(&o->h, &o->st, &why);
+	if (r < 0) {
+		wb_error(WB_EXIT_FAIL, "%s", why ? why : errstr(r));
+		if (r != -ENOSYS)
+			wb_hint("`wslbridge status --offline` shows the Linux side without Windows");
+		free(why);
+		return WB_EXIT_FAIL;
+	}
+	if (o->st.error) {
+		why = host_error_text(o->st.error);
+		wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
+	o->have_host = true;
+	o->wslconfig = host_wslconfig_path(&o->h);
+	return WB_EXIT_OK;
+}
+
+int verb_status(int argc, char **argv, struct wb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "offline", no_argument, NULL, 'o' },
+		{ "xml", no_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct observed o;
+	bool offline = false, xml = false;
+	int c, rc = WB_EXIT_OK;
+
+	memset(&o, 0, sizeof(o));
+	opterr = 0;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'o')
+			offline = true;
+		else if (c == 'x')
+			xml = true;
+		else
+			return wb_error(WB_EXIT_USAGE, "unknown option '%s' for status", argv[optind - 1]);
+	}
+	if (optind != argc)
+		return wb_error(WB_EXIT_USAGE, "status takes no arguments");
+	if (offline)
+		wslenv_detect(ctx, &o.env);
+	else
+		rc = observe_windows(ctx, &o);
+	if (rc == WB_EXIT_OK) {
+		linux_observe(ctx, "eth0", &o.lx);
+		rc = xml ? print_xml(&o) : (print_text(&o, ctx), WB_EXIT_OK);
+		linux_state_release(&o.lx);
+	}
+	if (!offline)
+		host_close(&o.h);
+	wslenv_release(&o.env);
+	host_state_release(&o.st);
+	free(o.wslconfig);
+	return rc;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verb-undo.c - `wslbridge undo [--list] [--force]`: put back the bytes of
+ * the latest change that is still applied.  A file that changed again since
+ * is not overwritten unless --force, and even then its bytes are kept.
+ */
+#include "verbs/verbs.h"
+#include "base/atomic-file.h"
+#include "apply/backup.h"
+#include "host/host.h"
+#include "base/log.h"
+#include "apply/runlog.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum file_state { F_AS_WRITTEN, F_ALREADY_OLD, F_CHANGED_SINCE };
+
+static int list(struct backup_entry **v, size_t n)
+{
+	if (!n) {
+		printf("no changes recorded\n");
+		return WB_EXIT_OK;
+	}
+	for (size_t i = n; i-- > 0;) {
+		printf("#%u  %s  %-7s  %s\n", v[i]->seq, v[i]->time, v[i]->state, v[i]->what);
+		for (size_t k = 0; k < v[i]->nwin; k++)
+			printf("      Windows: undo by %s\n", v[i]->win[k].type);
+		for (size_t k = 0; k < v[i]->nfiles; k++)
+			printf("      %s%s\n", v[i]->files[k].path,
+			       v[i]->files[k].old_exists ? "" : " (created)");
+	}
+	return WB_EXIT_OK;
+}
+
+static bool same_bytes(const struct buf *a, const struct buf *b)
+{
+	return a->len == b->len && (!a->len || !memcmp(a->s, b->s, a->len));
+}
+
+/* How each file compares with what the change left there. */
+static int classify(const struct backup_entry *e, size_t k, enum file_state *st,
+		    struct buf *cur, bool *cur_exists)
+{
+	const struct backup_file *f = &e->files[k];
+	struct buf old = BUF_INIT, neu = BUF_INIT;
+	int r = read_file(f->path, cur, NULL);
+
+	*cur_exists = r == 0;
+	if (r < 0 && r != -ENOENT)
+		return r;
+	r = backup_bytes(e, k, "old", &old);
+	if (r == 0)
+		r = backup_bytes(e, k, "new", &neu);
+	if (r == 0) {
+		if (*cur_exists == f->new_exists && (!*cur_exists || same_bytes(cur, &neu)))
+			*st = F_AS_WRITTEN;
+		else if (*cur_exists == f->old_exists && (!*cur_exists || same_bytes(cur, &old)))
+			*st = F_ALREADY_OLD;
+		else
+			*st = F_CHANGED_SINCE;
+	}
+	buf_release(&old);
+	buf_release(&neu);
+	return r;
+}
+
+static int restore(const struct backup_entry *e, size_t k)
+{
+	const struct backup_file *f = &e->files[k];
+	struct buf old = BUF_INIT;
+	int r;
+
+	if (!f->old_exists)
+		return atomic_file_remove(f->path);
+	r = backup_bytes(e, k, "old", &old);
+	if (r == 0)
+		r = atomic_file_replace(f->path, old.s ? old.s : "", old.len, f->mode);
+	buf_release(&old);
+	return r < 0 ? r : 0;
+}
+
+/* Check every file first, so a refusal changes nothing at all. */
+static int check_all(struct backup_entry *e, bool force, enum file_state *st)
+{
+	int rc = WB_EXIT_OK;
+
+	for (size_t k = 0; k < e->nfiles; k++) {
+		struct buf cur = BUF_INIT;
+		bool exists;
+		int r = classify(e, k, &st[k], &cur, &exists);
+
+		if (r < 0)
+			rc = wb_error(WB_EXIT_FAIL, "could not compare '%s' with history entry #%u: %s",
+				      e->files[k].path, e->seq, errstr(r));
+		else if (st[k] == F_CHANGED_SINCE && !force) {
+			rc = wb_error(WB_EXIT_FAIL, "'%s' changed after wslbridge wrote it (#%u); "
+				      "undo would lose those changes, so nothing was changed",
+				      e->files[k].path, e->seq);
+			wb_hint("`wslbridge undo --force` restores it anyway and keeps the "
+				"current bytes in the history folder");
+		} else if (st[k] == F_CHANGED_SINCE) {
+			char *kept = NULL;
+
+			r = backup_keep_overwritten(e, k, &cur, &kept);
+			if (r < 0)
+				rc = wb_error(WB_EXIT_FAIL, "could not keep the current '%s': %s; "
+					      "nothing was changed", e->files[k].path, errstr(r));
+			else
+				wb_note("the current '%s' is kept as '%s'", e->files[k].path, kept);
+			free(kept);
+		}
+		buf_release(&cur);
+	}
+	return rc;
+}
+
+/* The Windows side of a change, in one launch: removing a switch we made,
+ * restoring bindings.  Nothing else is touched when it fails. */
+static int undo_windows(struct wb_ctx *ctx, const struct backup_entry *e)
+{
+	struct host_action *a = xcalloc(e->nwin, sizeof(*a));
+	struct host h;
+	struct host_state st;
+	char *why = NULL;
+	int r, rc = WB_EXIT_OK;
+
+	for (size_t k = 0; k < e->nwin; k++) {
+		a[k].type = e->win[k].type;
+		for (size_t i = 0; i < e->win[k].nkv && i + 1 < sizeof(a[k].attrs) / sizeof(a[k].attrs[0]); i++)
+			a[k].attrs[i] = e->win[k].kv[i];
+	}
+	memset(&st, 0, sizeof(st));
+	r = host_open(ctx, &h, &why);
+	if (r == 0)
+		r = host_apply(&h, a, e->nwin, &st, &why);
+	if (r < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
+	} else if (st.error) {
+		free(why);
+		why = host_error_text(st.error);
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
+	} else {
+		for (size_t k = 0; k < st.nresults && rc == WB_EXIT_OK; k++)
+			if (st.results[k].status && !strcmp(st.results[k].status, "error"))
+				rc = wb_error(WB_EXIT_FAIL, "could not undo '%s' on Windows (%s); the files "
+					      "were left as they are", e->win[k].type,
+					      host_failure_name(host_result_failure(&st.results[k])));
+	}
+	free(why);
+	host_state_release(&st);
+	if (h.ctx)
+		host_close(&h);
+	free(a);
+	return rc;
+}
+
+static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
+{
+	enum file_state *st = xcalloc(e->nfiles, sizeof(*st));
+	int rc = check_all(e, force, st), r;
+
+	if (rc)
+		goto out;
+	wb_note("undo #%u from %s: %s", e->seq, e->time, e->what);
+	for (size_t k = 0; k < e->nwin; k++)
+		wb_note("  Windows: %s%s%s", e->win[k].type, e->win[k].nkv > 1 ? " " : "",
+			e->win[k].nkv > 1 ? e->win[k].kv[1] : "");
+	for (size_t k = 0; k < e->nfiles; k++)
+		wb_note("  %s %s", e->files[k].old_exists ? "restore" : "remove", e->files[k].path);
+	for (size_t k = 0; k < e->nirr; k++)
+		wb_note("  not undone: %s", e->irreversible[k]);
+	r = ctx_confirm(ctx, "Undo this change?");
+	if (r == -ENOTTY) {
+		rc = wb_error(WB_EXIT_USAGE, "undo changes files and there is no terminal to "
+			      "confirm on; pass --yes");
+		goto out;
+	}
+	if (r == 0) {
+		rc = wb_error(WB_EXIT_FAIL, "undo cancelled; nothing was changed");
+		goto out;
+	}
+	if (e->nwin && (rc = undo_windows(ctx, e)))
+		goto out;
+	for (size_t k = 0; k < e->nfiles; k++) {
+		if (st[k] == F_ALREADY_OLD)
+			continue;
+		r = restore(e, k);
+		if (r < 0) {
+			rc = wb_error(WB_EXIT_FAIL, "could not restore '%s': %s", e->files[k].path,
+				      errstr(r));
+			goto out;
+		}
+	}
+	runlog_changed();
+	r = backup_set_state(e, "undone");
+	if (r < 0)
+		wb_warn("files restored, but history entry #%u could not be marked undone: %s",
+			e->seq, errstr(r));
+	wb_note("undone #%u", e->seq);
+out:
+	free(st);
+	return rc;
+}
+
+int verb_undo(int argc, char **argv, struct wb_ctx *ctx)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "force", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct backup_entry **v = NULL;
+	size_t n = 0;
+	bool do_list = false, force = false;
+	int c, rc;
+
+	opterr = 0;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+	while ((c = getopt_long(argc, argv, "l", longopts, NULL)) != -1) {
+		if (c == 'l')
+			do_list = true;
+		else if (c == 'F')
+			force = true;
+		else {
+			wb_error(WB_EXIT_USAGE, "unknown option '%s' for undo", argv[optind - 1]);
+			print_verb_usage("undo");
+			return WB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		print_verb_usage("undo");
+		return WB_EXIT_USAGE;
+	}
+	rc = do_list ? 0 : transaction_lock(ctx);
+	if (rc)
+		return rc;
+	(void)backup_list(ctx->state_dir, &v, &n);
+	if (do_list) {
+		rc = list(v, n);
+	} else {
+		size_t i = n;
+
+		while (i > 0 && strcmp(v[i - 1]->state, "applied"))
+			i--;
+		if (i == 0)
+			rc = wb_error(WB_EXIT_FAIL, "nothing to undo: no applied change in '%s'",
+				      ctx->state_dir);
+		else
+			rc = undo_entry(ctx, v[i - 1], force);
+	}
+	backup_entries_free(v, n);
+	return rc;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verbs.h - verb entry points (one file each) and the helpers they share.
+ * Verbs return an exit code (log.h) and report their own errors once.
+ */
+#ifndef WB_VERBS_H
+#define WB_VERBS_H
+
+#include "apply/transaction.h"
+#include "base/ctx.h"
+#include "base/util.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+int verb_config(int argc, char **argv, struct wb_ctx *ctx);
+int verb_undo(int argc, char **argv, struct wb_ctx *ctx);
+int verb_status(int argc, char **argv, struct wb_ctx *ctx);
+int verb_check(int argc, char **argv, struct wb_ctx *ctx);
+int verb_setup(int argc, char **argv, struct wb_ctx *ctx);
+int verb_repair(int argc, char **argv, struct wb_ctx *ctx);
+int verb_vpn(int argc, char **argv, struct wb_ctx *ctx);
+
+/* Print the usage of a verb (stdout), as `wslbridge help VERB` does. */
+void print_verb_usage(const char *verb);
+
+/* Report a target or VPN profile that did not load (file:line:col when it
+ * is about a place), release err, and return the exit code. */
+struct target_error;
+int verb_report_load_error(struct target_error *err);
+
+int verb_forward(int argc, char **argv, struct wb_ctx *ctx);
+int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx);
+
+#endif

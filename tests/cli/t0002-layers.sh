@@ -1,0 +1,82 @@
+#!/bin/sh
+# The floor plan (README "Layout"): the folders of the C code are layers,
+# and a file includes only its own layer and the ones below it.  Every
+# include names its folder, so the layer of a dependency is visible where it
+# is used.  Bottom up:
+#   0 setup/base      knows nothing of WSL
+#   1 setup/conf      config files exactly as WSL reads them
+#   2 setup/host      Windows, reached only through the host agent
+#   3 vswitch         Hyper-V plans over what the agent reported
+#   4 setup/observe   one observation of everything
+#   5 setup/forward   the NAT port forwards (model and plans)
+#   6 setup/targets   target states, probes, the comparison, the record
+#   7 setup/apply     the one transaction, the history, the boot hook, runs.log
+#   8 setup/engine    setup and repair: compare, plan, apply, verify
+#   9 setup/verbs, vpn-fixups   the verbs
+#  10 setup/main.c    the verbs table
+. "$(dirname "$0")/../lib.sh"
+
+check_layers() {
+	python3 - "$1" <<-\PY
+	import os, re, sys
+	top = sys.argv[1]
+	rank = {"setup/base": 0, "setup/conf": 1, "setup/host": 2, "vswitch": 3, "setup/observe": 4,
+	        "setup/forward": 5, "setup/targets": 6, "setup/apply": 7, "setup/engine": 8,
+	        "setup/verbs": 9, "vpn-fixups": 9, "setup": 10}
+	def layer(path):
+	    d = os.path.dirname(path)
+	    return d if d in rank else None
+	bad = n = 0
+	for d in rank:
+	    for f in sorted(os.listdir(os.path.join(top, d))):
+	        if not f.endswith((".c", ".h")):
+	            continue
+	        src = os.path.join(d, f)
+	        for ln, line in enumerate(open(os.path.join(top, src), encoding="utf-8"), 1):
+	            m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+	            if not m:
+	                continue
+	            n += 1
+	            inc = m.group(1)
+	            target = inc if inc.split("/")[0] in ("vswitch", "vpn-fixups") else "setup/" + inc
+	            if "/" not in inc or not os.path.exists(os.path.join(top, target)):
+	                print("%s:%d: #include \"%s\" does not name its folder" % (src, ln, inc)); bad += 1
+	            elif layer(target) is None:
+	                print("%s:%d: #include \"%s\" is in no layer" % (src, ln, inc)); bad += 1
+	            elif rank[layer(target)] > rank[d]:
+	                print("%s:%d: %s (layer %d) includes %s from the higher layer %s (%d)" %
+	                      (src, ln, d, rank[d], inc, layer(target), rank[layer(target)])); bad += 1
+	for d in rank:
+	    if not any(f.endswith(".c") for f in os.listdir(os.path.join(top, d))):
+	        print("%s: an empty layer" % d); bad += 1
+	print("%d includes checked, %d out of place" % (n, bad))
+	sys.exit(1 if bad else 0)
+	PY
+}
+
+test_expect_success 'no file includes from a higher layer, and every include names its folder' '
+	check_layers "$TOP" >out || { cat out; exit 1; } &&
+	test_grep "0 out of place" out
+'
+
+test_expect_success 'the check notices an include from a higher layer and one without its folder' '
+	mkdir -p tree && cp -r "$TOP/setup" "$TOP/vswitch" "$TOP/vpn-fixups" tree/ &&
+	echo "#include \"verbs/verbs.h\"" >>tree/setup/base/util.c &&
+	echo "#include \"util.h\"" >>tree/vswitch/adapter.c &&
+	test_must_fail check_layers "$PWD/tree" >out &&
+	test_grep "setup/base (layer 0) includes verbs/verbs.h from the higher layer setup/verbs" out &&
+	test_grep "vswitch/adapter.c:[0-9]*: #include \"util.h\" does not name its folder" out
+'
+
+test_expect_success 'files over 600 lines: only the two still to split (engine.c, verb-vpn.c)' '
+	for f in "$TOP"/setup/*/*.c "$TOP"/setup/*.c "$TOP"/vswitch/*.c "$TOP"/vpn-fixups/*.c; do
+		n=$(wc -l <"$f")
+		if [ "$n" -gt 600 ]; then echo "${f#$TOP/}: $n lines"; fi
+	done >long &&
+	test_cmp - long <<-EOF
+	setup/engine/engine.c: 897 lines
+	vpn-fixups/verb-vpn.c: 648 lines
+	EOF
+'
+
+test_done
