@@ -231,18 +231,11 @@ static int verb_version(int argc, char **argv, struct wb_ctx *ctx)
 
 static const char *nearest_verb(const char *name)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
+	const char *names[N_VERBS];
 
-	for (size_t i = 0; i < N_VERBS; i++) {
-		size_t d = edit_distance(name, verbs[i].name);
-
-		if (d < best_d || (strlen(name) >= 3 && !strncmp(verbs[i].name, name, strlen(name)))) {
-			best_d = d < best_d ? d : best_d;
-			best = verbs[i].name;
-		}
-	}
-	return best;
+	for (size_t i = 0; i < N_VERBS; i++)
+		names[i] = verbs[i].name;
+	return nearest_word(name, names, N_VERBS);
 }
 
 struct common {

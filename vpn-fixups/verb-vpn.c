@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "apply/runlog.h"
 #include "vpn-fixups/netif.h"
+#include "verbs/subverb.h"
 #include "verbs/verbs.h"
 
 #include <arpa/inet.h>
@@ -255,17 +256,7 @@ static void plan_release(struct vpn_plan *p)
 	free(p->dns_why);
 }
 
-static int need_root(const char *what)
-{
-	if (geteuid() == 0)
-		return 0;
-	wb_error(WB_EXIT_FAIL, "vpn %s changes /etc/wsl.conf and installs a root-owned boot script; "
-		 "nothing was changed", what);
-	wb_hint("run it with sudo");
-	return WB_EXIT_FAIL;
-}
-
-static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
+static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct vpn_opts *o)
 {
 	struct observation obs;
 	struct vpn_profiles ps = { NULL, 0 };
@@ -280,7 +271,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct vpn_opts *o)
 	memset(&obs, 0, sizeof(obs));
 	memset(&p, 0, sizeof(p));
 	memset(&m, 0, sizeof(m));
-	if ((rc = need_root("apply")) || (rc = transaction_lock(ctx)))
+	if ((rc = subverb_enter(ctx, "vpn", sv)))
 		return rc;
 	if (vpn_profiles_load(ctx, &ps, &err) < 0)
 		return verb_report_load_error(&err);
@@ -365,7 +356,7 @@ static void restore_resolv(const struct wb_ctx *ctx)
 	free(link); free(file); free(resolv); free(tmp);
 }
 
-static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
+static int cmd_remove(struct wb_ctx *ctx, const struct subverb *sv, const struct vpn_opts *o)
 {
 	bool forwards;
 	struct changeset a = { .n = 0 };
@@ -374,7 +365,7 @@ static int cmd_remove(struct wb_ctx *ctx, const struct vpn_opts *o)
 		xstrdup(getenv("WSLBRIDGE_WSLCONFIG")) : NULL;
 	int rc, n;
 
-	if ((rc = need_root("remove")) || (rc = transaction_lock(ctx)))
+	if ((rc = subverb_enter(ctx, "vpn", sv)))
 		goto out;
 	{
 		char *script = wb_path(ctx, vpn_script_path), *conf = wb_path(ctx, vpn_conf_path);
@@ -596,7 +587,15 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 		{ "boot-only", no_argument, NULL, 'b' }, { "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char changes[] = "/etc/wsl.conf and installs a root-owned boot script";
+	static const struct subverb subs[] = {
+		{ .name = "list" }, { .name = "detect" }, { .name = "status" },
+		{ .name = "probe", .min_args = 1, .max_args = 1, .operands = "one IPv4 address" },
+		{ .name = "apply", .max_args = 1, .flags = SUB_ROOT | SUB_LOCK, .changes = changes },
+		{ .name = "remove", .flags = SUB_ROOT | SUB_LOCK, .changes = changes },
+	};
 	struct vpn_opts o = { NULL, NULL, NULL, NULL, NULL, false, false };
+	const struct subverb *sv;
 	const char *sub;
 	int c, rc;
 
@@ -621,15 +620,13 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 		return WB_EXIT_USAGE;
 	}
 	sub = argv[optind++];
-	if (!strcmp(sub, "probe")) {
-		if (optind + 1 != argc)
-			return wb_error(WB_EXIT_USAGE, "vpn probe takes one IPv4 address");
+	if (!(sv = subverb_find("vpn", subs, sizeof(subs) / sizeof(subs[0]), sub, argc - optind,
+				argv + optind, &rc)))
+		return rc;
+	if (!strcmp(sub, "probe"))
 		return cmd_probe(argv[optind]);
-	}
 	if (!strcmp(sub, "apply") && optind < argc)
 		o.profile = argv[optind++];
-	if (optind != argc)
-		return wb_error(WB_EXIT_USAGE, "vpn %s: unexpected argument '%s'", sub, argv[optind]);
 	if ((rc = check_input(&o)))
 		return rc;
 	if (!strcmp(sub, "list"))
@@ -639,10 +636,6 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 	if (!strcmp(sub, "status"))
 		return cmd_detect(ctx, true);
 	if (!strcmp(sub, "apply"))
-		return cmd_apply(ctx, &o);
-	if (!strcmp(sub, "remove"))
-		return cmd_remove(ctx, &o);
-	wb_error(WB_EXIT_USAGE, "unknown vpn command '%s'", sub);
-	print_verb_usage("vpn");
-	return WB_EXIT_USAGE;
+		return cmd_apply(ctx, sv, &o);
+	return cmd_remove(ctx, sv, &o);
 }

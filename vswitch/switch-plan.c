@@ -83,8 +83,7 @@ static const struct host_switch *named(const struct host_state *st, const char *
 			one = s;
 			(*ret_count)++;
 			buf_addf(ids, "%s%s (%s)", ids->len ? ", " : "", s->id,
-				 s->type == SWITCH_EXTERNAL ? "External" : s->type == SWITCH_INTERNAL ?
-				 "Internal" : "Private");
+				 host_switch_type_name(s->type));
 		}
 	}
 	return one;
@@ -98,7 +97,7 @@ static const char *why_not_ready(const struct host_state *st, const struct host_
 	buf_reset(b);
 	if (sw->type != SWITCH_EXTERNAL)
 		buf_addf(b, "switch '%s' is %s, not External (bound to no adapter)", sw->name,
-			 sw->type == SWITCH_INTERNAL ? "Internal" : "Private");
+			 host_switch_type_name(sw->type));
 	else if (!up)
 		buf_addf(b, "switch '%s' is bound to an adapter that no longer exists", sw->name);
 	else if (up != ad)

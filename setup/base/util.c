@@ -269,3 +269,20 @@ const char *errstr(int neg_errno)
 {
 	return strerror(neg_errno < 0 ? -neg_errno : neg_errno);
 }
+
+const char *nearest_word(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, names[i]);
+
+		/* close in spelling, or the start of a name (3 letters or more) */
+		if (d < best_d || (strlen(word) >= 3 && !strncmp(names[i], word, strlen(word)))) {
+			best_d = d < best_d ? d : best_d;
+			best = names[i];
+		}
+	}
+	return best;
+}

@@ -52,6 +52,8 @@ int write_all(int fd, const void *data, size_t len);
 
 /* Levenshtein distance, case-insensitive, for "did you mean" hints. */
 size_t edit_distance(const char *a, const char *b);
+/* The one of the n names word was most likely meant as, or NULL. */
+const char *nearest_word(const char *word, const char *const *names, size_t n);
 
 bool str_has_suffix(const char *s, const char *suffix);
 /* The final component of a path (no allocation). */

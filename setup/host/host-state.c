@@ -478,3 +478,21 @@ const char *host_failure_name(enum host_failure f)
 
 	return names[f];
 }
+
+const char *host_switch_type_name(int type)
+{
+	static const char *const names[] = {
+		[SWITCH_PRIVATE] = "Private", [SWITCH_INTERNAL] = "Internal", [SWITCH_EXTERNAL] = "External",
+	};
+
+	return type >= 0 && type < (int)(sizeof(names) / sizeof(names[0])) ? names[type] : "unknown";
+}
+
+const char *host_policy_mode_name(const char *value)
+{
+	/* WSL's NetworkingMode enum, as its policy values number them. */
+	static const char *const names[] = { "None", "Nat", "Bridged", "Mirrored", "VirtioProxy" };
+	int n = value ? atoi(value) : 1;
+
+	return n >= 0 && n < (int)(sizeof(names) / sizeof(names[0])) ? names[n] : "unknown";
+}

@@ -123,6 +123,10 @@ enum host_failure host_result_failure(const struct host_result *r);
 const char *host_failure_name(enum host_failure f);
 
 const struct host_adapter *host_adapter_by_guid(const struct host_state *st, const char *guid);
+/* Hyper-V's name of a switch type (VMSwitchType): "External", ..., "unknown". */
+const char *host_switch_type_name(int type);
+/* The name of WSL's DefaultNetworkingMode policy value ("Nat" when unset). */
+const char *host_policy_mode_name(const char *value);
 const struct host_adapter *host_adapter_by_index(const struct host_state *st, int ifindex);
 /* The binding state of component on a, or -1 when the adapter has none. */
 int host_adapter_binding(const struct host_adapter *a, const char *component);

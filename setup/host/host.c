@@ -158,9 +158,12 @@ void host_close(struct host *h)
 
 char *host_wslconfig_path(const struct host *h)
 {
+	const char *override = getenv("WSLBRIDGE_WSLCONFIG");
 	char *win, *lin;
 
-	if (!h->profile_win)
+	if (override && *override)
+		return xstrdup(override);
+	if (!h || !h->profile_win)
 		return NULL;
 	win = xasprintf("%s\\.wslconfig", h->profile_win);
 	lin = wslenv_to_linux(h->ctx, &h->env, win);

@@ -50,7 +50,11 @@ int host_apply(struct host *h, const struct host_action *a, size_t n,
 	       struct host_state *st, char **ret_why);
 void host_close(struct host *h);
 
-/* Linux path of %USERPROFILE%\.wslconfig (allocated), or NULL. */
+/*
+ * The one place that says where .wslconfig is (allocated), or NULL:
+ * WSLBRIDGE_WSLCONFIG when set, else the Linux path of
+ * %USERPROFILE%\.wslconfig of host h (h may be NULL: not opened).
+ */
 char *host_wslconfig_path(const struct host *h);
 /* A sentence for a failure the agent reported (st->error). */
 char *host_error_text(const struct host_error *e);

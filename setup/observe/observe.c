@@ -26,7 +26,6 @@ const struct wsl_env *observation_env(const struct observation *o)
 int observation_gather(const struct wb_ctx *ctx, bool offline, struct observation *o,
 		       char **ret_why)
 {
-	const char *override = getenv("WSLBRIDGE_WSLCONFIG");
 	char *wslconf;
 	int r = 0;
 
@@ -46,12 +45,8 @@ int observation_gather(const struct wb_ctx *ctx, bool offline, struct observatio
 		if (r < 0)
 			return r;
 		o->have_windows = true;
-		o->wslconfig_path = host_wslconfig_path(&o->host);
 	}
-	if (override && *override) {
-		free(o->wslconfig_path);
-		o->wslconfig_path = xstrdup(override);
-	}
+	o->wslconfig_path = host_wslconfig_path(o->have_windows ? &o->host : NULL);
 	load_file(o->wslconfig_path, INI_WSLCONFIG, &o->wslconfig);
 	wslconf = wb_path(ctx, "/etc/wsl.conf");
 	load_file(wslconf, INI_WSLCONF, &o->wslconf);

@@ -76,8 +76,7 @@ static char *probe_switch(const struct expectation *e, const struct host_state *
 	if (n > 1)
 		return xasprintf("ambiguous (%zu switches have this name)", n);
 	if (!strcmp(e->probe, "switch.type"))
-		return xstrdup(sw->type == SWITCH_EXTERNAL ? "External" : sw->type == SWITCH_INTERNAL ?
-			       "Internal" : sw->type == SWITCH_PRIVATE ? "Private" : "unknown");
+		return xstrdup(host_switch_type_name(sw->type));
 	if (!strcmp(e->probe, "switch.allow-management-os"))
 		return yesno(sw->allow_mos);
 	/* switch.uplink-is */
@@ -175,12 +174,9 @@ static char *probe_windows(const struct expectation *e, const struct host_state 
 	if (!strcmp(p, "wsl.supports-bridged"))
 		return probe_wsl_bridged(st);
 	if (!strcmp(p, "policy.networking-mode")) {
-		static const char *const modes[] = { "None", "Nat", "Bridged", "Mirrored", "VirtioProxy" };
-		int m = st->policy_default_mode ? atoi(st->policy_default_mode) : 1;
-
 		if (!st->policy_allow_mode || strcmp(st->policy_allow_mode, "0"))
 			return xstrdup("user");
-		return xasprintf("forced:%s", m >= 0 && m < 5 ? modes[m] : "unknown");
+		return xasprintf("forced:%s", host_policy_mode_name(st->policy_default_mode));
 	}
 	if (!strncmp(p, "switch.", 7))
 		return probe_switch(e, st);

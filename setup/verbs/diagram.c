@@ -159,8 +159,7 @@ static void windows_box(struct box *b, const struct host_state *st, bool bridged
 	}
 	if (bridged) {
 		t = xasprintf("switch '%s'%s%s", want_sw ? want_sw : "?", sw ? ": " : "",
-			      sw ? (sw->type == SWITCH_EXTERNAL ? "External" : sw->type == SWITCH_INTERNAL ?
-				    "Internal" : "Private") : "");
+			      sw ? host_switch_type_name(sw->type) : "");
 		row(b, t, !want_sw ? "vmSwitch is not set" : !sw ? "missing (WSL falls back to None)" :
 			  sw->type != SWITCH_EXTERNAL ? "not External: eth0 gets no carrier" :
 			  !up ? "bound to no adapter" : NULL);

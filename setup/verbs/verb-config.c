@@ -3,6 +3,7 @@
  * verb-config.c - `wslbridge config get|set|unset|list|lint|keys`: read and
  * edit .wslconfig and /etc/wsl.conf exactly as WSL reads them.
  */
+#include "verbs/subverb.h"
 #include "verbs/verbs.h"
 #include "conf/ini-edit.h"
 #include "host/host.h"
@@ -62,15 +63,12 @@ static int kind_from_path(const char *path)
  */
 static int wslconfig_path(const struct wb_ctx *ctx, char **ret)
 {
-	const char *env = getenv("WSLBRIDGE_WSLCONFIG");
 	struct host h;
 	char *why = NULL;
 	int r;
 
-	if (env && *env) {
-		*ret = xstrdup(env);
-		return 0;
-	}
+	if ((*ret = host_wslconfig_path(NULL)))
+		return 0;	/* WSLBRIDGE_WSLCONFIG: no need to ask Windows */
 	r = host_open(ctx, &h, &why);
 	*ret = r == 0 ? host_wslconfig_path(&h) : NULL;
 	if (!*ret) {
@@ -322,8 +320,8 @@ static int edit_error(const struct target *t, int r, const char *why)
 	return WB_EXIT_FAIL;
 }
 
-static int cmd_edit(struct wb_ctx *ctx, const struct target *t, const struct config_opts *o,
-		    const char *name, const char *value)
+static int cmd_edit(struct wb_ctx *ctx, const struct subverb *sv, const struct target *t,
+		    const struct config_opts *o, const char *name, const char *value)
 {
 	struct ini_doc doc = INI_DOC_INIT;
 	struct buf raw = BUF_INIT, out = BUF_INIT, shown = BUF_INIT;
@@ -338,7 +336,7 @@ static int cmd_edit(struct wb_ctx *ctx, const struct target *t, const struct con
 	    key_check_value(t->kind, keys_lookup(t->kind, name), value, strlen(value), &why) < 0)
 		rc = wb_error(WB_EXIT_USAGE, "%s", why);
 	if (rc == 0)
-		rc = transaction_lock(ctx);
+		rc = subverb_enter(ctx, "config", sv);
 	if (rc == 0)
 		rc = load(t, &doc, &raw, &exists, &mode);
 	if (rc) {
@@ -417,12 +415,16 @@ static int parse_opts(int argc, char **argv, struct config_opts *o, bool permute
 
 int verb_config(int argc, char **argv, struct wb_ctx *ctx)
 {
-	static const struct { const char *name; int args; } subs[] = {
-		{ "get", 1 }, { "set", 2 }, { "unset", 1 }, { "list", 0 }, { "lint", 0 }, { "keys", 0 },
+	static const struct subverb subs[] = {
+		{ .name = "get", .min_args = 1, .max_args = 1 },
+		{ .name = "set", .min_args = 2, .max_args = 2, .flags = SUB_LOCK },
+		{ .name = "unset", .min_args = 1, .max_args = 1, .flags = SUB_LOCK },
+		{ .name = "list" }, { .name = "lint" }, { .name = "keys" },
 	};
+	const struct subverb *sv;
 	struct config_opts o = { NULL, -1, false, false };
 	struct target t[2];
-	size_t n = 0, s;
+	size_t n = 0;
 	const char *sub;
 	int rc;
 
@@ -440,20 +442,9 @@ int verb_config(int argc, char **argv, struct wb_ctx *ctx)
 	rc = parse_opts(argc, argv, &o, true);
 	if (rc)
 		return rc;
-	for (s = 0; s < sizeof(subs) / sizeof(subs[0]); s++)
-		if (!strcmp(sub, subs[s].name))
-			break;
-	if (s == sizeof(subs) / sizeof(subs[0])) {
-		wb_error(WB_EXIT_USAGE, "unknown config command '%s'", sub);
-		print_verb_usage("config");
-		return WB_EXIT_USAGE;
-	}
-	if (argc - optind != subs[s].args) {
-		wb_error(WB_EXIT_USAGE, "config %s takes %d argument%s, not %d", sub,
-			 subs[s].args, subs[s].args == 1 ? "" : "s", argc - optind);
-		print_verb_usage("config");
-		return WB_EXIT_USAGE;
-	}
+	if (!(sv = subverb_find("config", subs, sizeof(subs) / sizeof(subs[0]), sub, argc - optind,
+				argv + optind, &rc)))
+		return rc;
 	argv += optind;
 	if (!strcmp(sub, "keys")) {
 		/* The key table needs no file: --kind, else both. */
@@ -461,15 +452,15 @@ int verb_config(int argc, char **argv, struct wb_ctx *ctx)
 		t[1].kind = INI_WSLCONF;
 		return cmd_keys(t, o.kind < 0 ? 2 : 1);
 	}
-	rc = resolve(ctx, &o, subs[s].args ? argv[0] : NULL, subs[s].args == 0, t, &n);
+	rc = resolve(ctx, &o, sv->min_args ? argv[0] : NULL, sv->min_args == 0, t, &n);
 	if (rc)
 		goto out;
 	if (!strcmp(sub, "get"))
 		rc = cmd_get(&t[0], argv[0]);
 	else if (!strcmp(sub, "set"))
-		rc = cmd_edit(ctx, &t[0], &o, argv[0], argv[1]);
+		rc = cmd_edit(ctx, sv, &t[0], &o, argv[0], argv[1]);
 	else if (!strcmp(sub, "unset"))
-		rc = cmd_edit(ctx, &t[0], &o, argv[0], NULL);
+		rc = cmd_edit(ctx, sv, &t[0], &o, argv[0], NULL);
 	else
 		rc = cmd_list_lint(t, n, !strcmp(sub, "lint"));
 out:

@@ -9,6 +9,7 @@
  * /etc/wsl.conf the first time.  sync only points the rules at WSL's
  * current address again; the boot script runs it in the background.
  */
+#include "verbs/subverb.h"
 #include "verbs/verbs.h"
 #include "apply/backup.h"
 #include "apply/boot-hook.h"
@@ -35,6 +36,7 @@ struct fwd_opts {
 struct run {
 	struct wb_ctx *ctx;
 	const struct fwd_opts *o;
+	const struct subverb *sv;	/* the sub-verb running */
 	struct observation obs;
 	struct forwards fs;
 	char *store, *ip;
@@ -52,15 +54,6 @@ static void run_release(struct run *r)
 	changeset_release(&r->cs);
 	free(r->store);
 	free(r->ip);
-}
-
-static int need_root(const char *sub)
-{
-	if (geteuid() == 0)
-		return 0;
-	wb_error(WB_EXIT_FAIL, "forward %s changes the forwards this distribution keeps (and the boot "
-		 "command in /etc/wsl.conf that syncs them at every start); run it with sudo", sub);
-	return WB_EXIT_FAIL;
 }
 
 /* Forwards exist for NAT: say what to do instead in the other modes. */
@@ -274,7 +267,7 @@ static int cmd_add(struct run *r, char **specs, size_t nspecs)
 		}
 		nf++;
 	}
-	if ((rc = need_root("add")) || (rc = transaction_lock(r->ctx)) || (rc = load_store(r)) ||
+	if ((rc = subverb_enter(r->ctx, "forward", r->sv)) || (rc = load_store(r)) ||
 	    (rc = observe(r, false)) || (rc = mode_refusal(r)) || (rc = need_address(r)))
 		goto out;
 	for (size_t i = 0; i < nf; i++) {
@@ -333,7 +326,7 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 	bool *gone = NULL;
 	int rc;
 
-	if ((rc = need_root("remove")) || (rc = transaction_lock(r->ctx)) || (rc = load_store(r)))
+	if ((rc = subverb_enter(r->ctx, "forward", r->sv)) || (rc = load_store(r)))
 		return rc;
 	gone = xcalloc(r->fs.n + 1, sizeof(*gone));
 	for (size_t i = 0; i < r->fs.n; i++)
@@ -425,7 +418,7 @@ static int cmd_sync(struct run *r)
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if (r->o->boot)
 		printf("%s forward sync (at start):\n", stamp);
-	if ((rc = need_root("sync")) || (rc = transaction_lock(r->ctx)) || (rc = load_store(r)))
+	if ((rc = subverb_enter(r->ctx, "forward", r->sv)) || (rc = load_store(r)))
 		return rc;
 	if (!r->fs.n) {
 		printf("No forwards to sync.\n");
@@ -491,7 +484,16 @@ int verb_forward(int argc, char **argv, struct wb_ctx *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fwd_opts o = { NULL, false, false, false, false };
-	struct run r;
+	struct run r = { .ctx = NULL };
+	static const char changes[] = "the forwards this distribution keeps (and the boot command in "
+				      "/etc/wsl.conf that syncs them at every start)";
+	static const struct subverb subs[] = {
+		{ .name = "add", .min_args = 1, .max_args = -1, .operands = "HOSTPORT[:WSLPORT]",
+		  .flags = SUB_ROOT | SUB_LOCK, .changes = changes },
+		{ .name = "remove", .max_args = -1, .flags = SUB_ROOT | SUB_LOCK, .changes = changes },
+		{ .name = "list" },
+		{ .name = "sync", .flags = SUB_ROOT | SUB_LOCK, .changes = changes },
+	};
 	bool udp = false;
 	const char *sub;
 	int c, rc;
@@ -523,24 +525,20 @@ int verb_forward(int argc, char **argv, struct wb_ctx *ctx)
 			"--allow-port PORT/udp`)");
 		return WB_EXIT_USAGE;
 	}
-	memset(&r, 0, sizeof(r));
+	r.sv = subverb_find("forward", subs, sizeof(subs) / sizeof(subs[0]), sub, argc - optind,
+			    argv + optind, &rc);
+	if (!r.sv)
+		return rc;
 	r.ctx = ctx;
 	r.o = &o;
-	if (!strcmp(sub, "add") && optind < argc)
+	if (!strcmp(sub, "add"))
 		rc = cmd_add(&r, argv + optind, (size_t)(argc - optind));
 	else if (!strcmp(sub, "remove"))
 		rc = cmd_remove(&r, argv + optind, (size_t)(argc - optind));
-	else if (!strcmp(sub, "list") && optind == argc)
+	else if (!strcmp(sub, "list"))
 		rc = cmd_list(&r);
-	else if (!strcmp(sub, "sync") && optind == argc)
+	else
 		rc = cmd_sync(&r);
-	else {
-		if (!strcmp(sub, "add"))
-			rc = wb_error(WB_EXIT_USAGE, "forward add needs HOSTPORT[:WSLPORT]");
-		else
-			rc = wb_error(WB_EXIT_USAGE, "unknown or incomplete forward command '%s'", sub);
-		print_verb_usage("forward");
-	}
 	run_release(&r);
 	return rc;
 }

@@ -43,23 +43,9 @@ struct observed {
 };
 
 /* WSL's NetworkingMode numbering, as the DefaultNetworkingMode policy stores it. */
-static const char *policy_mode_name(const char *v)
-{
-	static const char *const names[] = { "None", "Nat", "Bridged", "Mirrored", "VirtioProxy" };
-	int n = v ? atoi(v) : 1;
-
-	return n >= 0 && n < 5 ? names[n] : "unknown";
-}
-
 static const char *medium_name(int m)
 {
 	return m == 14 ? "wired" : m == 9 ? "Wi-Fi" : m == 8 ? "mobile" : "other";
-}
-
-static const char *switch_type_name(int t)
-{
-	return t == SWITCH_EXTERNAL ? "External" : t == SWITCH_INTERNAL ? "Internal" :
-	       t == SWITCH_PRIVATE ? "Private" : "?";
 }
 
 static bool is_vpn(const struct host_adapter *a)
@@ -98,7 +84,7 @@ static void print_windows(const struct host_state *st, const struct wsl_env *env
 	printf("  networking mode in use: %s\n", env->mode ? env->mode : "unknown");
 	if (st->policy_allow_mode && !strcmp(st->policy_allow_mode, "0"))
 		printf("  policy: the computer policy sets the networking mode (%s); .wslconfig "
-		       "cannot change it\n", policy_mode_name(st->policy_default_mode));
+		       "cannot change it\n", host_policy_mode_name(st->policy_default_mode));
 }
 
 static void print_adapter(const struct host_state *st, const struct host_adapter *a)
@@ -157,7 +143,7 @@ static void print_switches(const struct host_state *st)
 
 		for (size_t k = 0; k < st->nvmnics; k++)
 			vms += st->vmnics[k].switch_id && s->id && !strcasecmp(st->vmnics[k].switch_id, s->id);
-		printf("  %-24s %s", s->name ? s->name : "?", switch_type_name(s->type));
+		printf("  %-24s %s", s->name ? s->name : "?", host_switch_type_name(s->type));
 		if (s->type == SWITCH_EXTERNAL)
 			printf(" on %s%s", up && up->name ? up->name : "an unknown adapter",
 			       s->allow_mos ? ", shared with Windows" : "");

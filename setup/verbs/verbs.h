@@ -29,6 +29,9 @@ void print_verb_usage(const char *verb);
 struct target_error;
 int verb_report_load_error(struct target_error *err);
 
+/* 0 as root; else why root is needed (what the sub-verb changes): exit code. */
+int verb_need_root(const char *verb, const char *sub, const char *changes);
+
 int verb_forward(int argc, char **argv, struct wb_ctx *ctx);
 int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx);
 

@@ -58,6 +58,22 @@ test_expect_success 'config: wrong argument count and unknown subcommand' '
 	test_grep "unknown option" err
 '
 
+test_expect_success 'sub-verbs: one dispatcher for config, vpn and forward, with did-you-mean and counts' '
+	test_expect_code 2 "$WB" config gett a.b 2>err &&
+	test_grep "unknown config command .gett.; did you mean .get.?" err &&
+	test_expect_code 2 "$WB" vpn lst 2>err &&
+	test_grep "unknown vpn command .lst.; did you mean .list.?" err &&
+	test_expect_code 2 "$WB" forward ad 8080 2>err &&
+	test_grep "unknown forward command .ad.; did you mean .add.?" err &&
+	test_expect_code 2 "$WB" vpn frobnicate 2>err &&
+	! grep -q "did you mean" err &&
+	test_expect_code 2 "$WB" vpn probe 2>err && test_grep "vpn probe needs one IPv4 address" err &&
+	test_expect_code 2 "$WB" vpn probe 1.2.3.4 5 2>err && test_grep "vpn probe takes 1 argument, not 2" err &&
+	test_expect_code 2 "$WB" vpn list x 2>err && test_grep "vpn list: unexpected argument .x." err &&
+	test_expect_code 2 "$WB" forward list x >out 2>err && test_grep "forward list: unexpected argument .x." err &&
+	test_grep "^usage: wslbridge forward" out
+'
+
 test_expect_success 'common options work after the verb too' '
 	printf "[wsl2]\nmemory=1GB\n" >.wslconfig &&
 	"$WB" config set --file .wslconfig wsl2.swap 0 -q 2>err &&

@@ -68,15 +68,12 @@ test_expect_success 'the check notices an include from a higher layer and one wi
 	test_grep "vswitch/adapter.c:[0-9]*: #include \"util.h\" does not name its folder" out
 '
 
-test_expect_success 'files over 600 lines: only the two still to split (engine.c, verb-vpn.c)' '
+test_expect_success 'files over 600 lines: only the one still to split (verb-vpn.c)' '
 	for f in "$TOP"/setup/*/*.c "$TOP"/setup/*.c "$TOP"/vswitch/*.c "$TOP"/vpn-fixups/*.c; do
 		n=$(wc -l <"$f")
-		if [ "$n" -gt 600 ]; then echo "${f#$TOP/}: $n lines"; fi
+		if [ "$n" -gt 600 ]; then echo "${f#$TOP/}"; fi
 	done >long &&
-	test_cmp - long <<-EOF
-	setup/engine/engine.c: 897 lines
-	vpn-fixups/verb-vpn.c: 648 lines
-	EOF
+	echo vpn-fixups/verb-vpn.c | test_cmp - long
 '
 
 test_done

@@ -149,4 +149,11 @@ test_expect_success 'the simulator refuses a script that is not the shipped agen
 	test_grep "unexpected command line" h-inj/flags.log
 '
 
+test_expect_success 'status reads the .wslconfig WSLBRIDGE_WSLCONFIG names, as every verb does' '
+	printf "[wsl2]\nnetworkingMode=mirrored\n" >custom.wslconfig &&
+	WSLBRIDGE_WSLCONFIG=$PWD/custom.wslconfig "$RUN" fresh-pro -- "$WB" status >out &&
+	test_grep "^  $PWD/custom.wslconfig\$" out &&
+	test_grep "wsl2.networkingMode = mirrored" out
+'
+
 test_done

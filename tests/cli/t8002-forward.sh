@@ -67,7 +67,7 @@ test_expect_success 'UDP is refused with what to do instead; bad input is a clea
 		test_expect_code 2 fwd h add $bad --yes 2>err || { echo "for: $bad"; exit 1; }
 	done &&
 	test_expect_code 2 fwd h add --yes 2>err && test_grep "forward add needs HOSTPORT" err &&
-	test_expect_code 2 fwd h move 8080 2>err && test_grep "unknown or incomplete forward command .move." err &&
+	test_expect_code 2 fwd h move 8080 2>err && test_grep "unknown forward command .move.; did you mean .remove.?" err &&
 	test_expect_code 2 fwd h remove --yes 2>err && test_grep "forward remove needs HOSTPORT (or --all)" err &&
 	test_expect_code 2 fwd h list --bogus 2>err && test_grep "unknown option .--bogus. for forward" err &&
 	test_cmp before h/state.xml

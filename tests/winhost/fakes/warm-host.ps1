@@ -5,8 +5,8 @@
 # launch's own environment and working directory, and a new runspace in which
 # start-agent.ps1 loads the fakes and runs the agent file.  One launch at a
 # time: an elevated copy started during a launch goes to another warm host.
-# Exits after WINHOST_WARM_IDLE seconds (default 600) without a launch, or
-# when asked to stop.
+# Exits after WINHOST_WARM_IDLE seconds (default 600) without a launch, when
+# asked to stop, or after 150 launches or 768 MB, to keep memory bounded.
 param([Parameter(Mandatory = $true)][string]$Socket)
 $ErrorActionPreference = 'Stop'
 $here = Split-Path -Parent $PSCommandPath
@@ -70,6 +70,8 @@ function Invoke-Launch {
 }
 
 [Environment]::CurrentDirectory = '/'
+$launches = 0
+$gone = $false
 $listener = New-Object System.Net.Sockets.Socket ([System.Net.Sockets.AddressFamily]::Unix), ([System.Net.Sockets.SocketType]::Stream), ([System.Net.Sockets.ProtocolType]::Unspecified)
 if (Test-Path -LiteralPath $Socket) { Remove-Item -LiteralPath $Socket -Force }
 $listener.Bind((New-Object System.Net.Sockets.UnixDomainSocketEndPoint $Socket))
@@ -92,7 +94,16 @@ try {
             }
             $bytes = [System.Text.UTF8Encoding]::new($false).GetBytes(($reply | ConvertTo-Json -Compress))
             $stream.Write($bytes, 0, $bytes.Length)
-            if ($reply.stale) { break }
+            $done = $reply.stale -or ($reply.ContainsKey('rc') -and (++$launches -ge 150 -or
+                [System.Diagnostics.Process]::GetCurrentProcess().WorkingSet64 -gt 768MB))
+            if ($done) {
+                # Gone before this client sees its reply end: the next one
+                # finds no socket and starts a new process, never a dead one.
+                $listener.Dispose()
+                Remove-Item -LiteralPath $Socket -Force -ErrorAction SilentlyContinue
+                $gone = $true
+                break
+            }
         } catch {
             # A client that went away (killed by a timeout) costs only its reply.
             [Console]::Error.WriteLine("warm-host: $_")
@@ -102,5 +113,6 @@ try {
     }
 } finally {
     $listener.Dispose()
-    Remove-Item -LiteralPath $Socket -Force -ErrorAction SilentlyContinue
+    # Never the socket of a new process that took this slot meanwhile.
+    if (-not $gone) { Remove-Item -LiteralPath $Socket -Force -ErrorAction SilentlyContinue }
 }

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plan.c - before anything changes: what failed and what cannot be
+ * mended (a refusal), the .wslconfig edit, and the plan printed before asking.
+ */
+#include "engine/run.h"
+#include "base/diff.h"
+#include "conf/ini-edit.h"
+#include "base/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+bool run_failed(const struct run *r, const char *side, const char *fix)
+{
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status == CHECK_FAIL && (!side || !strcmp(c->e->side, side)) &&
+		    (!fix || (c->e->fix && !strcmp(c->e->fix, fix))))
+			return true;
+	}
+	return false;
+}
+
+/* What a run cannot mend by itself (a .wslconfig edit it can). */
+static bool blocking(const struct check_result *c)
+{
+	return !(c->e->fix && !strcmp(c->e->fix, "wslconfig"));
+}
+
+void run_print_failures(const struct run *r, const char *side)
+{
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status != CHECK_FAIL || strcmp(c->e->side, side) ||
+		    (!strcmp(side, "environment") && !blocking(c)))
+			continue;
+		fprintf(stderr, "  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
+		if (c->e->remedy)
+			fprintf(stderr, "    %s\n", c->e->remedy);
+	}
+}
+
+/* What works here instead: the modes whose target's environment side holds. */
+static void suggest_modes(const struct run *r)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t m = 0; run_modes[m]; m++) {
+		struct target t;
+		struct target_error err;
+		struct check_report rep;
+		bool ok = true;
+
+		if (!strcmp(run_modes[m], r->mode))
+			continue;
+		if (target_load(r->ctx, run_modes[m], NULL, 0, &t, &err) < 0) {
+			target_error_release(&err);
+			continue;
+		}
+		compare_target(&t, &r->obs, &rep);
+		for (size_t i = 0; i < rep.n; i++)
+			if (rep.r[i].status == CHECK_FAIL && !strcmp(rep.r[i].e->side, "environment") &&
+			    blocking(&rep.r[i]))
+				ok = false;
+		if (ok)
+			buf_addf(&b, "    `wslbridge setup --mode %s`%s\n", run_modes[m], !strcmp(run_modes[m], "mirrored") ?
+				 ": WSL shares Windows' addresses; --allow-port PORT lets the LAN in" :
+				 !strcmp(run_modes[m], "nat") ? ": then `sudo wslbridge forward add PORT` per port the LAN "
+				 "must reach" : ": WSL gets its own address on the LAN");
+		check_report_release(&rep);
+		target_release(&t);
+	}
+	if (b.len)
+		fprintf(stderr, "What works on this machine instead:\n%s", b.s);
+	buf_release(&b);
+}
+
+/* Environment failures we cannot mend are a refusal: nothing is changed. */
+int run_preflight(struct run *r)
+{
+	bool stop = false;
+
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status == CHECK_FAIL && !strcmp(c->e->side, "environment") && blocking(c))
+			stop = true;
+	}
+	if (!stop)
+		return 0;
+	wb_error(WB_EXIT_FAIL, "%s mode cannot work on this machine; nothing was changed:", r->mode);
+	run_print_failures(r, "environment");
+	suggest_modes(r);
+	return WB_EXIT_FAIL;
+}
+
+static int edit(struct ini_doc *d, const char *key, const char *value)
+{
+	struct buf out = BUF_INIT;
+	char *why = NULL;
+	int rc = ini_edit_set(d, key, value, strlen(value), 0, &out, NULL, &why);
+
+	if (rc == 0) {
+		enum ini_kind k = d->kind;
+
+		ini_release(d);
+		rc = ini_load(d, k, out.s, out.len);
+	} else if (rc > 0) {
+		rc = 0;
+	} else {
+		wb_error(WB_EXIT_FAIL, ".wslconfig: %s", why ? why : "cannot be edited");
+	}
+	free(why);
+	buf_release(&out);
+	return rc;
+}
+
+int run_plan_wslconfig(struct run *r)
+{
+	struct ini_doc d = INI_DOC_INIT;
+	struct stat st;
+	const char *name = r->wp.switch_name ? r->wp.switch_name : r->switch_name;
+	int rc;
+
+	r->file_exists = read_file(r->obs.wslconfig_path, &r->old, &st) == 0;
+	r->file_mode = r->file_exists ? st.st_mode & 07777 : 0644;
+	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
+	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
+			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), r->mode)))
+		rc = edit(&d, "wsl2.networkingMode", r->mode);
+	if (strcmp(r->mode, "bridged")) {
+		/* Mirrored: DNS through Windows (VPN- and NRPT-aware), as the issue and WSL's docs advise. */
+		if (rc == 0 && !strcmp(r->mode, "mirrored"))
+			rc = edit(&d, "wsl2.dnsTunneling", "true");
+		if (rc == 0 && !strcmp(r->mode, "mirrored") && r->loopback)
+			rc = edit(&d, "experimental.hostAddressLoopback", r->loopback);
+		goto encode;
+	}
+	if (rc == 0)
+		rc = edit(&d, "wsl2.vmSwitch", name);
+	if (rc == 0)
+		rc = edit(&d, "wsl2.macAddress", r->mac);
+	if (rc == 0 && r->o->dhcp)
+		rc = edit(&d, "wsl2.dhcp", r->o->dhcp);
+	if (rc == 0 && r->o->ipv6)
+		rc = edit(&d, "wsl2.ipv6", r->o->ipv6);
+encode:
+	if (rc == 0)
+		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
+	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));
+	ini_release(&d);
+	return rc < 0 ? WB_EXIT_FAIL : 0;
+}
+
+void run_print_plan(struct run *r)
+{
+	struct buf d = BUF_INIT;
+
+	if (r->adapter)
+		printf("Plan for %s (target bridged: switch '%s', adapter %s, macAddress %s):\n", r->verb,
+		       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name, r->mac);
+	else {
+		char *ports = port_list_format(r->ports, r->nports);
+
+		printf("Plan for %s (target %s%s%s):\n", r->verb, r->mode, *ports ? ", ports let in: " : "", ports);
+		free(ports);
+	}
+	printf("  1. preflight: ok (Windows build %s.%s %s, WSL %s)\n", r->obs.win.build, r->obs.win.ubr ?
+	       r->obs.win.ubr : "?", r->obs.win.edition, r->obs.win.wsl_version);
+	if (r->adapter)
+		printf("  2. adapter: %s\n", r->adapter_why);
+	else
+		printf("  2. adapter: none needed (%s mode uses Windows' own networking)\n", r->mode);
+	if (r->wp.warning)
+		printf("     warning: %s\n", r->wp.warning);
+	if (!r->wp.n)
+		printf("  3. Windows: nothing to change\n");
+	else
+		printf("  3. Windows, in one step (%s):\n", r->obs.win.elevated ? "already elevated" :
+		       "one administrator (UAC) prompt");
+	for (size_t i = 0; i < r->wp.n; i++)
+		printf("       - %s\n", r->wp.describe[i]);
+	for (size_t i = 0; !r->o->repair && i < r->wp.ndiag; i++)
+		printf("       (%s)\n", r->wp.diagnosis[i]);
+	if (r->file_changes) {
+		printf("  4. .wslconfig (%s):\n", r->obs.wslconfig_path);
+		diff_unified(".wslconfig", r->old.s ? r->old.s : "", r->old.len, r->neu.s, r->neu.len, &d);
+		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			printf("       %.*s\n", (int)(nl - line), line);
+		}
+	} else {
+		printf("  4. .wslconfig: nothing to change\n");
+	}
+	printf("  5. wsl.conf: nothing to change (%s mode needs nothing there)\n", r->mode);
+	printf("  6. restart WSL: %s%s%s\n", r->restart_needed ? "needed: " : "not needed",
+	       r->restart_needed ? r->mode : "", r->restart_needed ? " mode takes effect after `wsl.exe --shutdown`" : "");
+	printf("  7. verify: the Linux side%s\n", r->restart_needed ? ", after the restart" : "");
+	buf_release(&d);
+}
+
+void run_print_diagnosis(const struct run *r)
+{
+	if (!r->rep.fail)
+		return;
+	printf("What is broken:\n");
+	for (size_t i = 0; i < r->wp.ndiag; i++)
+		printf("  - %s\n", r->wp.diagnosis[i]);
+	for (size_t i = 0; i < r->rep.n; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status == CHECK_FAIL && strcmp(c->e->side, "windows"))
+			printf("  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
+	}
+	putchar('\n');
+}

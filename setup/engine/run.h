@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.h - the state of one setup or repair run, shared by the engine's
+ * files along the flow: settle.c (the mode, the adapter, the target),
+ * plan.c (preflight, the .wslconfig plan, what is printed before asking)
+ * and engine.c (confirm, apply, restart, verify).  Private to engine/.
+ */
+#ifndef WB_ENGINE_RUN_H
+#define WB_ENGINE_RUN_H
+
+#include "engine/engine.h"
+#include "engine/journal.h"
+#include "observe/observe.h"
+#include "targets/compare.h"
+#include "targets/target.h"
+#include "vswitch/switch-plan.h"
+#include "base/ports.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum { S_PREFLIGHT, S_ADAPTER, S_WINDOWS, S_WSLCONFIG, S_WSLCONF, S_RESTART, S_VERIFY, S_COUNT };
+
+struct run {
+	struct wb_ctx *ctx;
+	const struct engine_opts *o;
+	const char *verb;
+	const char *mode;		/* bridged, mirrored, nat */
+	struct port_spec ports[PORTS_MAX];	/* mirrored: ports let in */
+	size_t nports;
+	char *loopback;			/* mirrored: hostAddressLoopback, or NULL */
+	struct observation obs;
+	struct target t;
+	struct check_report rep;
+	const struct host_adapter *adapter;
+	char *adapter_why, *switch_name, *mac;
+	struct win_plan wp;
+	struct buf old, neu;		/* .wslconfig before and after */
+	bool file_exists, file_changes, restart_needed;
+	mode_t file_mode;
+	struct journal j;
+};
+
+/* "[N/7] step: ..." on stdout, flushed (progress arrives even when piped). */
+void run_progress(struct run *r, int step, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record step's state in the journal, then the kill test's fault point. */
+void run_journal_step(struct run *r, int step, const char *state, const char *detail);
+
+/* The modes setup knows, NULL-ended (settle.c). */
+extern const char *const run_modes[];
+
+/* settle.c: the mode, ports, switch, adapter and MAC; the target loaded. */
+int run_settle(struct run *r);
+size_t run_target_params(const struct run *r, char **params);
+int run_load_target(struct run *r);
+
+/* plan.c: what failed, the refusal before anything changes, the plan. */
+bool run_failed(const struct run *r, const char *side, const char *fix);
+void run_print_failures(const struct run *r, const char *side);
+int run_preflight(struct run *r);
+int run_plan_wslconfig(struct run *r);
+void run_print_plan(struct run *r);
+void run_print_diagnosis(const struct run *r);
+
+#endif
