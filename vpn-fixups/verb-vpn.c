@@ -76,9 +76,9 @@ static void snapshot_resolv(const struct wb_ctx *ctx, const char *resolv)
 	if (access(link, F_OK) < 0 && access(file, F_OK) < 0) {
 		n = readlink(resolv, target, sizeof(target) - 1);
 		if (n > 0)
-			(void)atomic_file_replace(link, target, (size_t)n, 0600);
+			(void)atomic_file_replace(link, target, (size_t)n, 0600, NULL);
 		else if (read_file(resolv, &b, NULL) == 0)
-			(void)atomic_file_replace(file, b.s, b.len, 0600);
+			(void)atomic_file_replace(file, b.s, b.len, 0600, NULL);
 	}
 	buf_release(&b);
 	free(link);
@@ -182,7 +182,7 @@ static int write_resolv(const struct wb_ctx *ctx, const struct vpn_plan *p, cons
 		buf_addf(&b, "search %s\n", search);
 	snapshot_resolv(ctx, path);
 	(void)unlink(tmp);
-	r = atomic_file_replace(tmp, b.s, b.len, 0644);
+	r = atomic_file_replace(tmp, b.s, b.len, 0644, NULL);
 	if (r >= 0 && rename(tmp, path) < 0)
 		r = -errno;
 	buf_release(&b);
@@ -346,7 +346,7 @@ static void restore_resolv(const struct wb_ctx *ctx)
 		if (symlink(b.s, tmp) == 0 && rename(tmp, resolv) == 0)
 			wb_note("/etc/resolv.conf points to %s again", b.s);
 	} else if (read_file(file, &b, NULL) == 0) {
-		(void)atomic_file_replace(tmp, b.s, b.len, 0644);
+		(void)atomic_file_replace(tmp, b.s, b.len, 0644, NULL);
 		if (rename(tmp, resolv) == 0)
 			wb_note("/etc/resolv.conf restored");
 	}

@@ -83,9 +83,9 @@ int backup_add(struct backup_entry *e, const char *path, const struct buf *old,
 	struct backup_file *f;
 	int r;
 
-	r = atomic_file_replace(o, old->s ? old->s : "", old->len, 0600);
+	r = atomic_file_replace(o, old->s ? old->s : "", old->len, 0600, NULL);
 	if (r == 0)
-		r = atomic_file_replace(n, new_->s ? new_->s : "", new_->len, 0600);
+		r = atomic_file_replace(n, new_->s ? new_->s : "", new_->len, 0600, NULL);
 	free(o);
 	free(n);
 	if (r < 0)
@@ -354,7 +354,7 @@ int backup_keep_overwritten(const struct backup_entry *e, size_t k, const struct
 			    char **ret_path)
 {
 	char *p = file_name(e, k, "overwritten");
-	int r = atomic_file_replace(p, bytes->s ? bytes->s : "", bytes->len, 0600);
+	int r = atomic_file_replace(p, bytes->s ? bytes->s : "", bytes->len, 0600, NULL);
 
 	if (r == 0)
 		*ret_path = p;

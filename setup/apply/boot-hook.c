@@ -56,8 +56,8 @@ int boot_snapshot(const struct wb_ctx *ctx, const char *name, const struct chang
 	if (access(p, F_OK) < 0 && access(absent, F_OK) < 0) {
 		r = mkdir_p(dir, 0700);
 		if (r == 0)
-			r = c->existed ? atomic_file_replace(p, c->old.s ? c->old.s : "", c->old.len, 0600)
-				       : atomic_file_replace(absent, "", 0, 0600);
+			r = c->existed ? atomic_file_replace(p, c->old.s ? c->old.s : "", c->old.len, 0600, NULL)
+				       : atomic_file_replace(absent, "", 0, 0600, NULL);
 	}
 	free(p);
 	free(absent);

@@ -57,15 +57,17 @@ int changeset_write(struct wb_ctx *ctx, struct changeset *a, struct backup_entry
 	for (size_t i = 0; r == 0 && i < a->n; i++) {
 		struct change *c = &a->c[i];
 		char *dir = xstrdup(c->path);
+		bool nd = false;
 
 		if (!change_differs(c)) {
 			free(dir);
 			continue;
 		}
 		*strrchr(dir, '/') = '\0';
-		r = c->remove ? atomic_file_remove(c->path) : mkdir_p(dir, 0755);
+		r = c->remove ? atomic_file_remove(c->path, &nd) : mkdir_p(dir, 0755);
 		if (r == 0 && !c->remove)
-			r = atomic_file_replace(c->path, c->neu.s, c->neu.len, c->mode);
+			r = atomic_file_replace(c->path, c->neu.s, c->neu.len, c->mode, &nd);
+		transaction_warn_not_durable(c->path, nd);
 		if (r < 0)
 			wb_error(WB_EXIT_FAIL, "could not write '%s': %s", c->path, errstr(r));
 		free(dir);

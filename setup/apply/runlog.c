@@ -30,7 +30,7 @@ int runlog_finish(const struct wb_ctx *ctx, int exit_code)
 	buf_addf(&b, "%s  exit %d  %s\n", stamp, exit_code, ctx->command_line);
 	r = mkdir_p(ctx->state_dir, 0755);
 	if (r == 0)
-		r = atomic_file_replace(path, b.s, b.len, 0644);
+		r = atomic_file_replace(path, b.s, b.len, 0644, NULL);
 	buf_release(&b);
 	free(path);
 	return r < 0 ? r : 0;

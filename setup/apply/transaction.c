@@ -19,6 +19,12 @@
 
 static int held_lock = -1;
 
+void transaction_warn_not_durable(const char *path, bool nd)
+{
+	if (nd)
+		wb_warn("'%s' was written but its folder could not be flushed to disk", path);
+}
+
 static void say_waiting(pid_t holder)
 {
 	wb_note("waiting for another wslbridge run (pid %ld) to finish...", (long)holder);
@@ -87,6 +93,7 @@ static char *absolute(const char *path)
 int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
 		    bool old_exists, mode_t mode, const struct buf *new_)
 {
+	bool nd = false;
 	struct backup_entry *e = NULL;
 	char *abs = absolute(path);
 	int r;
@@ -106,14 +113,13 @@ int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct bu
 		wb_hint("run with sudo, or choose another place with --state-dir");
 		return WB_EXIT_FAIL;
 	}
-	r = atomic_file_replace(path, new_->s ? new_->s : "", new_->len, mode);
+	r = atomic_file_replace(path, new_->s ? new_->s : "", new_->len, mode, &nd);
 	if (r < 0) {
 		(void)backup_discard(e);
 		backup_entry_free(e);
 		return report_write_error(path, r);
 	}
-	if (r > 0)
-		wb_warn("'%s' was written but its folder could not be flushed to disk", path);
+	transaction_warn_not_durable(path, nd);
 	runlog_changed();
 	wb_debug("history entry %u saved in '%s'", e->seq, e->dir);
 	backup_entry_free(e);

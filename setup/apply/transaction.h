@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* Say that path's change is in place but not known to be on disk, if nd. */
+void transaction_warn_not_durable(const char *path, bool nd);
+
 /* Take the global lock for this run (released at exit): exit code. */
 int transaction_lock(struct wb_ctx *ctx);
 

@@ -202,7 +202,8 @@ static int write_lock(int fd, const void *buf, size_t len, mode_t mode, const st
 	return r;
 }
 
-int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mode)
+int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mode,
+			bool *ret_not_durable)
 {
 	char *target = resolve(path), *lock = atomic_file_lock_name(target);
 	struct stat st;
@@ -230,8 +231,8 @@ int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mo
 	if (r == 0) {
 		track(lock, 0);
 		fault_point("renamed");
-		if (fsync_dir_of(target) < 0)
-			r = 1;	/* in place; durability not confirmed */
+		if (fsync_dir_of(target) < 0 && ret_not_durable)
+			*ret_not_durable = true;	/* in place; durability not confirmed */
 	} else {
 		(void)unlink(lock);
 		track(lock, 0);
@@ -242,7 +243,7 @@ out:
 	return r;
 }
 
-int atomic_file_remove(const char *path)
+int atomic_file_remove(const char *path, bool *ret_not_durable)
 {
 	char *target = resolve(path), *lock = atomic_file_lock_name(target);
 	int fd, r;
@@ -260,8 +261,8 @@ int atomic_file_remove(const char *path)
 		r = -errno;
 	(void)unlink(lock);
 	track(lock, 0);
-	if (r == 0 && fsync_dir_of(target) < 0)
-		r = 1;
+	if (r == 0 && fsync_dir_of(target) < 0 && ret_not_durable)
+		*ret_not_durable = true;
 out:
 	free(lock);
 	free(target);

@@ -15,20 +15,24 @@
  *   4. rename(2)s over the file (plain rename: flagged renameat2 fails on
  *      9p/drvfs) and fsync()s the directory.
  * On failure before the rename the file is untouched and the lock removed
- * (only a lock this call created).  Returns 1 (not an error) when the new
- * content is in place but the final directory fsync failed.  Live locks are
- * removed on exit and on SIGINT/SIGTERM/SIGHUP.  WSLBRIDGE_TEST_FSYNC=0
- * skips fsync (tests only).  Returns 0 or -errno; never prints.
+ * (only a lock this call created).  Returns 0 or -errno; never prints.
+ * When the new content is in place but the final directory fsync failed,
+ * the call succeeded and *ret_not_durable (if not NULL) is set: the caller
+ * may warn, and carries on with everything else it had to write.  Live
+ * locks are removed on exit and on SIGINT/SIGTERM/SIGHUP.
+ * WSLBRIDGE_TEST_FSYNC=0 skips fsync (tests only).
  */
 #ifndef WB_ATOMIC_FILE_H
 #define WB_ATOMIC_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
-int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mode);
+int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mode,
+			bool *ret_not_durable);
 /* Remove path the same careful way (lock, unlink, fsync dir): 0 or -errno. */
-int atomic_file_remove(const char *path);
+int atomic_file_remove(const char *path, bool *ret_not_durable);
 /* Remove the lock files under dir (depth levels of folders down) that no
  * writer holds: for the state directory, under the global lock. */
 void atomic_file_sweep_stale(const char *dir, int depth);

@@ -23,7 +23,7 @@ int xmlfile_commit(struct xmlfile *f, const char *dir, const char *path, mode_t 
 	xmlFreeTextWriter(f->w);
 	r = dir ? mkdir_p(dir, 0755) : 0;
 	if (r == 0)
-		r = atomic_file_replace(path, xmlBufferContent(f->buf), (size_t)xmlBufferLength(f->buf), mode);
+		r = atomic_file_replace(path, xmlBufferContent(f->buf), (size_t)xmlBufferLength(f->buf), mode, NULL);
 	xmlBufferFree(f->buf);
 	f->w = NULL;
 	f->buf = NULL;

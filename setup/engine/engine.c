@@ -89,6 +89,7 @@ static char *failure_text(const struct host_result *res, const void *arg)
 
 static int write_wslconfig(struct run *r, struct backup_entry *e)
 {
+	bool nd = false;
 	int rc;
 
 	if (!r->file_changes)
@@ -97,9 +98,10 @@ static int write_wslconfig(struct run *r, struct backup_entry *e)
 	if (rc == 0)
 		rc = backup_commit(e);
 	if (rc == 0)
-		rc = atomic_file_replace(r->obs.wslconfig_path, r->neu.s, r->neu.len, r->file_mode);
+		rc = atomic_file_replace(r->obs.wslconfig_path, r->neu.s, r->neu.len, r->file_mode, &nd);
 	if (rc < 0)
 		return wb_error(WB_EXIT_FAIL, "could not write '%s': %s", r->obs.wslconfig_path, errstr(rc));
+	transaction_warn_not_durable(r->obs.wslconfig_path, nd);
 	return 0;
 }
 

@@ -67,7 +67,7 @@ static void write_cache(struct host *h)
 
 	/* Only an optimisation: without it the next run asks cmd.exe again. */
 	if (mkdir_p(h->ctx->state_dir, 0755) == 0)
-		(void)atomic_file_replace(p, s, strlen(s), 0644);
+		(void)atomic_file_replace(p, s, strlen(s), 0644, NULL);
 	free(s);
 	free(p);
 }
@@ -287,9 +287,9 @@ static int stage_create(struct host *h, const struct buf *req, struct stage *s, 
 	s->req_win = xasprintf("%s\\request.xml", win);
 	s->resp_win = xasprintf("%s\\response.xml", win);
 	free(win);
-	r = atomic_file_replace(s->agent, host_agent_ps1, host_agent_ps1_len, 0600);
+	r = atomic_file_replace(s->agent, host_agent_ps1, host_agent_ps1_len, 0600, NULL);
 	if (r >= 0)
-		r = atomic_file_replace(s->req, req->s, req->len, 0600);
+		r = atomic_file_replace(s->req, req->s, req->len, 0600, NULL);
 	if (r < 0)
 		*ret_why = xasprintf("could not write to the staging folder %s: %s", s->dir,
 				     strerror(-r));

@@ -147,40 +147,77 @@ static char *probe_mirrored(const struct host_state *st)
 	return xstrdup("true");
 }
 
-static char *probe_windows(const struct expectation *e, const struct host_state *st)
+/* Each probe reads one value from the observation (PROBES below). */
+#define W (&o->win)
+
+static char *p_supports_mirrored(const struct expectation *e, const struct observation *o)
 {
-	const char *p = e->probe;
+	(void)e;
+	return probe_mirrored(W);
+}
 
-	if (!strcmp(p, "windows.supports-mirrored"))
-		return probe_mirrored(st);
-	if (!strcmp(p, "windows.ipv6"))
-		return xstrdup(ipv6_disabled(st) ? "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
-	if (!strcmp(p, "wsl.supports-mirrored")) {
-		int major = st->wsl_version ? atoi(st->wsl_version) : 0;
+static char *p_ipv6(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return xstrdup(ipv6_disabled(W) ? "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
+}
 
-		return major >= 2 ? xstrdup("true") : xasprintf("false (%s)", st->wsl_version && *st->wsl_version ?
-				    "WSL older than 2.0" : "inbox WSL, without networking modes");
-	}
-	if (!strcmp(p, "hvfw.unopened"))
-		return hvfw_unopened(st, e->ports);
+static char *p_wsl_mirrored(const struct expectation *e, const struct observation *o)
+{
+	int major = W->wsl_version ? atoi(W->wsl_version) : 0;
 
-	if (!strcmp(p, "windows.hyperv")) {
-		bool home = st->edition && !strncmp(st->edition, "Core", 4);
+	(void)e;
+	return major >= 2 ? xstrdup("true") : xasprintf("false (%s)", W->wsl_version && *W->wsl_version ?
+			    "WSL older than 2.0" : "inbox WSL, without networking modes");
+}
 
-		return yesno(st->hyperv_module || (st->hypervisor_present && !home && st->nports));
-	}
-	if (!strcmp(p, "windows.build"))
-		return xstrdup(st->build ? st->build : "unknown");
-	if (!strcmp(p, "wsl.supports-bridged"))
-		return probe_wsl_bridged(st);
-	if (!strcmp(p, "policy.networking-mode")) {
-		if (!st->policy_allow_mode || strcmp(st->policy_allow_mode, "0"))
-			return xstrdup("user");
-		return xasprintf("forced:%s", host_policy_mode_name(st->policy_default_mode));
-	}
-	if (!strncmp(p, "switch.", 7))
-		return probe_switch(e, st);
-	return probe_adapter(e, st);
+static char *p_hvfw_unopened(const struct expectation *e, const struct observation *o)
+{
+	return hvfw_unopened(W, e->ports);
+}
+
+static char *p_hyperv(const struct expectation *e, const struct observation *o)
+{
+	bool home = W->edition && !strncmp(W->edition, "Core", 4);
+
+	(void)e;
+	return yesno(W->hyperv_module || (W->hypervisor_present && !home && W->nports));
+}
+
+static char *p_build(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return xstrdup(W->build ? W->build : "unknown");
+}
+
+static char *p_wsl_bridged(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return probe_wsl_bridged(W);
+}
+
+static char *p_policy_mode(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	if (!W->policy_allow_mode || strcmp(W->policy_allow_mode, "0"))
+		return xstrdup("user");
+	return xasprintf("forced:%s", host_policy_mode_name(W->policy_default_mode));
+}
+
+static char *p_switch(const struct expectation *e, const struct observation *o)
+{
+	return probe_switch(e, W);
+}
+
+static char *p_adapter(const struct expectation *e, const struct observation *o)
+{
+	return probe_adapter(e, W);
+}
+
+static char *p_forward_stale(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return forward_stale(o);
 }
 
 /* ---- files and Linux ---------------------------------------------------- */
@@ -319,42 +356,64 @@ char *mirrored_fallback_reason(const struct observation *o)
 	return msg;
 }
 
-static char *probe_linux(const struct expectation *e, const struct observation *o)
+static char *p_linux_mode(const struct expectation *e, const struct observation *o)
 {
-	const char *p = e->probe;
 	const struct wsl_env *env = observation_env(o);
+	const char *want = o->wslconfig_path ? ini_value(&o->wslconfig, "wsl2.networkingMode") : NULL;
+	char *why = env->mode && want && !strcasecmp(want, "mirrored") && strcmp(env->mode, "mirrored") &&
+		    e->equals && !strcmp(e->equals, "mirrored") ?
+		    mirrored_fallback_reason(o) : NULL;
+	char *r;
+
+	/* WSL says why only on the Windows console; the same checks tell it here. */
+	r = why ? xasprintf("%s (WSL fell back: %s)", env->mode, why) : xstrdup(env->mode ? env->mode : "unknown");
+	free(why);
+	return r;
+}
+
+static char *p_default_route(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return xstrdup(o->lx.route_dev ? o->lx.route_dev : "none");
+}
+
+static char *p_nameservers(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return join(o->lx.nameservers, o->lx.nns);
+}
+
+static char *p_file_secure(const struct expectation *e, const struct observation *o)
+{
+	return probe_file_secure(o, e->path);
+}
+
+static char *p_address_kind(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return probe_address_kind(o);
+}
+
+static char *p_kernel(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return probe_kernel(o);
+}
+
+/* linux.carrier and linux.mtu, of eth0 or the interface the expectation names. */
+static char *p_interface(const struct expectation *e, const struct observation *o)
+{
 	struct linux_state other;
 	const struct linux_state *lx = &o->lx;
 	char *r;
 
-	if (!strcmp(p, "linux.mode")) {
-		const char *want = o->wslconfig_path ? ini_value(&o->wslconfig, "wsl2.networkingMode") : NULL;
-		char *why = env->mode && want && !strcasecmp(want, "mirrored") && strcmp(env->mode, "mirrored") &&
-			    e->equals && !strcmp(e->equals, "mirrored") ?
-			    mirrored_fallback_reason(o) : NULL;
-
-		/* WSL says why only on the Windows console; the same checks tell it here. */
-		r = why ? xasprintf("%s (WSL fell back: %s)", env->mode, why) : xstrdup(env->mode ? env->mode : "unknown");
-		free(why);
-		return r;
-	}
-	if (!strcmp(p, "linux.default-route"))
-		return xstrdup(o->lx.route_dev ? o->lx.route_dev : "none");
-	if (!strcmp(p, "linux.nameservers"))
-		return join(o->lx.nameservers, o->lx.nns);
-	if (!strcmp(p, "linux.file-secure"))
-		return probe_file_secure(o, e->path);
-	if (!strcmp(p, "linux.address-kind"))
-		return probe_address_kind(o);
-	if (!strcmp(p, "linux.kernel"))
-		return probe_kernel(o);
 	if (e->ifname && strcmp(e->ifname, "eth0")) {
 		linux_observe(o->ctx, e->ifname, &other);
 		lx = &other;
 	}
 	if (!lx->present)
 		r = xstrdup("no such interface");
-	else if (!strcmp(p, "linux.carrier"))
+	else if (!strcmp(e->probe, "linux.carrier"))
 		r = xstrdup(lx->carrier == 1 ? "true" : "false");
 	else
 		r = xasprintf("%d", lx->mtu);
@@ -363,36 +422,91 @@ static char *probe_linux(const struct expectation *e, const struct observation *
 	return r;
 }
 
-static bool needs_windows(const struct expectation *e)
+static char *p_wslconfig(const struct expectation *e, const struct observation *o)
 {
-	return !strncmp(e->probe, "windows.", 8) || !strncmp(e->probe, "wsl.", 4) ||
-	       !strncmp(e->probe, "policy.", 7) || !strncmp(e->probe, "switch.", 7) ||
-	       !strncmp(e->probe, "adapter.", 8) || !strncmp(e->probe, "hvfw.", 5) ||
-	       !strncmp(e->probe, "forward.", 8);
+	return probe_file(&o->wslconfig, e->key);
+}
+
+static char *p_wslconf(const struct expectation *e, const struct observation *o)
+{
+	return probe_file(&o->wslconf, e->key);
+}
+
+static char *p_ignored_from(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return probe_ignored(&o->wslconf);
+}
+
+#undef W
+
+enum { NEEDS_WINDOWS = 1, NEEDS_WSLCONFIG = 2 };
+
+/* Every probe a target can name (target.rng lists the same; test-compare holds them). */
+static const struct probe {
+	const char *name;
+	unsigned needs;
+	char *(*read)(const struct expectation *e, const struct observation *o);
+} probes[] = {
+	{ "windows.hyperv", NEEDS_WINDOWS, p_hyperv },
+	{ "windows.build", NEEDS_WINDOWS, p_build },
+	{ "windows.supports-mirrored", NEEDS_WINDOWS, p_supports_mirrored },
+	{ "windows.ipv6", NEEDS_WINDOWS, p_ipv6 },
+	{ "wsl.supports-bridged", NEEDS_WINDOWS, p_wsl_bridged },
+	{ "wsl.supports-mirrored", NEEDS_WINDOWS, p_wsl_mirrored },
+	{ "policy.networking-mode", NEEDS_WINDOWS, p_policy_mode },
+	{ "switch.count", NEEDS_WINDOWS, p_switch },
+	{ "switch.type", NEEDS_WINDOWS, p_switch },
+	{ "switch.uplink-is", NEEDS_WINDOWS, p_switch },
+	{ "switch.allow-management-os", NEEDS_WINDOWS, p_switch },
+	{ "adapter.binding", NEEDS_WINDOWS, p_adapter },
+	{ "adapter.status", NEEDS_WINDOWS, p_adapter },
+	{ "hvfw.unopened", NEEDS_WINDOWS, p_hvfw_unopened },
+	{ "forward.stale", NEEDS_WINDOWS, p_forward_stale },
+	{ "wslconfig", NEEDS_WSLCONFIG, p_wslconfig },
+	{ "wslconf", 0, p_wslconf },
+	{ "wslconf.ignored-from", 0, p_ignored_from },
+	{ "linux.mode", 0, p_linux_mode },
+	{ "linux.carrier", 0, p_interface },
+	{ "linux.mtu", 0, p_interface },
+	{ "linux.address-kind", 0, p_address_kind },
+	{ "linux.default-route", 0, p_default_route },
+	{ "linux.nameservers", 0, p_nameservers },
+	{ "linux.file-secure", 0, p_file_secure },
+	{ "linux.kernel", 0, p_kernel },
+};
+
+#define N_PROBES (sizeof(probes) / sizeof(probes[0]))
+
+size_t probe_count(void)
+{
+	return N_PROBES;
+}
+
+const char *probe_name(size_t i)
+{
+	return i < N_PROBES ? probes[i].name : NULL;
 }
 
 char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip)
 {
+	const struct probe *p = NULL;
+
 	*ret_skip = NULL;
-	if (needs_windows(e) && !o->have_windows) {
+	for (size_t i = 0; i < N_PROBES && !p; i++)
+		if (!strcmp(e->probe, probes[i].name))
+			p = &probes[i];
+	if (!p)		/* the schema lets none through: never a fallthrough */
+		return xasprintf("unknown probe '%s' (this wslbridge does not know it)", e->probe);
+	if ((p->needs & NEEDS_WINDOWS) && !o->have_windows) {
 		*ret_skip = xstrdup("needs Windows (offline)");
 		return NULL;
 	}
-	if (!strcmp(e->probe, "wslconfig") && !o->wslconfig_path) {
+	if ((p->needs & NEEDS_WSLCONFIG) && !o->wslconfig_path) {
 		*ret_skip = xstrdup("the place of .wslconfig is not known offline");
 		return NULL;
 	}
-	if (!strcmp(e->probe, "forward.stale"))
-		return forward_stale(o);
-	if (needs_windows(e))
-		return probe_windows(e, &o->win);
-	if (!strcmp(e->probe, "wslconfig"))
-		return probe_file(&o->wslconfig, e->key);
-	if (!strcmp(e->probe, "wslconf"))
-		return probe_file(&o->wslconf, e->key);
-	if (!strcmp(e->probe, "wslconf.ignored-from"))
-		return probe_ignored(&o->wslconf);
-	return probe_linux(e, o);
+	return p->read(e, o);
 }
 
 /* ---- comparison --------------------------------------------------------- */

@@ -29,8 +29,12 @@ void compare_target(const struct target *t, const struct observation *o, struct 
 void check_report_release(struct check_report *rep);
 
 /* The value a probe reads from the observation; NULL when it needs Windows
- * and the observation is offline (then *ret_skip says why). */
+ * and the observation is offline (then *ret_skip says why).  An unknown
+ * probe is a value that fails every expectation, never another probe. */
 char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip);
+/* The probes this wslbridge knows, for the test that holds them to target.rng. */
+size_t probe_count(void);
+const char *probe_name(size_t i);
 
 /* What WSL says when it cannot use mirrored mode here ("Mirrored networking
  * mode is not supported: ..."), from what Windows and Linux show; NULL when

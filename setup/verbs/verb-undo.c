@@ -72,15 +72,17 @@ static int restore(const struct backup_entry *e, size_t k)
 {
 	const struct backup_file *f = &e->files[k];
 	struct buf old = BUF_INIT;
+	bool nd = false;
 	int r;
 
 	if (!f->old_exists)
-		return atomic_file_remove(f->path);
-	r = backup_bytes(e, k, "old", &old);
-	if (r == 0)
-		r = atomic_file_replace(f->path, old.s ? old.s : "", old.len, f->mode);
+		r = atomic_file_remove(f->path, &nd);
+	else if ((r = backup_bytes(e, k, "old", &old)) == 0)
+		r = atomic_file_replace(f->path, old.s ? old.s : "", old.len, f->mode, &nd);
 	buf_release(&old);
-	return r < 0 ? r : 0;
+	if (r == 0)
+		transaction_warn_not_durable(f->path, nd);
+	return r;
 }
 
 /* Check every file first, so a refusal changes nothing at all. */

@@ -71,6 +71,16 @@ test_expect_success 'apply --boot-only, then the boot command sets MTU and resol
 	test_grep "MTU of eth0 set to 1400" h1/root/var/log/wslbridge-boot.log
 '
 
+test_expect_success 'a change set goes on when a folder cannot be flushed: every file written, a warning' '
+	host h9 fresh-pro &&
+	WINHOST_DIR=$PWD/h9 WSLBRIDGE_TEST_FAIL="dirsync:EIO@/etc/" "$RUN" fresh-pro -- "$WB" vpn apply generic \
+		--mtu 1400 --dns 10.1.1.1 --boot-only --yes >out 2>err &&
+	test "$(grep -c "could not be flushed" err)" -ge 2 &&
+	test_grep "^command = /usr/local/lib/wslbridge/boot-fixups$" h9/root/etc/wsl.conf &&
+	test_grep "^MTU=1400" h9/root/etc/wslbridge/boot-fixups.conf &&
+	test -x h9/root/usr/local/lib/wslbridge/boot-fixups
+'
+
 test_expect_success 'the MTU is really set in the namespace where the boot command runs' '
 	boot h1 fresh-pro cat /sys/class/net/eth0/mtu >mtu &&
 	echo 1400 >want && test_cmp want mtu

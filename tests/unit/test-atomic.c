@@ -56,12 +56,12 @@ static void test_create_and_replace(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_int_equal(atomic_file_replace(p, "one\n", 4, 0640), 0);
+	assert_int_equal(atomic_file_replace(p, "one\n", 4, 0640, NULL), 0);
 	assert_content(p, "one\n");
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
 	chmod(p, 0604);
-	assert_int_equal(atomic_file_replace(p, "two\n", 4, 0600), 0);
+	assert_int_equal(atomic_file_replace(p, "two\n", 4, 0600, NULL), 0);
 	assert_content(p, "two\n");
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0604);	/* the old mode is kept */
@@ -76,7 +76,7 @@ static void test_symlink_kept(void **state)
 	(void)state;
 	put(target, "old\n");
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(atomic_file_replace(link, "new\n", 4, 0644), 0);
+	assert_int_equal(atomic_file_replace(link, "new\n", 4, 0644, NULL), 0);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	assert_content(target, "new\n");
@@ -91,7 +91,7 @@ static void test_foreign_lock(void **state)
 	(void)state;
 	put(p, "keep\n");
 	put(lock, "someone else\n");
-	assert_int_equal(atomic_file_replace(p, "x", 1, 0644), -EEXIST);
+	assert_int_equal(atomic_file_replace(p, "x", 1, 0644, NULL), -EEXIST);
 	assert_content(p, "keep\n");
 	assert_content(lock, "someone else\n");	/* not ours: left alone */
 	unlink(lock);
@@ -112,16 +112,29 @@ static void test_faults_leave_old_file(void **state)
 			char *spec = xasprintf("%s:%s", ops[i], errs[j]);
 
 			setenv("WSLBRIDGE_TEST_FAIL", spec, 1);
-			assert_true(atomic_file_replace(p, "changed\n", 8, 0644) < 0);
+			assert_true(atomic_file_replace(p, "changed\n", 8, 0644, NULL) < 0);
 			assert_content(p, "original\n");
 			assert_int_equal(access(lock, F_OK), -1);
 			free(spec);
 		}
 	}
-	/* After the rename only durability is in doubt: 1, new content. */
+	/* After the rename only durability is in doubt: success, new content,
+	 * and the out-flag says so (never a positive return a caller could
+	 * take for an error or stop at). */
 	setenv("WSLBRIDGE_TEST_FAIL", "dirsync:EIO", 1);
-	assert_int_equal(atomic_file_replace(p, "changed\n", 8, 0644), 1);
-	assert_content(p, "changed\n");
+	{
+		bool nd = false;
+
+		assert_int_equal(atomic_file_replace(p, "changed\n", 8, 0644, &nd), 0);
+		assert_true(nd);
+		assert_content(p, "changed\n");
+		nd = false;
+		assert_int_equal(atomic_file_replace(p, "again\n", 6, 0644, NULL), 0);
+		assert_content(p, "again\n");
+		unsetenv("WSLBRIDGE_TEST_FAIL");
+		assert_int_equal(atomic_file_replace(p, "changed\n", 8, 0644, &nd), 0);
+		assert_false(nd);
+	}
 	unsetenv("WSLBRIDGE_TEST_FAIL");
 	free(lock);
 	free(p);
@@ -133,9 +146,9 @@ static void test_remove(void **state)
 
 	(void)state;
 	put(p, "x");
-	assert_int_equal(atomic_file_remove(p), 0);
+	assert_int_equal(atomic_file_remove(p, NULL), 0);
 	assert_int_equal(access(p, F_OK), -1);
-	assert_int_equal(atomic_file_remove(p), 0);	/* already gone is fine */
+	assert_int_equal(atomic_file_remove(p, NULL), 0);	/* already gone is fine */
 	free(p);
 }
 
