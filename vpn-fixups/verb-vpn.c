@@ -7,6 +7,7 @@
  * wsl.conf, .wslconfig), print the plan, confirm, then make the Windows fix
  * (one launch), save the originals once (for remove), write the files in
  * one history entry, and apply MTU and resolv.conf now unless --boot-only.
+ * remove is vpn-remove.c.
  */
 #include "vpn-fixups/vpn.h"
 #include "apply/boot-hook.h"
@@ -333,130 +334,6 @@ out:
 	return rc;
 }
 
-/* Put back what vpn apply changed, byte for byte. */
-
-static void restore_resolv(const struct wb_ctx *ctx)
-{
-	char *link = boot_state_file(ctx, "resolv.link"), *file = boot_state_file(ctx, "resolv.conf");
-	char *resolv = wb_path(ctx, "/etc/resolv.conf"), *tmp = xasprintf("%s.wslbridge-tmp", resolv);
-	struct buf b = BUF_INIT;
-
-	if (read_file(link, &b, NULL) == 0) {
-		(void)unlink(tmp);
-		if (symlink(b.s, tmp) == 0 && rename(tmp, resolv) == 0)
-			wb_note("/etc/resolv.conf points to %s again", b.s);
-	} else if (read_file(file, &b, NULL) == 0) {
-		(void)atomic_file_replace(tmp, b.s, b.len, 0644, NULL);
-		if (rename(tmp, resolv) == 0)
-			wb_note("/etc/resolv.conf restored");
-	}
-	(void)unlink(link);
-	(void)unlink(file);
-	buf_release(&b);
-	free(link); free(file); free(resolv); free(tmp);
-}
-
-static int cmd_remove(struct wb_ctx *ctx, const struct subverb *sv, const struct vpn_opts *o)
-{
-	bool forwards;
-	struct changeset a = { .n = 0 };
-	struct buf cur = BUF_INIT;
-	char *wslconf = wb_path(ctx, "/etc/wsl.conf"), *cfg = getenv("WSLBRIDGE_WSLCONFIG") ?
-		xstrdup(getenv("WSLBRIDGE_WSLCONFIG")) : NULL;
-	int rc, n;
-
-	if ((rc = subverb_enter(ctx, "vpn", sv)))
-		goto out;
-	{
-		char *script = wb_path(ctx, vpn_script_path), *conf = wb_path(ctx, vpn_conf_path);
-		char *s1 = boot_state_file(ctx, "wsl.conf"), *s2 = boot_state_file(ctx, "wsl.conf.absent");
-		bool applied = !access(script, F_OK) || !access(conf, F_OK) || !access(s1, F_OK) ||
-			       !access(s2, F_OK);
-
-		free(script); free(conf); free(s1); free(s2);
-		if (!applied) {
-			printf("Nothing to remove: `wslbridge vpn apply` has not been run here.\n");
-			goto out;
-		}
-	}
-	if (read_file(wslconf, &cur, NULL) == 0 && !strstr(cur.s, vpn_script_path) && !o->force) {
-		rc = wb_error(WB_EXIT_FAIL, "/etc/wsl.conf no longer runs the boot script: it changed since "
-			      "`vpn apply`; nothing was changed");
-		wb_hint("`wslbridge vpn remove --force` restores the saved original anyway");
-		goto out;
-	}
-	{
-		char *fwd = wb_path(ctx, forward_conf_path);
-
-		forwards = access(fwd, F_OK) == 0;
-		free(fwd);
-	}
-	if (forwards) {
-		/* `forward sync` still needs the hook: keep it, without the VPN fixes. */
-		struct ini_doc doc = INI_DOC_INIT;
-		struct change *c = changeset_add(&a, wslconf, "/etc/wsl.conf", 0644), *conf;
-		struct buf orig = BUF_INIT;
-		char *saved = boot_state_file(ctx, "wsl.conf"), *prev;
-		const char *kv[] = { "boot.command", vpn_script_path, NULL };
-
-		wslconf = NULL;		/* the change owns it now */
-		(void)read_file(saved, &orig, NULL);	/* none saved: wsl.conf was absent */
-		free(saved);
-		rc = changeset_edit_ini(&orig, INI_WSLCONF, kv, &c->neu);
-		buf_release(&orig);
-		if (rc < 0) {
-			rc = WB_EXIT_FAIL;
-			goto out;
-		}
-		conf = changeset_add(&a, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
-		if (!boot_conf_has_vpn(conf->old.s) && !o->force) {
-			printf("Nothing to remove: no VPN fixes are applied (the boot script is there for "
-			       "`wslbridge forward`).\n");
-			goto out;
-		}
-		(void)ini_load(&doc, INI_WSLCONF, c->old.s ? c->old.s : "", c->old.len);
-		prev = boot_previous_command(&doc, conf->path);
-		boot_neutral_conf(prev, &conf->neu);
-		free(prev);
-		ini_release(&doc);
-		n = 1;
-	} else {
-		n = boot_restore_saved(ctx, "wsl.conf", wslconf, &a, "/etc/wsl.conf");
-	}
-	wslconf = NULL;
-	if (cfg)
-		n += boot_restore_saved(ctx, "wslconfig", cfg, &a, ".wslconfig");
-	cfg = NULL;
-	for (const char *p = vpn_script_path; !forwards && p; p = p == vpn_script_path ? vpn_conf_path : NULL) {
-		struct change *c = changeset_add(&a, wb_path(ctx, p), p, 0644);
-
-		c->remove = true;
-		n += c->existed;
-	}
-	if (!n) {
-		printf("Nothing to remove: `wslbridge vpn apply` has not been run here.\n");
-		goto out;
-	}
-	rc = changeset_write(ctx, &a, NULL);
-	if (rc == 0) {
-		restore_resolv(ctx);
-		boot_forget_saved(ctx, !forwards);	/* forward remove still needs wsl.conf's */
-		if (forwards)
-			printf("The boot script stays, without the VPN fixes: it syncs the port forwards at "
-			       "every start (`wslbridge forward remove --all` takes it away).\n");
-		printf("Removed: %s; the MTU and DNS fixes end at "
-		       "the next start. A Windows interface metric is not reset (the VPN client sets "
-		       "its own at the next connect).\n", forwards ? "wsl.conf is as it was before `vpn apply`, "
-		       "with the boot command kept" : "wsl.conf is as it was before `vpn apply`");
-	}
-out:
-	buf_release(&cur);
-	free(wslconf);
-	free(cfg);
-	changeset_release(&a);
-	return rc;
-}
-
 static int cmd_list(const struct wb_ctx *ctx)
 {
 	struct vpn_profiles ps;
@@ -637,5 +514,5 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 		return cmd_detect(ctx, true);
 	if (!strcmp(sub, "apply"))
 		return cmd_apply(ctx, sv, &o);
-	return cmd_remove(ctx, sv, &o);
+	return vpn_remove(ctx, sv, o.force);
 }

@@ -33,4 +33,8 @@ int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struc
 int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p);
 bool vpn_valid_domain(const char *d);
 
+/* `vpn remove` (vpn-remove.c): an exit code. */
+struct subverb;
+int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force);
+
 #endif

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpn-remove.c - `wslbridge vpn remove`: put back what `vpn apply` changed,
+ * byte for byte (wsl.conf and .wslconfig from the originals saved once,
+ * resolv.conf or its link), or, while `wslbridge forward` still needs the
+ * boot hook, keep the hook without the VPN fixes.
+ */
+#include "vpn-fixups/vpn.h"
+#include "apply/boot-hook.h"
+#include "apply/changeset.h"
+#include "base/atomic-file.h"
+#include "base/log.h"
+#include "conf/ini-edit.h"
+#include "host/host.h"
+#include "verbs/subverb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void restore_resolv(const struct wb_ctx *ctx)
+{
+	char *link = boot_state_file(ctx, "resolv.link"), *file = boot_state_file(ctx, "resolv.conf");
+	char *resolv = wb_path(ctx, "/etc/resolv.conf"), *tmp = xasprintf("%s.wslbridge-tmp", resolv);
+	struct buf b = BUF_INIT;
+
+	if (read_file(link, &b, NULL) == 0) {
+		(void)unlink(tmp);
+		if (symlink(b.s, tmp) == 0 && rename(tmp, resolv) == 0)
+			wb_note("/etc/resolv.conf points to %s again", b.s);
+	} else if (read_file(file, &b, NULL) == 0) {
+		(void)atomic_file_replace(tmp, b.s, b.len, 0644, NULL);
+		if (rename(tmp, resolv) == 0)
+			wb_note("/etc/resolv.conf restored");
+	}
+	(void)unlink(link);
+	(void)unlink(file);
+	buf_release(&b);
+	free(link); free(file); free(resolv); free(tmp);
+}
+
+/* Whether `vpn apply` left anything here: its files or its saved originals. */
+static bool applied_here(const struct wb_ctx *ctx)
+{
+	char *script = wb_path(ctx, vpn_script_path), *conf = wb_path(ctx, vpn_conf_path);
+	char *s1 = boot_state_file(ctx, "wsl.conf"), *s2 = boot_state_file(ctx, "wsl.conf.absent");
+	bool applied = !access(script, F_OK) || !access(conf, F_OK) || !access(s1, F_OK) ||
+		       !access(s2, F_OK);
+
+	free(script); free(conf); free(s1); free(s2);
+	return applied;
+}
+
+/*
+ * `forward sync` still needs the hook: wsl.conf as saved but with the boot
+ * command, and the script's settings without the VPN fixes.  1 when there
+ * is something to change, 0 when no VPN fix is applied (said so), or
+ * -WB_EXIT_FAIL when wsl.conf cannot be edited (said so).
+ */
+static int keep_hook(struct wb_ctx *ctx, struct changeset *a, char *wslconf, bool force)
+{
+	struct ini_doc doc = INI_DOC_INIT;
+	struct change *c = changeset_add(a, wslconf, "/etc/wsl.conf", 0644), *conf;
+	struct buf orig = BUF_INIT;
+	char *saved = boot_state_file(ctx, "wsl.conf"), *prev;
+	const char *kv[] = { "boot.command", vpn_script_path, NULL };
+	int rc;
+
+	(void)read_file(saved, &orig, NULL);	/* none saved: wsl.conf was absent */
+	free(saved);
+	rc = changeset_edit_ini(&orig, INI_WSLCONF, kv, &c->neu);
+	buf_release(&orig);
+	if (rc < 0)
+		return -WB_EXIT_FAIL;
+	conf = changeset_add(a, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
+	if (!boot_conf_has_vpn(conf->old.s) && !force) {
+		printf("Nothing to remove: no VPN fixes are applied (the boot script is there for "
+		       "`wslbridge forward`).\n");
+		return 0;
+	}
+	(void)ini_load(&doc, INI_WSLCONF, c->old.s ? c->old.s : "", c->old.len);
+	prev = boot_previous_command(&doc, conf->path);
+	boot_neutral_conf(prev, &conf->neu);
+	free(prev);
+	ini_release(&doc);
+	return 1;
+}
+
+static void say_removed(bool forwards)
+{
+	if (forwards)
+		printf("The boot script stays, without the VPN fixes: it syncs the port forwards at "
+		       "every start (`wslbridge forward remove --all` takes it away).\n");
+	printf("Removed: %s; the MTU and DNS fixes end at "
+	       "the next start. A Windows interface metric is not reset (the VPN client sets "
+	       "its own at the next connect).\n", forwards ? "wsl.conf is as it was before `vpn apply`, "
+	       "with the boot command kept" : "wsl.conf is as it was before `vpn apply`");
+}
+
+int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
+{
+	struct changeset a = { .n = 0 };
+	struct buf cur = BUF_INIT;
+	char *wslconf = wb_path(ctx, "/etc/wsl.conf"), *cfg = host_wslconfig_path(NULL);
+	char *fwd = wb_path(ctx, forward_conf_path);
+	bool forwards = access(fwd, F_OK) == 0;
+	int rc, n = 0;
+
+	free(fwd);
+	if ((rc = subverb_enter(ctx, "vpn", sv)))
+		goto out;
+	if (!applied_here(ctx))
+		goto nothing;
+	if (read_file(wslconf, &cur, NULL) == 0 && !strstr(cur.s, vpn_script_path) && !force) {
+		rc = wb_error(WB_EXIT_FAIL, "/etc/wsl.conf no longer runs the boot script: it changed since "
+			      "`vpn apply`; nothing was changed");
+		wb_hint("`wslbridge vpn remove --force` restores the saved original anyway");
+		goto out;
+	}
+	if (forwards) {
+		n = keep_hook(ctx, &a, wslconf, force);
+		if (n <= 0) {
+			rc = -n;
+			wslconf = NULL;		/* the change set owns it */
+			goto out;
+		}
+	} else {
+		n = boot_restore_saved(ctx, "wsl.conf", wslconf, &a, "/etc/wsl.conf");
+	}
+	wslconf = NULL;
+	/* .wslconfig only where its place is known without asking Windows (issue 17) */
+	if (cfg)
+		n += boot_restore_saved(ctx, "wslconfig", cfg, &a, ".wslconfig");
+	cfg = NULL;
+	for (const char *p = vpn_script_path; !forwards && p; p = p == vpn_script_path ? vpn_conf_path : NULL) {
+		struct change *c = changeset_add(&a, wb_path(ctx, p), p, 0644);
+
+		c->remove = true;
+		n += c->existed;
+	}
+	if (!n)
+		goto nothing;
+	rc = changeset_write(ctx, &a, NULL);
+	if (rc == 0) {
+		restore_resolv(ctx);
+		boot_forget_saved(ctx, !forwards);	/* forward remove still needs wsl.conf's */
+		say_removed(forwards);
+	}
+	goto out;
+nothing:
+	printf("Nothing to remove: `wslbridge vpn apply` has not been run here.\n");
+out:
+	buf_release(&cur);
+	free(wslconf);
+	free(cfg);
+	changeset_release(&a);
+	return rc;
+}
