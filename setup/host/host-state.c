@@ -5,6 +5,7 @@
 #include "base/xmlfile.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,27 +17,148 @@
 extern const unsigned char host_protocol_rng[];
 extern const size_t host_protocol_rng_len;
 
-#define attr xml_prop
+/*
+ * Each element of the response maps onto a struct through one field table
+ * (attribute, kind, offset): reading and freeing walk the same table, so
+ * they cannot drift apart.  A missing attribute reads as NULL, -1 or false.
+ */
+enum field_kind { F_STR, F_INT, F_BOOL };
+struct field {
+	const char *attr;
+	enum field_kind kind;
+	size_t off;
+};
 
-static int attr_int(xmlNodePtr n, const char *name)
+#define STR(t, a, m) { a, F_STR, offsetof(t, m) }
+#define INT(t, a, m) { a, F_INT, offsetof(t, m) }
+#define BOOL(t, a, m) { a, F_BOOL, offsetof(t, m) }
+#define N(tab) (sizeof(tab) / sizeof((tab)[0]))
+
+static void read_fields(xmlNodePtr n, void *obj, const struct field *f, size_t nf)
 {
-	char *v = attr(n, name), *end;
-	long x = v ? strtol(v, &end, 10) : -1;
+	for (size_t i = 0; i < nf; i++) {
+		char *v = xml_prop(n, f[i].attr), *end = NULL;
+		void *at = (char *)obj + f[i].off;
 
-	if (v && (*end || end == v))
-		x = -1;
-	free(v);
-	return (int)x;
+		if (f[i].kind == F_STR) {
+			*(char **)at = v;
+			continue;
+		}
+		if (f[i].kind == F_INT) {
+			long x = v ? strtol(v, &end, 10) : -1;
+
+			*(int *)at = v && (*end || end == v) ? -1 : (int)x;
+		} else {
+			*(bool *)at = v && !strcasecmp(v, "true");
+		}
+		free(v);
+	}
 }
 
-static bool attr_bool(xmlNodePtr n, const char *name)
+static void free_fields(void *obj, const struct field *f, size_t nf)
 {
-	char *v = attr(n, name);
-	bool b = v && !strcasecmp(v, "true");
-
-	free(v);
-	return b;
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].kind == F_STR)
+			free(*(char **)((char *)obj + f[i].off));
 }
+
+/* The facts of <host> that are one element each, straight into host_state. */
+#define HS struct host_state
+static const struct field windows_f[] = {
+	STR(HS, "build", build), STR(HS, "ubr", ubr), STR(HS, "edition", edition),
+	STR(HS, "installation", installation), STR(HS, "display-version", display_version),
+	STR(HS, "ipv6-disabled-components", ipv6_disabled),
+};
+static const struct field user_f[] = {
+	STR(HS, "profile", profile), STR(HS, "temp", temp), BOOL(HS, "elevated", elevated),
+	BOOL(HS, "admin-member", admin_member), BOOL(HS, "hyperv-admin", hyperv_admin),
+};
+static const struct field machine_f[] = { STR(HS, "guid", machine_guid) };
+static const struct field hyperv_f[] = {
+	BOOL(HS, "module", hyperv_module), BOOL(HS, "hypervisor-present", hypervisor_present),
+	STR(HS, "vmms", vmms),
+};
+static const struct field wsl_f[] = {
+	STR(HS, "version", wsl_version), STR(HS, "kernel", wsl_kernel), STR(HS, "windows", wsl_windows),
+	STR(HS, "inbox", wsl_inbox),
+};
+static const struct field policy_f[] = {
+	STR(HS, "allow-networking-mode", policy_allow_mode),
+	STR(HS, "default-networking-mode", policy_default_mode),
+};
+static const struct field hvfw_f[] = {
+	BOOL(HS, "present", hvfw_present), STR(HS, "enabled", hvfw_enabled),
+	STR(HS, "default-inbound", hvfw_default_inbound),
+};
+#undef HS
+
+static const struct section {
+	const char *element;
+	const struct field *f;
+	size_t nf;
+} sections[] = {
+	{ "windows", windows_f, N(windows_f) }, { "user", user_f, N(user_f) },
+	{ "machine", machine_f, N(machine_f) }, { "hyperv", hyperv_f, N(hyperv_f) },
+	{ "wsl", wsl_f, N(wsl_f) }, { "policy", policy_f, N(policy_f) },
+	{ "hyperv-firewall", hvfw_f, N(hvfw_f) },
+};
+
+/* The repeated elements, each into an array of its struct. */
+static const struct field adapter_f[] = {
+	STR(struct host_adapter, "name", name), STR(struct host_adapter, "description", description),
+	STR(struct host_adapter, "guid", guid), STR(struct host_adapter, "mac", mac),
+	STR(struct host_adapter, "status", status), STR(struct host_adapter, "dns-suffix", dns_suffix),
+	INT(struct host_adapter, "ifindex", ifindex), INT(struct host_adapter, "physical-medium", physical_medium),
+	INT(struct host_adapter, "media-connect", media_connect), INT(struct host_adapter, "mtu", mtu),
+	INT(struct host_adapter, "metric", metric), BOOL(struct host_adapter, "virtual", is_virtual),
+	BOOL(struct host_adapter, "hardware", hardware), BOOL(struct host_adapter, "connector", connector),
+};
+static const struct field binding_f[] = {
+	STR(struct host_binding, "component", component), BOOL(struct host_binding, "enabled", enabled),
+};
+static const struct field ipv4_f[] = {
+	STR(struct host_ipv4, "address", address), INT(struct host_ipv4, "prefix", prefix),
+};
+static const struct field route_f[] = {
+	STR(struct host_route, "prefix", prefix), STR(struct host_route, "next-hop", next_hop),
+	INT(struct host_route, "ifindex", ifindex), INT(struct host_route, "metric", metric),
+};
+static const struct field switch_f[] = {
+	STR(struct host_switch, "id", id), STR(struct host_switch, "name", name),
+	STR(struct host_switch, "notes", notes), INT(struct host_switch, "type", type),
+	BOOL(struct host_switch, "allow-management-os", allow_mos),
+};
+static const struct field vmnic_f[] = {
+	STR(struct host_vmnic, "vm", vm), STR(struct host_vmnic, "switch-id", switch_id),
+};
+static const struct field port_f[] = {
+	STR(struct host_port, "name", name), STR(struct host_port, "mac", mac), BOOL(struct host_port, "bound", bound),
+};
+static const struct field hvfw_rule_f[] = {
+	STR(struct host_hvfw_rule, "name", name), STR(struct host_hvfw_rule, "direction", direction),
+	STR(struct host_hvfw_rule, "protocol", protocol), STR(struct host_hvfw_rule, "local-ports", local_ports),
+	STR(struct host_hvfw_rule, "action", action), STR(struct host_hvfw_rule, "enabled", enabled),
+};
+static const struct field portproxy_f[] = {
+	STR(struct host_portproxy, "listen-address", listen_address),
+	STR(struct host_portproxy, "listen-port", listen_port),
+	STR(struct host_portproxy, "connect-address", connect_address),
+	STR(struct host_portproxy, "connect-port", connect_port),
+};
+static const struct field fwrule_f[] = { STR(struct host_fwrule, "name", name) };
+static const struct field result_f[] = {
+	STR(struct host_result, "id", id), STR(struct host_result, "status", status),
+	STR(struct host_result, "fqid", fqid), STR(struct host_result, "category", category),
+	STR(struct host_result, "hresult", hresult), STR(struct host_result, "inner", inner),
+	STR(struct host_result, "exception", exception), STR(struct host_result, "message", message),
+	INT(struct host_result, "ms", ms),
+};
+static const struct field error_f[] = {
+	STR(struct host_error, "kind", kind), STR(struct host_error, "fqid", fqid),
+	STR(struct host_error, "hresult", hresult), STR(struct host_error, "inner", inner),
+	STR(struct host_error, "exception", exception), STR(struct host_error, "message", message),
+	STR(struct host_error, "win32", win32),
+};
 
 static bool is(xmlNodePtr n, const char *name)
 {
@@ -51,207 +173,114 @@ static xmlNodePtr child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
-#define GROW(arr, n) ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))), &(arr)[(n)++])
-
-static void parse_adapter(xmlNodePtr n, struct host_adapter *a)
+/* Append one zeroed element of size to *arr (n of them so far). */
+static void *grow(void *arr, size_t *n, size_t size)
 {
-	memset(a, 0, sizeof(*a));
-	a->name = attr(n, "name");
-	a->description = attr(n, "description");
-	a->guid = attr(n, "guid");
-	a->mac = attr(n, "mac");
-	a->status = attr(n, "status");
-	a->dns_suffix = attr(n, "dns-suffix");
-	a->ifindex = attr_int(n, "ifindex");
-	a->physical_medium = attr_int(n, "physical-medium");
-	a->media_connect = attr_int(n, "media-connect");
-	a->mtu = attr_int(n, "mtu");
-	a->metric = attr_int(n, "metric");
-	a->is_virtual = attr_bool(n, "virtual");
-	a->hardware = attr_bool(n, "hardware");
-	a->connector = attr_bool(n, "connector");
-	for (xmlNodePtr c = n->children; c; c = c->next) {
-		if (is(c, "binding")) {
-			struct host_binding *b = GROW(a->bindings, a->nbindings);
+	void **p = arr;
+	char *e;
 
-			b->component = attr(c, "component");
-			b->enabled = attr_bool(c, "enabled");
-		} else if (is(c, "ipv4")) {
-			struct host_ipv4 *ip = GROW(a->ipv4, a->nipv4);
+	*p = xrealloc(*p, (*n + 1) * size);
+	e = (char *)*p + (*n)++ * size;
+	memset(e, 0, size);
+	return e;
+}
 
-			ip->address = attr(c, "address");
-			ip->prefix = attr_int(c, "prefix");
-		} else if (is(c, "dns")) {
-			*GROW(a->dns, a->ndns) = attr(c, "server");
-		}
+/* What an element holds beyond its attributes (its child elements). */
+typedef void (*nested_fn)(xmlNodePtr n, void *obj);
+
+/* Every <name> child of parent into *arr through its field table. */
+static void read_list(xmlNodePtr parent, const char *name, void *arr, size_t *n, size_t size,
+		      const struct field *f, size_t nf, nested_fn nested)
+{
+	for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next) {
+		void *obj;
+
+		if (!is(c, name))
+			continue;
+		obj = grow(arr, n, size);
+		read_fields(c, obj, f, nf);
+		if (nested)
+			nested(c, obj);
 	}
 }
 
-static void parse_switches(xmlNodePtr sw, struct host_state *st)
+static void free_list(void *arr, size_t n, size_t size, const struct field *f, size_t nf)
 {
-	for (xmlNodePtr n = sw ? sw->children : NULL; n; n = n->next) {
-		if (is(n, "switch")) {
-			struct host_switch *s = GROW(st->switches, st->nswitches);
+	char *p = *(char **)arr;
 
-			memset(s, 0, sizeof(*s));
-			s->id = attr(n, "id");
-			s->name = attr(n, "name");
-			s->notes = attr(n, "notes");
-			s->type = attr_int(n, "type");
-			s->allow_mos = attr_bool(n, "allow-management-os");
-			for (xmlNodePtr u = n->children; u; u = u->next)
-				if (is(u, "uplink"))
-					*GROW(s->uplinks, s->nuplinks) = attr(u, "guid");
-		} else if (is(n, "vm-nic")) {
-			struct host_vmnic *v = GROW(st->vmnics, st->nvmnics);
-
-			v->vm = attr(n, "vm");
-			v->switch_id = attr(n, "switch-id");
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		free_fields(p + i * size, f, nf);
+	free(p);
 }
 
-static void parse_facts(xmlNodePtr h, struct host_state *st)
+#define READ_LIST(parent, name, arr, n, f, nested) \
+	read_list(parent, name, &(arr), &(n), sizeof(*(arr)), f, N(f), nested)
+#define FREE_LIST(arr, n, f) free_list(&(arr), n, sizeof(*(arr)), f, N(f))
+
+/* The one-attribute lists: <dns server>, <suffix name>, <uplink guid>. */
+static void read_strings(xmlNodePtr parent, const char *name, const char *attr, char ***v, size_t *n)
 {
-	xmlNodePtr n;
-
-	if ((n = child(h, "windows"))) {
-		st->build = attr(n, "build");
-		st->ubr = attr(n, "ubr");
-		st->edition = attr(n, "edition");
-		st->installation = attr(n, "installation");
-		st->display_version = attr(n, "display-version");
-		st->ipv6_disabled = attr(n, "ipv6-disabled-components");
-	}
-	if ((n = child(h, "user"))) {
-		st->profile = attr(n, "profile");
-		st->temp = attr(n, "temp");
-		st->elevated = attr_bool(n, "elevated");
-		st->admin_member = attr_bool(n, "admin-member");
-		st->hyperv_admin = attr_bool(n, "hyperv-admin");
-	}
-	if ((n = child(h, "machine")))
-		st->machine_guid = attr(n, "guid");
-	if ((n = child(h, "services"))) {
-		char *gsa = attr(n, "global-secure-access");
-
-		st->gsa_running = gsa && !strcmp(gsa, "Running");
-		free(gsa);
-	}
-	if ((n = child(h, "hyperv"))) {
-		st->hyperv_module = attr_bool(n, "module");
-		st->hypervisor_present = attr_bool(n, "hypervisor-present");
-		st->vmms = attr(n, "vmms");
-	}
-	if ((n = child(h, "wsl"))) {
-		st->wsl_version = attr(n, "version");
-		st->wsl_kernel = attr(n, "kernel");
-		st->wsl_windows = attr(n, "windows");
-		st->wsl_inbox = attr(n, "inbox");
-	}
-	if ((n = child(h, "policy"))) {
-		st->policy_allow_mode = attr(n, "allow-networking-mode");
-		st->policy_default_mode = attr(n, "default-networking-mode");
-	}
+	for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
+		if (is(c, name))
+			*(char **)grow(v, n, sizeof(char *)) = xml_prop(c, attr);
 }
 
-static void parse_forwarding(xmlNodePtr h, struct host_state *st)
+static void free_strv(char **v, size_t n)
 {
-	xmlNodePtr fw = child(h, "hyperv-firewall");
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
 
-	if (fw) {
-		st->hvfw_present = attr_bool(fw, "present");
-		st->hvfw_enabled = attr(fw, "enabled");
-		st->hvfw_default_inbound = attr(fw, "default-inbound");
-	}
-	for (xmlNodePtr n = fw ? fw->children : NULL; n; n = n->next) {
-		if (is(n, "rule")) {
-			struct host_hvfw_rule *r = GROW(st->hvfw_rules, st->nhvfw_rules);
+static void adapter_nested(xmlNodePtr n, void *obj)
+{
+	struct host_adapter *a = obj;
 
-			r->name = attr(n, "name");
-			r->direction = attr(n, "direction");
-			r->protocol = attr(n, "protocol");
-			r->local_ports = attr(n, "local-ports");
-			r->action = attr(n, "action");
-			r->enabled = attr(n, "enabled");
-		}
-	}
-	for (xmlNodePtr n = child(h, "portproxy") ? child(h, "portproxy")->children : NULL; n; n = n->next) {
-		if (is(n, "rule")) {
-			struct host_portproxy *p = GROW(st->portproxy, st->nportproxy);
+	READ_LIST(n, "binding", a->bindings, a->nbindings, binding_f, NULL);
+	READ_LIST(n, "ipv4", a->ipv4, a->nipv4, ipv4_f, NULL);
+	read_strings(n, "dns", "server", &a->dns, &a->ndns);
+}
 
-			p->listen_address = attr(n, "listen-address");
-			p->listen_port = attr(n, "listen-port");
-			p->connect_address = attr(n, "connect-address");
-			p->connect_port = attr(n, "connect-port");
-		}
-	}
-	for (xmlNodePtr n = child(h, "firewall-rules") ? child(h, "firewall-rules")->children : NULL;
-	     n; n = n->next) {
-		if (is(n, "rule")) {
-			struct host_fwrule *r = GROW(st->fwrules, st->nfwrules);
-			char *en = attr(n, "enabled");
+static void switch_nested(xmlNodePtr n, void *obj)
+{
+	struct host_switch *s = obj;
 
-			r->name = attr(n, "name");
-			/* MSFT_NetFirewallRule.Enabled: 1 = True, 2 = False. */
-			r->enabled = !en || !strcmp(en, "1") || !strcasecmp(en, "true");
-			free(en);
-		}
-	}
+	read_strings(n, "uplink", "guid", &s->uplinks, &s->nuplinks);
+}
+
+static void fwrule_nested(xmlNodePtr n, void *obj)
+{
+	struct host_fwrule *r = obj;
+	char *en = xml_prop(n, "enabled");
+
+	/* MSFT_NetFirewallRule.Enabled: 1 = True, 2 = False. */
+	r->enabled = !en || !strcmp(en, "1") || !strcasecmp(en, "true");
+	free(en);
 }
 
 static void parse_host(xmlNodePtr h, struct host_state *st)
 {
+	xmlNodePtr n;
+
 	st->has_host = true;
-	parse_facts(h, st);
-	for (xmlNodePtr n = child(h, "adapters") ? child(h, "adapters")->children : NULL; n; n = n->next)
-		if (is(n, "adapter"))
-			parse_adapter(n, GROW(st->adapters, st->nadapters));
-	for (xmlNodePtr n = child(h, "routes") ? child(h, "routes")->children : NULL; n; n = n->next) {
-		if (is(n, "route")) {
-			struct host_route *r = GROW(st->routes, st->nroutes);
+	for (size_t i = 0; i < N(sections); i++)
+		if ((n = child(h, sections[i].element)))
+			read_fields(n, st, sections[i].f, sections[i].nf);
+	if ((n = child(h, "services"))) {
+		char *gsa = xml_prop(n, "global-secure-access");
 
-			r->prefix = attr(n, "prefix");
-			r->next_hop = attr(n, "next-hop");
-			r->ifindex = attr_int(n, "ifindex");
-			r->metric = attr_int(n, "metric");
-		}
+		st->gsa_running = gsa && !strcmp(gsa, "Running");
+		free(gsa);
 	}
-	for (xmlNodePtr n = child(h, "dns-search") ? child(h, "dns-search")->children : NULL; n; n = n->next)
-		if (is(n, "suffix"))
-			*GROW(st->dns_search, st->ndns_search) = attr(n, "name");
-	parse_switches(child(h, "switches"), st);
-	parse_forwarding(h, st);
-	for (xmlNodePtr n = child(h, "external-ports") ? child(h, "external-ports")->children : NULL;
-	     n; n = n->next) {
-		if (is(n, "port")) {
-			struct host_port *p = GROW(st->ports, st->nports);
-
-			p->name = attr(n, "name");
-			p->mac = attr(n, "mac");
-			p->bound = attr_bool(n, "bound");
-		}
-	}
-}
-
-static void parse_results(xmlNodePtr rs, struct host_state *st)
-{
-	for (xmlNodePtr n = rs->children; n; n = n->next) {
-		struct host_result *r;
-
-		if (!is(n, "result"))
-			continue;
-		r = GROW(st->results, st->nresults);
-		r->id = attr(n, "id");
-		r->status = attr(n, "status");
-		r->fqid = attr(n, "fqid");
-		r->category = attr(n, "category");
-		r->hresult = attr(n, "hresult");
-		r->inner = attr(n, "inner");
-		r->exception = attr(n, "exception");
-		r->message = attr(n, "message");
-		r->ms = attr_int(n, "ms");
-	}
+	READ_LIST(child(h, "adapters"), "adapter", st->adapters, st->nadapters, adapter_f, adapter_nested);
+	READ_LIST(child(h, "routes"), "route", st->routes, st->nroutes, route_f, NULL);
+	read_strings(child(h, "dns-search"), "suffix", "name", &st->dns_search, &st->ndns_search);
+	READ_LIST(child(h, "switches"), "switch", st->switches, st->nswitches, switch_f, switch_nested);
+	READ_LIST(child(h, "switches"), "vm-nic", st->vmnics, st->nvmnics, vmnic_f, NULL);
+	READ_LIST(child(h, "external-ports"), "port", st->ports, st->nports, port_f, NULL);
+	READ_LIST(child(h, "hyperv-firewall"), "rule", st->hvfw_rules, st->nhvfw_rules, hvfw_rule_f, NULL);
+	READ_LIST(child(h, "portproxy"), "rule", st->portproxy, st->nportproxy, portproxy_f, NULL);
+	READ_LIST(child(h, "firewall-rules"), "rule", st->fwrules, st->nfwrules, fwrule_f, fwrule_nested);
 }
 
 static char *protocol_error(xmlDocPtr doc)
@@ -305,107 +334,45 @@ int host_state_parse(const char *xml, size_t len, struct host_state *st, char **
 		if (is(n, "host"))
 			parse_host(n, st);
 		else if (is(n, "results"))
-			parse_results(n, st);
+			READ_LIST(n, "result", st->results, st->nresults, result_f, NULL);
 		else if (is(n, "error") && !st->error) {
 			st->error = xcalloc(1, sizeof(*st->error));
-			st->error->kind = attr(n, "kind");
-			st->error->fqid = attr(n, "fqid");
-			st->error->hresult = attr(n, "hresult");
-			st->error->inner = attr(n, "inner");
-			st->error->exception = attr(n, "exception");
-			st->error->message = attr(n, "message");
-			st->error->win32 = attr(n, "win32");
+			read_fields(n, st->error, error_f, N(error_f));
 		}
 	}
 	xmlFreeDoc(doc);
 	return 0;
 }
 
-static void free_strv(char **v, size_t n)
+static void adapter_release(struct host_adapter *a)
 {
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void free_adapter(struct host_adapter *a)
-{
-	free(a->name); free(a->description); free(a->guid); free(a->mac);
-	free(a->status); free(a->dns_suffix);
-	for (size_t i = 0; i < a->nbindings; i++)
-		free(a->bindings[i].component);
-	free(a->bindings);
-	for (size_t i = 0; i < a->nipv4; i++)
-		free(a->ipv4[i].address);
-	free(a->ipv4);
+	FREE_LIST(a->bindings, a->nbindings, binding_f);
+	FREE_LIST(a->ipv4, a->nipv4, ipv4_f);
 	free_strv(a->dns, a->ndns);
 }
 
 void host_state_release(struct host_state *st)
 {
-	char **scalars[] = {
-		&st->build, &st->ubr, &st->edition, &st->installation, &st->display_version,
-		&st->profile, &st->temp, &st->machine_guid, &st->vmms, &st->wsl_version,
-		&st->wsl_kernel, &st->wsl_windows, &st->wsl_inbox, &st->policy_allow_mode,
-		&st->policy_default_mode, &st->ipv6_disabled, &st->hvfw_enabled, &st->hvfw_default_inbound,
-	};
-
-	for (size_t i = 0; i < sizeof(scalars) / sizeof(*scalars); i++)
-		free(*scalars[i]);
+	for (size_t i = 0; i < N(sections); i++)
+		free_fields(st, sections[i].f, sections[i].nf);
 	for (size_t i = 0; i < st->nadapters; i++)
-		free_adapter(&st->adapters[i]);
-	free(st->adapters);
-	for (size_t i = 0; i < st->nroutes; i++) {
-		free(st->routes[i].prefix);
-		free(st->routes[i].next_hop);
-	}
-	free(st->routes);
+		adapter_release(&st->adapters[i]);
+	FREE_LIST(st->adapters, st->nadapters, adapter_f);
+	FREE_LIST(st->routes, st->nroutes, route_f);
 	free_strv(st->dns_search, st->ndns_search);
-	for (size_t i = 0; i < st->nswitches; i++) {
-		free(st->switches[i].id); free(st->switches[i].name); free(st->switches[i].notes);
+	for (size_t i = 0; i < st->nswitches; i++)
 		free_strv(st->switches[i].uplinks, st->switches[i].nuplinks);
-	}
-	free(st->switches);
-	for (size_t i = 0; i < st->nvmnics; i++) {
-		free(st->vmnics[i].vm);
-		free(st->vmnics[i].switch_id);
-	}
-	free(st->vmnics);
-	for (size_t i = 0; i < st->nports; i++) {
-		free(st->ports[i].name);
-		free(st->ports[i].mac);
-	}
-	free(st->ports);
-	for (size_t i = 0; i < st->nhvfw_rules; i++) {
-		struct host_hvfw_rule *r = &st->hvfw_rules[i];
-
-		free(r->name); free(r->direction); free(r->protocol);
-		free(r->local_ports); free(r->action); free(r->enabled);
-	}
-	free(st->hvfw_rules);
-	for (size_t i = 0; i < st->nportproxy; i++) {
-		struct host_portproxy *p = &st->portproxy[i];
-
-		free(p->listen_address); free(p->listen_port); free(p->connect_address); free(p->connect_port);
-	}
-	free(st->portproxy);
-	for (size_t i = 0; i < st->nfwrules; i++)
-		free(st->fwrules[i].name);
-	free(st->fwrules);
-	for (size_t i = 0; i < st->nresults; i++) {
-		struct host_result *r = &st->results[i];
-
-		free(r->id); free(r->status); free(r->fqid); free(r->category);
-		free(r->hresult); free(r->inner); free(r->exception); free(r->message);
-	}
-	free(st->results);
+	FREE_LIST(st->switches, st->nswitches, switch_f);
+	FREE_LIST(st->vmnics, st->nvmnics, vmnic_f);
+	FREE_LIST(st->ports, st->nports, port_f);
+	FREE_LIST(st->hvfw_rules, st->nhvfw_rules, hvfw_rule_f);
+	FREE_LIST(st->portproxy, st->nportproxy, portproxy_f);
+	FREE_LIST(st->fwrules, st->nfwrules, fwrule_f);
+	FREE_LIST(st->results, st->nresults, result_f);
 	free(st->raw);
 	if (st->error) {
-		struct host_error *e = st->error;
-
-		free(e->kind); free(e->fqid); free(e->hresult); free(e->inner);
-		free(e->exception); free(e->message); free(e->win32);
-		free(e);
+		free_fields(st->error, error_f, N(error_f));
+		free(st->error);
 	}
 	memset(st, 0, sizeof(*st));
 }
