@@ -309,7 +309,7 @@ static int booted_since(const struct wb_ctx *ctx, const char *when)
 /* WSL restarted since .wslconfig asked for this mode, and applied another one. */
 static int report_fallback(struct run *r)
 {
-	char *why = !strcmp(r->mode, "mirrored") ? mirrored_fallback_reason(&r->obs) : NULL;
+	char *why = r->m->fallback_reason ? r->m->fallback_reason(r) : NULL;
 
 	wb_error(WB_EXIT_FAIL, "WSL restarted (after the last %s, %s) but did not apply %s mode:", r->j.verb,
 		 r->j.time, r->mode);
@@ -395,12 +395,7 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)) || (rc = run_preflight(&r)))
 		goto out;
-	if (!strcmp(r.mode, "bridged") && (run_failed(&r, "windows", NULL) || o->switch_id))
-		switch_plan(&r.obs.win, r.adapter, r.switch_name, o->switch_id, &r.wp);
-	else if (!strcmp(r.mode, "mirrored") && run_failed(&r, "windows", "hvfw"))
-		hvfw_plan(&r.obs.win, r.ports, r.nports, &r.wp);
-	else if (!strcmp(r.mode, "nat") && run_failed(&r, "windows", "forward"))
-		wb_note("port forwards point at an old address of WSL: `sudo wslbridge forward sync` fixes them");
+	r.m->plan_windows(&r);
 	if (r.wp.refusal) {
 		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", r.wp.refusal);
 		goto out;
@@ -417,7 +412,7 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	/* WSL reads .wslconfig and attaches a switch when it starts; Hyper-V
 	 * firewall rules alone apply at once. */
-	if (!strcmp(r.mode, "bridged") || r.file_changes || run_failed(&r, "linux", "restart"))
+	if (r.m->restart_always || r.file_changes || run_failed(&r, "linux", "restart"))
 		r.restart_needed = true;
 	if (o->repair)
 		run_print_diagnosis(&r);

@@ -50,15 +50,15 @@ static void suggest_modes(const struct run *r)
 {
 	struct buf b = BUF_INIT;
 
-	for (size_t m = 0; run_modes[m]; m++) {
+	for (size_t m = 0; modes[m]; m++) {
 		struct target t;
 		struct target_error err;
 		struct check_report rep;
 		bool ok = true;
 
-		if (!strcmp(run_modes[m], r->mode))
+		if (modes[m] == r->m)
 			continue;
-		if (target_load(r->ctx, run_modes[m], NULL, 0, &t, &err) < 0) {
+		if (target_load(r->ctx, modes[m]->name, NULL, 0, &t, &err) < 0) {
 			target_error_release(&err);
 			continue;
 		}
@@ -68,10 +68,7 @@ static void suggest_modes(const struct run *r)
 			    blocking(&rep.r[i]))
 				ok = false;
 		if (ok)
-			buf_addf(&b, "    `wslbridge setup --mode %s`%s\n", run_modes[m], !strcmp(run_modes[m], "mirrored") ?
-				 ": WSL shares Windows' addresses; --allow-port PORT lets the LAN in" :
-				 !strcmp(run_modes[m], "nat") ? ": then `sudo wslbridge forward add PORT` per port the LAN "
-				 "must reach" : ": WSL gets its own address on the LAN");
+			buf_addf(&b, "    `wslbridge setup --mode %s`: %s\n", modes[m]->name, modes[m]->instead);
 		check_report_release(&rep);
 		target_release(&t);
 	}
@@ -99,7 +96,7 @@ int run_preflight(struct run *r)
 	return WB_EXIT_FAIL;
 }
 
-static int edit(struct ini_doc *d, const char *key, const char *value)
+int run_edit_key(struct ini_doc *d, const char *key, const char *value)
 {
 	struct buf out = BUF_INIT;
 	char *why = NULL;
@@ -124,7 +121,6 @@ int run_plan_wslconfig(struct run *r)
 {
 	struct ini_doc d = INI_DOC_INIT;
 	struct stat st;
-	const char *name = r->wp.switch_name ? r->wp.switch_name : r->switch_name;
 	int rc;
 
 	r->file_exists = read_file(r->obs.wslconfig_path, &r->old, &st) == 0;
@@ -132,24 +128,9 @@ int run_plan_wslconfig(struct run *r)
 	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
 	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
 			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), r->mode)))
-		rc = edit(&d, "wsl2.networkingMode", r->mode);
-	if (strcmp(r->mode, "bridged")) {
-		/* Mirrored: DNS through Windows (VPN- and NRPT-aware), as the issue and WSL's docs advise. */
-		if (rc == 0 && !strcmp(r->mode, "mirrored"))
-			rc = edit(&d, "wsl2.dnsTunneling", "true");
-		if (rc == 0 && !strcmp(r->mode, "mirrored") && r->loopback)
-			rc = edit(&d, "experimental.hostAddressLoopback", r->loopback);
-		goto encode;
-	}
+		rc = run_edit_key(&d, "wsl2.networkingMode", r->mode);
 	if (rc == 0)
-		rc = edit(&d, "wsl2.vmSwitch", name);
-	if (rc == 0)
-		rc = edit(&d, "wsl2.macAddress", r->mac);
-	if (rc == 0 && r->o->dhcp)
-		rc = edit(&d, "wsl2.dhcp", r->o->dhcp);
-	if (rc == 0 && r->o->ipv6)
-		rc = edit(&d, "wsl2.ipv6", r->o->ipv6);
-encode:
+		rc = r->m->plan_wslconfig(r, &d);
 	if (rc == 0)
 		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
 	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));

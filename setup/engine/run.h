@@ -9,6 +9,7 @@
 #define WB_ENGINE_RUN_H
 
 #include "engine/engine.h"
+#include "engine/mode.h"
 #include "engine/journal.h"
 #include "observe/observe.h"
 #include "targets/compare.h"
@@ -25,7 +26,8 @@ struct run {
 	struct wb_ctx *ctx;
 	const struct engine_opts *o;
 	const char *verb;
-	const char *mode;		/* bridged, mirrored, nat */
+	const struct mode_ops *m;	/* the mode (mode.h) */
+	const char *mode;		/* its name: bridged, mirrored, nat */
 	struct port_spec ports[PORTS_MAX];	/* mirrored: ports let in */
 	size_t nports;
 	char *loopback;			/* mirrored: hostAddressLoopback, or NULL */
@@ -45,9 +47,6 @@ struct run {
 void run_progress(struct run *r, int step, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record step's state in the journal, then the kill test's fault point. */
 void run_journal_step(struct run *r, int step, const char *state, const char *detail);
-
-/* The modes setup knows, NULL-ended (settle.c). */
-extern const char *const run_modes[];
 
 /* settle.c: the mode, ports, switch, adapter and MAC; the target loaded. */
 int run_settle(struct run *r);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mode-bridged.c - bridged mode: WSL on the LAN through an external Hyper-V
+ * switch.  Its parameters are the switch, the adapter and eth0's MAC; its
+ * Windows plan is vswitch/switch-plan.c; WSL attaches the switch only when
+ * it starts.
+ */
+#include "engine/mode.h"
+#include "engine/run.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "conf/keys.h"
+#include "vswitch/adapter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A locally administered unicast MAC from the machine's MachineGuid: stable per PC. */
+static char *derive_mac(const char *machine_guid)
+{
+	char hex[65];
+	unsigned b[6];
+
+	sha256_hex(machine_guid ? machine_guid : "wslbridge", machine_guid ? strlen(machine_guid) : 9, hex);
+	for (int i = 0; i < 6; i++)
+		sscanf(hex + 2 * i, "%2x", &b[i]);
+	b[0] = (b[0] & 0xFE) | 0x02;
+	return xasprintf("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+static int pick_adapter(struct run *r, const char *recorded)
+{
+	const struct host_state *st = &r->obs.win;
+	const struct host_switch *sw = NULL;
+	const char *want = r->o->adapter ? r->o->adapter : recorded;
+
+	if (want) {
+		r->adapter = adapter_find(st, want);
+		if (!r->adapter)
+			return wb_error(r->o->adapter ? WB_EXIT_USAGE : WB_EXIT_FAIL, "no adapter '%s' "
+					"(by name, description, MAC or GUID); `wslbridge status` lists them", want);
+		if (!adapter_is_physical(r->adapter))
+			return wb_error(WB_EXIT_USAGE, "%s (%s) cannot be bridged: it is %s adapter", r->adapter->name,
+					r->adapter->description, adapter_is_vpn(r->adapter) ? "a VPN's" : "a virtual");
+		r->adapter_why = xasprintf("%s (%s), as %s", r->adapter->name, r->adapter->description,
+					   r->o->adapter ? "asked" : "the last setup chose");
+		return 0;
+	}
+	for (size_t i = 0; i < st->nswitches; i++)
+		if (st->switches[i].name && !strcmp(st->switches[i].name, r->switch_name) &&
+		    st->switches[i].type == SWITCH_EXTERNAL && st->switches[i].nuplinks)
+			sw = &st->switches[i];
+	if (sw && (r->adapter = host_adapter_by_guid(st, sw->uplinks[0])) && adapter_is_physical(r->adapter)) {
+		r->adapter_why = xasprintf("%s (%s), which switch '%s' already uses", r->adapter->name,
+					   r->adapter->description, sw->name);
+		return 0;
+	}
+	if ((r->adapter = adapter_former_uplink(st))) {
+		r->adapter_why = xasprintf("%s (%s): it was a switch's adapter (its IPv4 stack is "
+					   "unbound)", r->adapter->name, r->adapter->description);
+		return 0;
+	}
+	r->adapter = adapter_choose(st, &r->adapter_why);
+	if (!r->adapter)
+		return wb_error(WB_EXIT_FAIL, "cannot choose an adapter: %s", r->adapter_why);
+	return 0;
+}
+
+static int settle(struct run *r, char **rec, size_t nrec)
+{
+	const char *rec_switch = NULL, *rec_adapter = NULL, *rec_mac = NULL, *cur;
+	char *why = NULL;
+
+	if (r->o->allow_ports || r->o->host_loopback)
+		return wb_error(WB_EXIT_USAGE, "--allow-port and --host-loopback are for mirrored mode; add "
+				"--mode mirrored");
+	for (size_t i = 0; i < nrec; i++) {
+		if (!strncmp(rec[i], "switch=", 7)) rec_switch = rec[i] + 7;
+		if (!strncmp(rec[i], "adapter=", 8) && strcmp(rec[i] + 8, "*")) rec_adapter = rec[i] + 8;
+		if (!strncmp(rec[i], "mac=", 4) && rec[i][4]) rec_mac = rec[i] + 4;
+	}
+	r->switch_name = xstrdup(r->o->switch_name ? r->o->switch_name : rec_switch ? rec_switch :
+				 (cur = ini_value(&r->obs.wslconfig, "wsl2.vmSwitch")) && *cur &&
+				 r->o->repair ? cur : "WSL Bridge");
+	cur = ini_value(&r->obs.wslconfig, "wsl2.macAddress");
+	if (r->o->mac)
+		r->mac = xstrdup(r->o->mac);
+	else if (rec_mac)
+		r->mac = xstrdup(rec_mac);
+	else if (cur && key_check_value(INI_WSLCONFIG, keys_lookup(INI_WSLCONFIG, "wsl2.macAddress"),
+					 cur, strlen(cur), &why) == 0)
+		r->mac = xstrdup(cur);	/* the user's own choice stays */
+	else
+		r->mac = derive_mac(r->obs.win.machine_guid);
+	free(why);
+	return pick_adapter(r, rec_adapter);
+}
+
+static size_t params(const struct run *r, char **p)
+{
+	p[0] = xasprintf("switch=%s", r->wp.switch_name ? r->wp.switch_name : r->switch_name);
+	p[1] = xasprintf("adapter=%s", r->adapter->guid);
+	p[2] = xasprintf("mac=%s", r->mac);
+	return 3;
+}
+
+static void plan_windows(struct run *r)
+{
+	if (run_failed(r, "windows", NULL) || r->o->switch_id)
+		switch_plan(&r->obs.win, r->adapter, r->switch_name, r->o->switch_id, &r->wp);
+}
+
+static int plan_wslconfig(struct run *r, struct ini_doc *d)
+{
+	int rc = run_edit_key(d, "wsl2.vmSwitch", r->wp.switch_name ? r->wp.switch_name : r->switch_name);
+
+	if (rc == 0)
+		rc = run_edit_key(d, "wsl2.macAddress", r->mac);
+	if (rc == 0 && r->o->dhcp)
+		rc = run_edit_key(d, "wsl2.dhcp", r->o->dhcp);
+	if (rc == 0 && r->o->ipv6)
+		rc = run_edit_key(d, "wsl2.ipv6", r->o->ipv6);
+	return rc;
+}
+
+const struct mode_ops mode_bridged = {
+	.name = "bridged",
+	.instead = "WSL gets its own address on the LAN",
+	.restart_always = true,
+	.settle = settle,
+	.params = params,
+	.plan_windows = plan_windows,
+	.plan_wslconfig = plan_wslconfig,
+};
