@@ -476,9 +476,8 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 	const char *sub;
 	int c, rc;
 
-	opterr = 0;
-	optind = 0;	/* 0, not 1: glibc then resets its whole state */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	verb_options_begin();
+	while ((c = verb_next_option("vpn", argc, argv, "", longopts)) > 0) {
 		switch (c) {
 		case 'm': o.mtu = optarg; break;
 		case 'd': o.dns = optarg; break;
@@ -486,12 +485,10 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 		case 't': o.probe_target = optarg; break;
 		case 'b': o.boot_only = true; break;
 		case 'f': o.force = true; break;
-		default:
-			wb_error(WB_EXIT_USAGE, "unknown option '%s' for vpn", argv[optind - 1]);
-			print_verb_usage("vpn");
-			return WB_EXIT_USAGE;
 		}
 	}
+	if (c == 0)
+		return WB_EXIT_USAGE;
 	if (optind >= argc) {
 		print_verb_usage("vpn");
 		return WB_EXIT_USAGE;

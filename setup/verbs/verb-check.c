@@ -194,9 +194,8 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 	};
 	int c;
 
-	opterr = 0;
-	optind = 0;	/* 0, not 1: glibc then resets its whole state */
-	while ((c = getopt_long(argc, argv, "p:", longopts, NULL)) != -1) {
+	verb_options_begin();
+	while ((c = verb_next_option("check", argc, argv, "p:", longopts)) > 0) {
 		switch (c) {
 		case 'o': o->offline = true; break;
 		case 'x': o->xml = true; break;
@@ -206,12 +205,10 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 		case 'a': add_param(o, "adapter", optarg); break;
 		case 'm': add_param(o, "mac", optarg); break;
 		case 'M': add_param(o, "mtu", optarg); break;
-		default:
-			wb_error(WB_EXIT_USAGE, "unknown option '%s' for check", argv[optind - 1]);
-			print_verb_usage("check");
-			return WB_EXIT_USAGE;
 		}
 	}
+	if (c == 0)
+		return WB_EXIT_USAGE;
 	if (argc - optind > 1)
 		return wb_error(WB_EXIT_USAGE, "check takes at most one TARGET");
 	*ret_target = optind < argc ? argv[optind] : NULL;

@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "targets/target.h"
 
+#include <getopt.h>
 #include <unistd.h>
 
 int verb_report_load_error(struct target_error *err)
@@ -25,4 +26,22 @@ int verb_need_root(const char *verb, const char *sub, const char *changes)
 	wb_error(WB_EXIT_FAIL, "%s %s changes %s; nothing was changed", verb, sub, changes);
 	wb_hint("run it with sudo");
 	return WB_EXIT_FAIL;
+}
+
+void verb_options_begin(void)
+{
+	opterr = 0;
+	optind = 0;	/* 0, not 1: glibc then resets its whole state */
+}
+
+int verb_next_option(const char *verb, int argc, char **argv, const char *opts,
+		     const struct option *longopts)
+{
+	int c = getopt_long(argc, argv, opts, longopts, NULL);
+
+	if (c != '?' && c != ':')
+		return c;
+	wb_error(WB_EXIT_USAGE, "unknown option '%s' for %s", argv[optind - 1], verb);
+	print_verb_usage(verb);
+	return 0;
 }

@@ -388,9 +388,8 @@ static int parse_opts(int argc, char **argv, struct config_opts *o, bool permute
 	};
 	int c;
 
-	opterr = 0;
-	optind = 0;	/* 0, not 1: glibc then resets its whole state */
-	while ((c = getopt_long(argc, argv, permute ? "f:k:" : "+f:k:", longopts, NULL)) != -1) {
+	verb_options_begin();
+	while ((c = verb_next_option("config", argc, argv, permute ? "f:k:" : "+f:k:", longopts)) > 0) {
 		switch (c) {
 		case 'f': o->file = optarg; break;
 		case 'F': o->force = true; break;
@@ -404,12 +403,10 @@ static int parse_opts(int argc, char **argv, struct config_opts *o, bool permute
 				return wb_error(WB_EXIT_USAGE, "unknown --kind '%s': use wslconfig "
 						"(.wslconfig) or wslconf (/etc/wsl.conf)", optarg);
 			break;
-		default:
-			wb_error(WB_EXIT_USAGE, "unknown option '%s' for config", argv[optind - 1]);
-			print_verb_usage("config");
-			return WB_EXIT_USAGE;
 		}
 	}
+	if (c == 0)
+		return WB_EXIT_USAGE;
 	return 0;
 }
 

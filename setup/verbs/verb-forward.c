@@ -498,9 +498,8 @@ int verb_forward(int argc, char **argv, struct wb_ctx *ctx)
 	const char *sub;
 	int c, rc;
 
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	verb_options_begin();
+	while ((c = verb_next_option("forward", argc, argv, "", longopts)) > 0) {
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 'n': o.dry_run = true; break;
@@ -508,12 +507,10 @@ int verb_forward(int argc, char **argv, struct wb_ctx *ctx)
 		case 'b': o.boot = true; break;
 		case 'o': o.offline = true; break;
 		case 'u': udp = true; break;
-		default:
-			wb_error(WB_EXIT_USAGE, "unknown option '%s' for forward", argv[optind - 1]);
-			print_verb_usage("forward");
-			return WB_EXIT_USAGE;
 		}
 	}
+	if (c == 0)
+		return WB_EXIT_USAGE;
 	if (optind >= argc) {
 		print_verb_usage("forward");
 		return WB_EXIT_USAGE;

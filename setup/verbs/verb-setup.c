@@ -31,9 +31,8 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 	const char *verb = repair ? "repair" : "setup";
 	int c;
 
-	opterr = 0;
-	optind = 0;	/* 0, not 1: glibc then resets its whole state */
-	while ((c = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
+	verb_options_begin();
+	while ((c = verb_next_option(verb, argc, argv, "n", longopts)) > 0) {
 		switch (c) {
 		case 'n': o.dry_run = true; break;
 		case 'r': o.restart = true; break;
@@ -46,12 +45,11 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		case 'M': o.mode = optarg; break;
 		case 'p': buf_addf(&ports, "%s%s", ports.len ? "," : "", optarg); break;	/* repeatable */
 		case 'L': o.host_loopback = optarg; break;
-		default:
-			buf_release(&ports);
-			wb_error(WB_EXIT_USAGE, "unknown option '%s' for %s", argv[optind - 1], verb);
-			print_verb_usage(verb);
-			return WB_EXIT_USAGE;
 		}
+	}
+	if (c == 0) {
+		buf_release(&ports);
+		return WB_EXIT_USAGE;
 	}
 	o.allow_ports = ports.s;
 	rc = check_options(&o, argc, argv, verb);

@@ -363,16 +363,15 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 	int c, rc = WB_EXIT_OK;
 
 	memset(&o, 0, sizeof(o));
-	opterr = 0;
-	optind = 0;	/* 0, not 1: glibc then resets its whole state */
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	verb_options_begin();
+	while ((c = verb_next_option("status", argc, argv, "", longopts)) > 0) {
 		if (c == 'o')
 			offline = true;
 		else if (c == 'x')
 			xml = true;
-		else
-			return wb_error(WB_EXIT_USAGE, "unknown option '%s' for status", argv[optind - 1]);
 	}
+	if (c == 0)
+		return WB_EXIT_USAGE;
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "status takes no arguments");
 	if (offline)

@@ -220,19 +220,15 @@ int verb_undo(int argc, char **argv, struct wb_ctx *ctx)
 	bool do_list = false, force = false;
 	int c, rc;
 
-	opterr = 0;
-	optind = 0;	/* 0, not 1: glibc then resets its whole state */
-	while ((c = getopt_long(argc, argv, "l", longopts, NULL)) != -1) {
+	verb_options_begin();
+	while ((c = verb_next_option("undo", argc, argv, "l", longopts)) > 0) {
 		if (c == 'l')
 			do_list = true;
 		else if (c == 'F')
 			force = true;
-		else {
-			wb_error(WB_EXIT_USAGE, "unknown option '%s' for undo", argv[optind - 1]);
-			print_verb_usage("undo");
-			return WB_EXIT_USAGE;
-		}
 	}
+	if (c == 0)
+		return WB_EXIT_USAGE;
 	if (optind != argc) {
 		print_verb_usage("undo");
 		return WB_EXIT_USAGE;

@@ -29,6 +29,16 @@ void print_verb_usage(const char *verb);
 struct target_error;
 int verb_report_load_error(struct target_error *err);
 
+/*
+ * The options of verb, as getopt_long(3) reads them, after
+ * verb_options_begin(): the next option, -1 at the end, or 0 after saying
+ * which option was unknown (or lacks its value) and printing verb's usage.
+ */
+void verb_options_begin(void);
+struct option;
+int verb_next_option(const char *verb, int argc, char **argv, const char *opts,
+		     const struct option *longopts);
+
 /* 0 as root; else why root is needed (what the sub-verb changes): exit code. */
 int verb_need_root(const char *verb, const char *sub, const char *changes);
 
