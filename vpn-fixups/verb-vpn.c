@@ -287,7 +287,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 		m.needed = true;
 		snprintf(m.guid, sizeof(m.guid), "%s", p.adapter->guid);
 		snprintf(m.metric, sizeof(m.metric), "%d", p.profile->metric);
-		m.action.type = "set-metric";
+		m.action.type = HA_SET_METRIC;
 		m.action.attrs[0] = "adapter-guid"; m.action.attrs[1] = m.guid;
 		m.action.attrs[2] = "metric"; m.action.attrs[3] = m.metric;
 	}

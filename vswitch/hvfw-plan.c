@@ -78,13 +78,13 @@ void hvfw_plan(const struct host_state *st, const struct port_spec *ps, size_t n
 		snprintf(name, sizeof(name), "wslbridge-allow-%s-%u", ps[i].udp ? "udp" : "tcp", ps[i].port);
 		snprintf(port, sizeof(port), "%u", ps[i].port);
 		snprintf(display, sizeof(display), "wslbridge: %s %u into WSL", proto, ps[i].port);
-		a = win_plan_add(p, "hvfw-allow", xasprintf("let %s port %u into WSL through the Hyper-V "
+		a = win_plan_add(p, HA_HVFW_ALLOW, xasprintf("let %s port %u into WSL through the Hyper-V "
 							     "firewall (rule %s)  [admin]", proto, ps[i].port, name));
 		a->attrs[0] = "name"; a->attrs[1] = win_plan_keep(p, name);
 		a->attrs[2] = "display-name"; a->attrs[3] = win_plan_keep(p, display);
 		a->attrs[4] = "protocol"; a->attrs[5] = proto;
 		a->attrs[6] = "port"; a->attrs[7] = win_plan_keep(p, port);
-		p->undo[p->n - 1].type = "hvfw-remove";
+		p->undo[p->n - 1].type = HA_HVFW_REMOVE;
 		p->undo[p->n - 1].attrs[0] = "name";
 		p->undo[p->n - 1].attrs[1] = a->attrs[1];
 	}

@@ -31,7 +31,7 @@ static void diag(struct win_plan *p, const char *fmt, ...)
 		free(s);
 }
 
-struct host_action *win_plan_add(struct win_plan *p, const char *type, char *describe)
+struct host_action *win_plan_add(struct win_plan *p, enum host_action_type type, char *describe)
 {
 	struct host_action *a = &p->actions[p->n];
 
@@ -47,7 +47,7 @@ struct host_action *win_plan_add(struct win_plan *p, const char *type, char *des
 static void set_binding(struct win_plan *p, const struct host_adapter *ad, const char *comp, bool on,
 			const char *what)
 {
-	struct host_action *a = win_plan_add(p, "set-binding", xasprintf("%s %s on %s  [admin]",
+	struct host_action *a = win_plan_add(p, HA_SET_BINDING, xasprintf("%s %s on %s  [admin]",
 				    on ? "bind" : "unbind", what, ad->name));
 	struct host_action *u = &p->undo[p->n - 1];
 
@@ -125,13 +125,13 @@ static void plan_switch(const struct host_state *st, const struct host_adapter *
 	p->switch_name = xstrdup(sw ? sw->name : name);
 	if (!sw) {
 		diag(p, "there is no switch named '%s'", name);
-		a = win_plan_add(p, "create-switch", xasprintf("create the external switch '%s' on %s, shared "
+		a = win_plan_add(p, HA_CREATE_SWITCH, xasprintf("create the external switch '%s' on %s, shared "
 						      "with Windows  [admin]", name, ad->name));
 		a->attrs[0] = "name"; a->attrs[1] = win_plan_keep(p, name);
 		a->attrs[2] = "adapter-guid"; a->attrs[3] = win_plan_keep(p, ad->guid);
 		a->attrs[4] = "allow-management-os"; a->attrs[5] = "true";
 		/* Its id is known only afterwards: the caller records the removal. */
-		p->undo[p->n - 1].type = "remove-switch";
+		p->undo[p->n - 1].type = HA_REMOVE_SWITCH;
 		return;
 	}
 	if (!why_not_ready(st, sw, ad, &b)) {
@@ -139,7 +139,7 @@ static void plan_switch(const struct host_state *st, const struct host_adapter *
 		return;
 	}
 	diag(p, "%s", b.s);
-	a = win_plan_add(p, "bind-switch", xasprintf("bind the switch '%s' to %s in place, shared with "
+	a = win_plan_add(p, HA_BIND_SWITCH, xasprintf("bind the switch '%s' to %s in place, shared with "
 					    "Windows  [admin]", sw->name, ad->name));
 	a->attrs[0] = "switch-id"; a->attrs[1] = win_plan_keep(p, sw->id);
 	a->attrs[2] = "adapter-guid"; a->attrs[3] = win_plan_keep(p, ad->guid);

@@ -36,6 +36,6 @@ void win_plan_release(struct win_plan *p);
 /* A copy of s kept as long as the plan (for action attributes). */
 const char *win_plan_keep(struct win_plan *p, const char *s);
 /* Appends an action (describe is taken over); its undo starts empty. */
-struct host_action *win_plan_add(struct win_plan *p, const char *type, char *describe);
+struct host_action *win_plan_add(struct win_plan *p, enum host_action_type type, char *describe);
 
 #endif

@@ -156,15 +156,15 @@ static void record_windows_undo(const struct win_plan *wp, const struct host_sta
 			continue;
 		if (wp->irreversible[i])
 			backup_add_irreversible(e, wp->irreversible[i]);
-		else if (wp->undo[i].type && !strcmp(wp->undo[i].type, "remove-switch")) {
+		else if (wp->undo[i].type == HA_REMOVE_SWITCH) {
 			/* the new switch's id is known only now */
 			const char *id = created_id(wp, before, after);
 			const char *kv[] = { "switch-id", id, NULL };
 
 			if (id)
 				backup_add_windows_undo(e, "remove-switch", kv);
-		} else if (wp->undo[i].type) {
-			backup_add_windows_undo(e, wp->undo[i].type, wp->undo[i].attrs);
+		} else if (wp->undo[i].type != HA_NONE) {
+			backup_add_windows_undo(e, host_action_name(wp->undo[i].type), wp->undo[i].attrs);
 		}
 	}
 }

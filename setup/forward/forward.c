@@ -220,7 +220,7 @@ void forward_plan_sync(const struct host_state *st, const struct forward *f, con
 	snprintf(hp, sizeof(hp), "%u", f->host_port);
 	snprintf(wp, sizeof(wp), "%u", f->wsl_port);
 	if (!points_at(r, f, wsl_ip) && p->n < PLAN_MAX) {
-		a = win_plan_add(p, "portproxy-set", r ?
+		a = win_plan_add(p, HA_PORTPROXY_SET, r ?
 				 xasprintf("point portproxy %s:%s at WSL %s:%s (it points at %s:%s)  [admin]",
 					   f->listen, hp, wsl_ip, wp, r->connect_address, r->connect_port) :
 				 xasprintf("add portproxy %s:%s -> WSL %s:%s  [admin]", f->listen, hp, wsl_ip, wp));
@@ -234,18 +234,18 @@ void forward_plan_sync(const struct host_state *st, const struct forward *f, con
 			u->attrs[5] = win_plan_keep(p, r->connect_address ? r->connect_address : "");
 			u->attrs[7] = win_plan_keep(p, r->connect_port ? r->connect_port : "");
 		} else {
-			u->type = "portproxy-delete";
+			u->type = HA_PORTPROXY_DELETE;
 			u->attrs[4] = NULL;
 		}
 	}
 	if ((!fw || !fw->enabled) && p->n < PLAN_MAX) {
-		a = win_plan_add(p, "fwrule-add", xasprintf("allow TCP %s:%s in through the Windows Firewall "
+		a = win_plan_add(p, HA_FWRULE_ADD, xasprintf("allow TCP %s:%s in through the Windows Firewall "
 							    "(rule %s)  [admin]", f->listen, hp, name));
 		a->attrs[0] = "name"; a->attrs[1] = win_plan_keep(p, name);
 		a->attrs[2] = "port"; a->attrs[3] = win_plan_keep(p, hp);
 		a->attrs[4] = "listen-address"; a->attrs[5] = win_plan_keep(p, f->listen);
 		u = &p->undo[p->n - 1];
-		u->type = "fwrule-delete";
+		u->type = HA_FWRULE_DELETE;
 		u->attrs[0] = "name"; u->attrs[1] = a->attrs[1];
 	}
 	free(name);
@@ -259,21 +259,21 @@ void forward_plan_remove(const struct host_state *st, const struct forward *f, s
 
 	snprintf(hp, sizeof(hp), "%u", f->host_port);
 	if (r && p->n < PLAN_MAX) {
-		a = win_plan_add(p, "portproxy-delete", xasprintf("delete portproxy %s:%s (-> %s:%s)  [admin]",
+		a = win_plan_add(p, HA_PORTPROXY_DELETE, xasprintf("delete portproxy %s:%s (-> %s:%s)  [admin]",
 				 r->listen_address, hp, r->connect_address, r->connect_port));
 		a->attrs[0] = "listen-address"; a->attrs[1] = win_plan_keep(p, r->listen_address);
 		a->attrs[2] = "listen-port"; a->attrs[3] = win_plan_keep(p, hp);
 		u = &p->undo[p->n - 1];
 		*u = *a;
-		u->type = "portproxy-set";
+		u->type = HA_PORTPROXY_SET;
 		u->attrs[4] = "connect-address"; u->attrs[5] = win_plan_keep(p, r->connect_address ? r->connect_address : "");
 		u->attrs[6] = "connect-port"; u->attrs[7] = win_plan_keep(p, r->connect_port ? r->connect_port : "");
 	}
 	if (fw_rule(st, name) && p->n < PLAN_MAX) {
-		a = win_plan_add(p, "fwrule-delete", xasprintf("delete the Windows Firewall rule %s  [admin]", name));
+		a = win_plan_add(p, HA_FWRULE_DELETE, xasprintf("delete the Windows Firewall rule %s  [admin]", name));
 		a->attrs[0] = "name"; a->attrs[1] = win_plan_keep(p, name);
 		u = &p->undo[p->n - 1];
-		u->type = "fwrule-add";
+		u->type = HA_FWRULE_ADD;
 		u->attrs[0] = "name"; u->attrs[1] = a->attrs[1];
 		u->attrs[2] = "port"; u->attrs[3] = win_plan_keep(p, hp);
 		u->attrs[4] = "listen-address"; u->attrs[5] = win_plan_keep(p, f->listen);

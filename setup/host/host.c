@@ -171,6 +171,27 @@ char *host_wslconfig_path(const struct host *h)
 	return lin;
 }
 
+static const char *const action_names[] = {
+	[HA_CREATE_SWITCH] = "create-switch", [HA_BIND_SWITCH] = "bind-switch",
+	[HA_REMOVE_SWITCH] = "remove-switch", [HA_SET_BINDING] = "set-binding", [HA_SET_METRIC] = "set-metric",
+	[HA_HVFW_ALLOW] = "hvfw-allow", [HA_HVFW_REMOVE] = "hvfw-remove", [HA_PORTPROXY_SET] = "portproxy-set",
+	[HA_PORTPROXY_DELETE] = "portproxy-delete", [HA_FWRULE_ADD] = "fwrule-add",
+	[HA_FWRULE_DELETE] = "fwrule-delete",
+};
+
+const char *host_action_name(enum host_action_type t)
+{
+	return (size_t)t < sizeof(action_names) / sizeof(action_names[0]) ? action_names[t] : NULL;
+}
+
+enum host_action_type host_action_parse(const char *name)
+{
+	for (size_t t = 1; name && t < sizeof(action_names) / sizeof(action_names[0]); t++)
+		if (!strcmp(name, action_names[t]))
+			return (enum host_action_type)t;
+	return HA_NONE;
+}
+
 static void request_xml(const char *op, const struct host_action *a, size_t n, struct buf *out)
 {
 	xmlBufferPtr xb = xmlBufferCreate();
@@ -186,7 +207,7 @@ static void request_xml(const char *op, const struct host_action *a, size_t n, s
 		snprintf(id, sizeof(id), "%zu", i + 1);
 		xmlTextWriterStartElement(w, BAD_CAST "action");
 		xmlTextWriterWriteAttribute(w, BAD_CAST "id", BAD_CAST id);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST a[i].type);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST host_action_name(a[i].type));
 		for (size_t k = 0; a[i].attrs[k] && a[i].attrs[k + 1]; k += 2)
 			xmlTextWriterWriteAttribute(w, BAD_CAST a[i].attrs[k], BAD_CAST a[i].attrs[k + 1]);
 		xmlTextWriterEndElement(w);

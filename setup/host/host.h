@@ -30,10 +30,21 @@ extern const unsigned char host_agent_ps1[];
 extern const size_t host_agent_ps1_len;
 
 /* One change on Windows: type and attribute name/value pairs, NULL-ended. */
-struct host_action {
-	const char *type;	/* create-switch, bind-switch, remove-switch, set-binding, set-metric */
-	const char *attrs[13];
+/* What the agent can be asked to do (templates/host-protocol.rng). */
+enum host_action_type {
+	HA_NONE = 0, HA_CREATE_SWITCH, HA_BIND_SWITCH, HA_REMOVE_SWITCH, HA_SET_BINDING, HA_SET_METRIC,
+	HA_HVFW_ALLOW, HA_HVFW_REMOVE, HA_PORTPROXY_SET, HA_PORTPROXY_DELETE, HA_FWRULE_ADD, HA_FWRULE_DELETE,
 };
+
+struct host_action {
+	enum host_action_type type;
+	const char *attrs[13];	/* name, value, ..., NULL */
+};
+
+/* The protocol's name of an action type ("create-switch", ...), or NULL. */
+const char *host_action_name(enum host_action_type t);
+/* The action type of a protocol name, or HA_NONE. */
+enum host_action_type host_action_parse(const char *name);
 
 struct host {
 	const struct wb_ctx *ctx;

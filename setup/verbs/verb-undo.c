@@ -131,7 +131,13 @@ static int undo_windows(struct wb_ctx *ctx, const struct backup_entry *e)
 	int r, rc = WB_EXIT_OK;
 
 	for (size_t k = 0; k < e->nwin; k++) {
-		a[k].type = e->win[k].type;
+		a[k].type = host_action_parse(e->win[k].type);
+		if (a[k].type == HA_NONE) {
+			/* a history written by another version, or by hand */
+			free(a);
+			return wb_error(WB_EXIT_FAIL, "the history names a Windows change wslbridge does not "
+					"know ('%s'); nothing was undone", e->win[k].type);
+		}
 		for (size_t i = 0; i < e->win[k].nkv && i + 1 < sizeof(a[k].attrs) / sizeof(a[k].attrs[0]); i++)
 			a[k].attrs[i] = e->win[k].kv[i];
 	}

@@ -56,6 +56,17 @@ test_expect_success 'a second setup: no elevation, files byte-identical' '
 	test "$(launches h wsl)" = $((n + 1)) && test "$(launches h uac)" = 1
 '
 
+test_expect_success 'undo refuses a history that names a Windows change it does not know: nothing undone' '
+	cp "$(wslconfig h)" before && cp h/state.xml state-before &&
+	entry=$(ls -d h/root/var/lib/wslbridge/history/* | tail -1)/change.xml &&
+	cp "$entry" entry.orig &&
+	sed "s/type=\"remove-switch\"/type=\"format-disk\"/" entry.orig >"$entry" &&
+	test_expect_code 1 env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" undo --yes 2>err &&
+	test_grep "does not know (.format-disk.); nothing was undone" err &&
+	test_cmp before "$(wslconfig h)" && test_cmp state-before h/state.xml &&
+	cp entry.orig "$entry"
+'
+
 test_expect_success 'undo after setup: files as before, the created switch gone' '
 	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" undo --yes 2>err &&
 	test_grep "Windows: remove-switch" err &&

@@ -42,8 +42,12 @@ static size_t parse_actions(int argc, char **argv, struct host_action *a, size_t
 			k = 0;
 			continue;
 		}
-		if (k == 0 && !a[n].type) {
-			a[n].type = argv[i];
+		if (k == 0 && a[n].type == HA_NONE) {
+			a[n].type = host_action_parse(argv[i]);
+			if (a[n].type == HA_NONE) {
+				fprintf(stderr, "host-tool: unknown action type '%s'\n", argv[i]);
+				exit(2);
+			}
 			continue;
 		}
 		eqs = strchr(argv[i], '=');
@@ -53,7 +57,7 @@ static size_t parse_actions(int argc, char **argv, struct host_action *a, size_t
 		a[n].attrs[k++] = argv[i];
 		a[n].attrs[k++] = eqs + 1;
 	}
-	return a[n].type ? n + 1 : n;
+	return a[n].type != HA_NONE ? n + 1 : n;
 }
 
 int main(int argc, char **argv)
