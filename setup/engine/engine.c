@@ -52,7 +52,7 @@ void run_progress(struct run *r, int step, const char *fmt, ...)
 	(void)r;
 }
 
-void run_journal_step(struct run *r, int step, const char *state, const char *detail)
+void run_journal_step(struct run *r, int step, enum journal_state state, const char *detail)
 {
 	journal_set_step(&r->j, (size_t)step, state, detail);
 	if (journal_write(r->ctx, &r->j) < 0)
@@ -175,16 +175,15 @@ static void journal_begin(struct run *r)
 
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	r->j.verb = xstrdup(r->verb);
-	r->j.state = xstrdup("applying");
+	r->j.state = JS_APPLYING;
 	r->j.time = xstrdup(stamp);
 	for (int i = 0; i < S_COUNT; i++)
 		journal_add_step(&r->j, step_names[i]);
 }
 
-static void journal_end(struct run *r, const char *state)
+static void journal_end(struct run *r, enum journal_state state)
 {
-	free(r->j.state);
-	r->j.state = xstrdup(state);
+	r->j.state = state;
 	if (journal_write(r->ctx, &r->j) < 0)
 		wb_warn("could not write the journal in '%s'", r->ctx->state_dir);
 	fault_point("journal end");
@@ -198,30 +197,30 @@ static int apply(struct run *r)
 	journal_begin(r);
 	runlog_changed();
 	for (int s = S_PREFLIGHT; s <= S_ADAPTER; s++)
-		run_journal_step(r, s, "done", NULL);
+		run_journal_step(r, s, JS_DONE, NULL);
 	run_progress(r, S_PREFLIGHT, "ok");
 	run_progress(r, S_ADAPTER, "%s", r->adapter ? r->adapter->name : "none needed");
 	rc = backup_begin(r->ctx->state_dir, r->ctx->command_line, &e) < 0 ?
 	     wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed", r->ctx->state_dir) : 0;
 	if (rc == 0 && r->wp.n) {
-		run_journal_step(r, S_WINDOWS, "started", NULL);
+		run_journal_step(r, S_WINDOWS, JS_STARTED, NULL);
 		rc = transaction_apply_windows(&r->obs.host, &r->obs.win, &r->wp, e, failure_text, r);
 		if (e->nwin || e->nirr)
 			(void)backup_commit(e);
-		run_journal_step(r, S_WINDOWS, rc ? "failed" : "done", NULL);
+		run_journal_step(r, S_WINDOWS, rc ? JS_FAILED : JS_DONE, NULL);
 		run_progress(r, S_WINDOWS, rc ? "FAILED" : "%zu change%s made", r->wp.n, r->wp.n == 1 ? "" : "s");
 	} else if (rc == 0) {
-		run_journal_step(r, S_WINDOWS, "skipped", "nothing to change");
+		run_journal_step(r, S_WINDOWS, JS_SKIPPED, "nothing to change");
 		run_progress(r, S_WINDOWS, "nothing to change");
 	}
 	if (rc == 0) {
-		run_journal_step(r, S_WSLCONFIG, "started", NULL);
+		run_journal_step(r, S_WSLCONFIG, JS_STARTED, NULL);
 		rc = write_wslconfig(r, e);
-		run_journal_step(r, S_WSLCONFIG, rc ? "failed" : "done", NULL);
+		run_journal_step(r, S_WSLCONFIG, rc ? JS_FAILED : JS_DONE, NULL);
 		run_progress(r, S_WSLCONFIG, rc ? "FAILED" : r->file_changes ? "written" : "nothing to change");
 	}
 	if (rc == 0) {
-		run_journal_step(r, S_WSLCONF, "skipped", "nothing to change");
+		run_journal_step(r, S_WSLCONF, JS_SKIPPED, "nothing to change");
 		run_progress(r, S_WSLCONF, "nothing to change");
 		save_record(r);
 	}
@@ -229,12 +228,12 @@ static int apply(struct run *r)
 		(void)backup_discard(e);
 	backup_entry_free(e);
 	if (rc) {
-		journal_end(r, "failed");
+		journal_end(r, JS_FAILED);
 		return rc;
 	}
 	if (r->restart_needed) {
-		run_journal_step(r, S_RESTART, "awaiting", NULL);
-		journal_end(r, "awaiting-restart");
+		run_journal_step(r, S_RESTART, JS_AWAITING, NULL);
+		journal_end(r, JS_AWAITING_RESTART);
 		run_progress(r, S_RESTART, "needed");
 		if (r->o->restart)
 			return restart_wsl(r);
@@ -245,11 +244,11 @@ static int apply(struct run *r)
 		       toupper((unsigned char)r->mode[0]), r->mode + 1, r->verb, r->verb);
 		return WB_EXIT_RESTART;
 	}
-	run_journal_step(r, S_RESTART, "skipped", "not needed");
+	run_journal_step(r, S_RESTART, JS_SKIPPED, "not needed");
 	run_progress(r, S_RESTART, "not needed");
 	rc = verify(r);
-	run_journal_step(r, S_VERIFY, rc ? "failed" : "done", NULL);
-	journal_end(r, rc ? "failed" : "done");
+	run_journal_step(r, S_VERIFY, rc ? JS_FAILED : JS_DONE, NULL);
+	journal_end(r, rc ? JS_FAILED : JS_DONE);
 	return rc;
 }
 
@@ -259,16 +258,16 @@ static void note_last_run(struct run *r)
 
 	if (journal_read(r->ctx, &last) < 0)
 		return;
-	if (last.state && strcmp(last.state, "done")) {
+	if (last.state != JS_UNKNOWN && last.state != JS_DONE) {
 		const char *at = "?";
 
 		for (size_t i = 0; i < last.nsteps; i++)
-			if (strcmp(last.steps[i].state, "done") && strcmp(last.steps[i].state, "skipped")) {
+			if (last.steps[i].state != JS_DONE && last.steps[i].state != JS_SKIPPED) {
 				at = last.steps[i].name;
 				break;
 			}
 		wb_note("the last %s (%s) ended %s at step '%s'; this run continues from what it finds",
-			last.verb, last.time, last.state, at);
+			last.verb, last.time, journal_state_name(last.state), at);
 	}
 	journal_release(&last);
 }
@@ -277,10 +276,10 @@ static void note_last_run(struct run *r)
  * its changes, now in place, still wait for a WSL restart. */
 static bool interrupted_after_changes(const struct journal *j)
 {
-	if (!strcmp(j->state, "done") || !strcmp(j->state, "awaiting-restart"))
+	if (j->state == JS_DONE || j->state == JS_AWAITING_RESTART)
 		return false;
 	for (size_t i = S_WINDOWS; i <= S_WSLCONFIG && i < j->nsteps; i++)
-		if (strcmp(j->steps[i].state, "planned") && strcmp(j->steps[i].state, "skipped"))
+		if (j->steps[i].state != JS_PLANNED && j->steps[i].state != JS_SKIPPED)
 			return true;
 	return false;
 }
@@ -333,20 +332,19 @@ static int finish_unchanged(struct run *r)
 			       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name);
 		else
 			printf("Nothing to change: this machine matches target %s.\n", r->mode);
-		if (journal_read(r->ctx, &r->j) == 0 && r->j.state && strcmp(r->j.state, "done")) {
+		if (journal_read(r->ctx, &r->j) == 0 && r->j.state != JS_UNKNOWN && r->j.state != JS_DONE) {
 			/* The restart this run found closes the last one's journal. */
 			for (size_t i = 0; i < r->j.nsteps; i++)
-				if (!strcmp(r->j.steps[i].state, "awaiting") ||
-				    !strcmp(r->j.steps[i].state, "planned"))
-					journal_set_step(&r->j, i, "done", "verified by a later run");
-			journal_end(r, "done");
+				if (r->j.steps[i].state == JS_AWAITING || r->j.steps[i].state == JS_PLANNED)
+					journal_set_step(&r->j, i, JS_DONE, "verified by a later run");
+			journal_end(r, JS_DONE);
 		}
 		save_record(r);
 		return WB_EXIT_OK;
 	}
 	/* The last run's journal: did it wait for a restart, and did one happen since? */
-	last = journal_read(r->ctx, &r->j) == 0 && r->j.state;
-	awaiting = last && !strcmp(r->j.state, "awaiting-restart");
+	last = journal_read(r->ctx, &r->j) == 0 && r->j.state != JS_UNKNOWN;
+	awaiting = last && r->j.state == JS_AWAITING_RESTART;
 	if (run_failed(r, "linux", "restart") && awaiting && booted_since(r->ctx, r->j.time) == 1)
 		return report_fallback(r);
 	if (run_failed(r, "linux", "restart")) {
@@ -355,7 +353,7 @@ static int finish_unchanged(struct run *r)
 		journal_release(&r->j);	/* this run's journal replaces it */
 		memset(&r->j, 0, sizeof(r->j));
 		journal_begin(r);
-		journal_end(r, "awaiting-restart");
+		journal_end(r, JS_AWAITING_RESTART);
 		if (r->o->restart)
 			return restart_wsl(r);
 		printf("From Windows run `wsl.exe --shutdown`, start WSL again, and run `wslbridge %s`.\n",

@@ -19,6 +19,29 @@ static char *journal_path(const struct wb_ctx *ctx)
 	return path_join(ctx->state_dir, "journal.xml");
 }
 
+static const char *const state_names[] = {
+	[JS_UNKNOWN] = "unknown", [JS_PLANNED] = "planned", [JS_STARTED] = "started",
+	[JS_AWAITING] = "awaiting", [JS_DONE] = "done", [JS_FAILED] = "failed", [JS_SKIPPED] = "skipped",
+	[JS_APPLYING] = "applying", [JS_AWAITING_RESTART] = "awaiting-restart",
+};
+
+const char *journal_state_name(enum journal_state st)
+{
+	return (size_t)st < sizeof(state_names) / sizeof(state_names[0]) ? state_names[st] : "unknown";
+}
+
+static enum journal_state read_state(xmlNodePtr n)
+{
+	char *v = xml_prop(n, "state");
+	enum journal_state st = JS_UNKNOWN;
+
+	for (size_t i = 1; v && i < sizeof(state_names) / sizeof(state_names[0]); i++)
+		if (!strcmp(v, state_names[i]))
+			st = (enum journal_state)i;
+	free(v);
+	return st;
+}
+
 int journal_read(const struct wb_ctx *ctx, struct journal *j)
 {
 	char *path = journal_path(ctx);
@@ -33,7 +56,7 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 		return -ENOENT;
 	}
 	j->verb = xml_prop(root, "verb");
-	j->state = xml_prop(root, "state");
+	j->state = read_state(root);
 	j->time = xml_prop(root, "time");
 	j->message = xml_prop(root, "message");
 	for (xmlNodePtr n = root->children; n; n = n->next) {
@@ -44,8 +67,7 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 		name = xml_prop(n, "name");
 		journal_add_step(j, name ? name : "?");
 		free(name);
-		free(j->steps[j->nsteps - 1].state);
-		j->steps[j->nsteps - 1].state = xml_prop(n, "state");
+		j->steps[j->nsteps - 1].state = read_state(n);
 		j->steps[j->nsteps - 1].detail = xml_prop(n, "detail");
 	}
 	xmlFreeDoc(doc);
@@ -63,14 +85,14 @@ int journal_write(const struct wb_ctx *ctx, const struct journal *j)
 	w = f.w;
 	xmlTextWriterStartElement(w, BAD_CAST "journal");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "verb", BAD_CAST j->verb);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST j->state);
+	xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST journal_state_name(j->state));
 	xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST (j->time ? j->time : ""));
 	if (j->message)
 		xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST j->message);
 	for (size_t i = 0; i < j->nsteps; i++) {
 		xmlTextWriterStartElement(w, BAD_CAST "step");
 		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST j->steps[i].name);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST j->steps[i].state);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "state", BAD_CAST journal_state_name(j->steps[i].state));
 		if (j->steps[i].detail)
 			xmlTextWriterWriteAttribute(w, BAD_CAST "detail", BAD_CAST j->steps[i].detail);
 		xmlTextWriterEndElement(w);
@@ -84,15 +106,14 @@ void journal_add_step(struct journal *j, const char *name)
 {
 	j->steps = xrealloc(j->steps, (j->nsteps + 1) * sizeof(*j->steps));
 	j->steps[j->nsteps].name = xstrdup(name);
-	j->steps[j->nsteps].state = xstrdup("planned");
+	j->steps[j->nsteps].state = JS_PLANNED;
 	j->steps[j->nsteps++].detail = NULL;
 }
 
-void journal_set_step(struct journal *j, size_t i, const char *state, const char *detail)
+void journal_set_step(struct journal *j, size_t i, enum journal_state state, const char *detail)
 {
-	free(j->steps[i].state);
 	free(j->steps[i].detail);
-	j->steps[i].state = xstrdup(state);
+	j->steps[i].state = state;
 	j->steps[i].detail = detail ? xstrdup(detail) : NULL;
 }
 
@@ -100,10 +121,9 @@ void journal_release(struct journal *j)
 {
 	for (size_t i = 0; i < j->nsteps; i++) {
 		free(j->steps[i].name);
-		free(j->steps[i].state);
 		free(j->steps[i].detail);
 	}
 	free(j->steps);
-	free(j->verb); free(j->state); free(j->time); free(j->message);
+	free(j->verb); free(j->time); free(j->message);
 	memset(j, 0, sizeof(*j));
 }

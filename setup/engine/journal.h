@@ -14,12 +14,23 @@
 
 #include <stddef.h>
 
+/* The states of a run and of its steps, with one name table (journal.c). */
+enum journal_state {
+	JS_UNKNOWN = 0,		/* missing or unreadable in the file */
+	JS_PLANNED, JS_STARTED, JS_AWAITING, JS_DONE, JS_FAILED, JS_SKIPPED,	/* steps */
+	JS_APPLYING, JS_AWAITING_RESTART,	/* runs (and done, failed) */
+};
+
+const char *journal_state_name(enum journal_state s);
+
 struct journal_step {
-	char *name, *state, *detail;	/* state: planned, started, done, failed, skipped */
+	char *name, *detail;
+	enum journal_state state;
 };
 
 struct journal {
-	char *verb, *state, *time, *message;
+	char *verb, *time, *message;
+	enum journal_state state;
 	struct journal_step *steps;
 	size_t nsteps;
 };
@@ -27,7 +38,7 @@ struct journal {
 /* 0, or -ENOENT when there is no journal. */
 int journal_read(const struct wb_ctx *ctx, struct journal *j);
 int journal_write(const struct wb_ctx *ctx, const struct journal *j);
-void journal_set_step(struct journal *j, size_t i, const char *state, const char *detail);
+void journal_set_step(struct journal *j, size_t i, enum journal_state state, const char *detail);
 void journal_add_step(struct journal *j, const char *name);
 void journal_release(struct journal *j);
 

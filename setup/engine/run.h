@@ -46,7 +46,7 @@ struct run {
 /* "[N/7] step: ..." on stdout, flushed (progress arrives even when piped). */
 void run_progress(struct run *r, int step, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record step's state in the journal, then the kill test's fault point. */
-void run_journal_step(struct run *r, int step, const char *state, const char *detail);
+void run_journal_step(struct run *r, int step, enum journal_state state, const char *detail);
 
 /* settle.c: the mode, ports, switch, adapter and MAC; the target loaded. */
 int run_settle(struct run *r);
