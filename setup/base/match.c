@@ -79,7 +79,7 @@ bool match(enum match_id id, const char *s, size_t len)
 	return rc >= 0;
 }
 
-int match_user(const char *pattern, bool nocase, const char *s, char **ret_err)
+int match_user(const char *pattern, bool nocase, const char *s, char **ret_why)
 {
 	pcre2_match_data *md;
 	pcre2_code *code;
@@ -93,7 +93,7 @@ int match_user(const char *pattern, bool nocase, const char *s, char **ret_err)
 		PCRE2_UCHAR msg[256];
 
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		*ret_err = xasprintf("pattern '%s' does not compile at offset %zu: %s", pattern,
+		*ret_why = xasprintf("pattern '%s' does not compile at offset %zu: %s", pattern,
 				     (size_t)off, (const char *)msg);
 		return -EINVAL;
 	}

@@ -30,9 +30,9 @@ void match_free_all(void);
 
 /*
  * A pattern from data (a target file): compiled here, matched against the
- * whole of s.  1 match, 0 no match, -EINVAL with *ret_err (allocated,
+ * whole of s.  1 match, 0 no match, -EINVAL with *ret_why (allocated,
  * naming the offset) when the pattern does not compile.
  */
-int match_user(const char *pattern, bool nocase, const char *s, char **ret_err);
+int match_user(const char *pattern, bool nocase, const char *s, char **ret_why);
 
 #endif

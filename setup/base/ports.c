@@ -22,7 +22,7 @@ unsigned port_number(const char *s, size_t len)
 	return v <= 65535 ? (unsigned)v : 0;
 }
 
-int port_spec_parse(const char *s, struct port_spec *p, char **why)
+int port_spec_parse(const char *s, struct port_spec *p, char **ret_why)
 {
 	const char *slash = strchr(s, '/');
 	size_t len = slash ? (size_t)(slash - s) : strlen(s);
@@ -31,12 +31,12 @@ int port_spec_parse(const char *s, struct port_spec *p, char **why)
 	if (slash && !strcasecmp(slash + 1, "udp"))
 		p->udp = true;
 	else if (slash && strcasecmp(slash + 1, "tcp")) {
-		*why = xasprintf("'%s': the protocol after '/' must be tcp or udp", s);
+		*ret_why = xasprintf("'%s': the protocol after '/' must be tcp or udp", s);
 		return -EINVAL;
 	}
 	p->port = port_number(s, len);
 	if (!p->port) {
-		*why = xasprintf("'%s' is not a port: use a number from 1 to 65535, optionally with /tcp or /udp", s);
+		*ret_why = xasprintf("'%s' is not a port: use a number from 1 to 65535, optionally with /tcp or /udp", s);
 		return -EINVAL;
 	}
 	return 0;
@@ -53,20 +53,20 @@ int port_list_add(struct port_spec *ps, size_t *n, struct port_spec p)
 	return 0;
 }
 
-int port_list_parse(const char *csv, struct port_spec *ps, size_t *n, char **why)
+int port_list_parse(const char *csv, struct port_spec *ps, size_t *n, char **ret_why)
 {
 	*n = 0;
 	for (const char *w = csv ? csv : ""; *w;) {
 		size_t len = strcspn(w, ",");
 		char *one = xstrndup(w, len);
 		struct port_spec p;
-		int r = len ? port_spec_parse(one, &p, why) : 0;
+		int r = len ? port_spec_parse(one, &p, ret_why) : 0;
 
 		free(one);
 		if (r < 0)
 			return r;
 		if (len && port_list_add(ps, n, p) < 0) {
-			*why = xasprintf("more than %d ports: open a range in the Hyper-V firewall yourself",
+			*ret_why = xasprintf("more than %d ports: open a range in the Hyper-V firewall yourself",
 					 PORTS_MAX);
 			return -EINVAL;
 		}

@@ -17,10 +17,10 @@ struct port_spec {
 
 #define PORTS_MAX 32
 
-/* 0, or -EINVAL with *why (allocated) saying what is wrong. */
-int port_spec_parse(const char *s, struct port_spec *p, char **why);
-/* Parses csv into ps[PORTS_MAX] (duplicates dropped); 0 or -EINVAL with *why. */
-int port_list_parse(const char *csv, struct port_spec *ps, size_t *n, char **why);
+/* 0, or -EINVAL with *ret_why (allocated) saying what is wrong. */
+int port_spec_parse(const char *s, struct port_spec *p, char **ret_why);
+/* Parses csv into ps[PORTS_MAX] (duplicates dropped); 0 or -EINVAL with *ret_why. */
+int port_list_parse(const char *csv, struct port_spec *ps, size_t *n, char **ret_why);
 /* Adds p to ps[PORTS_MAX] unless it is there: 0, or -E2BIG when full. */
 int port_list_add(struct port_spec *ps, size_t *n, struct port_spec p);
 /* "8080,5353/udp" (allocated); "" for none. */

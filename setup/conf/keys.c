@@ -265,7 +265,7 @@ static const char *closest_enum(const struct key_def *def, const char *v)
 	return best;
 }
 
-static int check_enum(const struct key_def *def, const char *v, char **ret_msg,
+static int check_enum(const struct key_def *def, const char *v, char **ret_why,
 		      const char *what)
 {
 	const char *near;
@@ -276,7 +276,7 @@ static int check_enum(const struct key_def *def, const char *v, char **ret_msg,
 			return 0;
 	forms = enum_forms(def);
 	near = closest_enum(def, v);
-	*ret_msg = xasprintf("invalid value '%s' for %s: one of %s (any case)%s%s%s",
+	*ret_why = xasprintf("invalid value '%s' for %s: one of %s (any case)%s%s%s",
 			     v, what, forms, near ? " (did you mean '" : "",
 			     near ? near : "", near ? "'?)" : "");
 	free(forms);
@@ -284,19 +284,19 @@ static int check_enum(const struct key_def *def, const char *v, char **ret_msg,
 }
 
 /* Bytes no escape in WSL's parser can carry, or that WSL would corrupt. */
-static int check_chars(enum ini_kind kind, const char *v, size_t len, char **ret_msg)
+static int check_chars(enum ini_kind kind, const char *v, size_t len, char **ret_why)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)v[i];
 
 		if (c >= 0x80 && kind == INI_WSLCONFIG) {
-			*ret_msg = xstrdup("non-ASCII characters in a .wslconfig value: WSL "
+			*ret_why = xstrdup("non-ASCII characters in a .wslconfig value: WSL "
 					   "truncates each character to 8 bits and corrupts it; "
 					   "use ASCII only");
 			return -EINVAL;
 		}
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\b') || c == 0x7f) {
-			*ret_msg = xasprintf("the value contains the control character 0x%02x, "
+			*ret_why = xasprintf("the value contains the control character 0x%02x, "
 					     "which WSL's parser cannot read back; only tab, "
 					     "newline and backspace can be written", c);
 			return -EINVAL;
@@ -306,13 +306,13 @@ static int check_chars(enum ini_kind kind, const char *v, size_t len, char **ret
 }
 
 int key_check_value(enum ini_kind kind, const struct key_def *def,
-		    const char *v, size_t len, char **ret_msg)
+		    const char *v, size_t len, char **ret_why)
 {
 	char *what;
 	int r = 0;
 
-	*ret_msg = NULL;
-	r = check_chars(kind, v, len, ret_msg);
+	*ret_why = NULL;
+	r = check_chars(kind, v, len, ret_why);
 	if (r < 0 || !def)
 		return r;
 	what = xasprintf("%s.%s", def->section, def->name);
@@ -320,33 +320,33 @@ int key_check_value(enum ini_kind kind, const struct key_def *def,
 	case KT_BOOL:
 		if (strcasecmp(v, "true") && strcasecmp(v, "false") &&
 		    strcmp(v, "1") && strcmp(v, "0"))
-			*ret_msg = xasprintf("invalid boolean '%s' for %s: WSL accepts only "
+			*ret_why = xasprintf("invalid boolean '%s' for %s: WSL accepts only "
 					     "true, false, 1 or 0 (not yes/no/on/off)", v, what);
 		break;
 	case KT_INT:
 		r = check_int(v, len);
 		if (r == -ERANGE)
-			*ret_msg = xasprintf("integer '%s' for %s is out of range", v, what);
+			*ret_why = xasprintf("integer '%s' for %s is out of range", v, what);
 		else if (r < 0)
-			*ret_msg = xasprintf("invalid integer '%s' for %s: write a decimal "
+			*ret_why = xasprintf("invalid integer '%s' for %s: write a decimal "
 					     "number, 0x for hex; note a leading 0 means "
 					     "octal to WSL (010 is 8, 08 is invalid)", v, what);
 		break;
 	case KT_MEMSIZE:
 		r = check_memsize(v, len);
 		if (r == -ERANGE)
-			*ret_msg = xasprintf("size '%s' for %s is too large", v, what);
+			*ret_why = xasprintf("size '%s' for %s is too large", v, what);
 		else if (r < 0)
-			*ret_msg = xasprintf("invalid size '%s' for %s: a whole number with "
+			*ret_why = xasprintf("invalid size '%s' for %s: a whole number with "
 					     "an optional unit B, K, KB, M, MB, G, GB, T or TB "
 					     "in uppercase, no space (for example 8GB)", v, what);
 		break;
 	case KT_ENUM:
-		r = check_enum(def, v, ret_msg, what);
+		r = check_enum(def, v, ret_why, what);
 		break;
 	case KT_MAC:
 		if (!match(RE_MAC, v, len))
-			*ret_msg = xasprintf("invalid MAC address '%s' for %s: six hex pairs "
+			*ret_why = xasprintf("invalid MAC address '%s' for %s: six hex pairs "
 					     "separated by ':' or '-' (for example "
 					     "02:15:5d:12:34:56); WSL will not start with a bad "
 					     "one", v, what);
@@ -355,12 +355,12 @@ int key_check_value(enum ini_kind kind, const struct key_def *def,
 		unsigned char a[4];
 
 		if (inet_pton(AF_INET, v, a) != 1)
-			*ret_msg = xasprintf("invalid IPv4 address '%s' for %s", v, what);
+			*ret_why = xasprintf("invalid IPv4 address '%s' for %s", v, what);
 		break;
 	}
 	case KT_PORTS:
 		if (check_ports(v, len) < 0)
-			*ret_msg = xasprintf("invalid port list '%s' for %s: numbers 1-65535 "
+			*ret_why = xasprintf("invalid port list '%s' for %s: numbers 1-65535 "
 					     "separated by commas, no spaces", v, what);
 		break;
 	case KT_STRING:
@@ -368,5 +368,5 @@ int key_check_value(enum ini_kind kind, const struct key_def *def,
 		break;
 	}
 	free(what);
-	return *ret_msg ? -EINVAL : 0;
+	return *ret_why ? -EINVAL : 0;
 }

@@ -50,12 +50,12 @@ char *keys_explain_unknown(enum ini_kind kind, const char *fullname);
 
 /*
  * Would WSL accept value (len bytes) for def?  0 when it would; -EINVAL with
- * an allocated *ret_msg naming the accepted forms otherwise.  Non-ASCII in a
+ * an allocated *ret_why naming the accepted forms otherwise.  Non-ASCII in a
  * .wslconfig value and characters no escape can carry are refused for every
  * key (def may be NULL for an unknown key).
  */
 int key_check_value(enum ini_kind kind, const struct key_def *def,
-		    const char *value, size_t len, char **ret_msg);
+		    const char *value, size_t len, char **ret_why);
 
 /* Iterate the table: returns NULL past the end. */
 const struct key_def *keys_at(enum ini_kind kind, size_t i);

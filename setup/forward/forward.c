@@ -67,7 +67,7 @@ long forwards_find(const struct forwards *fs, const char *listen, unsigned host_
 }
 
 /* Lines "tcp LISTEN HOSTPORT WSLPORT"; # starts a comment line. */
-int forwards_load(const char *path, struct forwards *fs, char **why)
+int forwards_load(const char *path, struct forwards *fs, char **ret_why)
 {
 	struct buf b = BUF_INIT;
 	unsigned lineno = 0;
@@ -78,7 +78,7 @@ int forwards_load(const char *path, struct forwards *fs, char **why)
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0) {
-		*why = xasprintf("%s: %s", path, strerror(-r));
+		*ret_why = xasprintf("%s: %s", path, strerror(-r));
 		return r;
 	}
 	for (char *line = b.s ? strtok_r(b.s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
@@ -91,7 +91,7 @@ int forwards_load(const char *path, struct forwards *fs, char **why)
 		if (sscanf(line, "%7s %63s %7s %7s %c", proto, listen, hp, wp, &extra) != 4 || strcmp(proto, "tcp") ||
 		    !valid_ipv4(listen) || !(f.host_port = port_number(hp, strlen(hp))) ||
 		    !(f.wsl_port = port_number(wp, strlen(wp)))) {
-			*why = xasprintf("%s:%u: not a forward (expected: tcp LISTEN-ADDRESS HOST-PORT WSL-PORT); "
+			*ret_why = xasprintf("%s:%u: not a forward (expected: tcp LISTEN-ADDRESS HOST-PORT WSL-PORT); "
 					 "fix or remove the line", path, lineno);
 			forwards_release(fs);
 			buf_release(&b);
@@ -111,18 +111,18 @@ void forwards_render(const struct forwards *fs, struct buf *out)
 		buf_addf(out, "tcp %s %u %u\n", fs->f[i].listen, fs->f[i].host_port, fs->f[i].wsl_port);
 }
 
-int forward_parse(const char *spec, const char *listen, struct forward *f, char **why)
+int forward_parse(const char *spec, const char *listen, struct forward *f, char **ret_why)
 {
 	const char *slash = strchr(spec, '/'), *colon = strchr(spec, ':');
 	size_t end = slash ? (size_t)(slash - spec) : strlen(spec);
 
 	memset(f, 0, sizeof(*f));
 	if (slash && !strcasecmp(slash + 1, "udp")) {
-		*why = xstrdup("netsh portproxy forwards TCP only, so UDP cannot be forwarded in NAT mode");
+		*ret_why = xstrdup("netsh portproxy forwards TCP only, so UDP cannot be forwarded in NAT mode");
 		return -EPROTONOSUPPORT;
 	}
 	if (slash && strcasecmp(slash + 1, "tcp")) {
-		*why = xasprintf("'%s': the protocol after '/' must be tcp", spec);
+		*ret_why = xasprintf("'%s': the protocol after '/' must be tcp", spec);
 		return -EINVAL;
 	}
 	if (colon && (size_t)(colon - spec) > end)
@@ -130,11 +130,11 @@ int forward_parse(const char *spec, const char *listen, struct forward *f, char 
 	f->host_port = port_number(spec, colon ? (size_t)(colon - spec) : end);
 	f->wsl_port = colon ? port_number(colon + 1, end - (size_t)(colon + 1 - spec)) : f->host_port;
 	if (!f->host_port || !f->wsl_port) {
-		*why = xasprintf("'%s' is not HOSTPORT[:WSLPORT] (ports are numbers from 1 to 65535)", spec);
+		*ret_why = xasprintf("'%s' is not HOSTPORT[:WSLPORT] (ports are numbers from 1 to 65535)", spec);
 		return -EINVAL;
 	}
 	if (!valid_ipv4(listen ? listen : "0.0.0.0")) {
-		*why = xasprintf("--listen '%s' is not an IPv4 address (portproxy v4tov4 listens on IPv4)", listen);
+		*ret_why = xasprintf("--listen '%s' is not an IPv4 address (portproxy v4tov4 listens on IPv4)", listen);
 		return -EINVAL;
 	}
 	f->listen = xstrdup(listen ? listen : "0.0.0.0");

@@ -23,8 +23,8 @@ struct forwards {
 };
 
 char *forward_store_path(const struct wb_ctx *ctx);
-/* A missing file is no forwards; 0, or -EBADMSG with *why (file:line). */
-int forwards_load(const char *path, struct forwards *fs, char **why);
+/* A missing file is no forwards; 0, or -EBADMSG with *ret_why (file:line). */
+int forwards_load(const char *path, struct forwards *fs, char **ret_why);
 void forwards_render(const struct forwards *fs, struct buf *out);
 void forwards_release(struct forwards *fs);
 /* Appends a copy of f. */
@@ -32,9 +32,9 @@ void forwards_add(struct forwards *fs, const struct forward *f);
 /* Index of the forward listening on listen:host_port, or -1. */
 long forwards_find(const struct forwards *fs, const char *listen, unsigned host_port);
 
-/* "HOSTPORT[:WSLPORT][/tcp]" and --listen; -EINVAL with *why, or
+/* "HOSTPORT[:WSLPORT][/tcp]" and --listen; -EINVAL with *ret_why, or
  * -EPROTONOSUPPORT for UDP (portproxy forwards TCP only). */
-int forward_parse(const char *spec, const char *listen, struct forward *f, char **why);
+int forward_parse(const char *spec, const char *listen, struct forward *f, char **ret_why);
 void forward_release(struct forward *f);
 
 /* The portproxy rule for f's listening address and port, or NULL. */
