@@ -280,8 +280,19 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
-	if ((rc = vpn_choose_profile(o, &obs.win, &ps, &p)) || (rc = vpn_choose_mtu(o, &obs.lx, &p)) ||
-	    (rc = vpn_choose_dns(o, &obs, &p)) || (rc = plan_files(ctx, &obs, &p, o, &a)))
+	rc = vpn_choose_profile(o, &obs.win, &ps, &p, &why);
+	if (rc == 0 && p.found)
+		wb_note("VPN: %s, from the adapter %s (%s)", p.profile->name, p.adapter->name,
+			p.adapter->description);
+	if (rc == 0)
+		rc = vpn_choose_mtu(o, &obs.lx, &p, &why);
+	if (rc == 0)
+		rc = vpn_choose_dns(o, &obs, &p, &why);
+	if (rc) {
+		wb_error(rc, "%s", why);
+		goto out;
+	}
+	if ((rc = plan_files(ctx, &obs, &p, o, &a)))
 		goto out;
 	if (p.profile->metric && p.adapter && p.adapter->metric != p.profile->metric) {
 		m.needed = true;

@@ -60,8 +60,20 @@ static const struct host_adapter *profile_adapter(const struct host_state *st, c
 	return best;
 }
 
+/* A planner's failure: the exit code, and why in *ret_why (the verb says it). */
+static int fail(char **ret_why, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char **ret_why, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*ret_why = xvasprintf(fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 int vpn_choose_profile(const struct vpn_opts *o, const struct host_state *st, const struct vpn_profiles *ps,
-		       struct vpn_plan *p)
+		       struct vpn_plan *p, char **ret_why)
 {
 	char *names = vpn_profile_names(ps);
 	int rc = 0;
@@ -69,22 +81,21 @@ int vpn_choose_profile(const struct vpn_opts *o, const struct host_state *st, co
 	if (o->profile) {
 		p->profile = vpn_profile_find(ps, o->profile);
 		if (!p->profile)
-			rc = wb_error(WB_EXIT_USAGE, "no VPN profile '%s'; the profiles are: %s", o->profile, names);
+			rc = fail(ret_why, WB_EXIT_USAGE, "no VPN profile '%s'; the profiles are: %s", o->profile, names);
 		else
 			p->adapter = profile_adapter(st, ps, p->profile);
 	} else if ((p->adapter = profile_adapter(st, ps, NULL))) {
 		p->profile = vpn_profile_match(ps, p->adapter->description);
-		wb_note("VPN: %s, from the adapter %s (%s)", p->profile->name, p->adapter->name,
-			p->adapter->description);
+		p->found = true;
 	} else {
-		rc = wb_error(WB_EXIT_FAIL, "no VPN adapter recognised on Windows; name a profile "
+		rc = fail(ret_why, WB_EXIT_FAIL, "no VPN adapter recognised on Windows; name a profile "
 			      "(%s), or use generic with --mtu and --dns", names);
 	}
 	free(names);
 	return rc;
 }
 
-int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struct vpn_plan *p)
+int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struct vpn_plan *p, char **ret_why)
 {
 	bool probe = o->mtu ? !strcmp(o->mtu, "probe") : p->profile->mtu_probe;
 	struct mtu_probe res;
@@ -109,10 +120,10 @@ int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struc
 	if (!target && p->adapter && p->adapter->ndns)
 		target = p->adapter->dns[0];
 	if (!target)
-		return wb_error(WB_EXIT_USAGE, "--mtu probe needs an address behind the VPN: pass --probe-target ADDR");
+		return fail(ret_why, WB_EXIT_USAGE, "--mtu probe needs an address behind the VPN: pass --probe-target ADDR");
 	r = netif_probe_mtu(target, lx->present && lx->mtu > 576 ? lx->mtu : 1500, 1000, &res);
 	if (r < 0)
-		return wb_error(WB_EXIT_FAIL, "probing the path MTU to %s failed: %s%s", target, strerror(-r),
+		return fail(ret_why, WB_EXIT_FAIL, "probing the path MTU to %s failed: %s%s", target, strerror(-r),
 				r == -EHOSTUNREACH ? " (not even 576 bytes got an answer)" : "");
 	p->mtu = res.mtu;
 	p->mtu_why = xasprintf("measured to %s: %d probes in %ld ms%s", target, res.probes, res.ms,
@@ -130,7 +141,7 @@ static const char *mode_of(const struct observation *obs)
 	return at >= 0 ? obs->wslconfig.lines[at].value : "nat";
 }
 
-int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p)
+int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p, char **ret_why)
 {
 	const char *want = o->dns ? o->dns : p->profile->dns;
 	const char *mode = mode_of(obs);
@@ -155,7 +166,7 @@ int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, stru
 			p->dns_why = xstrdup("DNS tunneling needs Windows 11 and WSL 2: the VPN's servers go in resolv.conf");
 		}
 	} else if (!strcmp(want, "tunnel") && bridged) {
-		return wb_error(WB_EXIT_USAGE, "WSL turns DNS tunneling off in bridged mode: use --dns SERVER,... instead");
+		return fail(ret_why, WB_EXIT_USAGE, "WSL turns DNS tunneling off in bridged mode: use --dns SERVER,... instead");
 	}
 	p->dns_tunnel = !strcmp(want, "tunnel");
 	if (p->dns_tunnel)
@@ -172,7 +183,7 @@ int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, stru
 		for (size_t i = 0; i < p->adapter->ndns && p->nservers < 3; i++)
 			p->servers[p->nservers++] = xstrdup(p->adapter->dns[i]);
 	if (!p->nservers)
-		return wb_error(WB_EXIT_USAGE, "static DNS needs servers: the VPN adapter has none; pass --dns SERVER,...");
+		return fail(ret_why, WB_EXIT_USAGE, "static DNS needs servers: the VPN adapter has none; pass --dns SERVER,...");
 	if (!p->dns_why)
 		p->dns_why = xstrdup(o->dns ? "as asked" : "the profile asks for static DNS");
 	return 0;

@@ -20,6 +20,7 @@ struct vpn_opts {
 struct vpn_plan {
 	const struct vpn_profile *profile;
 	const struct host_adapter *adapter;	/* the VPN's Windows adapter, or NULL */
+	bool found;			/* the profile was chosen from that adapter */
 	int mtu;
 	char *mtu_why, *dns_why;
 	bool dns_tunnel;
@@ -27,10 +28,14 @@ struct vpn_plan {
 	size_t nservers;
 };
 
+/*
+ * The planners: they never print.  Each returns 0, or an exit code with
+ * *ret_why saying why (allocated), which the verb reports once.
+ */
 int vpn_choose_profile(const struct vpn_opts *o, const struct host_state *st, const struct vpn_profiles *ps,
-		       struct vpn_plan *p);
-int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struct vpn_plan *p);
-int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p);
+		       struct vpn_plan *p, char **ret_why);
+int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struct vpn_plan *p, char **ret_why);
+int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p, char **ret_why);
 bool vpn_valid_domain(const char *d);
 
 /* `vpn remove` (vpn-remove.c): an exit code. */
