@@ -19,7 +19,7 @@ struct win_plan {
 	struct host_action actions[PLAN_MAX];
 	char *describe[PLAN_MAX];	/* one line per action, for the plan */
 	size_t n;
-	struct host_action undo[PLAN_MAX];	/* inverse of actions[i], type NULL if none */
+	struct host_action undo[PLAN_MAX];	/* inverse of actions[i], type HA_NONE if none */
 	char *irreversible[PLAN_MAX];	/* why actions[i] cannot be undone, or NULL */
 	char *diagnosis[PLAN_MAX];	/* what is broken, in words */
 	size_t ndiag;
