@@ -131,20 +131,10 @@ int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struc
 	return 0;
 }
 
-static const char *mode_of(const struct observation *obs)
-{
-	const struct wsl_env *env = observation_env(obs);
-	long at = ini_find(&obs->wslconfig, "wsl2.networkingMode");
-
-	if (env->mode)
-		return env->mode;
-	return at >= 0 ? obs->wslconfig.lines[at].value : "nat";
-}
-
 int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p, char **ret_why)
 {
 	const char *want = o->dns ? o->dns : p->profile->dns;
-	const char *mode = mode_of(obs);
+	const char *mode = observation_mode(obs, NULL);
 	bool bridged = !strcasecmp(mode, "bridged");
 	int build = obs->win.build ? atoi(obs->win.build) : 0;
 

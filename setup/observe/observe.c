@@ -23,6 +23,23 @@ const struct wsl_env *observation_env(const struct observation *o)
 	return o->have_windows ? &o->host.env : &o->env;
 }
 
+const char *observation_mode(const struct observation *o, const char **ret_from)
+{
+	const char *m = observation_env(o)->mode, *from = "wslinfo";
+
+	if (!m) {
+		m = ini_value(&o->wslconfig, "wsl2.networkingMode");
+		from = ".wslconfig";
+		if (!m || !*m) {
+			m = "nat";
+			from = "default";
+		}
+	}
+	if (ret_from)
+		*ret_from = from;
+	return m;
+}
+
 int observation_gather(const struct wb_ctx *ctx, bool offline, struct observation *o,
 		       char **ret_why)
 {

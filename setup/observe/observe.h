@@ -33,5 +33,11 @@ int observation_gather(const struct wb_ctx *ctx, bool offline, struct observatio
 		       char **ret_why);
 void observation_release(struct observation *o);
 const struct wsl_env *observation_env(const struct observation *o);
+/*
+ * The one answer to "which mode is WSL in": what wslinfo says it applied,
+ * else what .wslconfig asks for, else WSL's default (nat).  *ret_from (if
+ * not NULL) says which of "wslinfo", ".wslconfig" or "default" it is.
+ */
+const char *observation_mode(const struct observation *o, const char **ret_from);
 
 #endif

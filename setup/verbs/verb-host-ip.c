@@ -52,7 +52,7 @@ static int bridged_address(struct wb_ctx *ctx)
 int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 {
 	struct observation o;
-	const char *mode;
+	const char *mode, *from;
 	char *why = NULL;
 	int rc;
 
@@ -64,12 +64,9 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 	(void)argv;
 	(void)observation_gather(ctx, true, &o, &why);
 	free(why);
-	mode = observation_env(&o)->mode;
-	if (!mode) {
-		mode = ini_value(&o.wslconfig, "wsl2.networkingMode");
-		mode = mode && *mode ? mode : "nat";
-		wb_debug("wslinfo did not say which mode WSL applied; .wslconfig says %s", mode);
-	}
+	mode = observation_mode(&o, &from);
+	if (strcmp(from, "wslinfo"))
+		wb_debug("wslinfo did not say which mode WSL applied; from %s: %s", from, mode);
 	/* .wslconfig's value is case-insensitive, as WSL reads it */
 	if (!strcasecmp(mode, "mirrored")) {
 		wb_debug("mirrored mode: WSL shares Windows' loopback");
