@@ -257,6 +257,26 @@ static void plan_release(struct vpn_plan *p)
 	free(p->dns_why);
 }
 
+/* Profile, MTU and DNS (vpn-plan.c, which never prints): an exit code, said once. */
+static int choose(const struct vpn_opts *o, const struct observation *obs, const struct vpn_profiles *ps,
+		  struct vpn_plan *p)
+{
+	char *why = NULL;
+	int rc = vpn_choose_profile(o, &obs->win, ps, p, &why);
+
+	if (rc == 0 && p->found)
+		wb_note("VPN: %s, from the adapter %s (%s)", p->profile->name, p->adapter->name,
+			p->adapter->description);
+	if (rc == 0)
+		rc = vpn_choose_mtu(o, &obs->lx, p, &why);
+	if (rc == 0)
+		rc = vpn_choose_dns(o, obs, p, &why);
+	if (rc)
+		wb_error(rc, "%s", why);
+	free(why);
+	return rc;
+}
+
 static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct vpn_opts *o)
 {
 	struct observation obs;
@@ -280,19 +300,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
-	rc = vpn_choose_profile(o, &obs.win, &ps, &p, &why);
-	if (rc == 0 && p.found)
-		wb_note("VPN: %s, from the adapter %s (%s)", p.profile->name, p.adapter->name,
-			p.adapter->description);
-	if (rc == 0)
-		rc = vpn_choose_mtu(o, &obs.lx, &p, &why);
-	if (rc == 0)
-		rc = vpn_choose_dns(o, &obs, &p, &why);
-	if (rc) {
-		wb_error(rc, "%s", why);
-		goto out;
-	}
-	if ((rc = plan_files(ctx, &obs, &p, o, &a)))
+	if ((rc = choose(o, &obs, &ps, &p)) || (rc = plan_files(ctx, &obs, &p, o, &a)))
 		goto out;
 	if (p.profile->metric && p.adapter && p.adapter->metric != p.profile->metric) {
 		m.needed = true;
