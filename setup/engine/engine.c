@@ -108,7 +108,7 @@ static int write_wslconfig(struct run *r, struct backup_entry *e)
 static void save_record(struct run *r)
 {
 	char *params[3] = { NULL, NULL, NULL }, *values[3];
-	size_t n = run_target_params(r, params);
+	size_t n = r->m->params(r, params);
 
 	for (size_t i = 0; i < n; i++) {
 		values[i] = strchr(params[i], '=') + 1;

@@ -50,7 +50,6 @@ void run_journal_step(struct run *r, int step, enum journal_state state, const c
 
 /* settle.c: the mode, ports, switch, adapter and MAC; the target loaded. */
 int run_settle(struct run *r);
-size_t run_target_params(const struct run *r, char **params);
 int run_load_target(struct run *r);
 
 /* plan.c: what failed, the refusal before anything changes, the plan. */

@@ -65,15 +65,10 @@ int run_settle(struct run *r)
 	return rc;
 }
 
-size_t run_target_params(const struct run *r, char **params)
-{
-	return r->m->params(r, params);
-}
-
 int run_load_target(struct run *r)
 {
 	char *params[3] = { NULL, NULL, NULL };
-	size_t np = run_target_params(r, params);
+	size_t np = r->m->params(r, params);
 	struct target_error err;
 	int rc = 0;
 

@@ -63,8 +63,9 @@ static const struct host_adapter *resolve_adapter(const struct expectation *e, c
 	return a;
 }
 
-static char *probe_switch(const struct expectation *e, const struct host_state *st)
+static char *probe_switch(const struct expectation *e, const struct observation *o)
 {
+	const struct host_state *st = &o->win;
 	const struct host_switch *sw;
 	size_t n = switch_count(st, e->sw, &sw);
 	const struct host_adapter *up;
@@ -92,9 +93,9 @@ static char *probe_switch(const struct expectation *e, const struct host_state *
 	       xasprintf("false (bound to %s)", up->name);
 }
 
-static char *probe_adapter(const struct expectation *e, const struct host_state *st)
+static char *probe_adapter(const struct expectation *e, const struct observation *o)
 {
-	const struct host_adapter *a = resolve_adapter(e, st);
+	const struct host_adapter *a = resolve_adapter(e, &o->win);
 	int b;
 
 	if (!a)
@@ -105,10 +106,12 @@ static char *probe_adapter(const struct expectation *e, const struct host_state 
 	return xstrdup(b < 0 ? "absent" : b ? "true" : "false");
 }
 
-static char *probe_wsl_bridged(const struct host_state *st)
+static char *probe_wsl_bridged(const struct expectation *e, const struct observation *o)
 {
+	const struct host_state *st = &o->win;
 	int major = 0, minor = 0, patch = 0;
 
+	(void)e;
 	if (!st->wsl_version || !*st->wsl_version)
 		return xstrdup("false (inbox WSL, without networking modes)");
 	for (size_t i = 0; bridged_bad_versions[i]; i++)
@@ -134,10 +137,12 @@ static bool ipv6_disabled(const struct host_state *st)
 }
 
 /* ... and it is not offered on Server. */
-static char *probe_mirrored(const struct host_state *st)
+static char *probe_mirrored(const struct expectation *e, const struct observation *o)
 {
+	const struct host_state *st = &o->win;
 	long build, ubr;
 
+	(void)e;
 	if (!mirrored_build(st, &build, &ubr))
 		return xasprintf("false (Windows version %ld.%ld does not have the required features; mirrored "
 				 "mode needs Windows 11 22H2, build 22621.2359 or later)", build, ubr);
@@ -147,71 +152,54 @@ static char *probe_mirrored(const struct host_state *st)
 	return xstrdup("true");
 }
 
-/* Each probe reads one value from the observation (PROBES below). */
-#define W (&o->win)
-
-static char *p_supports_mirrored(const struct expectation *e, const struct observation *o)
-{
-	(void)e;
-	return probe_mirrored(W);
-}
-
 static char *p_ipv6(const struct expectation *e, const struct observation *o)
 {
+	const struct host_state *st = &o->win;
+
 	(void)e;
-	return xstrdup(ipv6_disabled(W) ? "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
+	return xstrdup(ipv6_disabled(st) ? "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
 }
 
 static char *p_wsl_mirrored(const struct expectation *e, const struct observation *o)
 {
-	int major = W->wsl_version ? atoi(W->wsl_version) : 0;
+	const struct host_state *st = &o->win;
+	int major = st->wsl_version ? atoi(st->wsl_version) : 0;
 
 	(void)e;
-	return major >= 2 ? xstrdup("true") : xasprintf("false (%s)", W->wsl_version && *W->wsl_version ?
+	return major >= 2 ? xstrdup("true") : xasprintf("false (%s)", st->wsl_version && *st->wsl_version ?
 			    "WSL older than 2.0" : "inbox WSL, without networking modes");
 }
 
 static char *p_hvfw_unopened(const struct expectation *e, const struct observation *o)
 {
-	return hvfw_unopened(W, e->ports);
+	return hvfw_unopened(&o->win, e->ports);
 }
 
 static char *p_hyperv(const struct expectation *e, const struct observation *o)
 {
-	bool home = W->edition && !strncmp(W->edition, "Core", 4);
+	const struct host_state *st = &o->win;
+	bool home = st->edition && !strncmp(st->edition, "Core", 4);
 
 	(void)e;
-	return yesno(W->hyperv_module || (W->hypervisor_present && !home && W->nports));
+	return yesno(st->hyperv_module || (st->hypervisor_present && !home && st->nports));
 }
 
 static char *p_build(const struct expectation *e, const struct observation *o)
 {
-	(void)e;
-	return xstrdup(W->build ? W->build : "unknown");
-}
+	const struct host_state *st = &o->win;
 
-static char *p_wsl_bridged(const struct expectation *e, const struct observation *o)
-{
 	(void)e;
-	return probe_wsl_bridged(W);
+	return xstrdup(st->build ? st->build : "unknown");
 }
 
 static char *p_policy_mode(const struct expectation *e, const struct observation *o)
 {
+	const struct host_state *st = &o->win;
+
 	(void)e;
-	if (!W->policy_allow_mode || strcmp(W->policy_allow_mode, "0"))
+	if (!st->policy_allow_mode || strcmp(st->policy_allow_mode, "0"))
 		return xstrdup("user");
-	return xasprintf("forced:%s", host_policy_mode_name(W->policy_default_mode));
-}
-
-static char *p_switch(const struct expectation *e, const struct observation *o)
-{
-	return probe_switch(e, W);
-}
-
-static char *p_adapter(const struct expectation *e, const struct observation *o)
-{
-	return probe_adapter(e, W);
+	return xasprintf("forced:%s", host_policy_mode_name(st->policy_default_mode));
 }
 
 static char *p_forward_stale(const struct expectation *e, const struct observation *o)
@@ -230,13 +218,6 @@ static char *probe_file(const struct ini_doc *d, const char *key)
 	return xstrdup(v ? v : "");
 }
 
-static char *probe_ignored(const struct ini_doc *d)
-{
-	if (d->stop < 0)
-		return xstrdup("none");
-	return xasprintf("line %u (%s)", d->lines[d->stop].lineno, d->lines[d->stop].error);
-}
-
 static bool in_subnet(const char *addr, const char *net, int prefix)
 {
 	struct in_addr a, n;
@@ -253,11 +234,12 @@ static bool in_subnet(const char *addr, const char *net, int prefix)
  * vEthernet (WSL...) adapter; offline, when it lies in 172.16.0.0/12, where
  * WSL usually puts its NAT network.
  */
-static char *probe_address_kind(const struct observation *o)
+static char *probe_address_kind(const struct expectation *e, const struct observation *o)
 {
 	char addr[64];
 	const struct host_state *st = &o->win;
 
+	(void)e;
 	if (!o->lx.naddrs)
 		return xstrdup("none");
 	snprintf(addr, sizeof(addr), "%s", o->lx.addrs[0]);
@@ -278,9 +260,9 @@ static char *probe_address_kind(const struct observation *o)
 	return xstrdup("lan");
 }
 
-static char *probe_file_secure(const struct observation *o, const char *path)
+static char *probe_file_secure(const struct expectation *e, const struct observation *o)
 {
-	char *p = wb_path(o->ctx, path ? path : "");
+	char *p = wb_path(o->ctx, e->path ? e->path : "");
 	struct stat st;
 	char *r;
 
@@ -301,13 +283,14 @@ static char *probe_file_secure(const struct observation *o, const char *path)
 }
 
 /* The running kernel's release (<root>/proc/sys/kernel/osrelease, so tests can move it). */
-static char *probe_kernel(const struct observation *o)
+static char *probe_kernel(const struct expectation *e, const struct observation *o)
 {
 	char *p = wb_path(o->ctx, "/proc/sys/kernel/osrelease");
 	struct buf b = BUF_INIT;
 	struct utsname u;
 	char *r;
 
+	(void)e;
 	if (read_file(p, &b, NULL) == 0 && b.len)
 		r = xstrndup(b.s, strcspn(b.s, "\n"));
 	else
@@ -339,7 +322,7 @@ char *mirrored_fallback_reason(const struct observation *o)
 	if (st->installation && !strcasecmp(st->installation, "Server"))
 		return xstrdup("The specified request is unsupported. Error code: CreateInstance/CreateVm/"
 			       "ConfigureNetworking/0x803b0015 (Windows Server): falling back to networkingMode None");
-	kernel = probe_kernel(o);
+	kernel = probe_kernel(NULL, o);
 	if (sscanf(kernel, "%d.%d", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 10)))
 		reason = "Linux Kernel version 5.10 or newer is required";
 	free(kernel);
@@ -383,23 +366,6 @@ static char *p_nameservers(const struct expectation *e, const struct observation
 	return join(o->lx.nameservers, o->lx.nns);
 }
 
-static char *p_file_secure(const struct expectation *e, const struct observation *o)
-{
-	return probe_file_secure(o, e->path);
-}
-
-static char *p_address_kind(const struct expectation *e, const struct observation *o)
-{
-	(void)e;
-	return probe_address_kind(o);
-}
-
-static char *p_kernel(const struct expectation *e, const struct observation *o)
-{
-	(void)e;
-	return probe_kernel(o);
-}
-
 /* linux.carrier and linux.mtu, of eth0 or the interface the expectation names. */
 static char *p_interface(const struct expectation *e, const struct observation *o)
 {
@@ -434,11 +400,13 @@ static char *p_wslconf(const struct expectation *e, const struct observation *o)
 
 static char *p_ignored_from(const struct expectation *e, const struct observation *o)
 {
-	(void)e;
-	return probe_ignored(&o->wslconf);
-}
+	const struct ini_doc *d = &o->wslconf;
 
-#undef W
+	(void)e;
+	if (d->stop < 0)
+		return xstrdup("none");
+	return xasprintf("line %u (%s)", d->lines[d->stop].lineno, d->lines[d->stop].error);
+}
 
 enum { NEEDS_WINDOWS = 1, NEEDS_WSLCONFIG = 2 };
 
@@ -450,17 +418,17 @@ static const struct probe {
 } probes[] = {
 	{ "windows.hyperv", NEEDS_WINDOWS, p_hyperv },
 	{ "windows.build", NEEDS_WINDOWS, p_build },
-	{ "windows.supports-mirrored", NEEDS_WINDOWS, p_supports_mirrored },
+	{ "windows.supports-mirrored", NEEDS_WINDOWS, probe_mirrored },
 	{ "windows.ipv6", NEEDS_WINDOWS, p_ipv6 },
-	{ "wsl.supports-bridged", NEEDS_WINDOWS, p_wsl_bridged },
+	{ "wsl.supports-bridged", NEEDS_WINDOWS, probe_wsl_bridged },
 	{ "wsl.supports-mirrored", NEEDS_WINDOWS, p_wsl_mirrored },
 	{ "policy.networking-mode", NEEDS_WINDOWS, p_policy_mode },
-	{ "switch.count", NEEDS_WINDOWS, p_switch },
-	{ "switch.type", NEEDS_WINDOWS, p_switch },
-	{ "switch.uplink-is", NEEDS_WINDOWS, p_switch },
-	{ "switch.allow-management-os", NEEDS_WINDOWS, p_switch },
-	{ "adapter.binding", NEEDS_WINDOWS, p_adapter },
-	{ "adapter.status", NEEDS_WINDOWS, p_adapter },
+	{ "switch.count", NEEDS_WINDOWS, probe_switch },
+	{ "switch.type", NEEDS_WINDOWS, probe_switch },
+	{ "switch.uplink-is", NEEDS_WINDOWS, probe_switch },
+	{ "switch.allow-management-os", NEEDS_WINDOWS, probe_switch },
+	{ "adapter.binding", NEEDS_WINDOWS, probe_adapter },
+	{ "adapter.status", NEEDS_WINDOWS, probe_adapter },
 	{ "hvfw.unopened", NEEDS_WINDOWS, p_hvfw_unopened },
 	{ "forward.stale", NEEDS_WINDOWS, p_forward_stale },
 	{ "wslconfig", NEEDS_WSLCONFIG, p_wslconfig },
@@ -469,11 +437,11 @@ static const struct probe {
 	{ "linux.mode", 0, p_linux_mode },
 	{ "linux.carrier", 0, p_interface },
 	{ "linux.mtu", 0, p_interface },
-	{ "linux.address-kind", 0, p_address_kind },
+	{ "linux.address-kind", 0, probe_address_kind },
 	{ "linux.default-route", 0, p_default_route },
 	{ "linux.nameservers", 0, p_nameservers },
-	{ "linux.file-secure", 0, p_file_secure },
-	{ "linux.kernel", 0, p_kernel },
+	{ "linux.file-secure", 0, probe_file_secure },
+	{ "linux.kernel", 0, probe_kernel },
 };
 
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))

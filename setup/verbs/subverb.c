@@ -7,6 +7,7 @@
 #include "verbs/verbs.h"
 
 #include <string.h>
+#include <unistd.h>
 
 const struct subverb *subverb_find(const char *verb, const struct subverb *table, size_t n,
 				   const char *sub, int nargs, char **operands, int *rc)
@@ -49,12 +50,22 @@ const struct subverb *subverb_find(const char *verb, const struct subverb *table
 	return NULL;
 }
 
+/* 0 as root; else why root is needed (what the sub-verb changes). */
+static int need_root(const char *verb, const char *sub, const char *changes)
+{
+	if (geteuid() == 0)
+		return WB_EXIT_OK;
+	wb_error(WB_EXIT_FAIL, "%s %s changes %s; nothing was changed", verb, sub, changes);
+	wb_hint("run it with sudo");
+	return WB_EXIT_FAIL;
+}
+
 int subverb_enter(struct wb_ctx *ctx, const char *verb, const struct subverb *sv)
 {
 	int rc = WB_EXIT_OK;
 
 	if (sv->flags & SUB_ROOT)
-		rc = verb_need_root(verb, sv->name, sv->changes);
+		rc = need_root(verb, sv->name, sv->changes);
 	if (rc == WB_EXIT_OK && (sv->flags & SUB_LOCK))
 		rc = transaction_lock(ctx);
 	return rc;

@@ -5,7 +5,6 @@
 #include "targets/target.h"
 
 #include <getopt.h>
-#include <unistd.h>
 
 int verb_report_load_error(struct target_error *err)
 {
@@ -17,15 +16,6 @@ int verb_report_load_error(struct target_error *err)
 		wb_error(rc, "%s", err->msg);
 	target_error_release(err);
 	return rc;
-}
-
-int verb_need_root(const char *verb, const char *sub, const char *changes)
-{
-	if (geteuid() == 0)
-		return WB_EXIT_OK;
-	wb_error(WB_EXIT_FAIL, "%s %s changes %s; nothing was changed", verb, sub, changes);
-	wb_hint("run it with sudo");
-	return WB_EXIT_FAIL;
 }
 
 void verb_options_begin(void)

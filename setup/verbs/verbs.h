@@ -39,9 +39,6 @@ struct option;
 int verb_next_option(const char *verb, int argc, char **argv, const char *opts,
 		     const struct option *longopts);
 
-/* 0 as root; else why root is needed (what the sub-verb changes): exit code. */
-int verb_need_root(const char *verb, const char *sub, const char *changes);
-
 int verb_forward(int argc, char **argv, struct wb_ctx *ctx);
 int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx);
 

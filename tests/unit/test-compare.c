@@ -10,33 +10,25 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 /* The <value>s of the probe attribute's <choice> in target.rng. */
 static size_t schema_probes(const char *rng, char **names, size_t max)
 {
 	xmlDocPtr doc = xmlReadFile(rng, NULL, XML_PARSE_NONET);
+	xmlXPathContextPtr x = doc ? xmlXPathNewContext(doc) : NULL;
+	xmlXPathObjectPtr r;
 	size_t n = 0;
 
-	assert_non_null(doc);
-	for (xmlNodePtr d = xmlDocGetRootElement(doc)->children; d; d = d->next) {
-		for (xmlNodePtr el = d->children; el; el = el->next) {
-			for (xmlNodePtr at = el->children; at; at = at->next) {
-				xmlChar *name = xmlGetProp(at, BAD_CAST "name");
-				bool probe = name && at->type == XML_ELEMENT_NODE &&
-					     !xmlStrcmp(at->name, BAD_CAST "attribute") &&
-					     !xmlStrcmp(name, BAD_CAST "probe");
-
-				xmlFree(name);
-				if (!probe)
-					continue;
-				for (xmlNodePtr ch = at->children; ch; ch = ch->next)
-					for (xmlNodePtr v = ch->children; v; v = v->next)
-						if (v->type == XML_ELEMENT_NODE && !xmlStrcmp(v->name, BAD_CAST "value") &&
-						    n < max)
-							names[n++] = (char *)xmlNodeGetContent(v);
-			}
-		}
-	}
+	assert_non_null(x);
+	xmlXPathRegisterNs(x, BAD_CAST "rng", BAD_CAST "http://relaxng.org/ns/structure/1.0");
+	r = xmlXPathEvalExpression(BAD_CAST "//rng:attribute[@name='probe']/rng:choice/rng:value", x);
+	assert_non_null(r);
+	for (int i = 0; r->nodesetval && i < r->nodesetval->nodeNr && n < max; i++)
+		names[n++] = (char *)xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(x);
 	xmlFreeDoc(doc);
 	return n;
 }

@@ -21,8 +21,8 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from winhost import HERE, REPO  # noqa: E402
 SLOTS = 4
 START_TIMEOUT = 60.0
 
