@@ -13,11 +13,11 @@
 #include "apply/boot-hook.h"
 #include "apply/changeset.h"
 #include "base/atomic-file.h"
-#include "apply/backup.h"
+#include "apply/transaction.h"
+#include "vswitch/switch-plan.h"
 #include "base/diff.h"
 #include "conf/ini-edit.h"
 #include "base/log.h"
-#include "apply/runlog.h"
 #include "vpn-fixups/netif.h"
 #include "verbs/subverb.h"
 #include "verbs/verbs.h"
@@ -86,11 +86,6 @@ static void snapshot_resolv(const struct wb_ctx *ctx, const char *resolv)
 	free(file);
 }
 
-struct win_metric {
-	bool needed;
-	struct host_action action;
-	char guid[64], metric[16];
-};
 
 static int plan_files(struct wb_ctx *ctx, const struct observation *obs, const struct vpn_plan *p,
 		      const struct vpn_opts *o, struct changeset *a)
@@ -129,7 +124,7 @@ static int plan_files(struct wb_ctx *ctx, const struct observation *obs, const s
 }
 
 
-static void print_plan(const struct vpn_plan *p, const struct changeset *a, const struct win_metric *m)
+static void print_plan(const struct vpn_plan *p, const struct changeset *a, const struct win_plan *wp)
 {
 	struct buf d = BUF_INIT;
 
@@ -143,9 +138,8 @@ static void print_plan(const struct vpn_plan *p, const struct changeset *a, cons
 			printf(" %s", p->servers[i]);
 		printf(": %s\n", p->dns_why);
 	}
-	if (m->needed)
-		printf("  Windows, in one step (one administrator prompt): set the interface metric of %s to %s "
-		       "(so WSL's traffic is routed right)  [admin]\n", p->adapter->name, m->metric);
+	for (size_t i = 0; i < wp->n; i++)
+		printf("  Windows, in one step (one administrator prompt): %s\n", wp->describe[i]);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct change *c = &a->c[i];
 
@@ -225,28 +219,29 @@ static int apply_now(struct wb_ctx *ctx, const struct observation *obs, const st
 	return 0;
 }
 
-static int windows_fix(struct observation *obs, const struct vpn_plan *p, struct win_metric *m)
+/* The VPN profile's interface metric on its adapter, and how undo sets it back. */
+static void plan_metric(const struct vpn_plan *p, struct win_plan *wp)
 {
-	struct host_state after;
-	char *why = NULL;
-	int r;
+	struct host_action *a;
+	char metric[16];
 
-	memset(&after, 0, sizeof(after));
-	r = host_apply(&obs->host, &m->action, 1, &after, &why);
-	if (r == 0 && after.error) {
-		free(why);
-		why = host_error_text(after.error);
-		r = -EPERM;
-	} else if (r == 0 && after.nresults && after.results[0].status && strcmp(after.results[0].status, "ok")) {
-		why = xasprintf("Windows refused: %s", host_failure_name(host_result_failure(&after.results[0])));
-		r = -EPERM;
+	if (!p->profile->metric || !p->adapter || p->adapter->metric == p->profile->metric)
+		return;
+	snprintf(metric, sizeof(metric), "%d", p->profile->metric);
+	a = win_plan_add(wp, HA_SET_METRIC, xasprintf("set the interface metric of %s to %s (so WSL's "
+				"traffic is routed right)  [admin]", p->adapter->name, metric));
+	a->attrs[0] = "adapter-guid"; a->attrs[1] = win_plan_keep(wp, p->adapter->guid);
+	a->attrs[2] = "metric"; a->attrs[3] = win_plan_keep(wp, metric);
+	if (p->adapter->automatic_metric) {
+		/* the agent sets a fixed metric only; say how to give Windows the choice back */
+		wp->irreversible[wp->n - 1] = xasprintf("the interface metric of %s was automatic: in an "
+			"administrator PowerShell, `Set-NetIPInterface -InterfaceIndex %d -AutomaticMetric "
+			"Enabled`", p->adapter->name, p->adapter->ifindex);
+		return;
 	}
-	if (r < 0)
-		wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
-	free(why);
-	host_state_release(&after);
-	(void)p;
-	return r < 0 ? WB_EXIT_FAIL : 0;
+	snprintf(metric, sizeof(metric), "%d", p->adapter->metric);
+	wp->undo[wp->n - 1] = *a;
+	wp->undo[wp->n - 1].attrs[3] = win_plan_keep(wp, metric);
 }
 
 static void plan_release(struct vpn_plan *p)
@@ -283,7 +278,8 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 	struct vpn_profiles ps = { NULL, 0 };
 	struct vpn_plan p;
 	struct changeset a = { .n = 0 };
-	struct win_metric m;
+	struct win_plan wp;
+	struct transaction t;
 	struct target_error err;
 	char *why = NULL;
 	int rc, yes;
@@ -291,7 +287,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 
 	memset(&obs, 0, sizeof(obs));
 	memset(&p, 0, sizeof(p));
-	memset(&m, 0, sizeof(m));
+	memset(&wp, 0, sizeof(wp));
 	if ((rc = subverb_enter(ctx, "vpn", sv)))
 		return rc;
 	if (vpn_profiles_load(ctx, &ps, &err) < 0)
@@ -302,24 +298,17 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 	}
 	if ((rc = choose(o, &obs, &ps, &p)) || (rc = plan_files(ctx, &obs, &p, o, &a)))
 		goto out;
-	if (p.profile->metric && p.adapter && p.adapter->metric != p.profile->metric) {
-		m.needed = true;
-		snprintf(m.guid, sizeof(m.guid), "%s", p.adapter->guid);
-		snprintf(m.metric, sizeof(m.metric), "%d", p.profile->metric);
-		m.action.type = HA_SET_METRIC;
-		m.action.attrs[0] = "adapter-guid"; m.action.attrs[1] = m.guid;
-		m.action.attrs[2] = "metric"; m.action.attrs[3] = m.metric;
-	}
+	plan_metric(&p, &wp);
 	for (size_t i = 0; i < a.n; i++)
 		any |= change_differs(&a.c[i]);
-	if (!any && !m.needed) {
+	if (!any && !wp.n) {
 		printf("Nothing to change: the %s fixes are in place (MTU %d, DNS %s).\n", p.profile->name,
 		       p.mtu, p.dns_tunnel ? "tunneling" : "static");
 		if (!o->boot_only)
 			rc = apply_now(ctx, &obs, &p, &a);
 		goto out;
 	}
-	print_plan(&p, &a, &m);
+	print_plan(&p, &a, &wp);
 	yes = ctx_confirm(ctx, "\nApply this plan?");
 	if (yes <= 0) {
 		rc = yes == -ENOTTY ? wb_error(WB_EXIT_USAGE, "vpn apply changes files and there is no terminal to "
@@ -327,26 +316,31 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 				    : wb_error(WB_EXIT_FAIL, "cancelled; nothing was changed");
 		goto out;
 	}
-	if (m.needed && (rc = windows_fix(&obs, &p, &m)))
-		goto out;
+	/* the originals first: `vpn remove` puts them back, so they must exist before any change */
 	for (size_t i = 2; i < a.n; i++)
 		if (change_differs(&a.c[i]) && boot_snapshot(ctx, i == 2 ? "wsl.conf" : "wslconfig", &a.c[i]) < 0) {
 			rc = wb_error(WB_EXIT_FAIL, "could not save the original %s in '%s'; nothing was changed",
 				      a.c[i].label, ctx->state_dir);
 			goto out;
 		}
-	if ((rc = changeset_write(ctx, &a, NULL)))
+	if ((rc = transaction_begin(ctx, &t)) == 0 && wp.n)
+		rc = transaction_windows(&t, &obs.host, &obs.win, &wp, NULL, NULL);
+	if (rc == 0)
+		rc = transaction_files(&t, &a);
+	transaction_end(&t);
+	if (rc)
 		goto out;
 	if (!o->boot_only)
 		rc = apply_now(ctx, &obs, &p, &a);
 	printf("The fixes run at every start of this distribution (WSL runs %s as root).\n", vpn_script_path);
 	if (p.dns_tunnel)
 		printf("DNS tunneling takes effect after `wsl.exe --shutdown`.\n");
-	if (m.needed && p.profile->metric_note)
+	if (wp.n && p.profile->metric_note)
 		printf("Note: %s.\n", p.profile->metric_note);
 out:
 	free(why);
 	plan_release(&p);
+	win_plan_release(&wp);
 	changeset_release(&a);
 	observation_release(&obs);
 	vpn_profiles_release(&ps);

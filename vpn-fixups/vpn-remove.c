@@ -7,7 +7,7 @@
  */
 #include "vpn-fixups/vpn.h"
 #include "apply/boot-hook.h"
-#include "apply/changeset.h"
+#include "apply/transaction.h"
 #include "base/atomic-file.h"
 #include "base/log.h"
 #include "conf/ini-edit.h"
@@ -101,6 +101,7 @@ static void say_removed(bool forwards)
 int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 {
 	struct changeset a = { .n = 0 };
+	struct transaction t;
 	struct buf cur = BUF_INIT;
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf"), *cfg = host_wslconfig_path(NULL);
 	char *fwd = wb_path(ctx, forward_conf_path);
@@ -141,7 +142,9 @@ int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 	}
 	if (!n)
 		goto nothing;
-	rc = changeset_write(ctx, &a, NULL);
+	if ((rc = transaction_begin(ctx, &t)) == 0)
+		rc = transaction_files(&t, &a);
+	transaction_end(&t);
 	if (rc == 0) {
 		restore_resolv(ctx);
 		boot_forget_saved(ctx, !forwards);	/* forward remove still needs wsl.conf's */

@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* changeset.c - see changeset.h. */
 #include "apply/changeset.h"
-#include "base/atomic-file.h"
-#include "apply/backup.h"
 #include "conf/ini-edit.h"
 #include "base/log.h"
-#include "apply/runlog.h"
-#include "apply/transaction.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -40,44 +36,6 @@ void changeset_release(struct changeset *a)
 		buf_release(&a->c[i].neu);
 	}
 	a->n = 0;
-}
-
-int changeset_write(struct wb_ctx *ctx, struct changeset *a, struct backup_entry *given)
-{
-	struct backup_entry *e = given;
-	int r = e ? 0 : backup_begin(ctx->state_dir, ctx->command_line, &e);
-
-	runlog_changed();
-	for (size_t i = 0; r == 0 && i < a->n; i++)
-		if (change_differs(&a->c[i]))
-			r = backup_add(e, a->c[i].path, &a->c[i].old, a->c[i].existed, a->c[i].mode,
-				       &a->c[i].neu, !a->c[i].remove);
-	if (r == 0)
-		r = backup_commit(e);
-	for (size_t i = 0; r == 0 && i < a->n; i++) {
-		struct change *c = &a->c[i];
-		char *dir = xstrdup(c->path);
-		bool nd = false;
-
-		if (!change_differs(c)) {
-			free(dir);
-			continue;
-		}
-		*strrchr(dir, '/') = '\0';
-		r = c->remove ? atomic_file_remove(c->path, &nd) : mkdir_p(dir, 0755);
-		if (r == 0 && !c->remove)
-			r = atomic_file_replace(c->path, c->neu.s, c->neu.len, c->mode, &nd);
-		transaction_warn_not_durable(c->path, nd);
-		if (r < 0)
-			wb_error(WB_EXIT_FAIL, "could not write '%s': %s", c->path, errstr(r));
-		free(dir);
-	}
-	if (given)
-		return r < 0 ? WB_EXIT_FAIL : 0;
-	if (r < 0 && e && !e->nfiles)
-		(void)backup_discard(e);
-	backup_entry_free(e);
-	return r < 0 ? WB_EXIT_FAIL : 0;
 }
 
 int changeset_edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out)

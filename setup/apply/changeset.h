@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * changeset.h - a few files changed together: each change holds the old and
- * new bytes (or a removal); changeset_write() records them all in one
- * history entry first (so `wslbridge undo` reverts them together), then
- * writes each with the atomic writer.  Used by vpn and forward.
+ * new bytes (or a removal); transaction_files() (apply/transaction.h)
+ * records them all in one history entry first, so `wslbridge undo` reverts
+ * them together, then writes each.  Used by vpn, forward and setup.
  */
 #ifndef WB_CHANGESET_H
 #define WB_CHANGESET_H
@@ -34,10 +34,6 @@ struct changeset {
 struct change *changeset_add(struct changeset *a, char *path, const char *label, mode_t mode);
 bool change_differs(const struct change *c);
 void changeset_release(struct changeset *a);
-/* 0, or an exit code after reporting.  e: an entry begun by the caller (which
- * also holds Windows undo actions, and is committed here), or NULL for a new one. */
-struct backup_entry;
-int changeset_write(struct wb_ctx *ctx, struct changeset *a, struct backup_entry *e);
 /* in edited: kv = key, value (NULL: unset), ..., NULL; 0 or <0 after reporting. */
 int changeset_edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out);
 /* 'text' for sh, which sources settings files. */

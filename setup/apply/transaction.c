@@ -19,12 +19,6 @@
 
 static int held_lock = -1;
 
-void transaction_warn_not_durable(const char *path, bool nd)
-{
-	if (nd)
-		wb_warn("'%s' was written but its folder could not be flushed to disk", path);
-}
-
 static void say_waiting(pid_t holder)
 {
 	wb_note("waiting for another wslbridge run (pid %ld) to finish...", (long)holder);
@@ -62,8 +56,7 @@ static int report_write_error(const char *path, int r)
 	char *lock = atomic_file_lock_name(path);
 
 	if (r == -EEXIST) {
-		wb_error(WB_EXIT_FAIL, "'%s' is locked by another writer; nothing was changed",
-			 path);
+		wb_error(WB_EXIT_FAIL, "'%s' is locked by another writer; it was left as it was", path);
 		wb_hint("if no wslbridge is running, a run was killed: remove '%s'", lock);
 	} else {
 		wb_error(WB_EXIT_FAIL, "could not write '%s': %s; it was left as it was",
@@ -74,6 +67,12 @@ static int report_write_error(const char *path, int r)
 	}
 	free(lock);
 	return WB_EXIT_FAIL;
+}
+
+static void warn_not_durable(const char *path, bool nd)
+{
+	if (nd)
+		wb_warn("'%s' was written but its folder could not be flushed to disk", path);
 }
 
 /* The history needs a path that still works from another directory. */
@@ -90,40 +89,97 @@ static char *absolute(const char *path)
 	return r;
 }
 
-int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
-		    bool old_exists, mode_t mode, const struct buf *new_)
+static int history_failed(const struct transaction *t, int r)
 {
-	bool nd = false;
-	struct backup_entry *e = NULL;
-	char *abs = absolute(path);
+	wb_error(WB_EXIT_FAIL, "could not save history in '%s': %s; nothing was changed",
+		 t->ctx->state_dir, errstr(r));
+	wb_hint("run with sudo, or choose another place with --state-dir or WSLBRIDGE_STATE_DIR");
+	return WB_EXIT_FAIL;
+}
+
+int transaction_begin(struct wb_ctx *ctx, struct transaction *t)
+{
 	int r;
 
-	r = backup_begin(ctx->state_dir, ctx->command_line, &e);
-	if (r == 0)
-		r = backup_add(e, abs, old, old_exists, mode, new_, true);
-	free(abs);
-	if (r == 0)
-		r = backup_commit(e);
-	if (r < 0) {
-		if (e)
-			(void)backup_discard(e);
-		backup_entry_free(e);
-		wb_error(WB_EXIT_FAIL, "could not save a backup in '%s': %s; nothing was "
-			 "changed", ctx->state_dir, errstr(r));
-		wb_hint("run with sudo, or choose another place with --state-dir");
-		return WB_EXIT_FAIL;
-	}
-	r = atomic_file_replace(path, new_->s ? new_->s : "", new_->len, mode, &nd);
-	if (r < 0) {
-		(void)backup_discard(e);
-		backup_entry_free(e);
-		return report_write_error(path, r);
-	}
-	transaction_warn_not_durable(path, nd);
+	memset(t, 0, sizeof(*t));
+	t->ctx = ctx;
+	r = backup_begin(ctx->state_dir, ctx->command_line, &t->e);
+	if (r < 0)
+		return history_failed(t, r);
 	runlog_changed();
-	wb_debug("history entry %u saved in '%s'", e->seq, e->dir);
-	backup_entry_free(e);
 	return WB_EXIT_OK;
+}
+
+void transaction_end(struct transaction *t)
+{
+	if (t->e && !t->written && !t->e->nwin && !t->e->nirr)
+		(void)backup_discard(t->e);
+	backup_entry_free(t->e);
+	t->e = NULL;
+}
+
+/* Write (or remove) one planned file: 0 or -errno, said once. */
+static int write_one(struct transaction *t, const struct change *c)
+{
+	char *dir = xstrdup(c->path), *slash = strrchr(dir, '/');
+	bool nd = false;
+	int r = 0;
+
+	if (slash && slash != dir && !c->remove) {
+		*slash = '\0';
+		r = mkdir_p(dir, 0755);
+	}
+	free(dir);
+	if (r == 0)
+		r = c->remove ? atomic_file_remove(c->path, &nd)
+			      : atomic_file_replace(c->path, c->neu.s ? c->neu.s : "", c->neu.len, c->mode, &nd);
+	if (r < 0)
+		return report_write_error(c->path, r);
+	warn_not_durable(c->path, nd);
+	t->written++;
+	return 0;
+}
+
+int transaction_files(struct transaction *t, struct changeset *cs)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < cs->n; i++) {
+		const struct change *c = &cs->c[i];
+		char *abs = change_differs(c) ? absolute(c->path) : NULL;
+
+		if (abs)
+			r = backup_add(t->e, abs, &c->old, c->existed, c->mode, &c->neu, !c->remove);
+		free(abs);
+	}
+	if (r == 0)
+		r = backup_commit(t->e);	/* write-ahead: recorded before anything is written */
+	if (r < 0)
+		return history_failed(t, r);
+	for (size_t i = 0; i < cs->n; i++)
+		if (change_differs(&cs->c[i]) && write_one(t, &cs->c[i]))
+			return WB_EXIT_FAIL;
+	return WB_EXIT_OK;
+}
+
+int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
+			   bool old_exists, mode_t mode, const struct buf *new_)
+{
+	struct transaction t;
+	struct changeset cs = { .n = 1 };
+	int rc;
+
+	memset(&cs.c[0], 0, sizeof(cs.c[0]));
+	cs.c[0].path = (char *)path;
+	cs.c[0].old = *old;
+	cs.c[0].existed = old_exists;
+	cs.c[0].mode = mode;
+	cs.c[0].neu = *new_;
+	rc = transaction_begin(ctx, &t);
+	if (rc == 0)
+		rc = transaction_files(&t, &cs);
+	transaction_end(&t);
+	return rc;
 }
 
 /* The id of the switch the plan created: named so, ours, and not there before. */
@@ -177,14 +233,16 @@ static char *default_failure_text(const struct host_result *r)
 			 r->hresult ? ", " : "", r->hresult ? r->hresult : "");
 }
 
-int transaction_apply_windows(struct host *h, const struct host_state *before, const struct win_plan *wp,
-		       struct backup_entry *e, transaction_failure_text explain, const void *arg)
+int transaction_windows(struct transaction *t, struct host *h, const struct host_state *before,
+			const struct win_plan *wp, transaction_failure_text explain, const void *arg)
 {
+	struct backup_entry *e = t ? t->e : NULL;
 	struct host_state after;
 	char *why = NULL;
 	int rc = WB_EXIT_OK;
 
 	memset(&after, 0, sizeof(after));
+	runlog_changed();
 	if (host_apply(h, wp->actions, wp->n, &after, &why) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
 		goto out;
@@ -196,6 +254,8 @@ int transaction_apply_windows(struct host *h, const struct host_state *before, c
 	}
 	if (e)
 		record_windows_undo(wp, before, &after, e);
+	if (e && (e->nwin || e->nirr) && backup_commit(e) < 0)
+		wb_warn("Windows was changed, but its undo could not be saved in '%s'", t->ctx->state_dir);
 	for (size_t i = 0; i < after.nresults && i < wp->n; i++)
 		wb_debug("Windows: %s: %s in %d ms", wp->describe[i], after.results[i].status, after.results[i].ms);
 	for (size_t i = 0; i < after.nresults && i < wp->n; i++) {
@@ -213,4 +273,97 @@ out:
 	free(why);
 	host_state_release(&after);
 	return rc;
+}
+
+/* A history entry's Windows undo as actions (pointing into e): NULL after
+ * saying so when it names a change this version does not know. */
+static struct host_action *undo_actions(const struct backup_entry *e)
+{
+	struct host_action *a = xcalloc(e->nwin, sizeof(*a));
+	const size_t max = sizeof(a->attrs) / sizeof(a->attrs[0]) - 1;
+
+	for (size_t k = 0; k < e->nwin; k++) {
+		a[k].type = host_action_parse(e->win[k].type);
+		if (a[k].type == HA_NONE) {
+			/* a history written by another version, or by hand */
+			wb_error(WB_EXIT_FAIL, "the history names a Windows change wslbridge does not "
+				 "know ('%s'); nothing was undone", e->win[k].type);
+			free(a);
+			return NULL;
+		}
+		for (size_t i = 0; i < e->win[k].nkv && i < max; i++)
+			a[k].attrs[i] = e->win[k].kv[i];
+	}
+	return a;
+}
+
+/* The Windows side of an undo, in one launch; nothing else is touched when it fails. */
+static int revert_windows(struct wb_ctx *ctx, const struct backup_entry *e)
+{
+	struct host_action *a = undo_actions(e);
+	struct host h = { 0 };
+	struct host_state st;
+	char *why = NULL;
+	int r, rc = WB_EXIT_OK;
+
+	if (!a)
+		return WB_EXIT_FAIL;
+	memset(&st, 0, sizeof(st));
+	r = host_open(ctx, &h, &why);
+	if (r == 0)
+		r = host_apply(&h, a, e->nwin, &st, &why);
+	if (r == 0 && st.error) {
+		free(why);
+		why = host_error_text(st.error);
+		r = -EPERM;
+	}
+	if (r < 0)
+		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
+	for (size_t k = 0; rc == WB_EXIT_OK && k < st.nresults && k < e->nwin; k++)
+		if (st.results[k].status && !strcmp(st.results[k].status, "error"))
+			rc = wb_error(WB_EXIT_FAIL, "could not undo '%s' on Windows (%s); the files "
+				      "were left as they are", e->win[k].type,
+				      host_failure_name(host_result_failure(&st.results[k])));
+	free(why);
+	host_state_release(&st);
+	if (h.ctx)
+		host_close(&h);
+	free(a);
+	return rc;
+}
+
+/* Put back file k of e as it was before the change. */
+static int revert_file(const struct backup_entry *e, size_t k)
+{
+	const struct backup_file *f = &e->files[k];
+	struct buf old = BUF_INIT;
+	bool nd = false;
+	int r;
+
+	if (!f->old_exists)
+		r = atomic_file_remove(f->path, &nd);
+	else if ((r = backup_bytes(e, k, "old", &old)) == 0)
+		r = atomic_file_replace(f->path, old.s ? old.s : "", old.len, f->mode, &nd);
+	buf_release(&old);
+	if (r < 0)
+		return wb_error(WB_EXIT_FAIL, "could not restore '%s': %s", f->path, errstr(r));
+	warn_not_durable(f->path, nd);
+	return 0;
+}
+
+int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip)
+{
+	int r;
+
+	if (e->nwin && revert_windows(ctx, e))
+		return WB_EXIT_FAIL;
+	runlog_changed();
+	for (size_t k = 0; k < e->nfiles; k++)
+		if (!skip[k] && revert_file(e, k))
+			return WB_EXIT_FAIL;
+	r = backup_set_state(e, "undone");
+	if (r < 0)
+		wb_warn("files restored, but history entry #%u could not be marked undone: %s",
+			e->seq, errstr(r));
+	return WB_EXIT_OK;
 }

@@ -1,49 +1,77 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * transaction.h - the one way wslbridge changes things: the run's lock, a
- * file replaced with its history entry first, and a plan's Windows actions
- * in one agent launch with the undo of each recorded.  Setup, repair, vpn,
- * forward, config and undo change things only through here (issue 14 folds
- * the remaining callers of the history in).  Each reports its own errors
- * once and returns an exit code (base/log.h).
+ * transaction.h - the one way wslbridge changes things.  Setup, repair,
+ * vpn, forward, config and undo change Windows and files only through here,
+ * so that every change is recorded before it is made:
+ *
+ *   transaction_lock()                     the run's global lock
+ *   transaction_begin()                    a history entry (apply/backup.h)
+ *   transaction_windows()                  a plan's actions, one agent launch,
+ *                                          the undo of each that succeeded
+ *   transaction_files()                    the files: all recorded, then written
+ *   transaction_end()                      keep the entry if anything changed
+ *   transaction_revert()                   what undo does to an entry
+ *
+ * Each function that returns int reports its own errors once and returns
+ * an exit code (base/log.h).  The resolv.conf that vpn writes "now" is not
+ * here on purpose: WSL or the boot hook rewrites it at every start.
  */
 #ifndef WB_TRANSACTION_H
 #define WB_TRANSACTION_H
 
+#include "apply/changeset.h"
 #include "base/ctx.h"
 #include "base/util.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Say that path's change is in place but not known to be on disk, if nd. */
-void transaction_warn_not_durable(const char *path, bool nd);
-
-/* Take the global lock for this run (released at exit): exit code. */
-int transaction_lock(struct wb_ctx *ctx);
-
-/*
- * Replace path with new_ bytes, saving old ones first so undo can restore
- * them: backup entry, then atomic write; the entry is dropped again if the
- * write fails.
- */
-int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
-			   bool old_exists, mode_t mode, const struct buf *new_);
-
-/*
- * Make a plan's Windows actions in one host agent launch (at most one UAC
- * prompt); the undo of each action that succeeded (or why it cannot be
- * undone) goes into e, if not NULL; before is the observation the plan was
- * made from.  A failed action is said in explain's words (allocated; arg is
- * passed on), or NULL: Windows' own.
- */
+struct backup_entry;
 struct host;
 struct host_result;
 struct host_state;
 struct win_plan;
-struct backup_entry;
+
+struct transaction {
+	struct wb_ctx *ctx;
+	struct backup_entry *e;
+	size_t written;		/* files written so far */
+};
+
+/* Take the global lock for this run (released at exit). */
+int transaction_lock(struct wb_ctx *ctx);
+
+/* Open the history entry this change goes into. */
+int transaction_begin(struct wb_ctx *ctx, struct transaction *t);
+
+/*
+ * Make a plan's Windows actions in one host agent launch (at most one UAC
+ * prompt); the undo of each action that succeeded (or why it cannot be
+ * undone) is recorded, and the entry saved, before anything else happens.
+ * t NULL: nothing to record (forward sync restores a declared state).
+ * before is the observation the plan was made from.  A failed action is
+ * said in explain's words (allocated; arg is passed on), or NULL: Windows'.
+ */
 typedef char *(*transaction_failure_text)(const struct host_result *res, const void *arg);
-int transaction_apply_windows(struct host *h, const struct host_state *before, const struct win_plan *wp,
-			      struct backup_entry *e, transaction_failure_text explain, const void *arg);
+int transaction_windows(struct transaction *t, struct host *h, const struct host_state *before,
+			const struct win_plan *wp, transaction_failure_text explain, const void *arg);
+
+/* The changes in cs that differ: old and new bytes into the entry, saved,
+ * then each file written (or removed) in order; stops at the first failure. */
+int transaction_files(struct transaction *t, struct changeset *cs);
+
+/* Drop the entry if nothing was changed after all, and free it. */
+void transaction_end(struct transaction *t);
+
+/* One file, in a transaction of its own (config set/unset). */
+int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
+			   bool old_exists, mode_t mode, const struct buf *new_);
+
+/*
+ * Undo entry e: its Windows undo in one launch (nothing else is touched if
+ * that fails), then each file not skipped put back (removed if it did not
+ * exist), then the entry marked undone.
+ */
+int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip);
 
 #endif

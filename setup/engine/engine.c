@@ -17,8 +17,6 @@
  *     last action) or verify the Linux side.
  */
 #include "engine/run.h"
-#include "base/atomic-file.h"
-#include "apply/backup.h"
 #include "base/fault.h"
 #include "vswitch/hvfw-plan.h"
 #include "base/log.h"
@@ -87,22 +85,20 @@ static char *failure_text(const struct host_result *res, const void *arg)
 	}
 }
 
-static int write_wslconfig(struct run *r, struct backup_entry *e)
+/* The .wslconfig change, as the one file of this run's change set. */
+static int write_wslconfig(struct run *r, struct transaction *t)
 {
-	bool nd = false;
-	int rc;
+	struct changeset cs = { .n = 1 };
 
 	if (!r->file_changes)
 		return 0;
-	rc = backup_add(e, r->obs.wslconfig_path, &r->old, r->file_exists, r->file_mode, &r->neu, true);
-	if (rc == 0)
-		rc = backup_commit(e);
-	if (rc == 0)
-		rc = atomic_file_replace(r->obs.wslconfig_path, r->neu.s, r->neu.len, r->file_mode, &nd);
-	if (rc < 0)
-		return wb_error(WB_EXIT_FAIL, "could not write '%s': %s", r->obs.wslconfig_path, errstr(rc));
-	transaction_warn_not_durable(r->obs.wslconfig_path, nd);
-	return 0;
+	memset(&cs.c[0], 0, sizeof(cs.c[0]));
+	cs.c[0].path = r->obs.wslconfig_path;
+	cs.c[0].old = r->old;
+	cs.c[0].existed = r->file_exists;
+	cs.c[0].mode = r->file_mode;
+	cs.c[0].neu = r->neu;
+	return transaction_files(t, &cs);
 }
 
 static void save_record(struct run *r)
@@ -191,7 +187,7 @@ static void journal_end(struct run *r, enum journal_state state)
 
 static int apply(struct run *r)
 {
-	struct backup_entry *e = NULL;
+	struct transaction t;
 	int rc;
 
 	journal_begin(r);
@@ -200,13 +196,10 @@ static int apply(struct run *r)
 		run_journal_step(r, s, JS_DONE, NULL);
 	run_progress(r, S_PREFLIGHT, "ok");
 	run_progress(r, S_ADAPTER, "%s", r->adapter ? r->adapter->name : "none needed");
-	rc = backup_begin(r->ctx->state_dir, r->ctx->command_line, &e) < 0 ?
-	     wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed", r->ctx->state_dir) : 0;
+	rc = transaction_begin(r->ctx, &t);
 	if (rc == 0 && r->wp.n) {
 		run_journal_step(r, S_WINDOWS, JS_STARTED, NULL);
-		rc = transaction_apply_windows(&r->obs.host, &r->obs.win, &r->wp, e, failure_text, r);
-		if (e->nwin || e->nirr)
-			(void)backup_commit(e);
+		rc = transaction_windows(&t, &r->obs.host, &r->obs.win, &r->wp, failure_text, r);
 		run_journal_step(r, S_WINDOWS, rc ? JS_FAILED : JS_DONE, NULL);
 		run_progress(r, S_WINDOWS, rc ? "FAILED" : "%zu change%s made", r->wp.n, r->wp.n == 1 ? "" : "s");
 	} else if (rc == 0) {
@@ -215,7 +208,7 @@ static int apply(struct run *r)
 	}
 	if (rc == 0) {
 		run_journal_step(r, S_WSLCONFIG, JS_STARTED, NULL);
-		rc = write_wslconfig(r, e);
+		rc = write_wslconfig(r, &t);
 		run_journal_step(r, S_WSLCONFIG, rc ? JS_FAILED : JS_DONE, NULL);
 		run_progress(r, S_WSLCONFIG, rc ? "FAILED" : r->file_changes ? "written" : "nothing to change");
 	}
@@ -224,9 +217,7 @@ static int apply(struct run *r)
 		run_progress(r, S_WSLCONF, "nothing to change");
 		save_record(r);
 	}
-	if (e && !e->nfiles && !e->nwin && !e->nirr)
-		(void)backup_discard(e);
-	backup_entry_free(e);
+	transaction_end(&t);
 	if (rc) {
 		journal_end(r, JS_FAILED);
 		return rc;

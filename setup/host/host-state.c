@@ -110,7 +110,8 @@ static const struct field adapter_f[] = {
 	STR(struct host_adapter, "status", status), STR(struct host_adapter, "dns-suffix", dns_suffix),
 	INT(struct host_adapter, "ifindex", ifindex), INT(struct host_adapter, "physical-medium", physical_medium),
 	INT(struct host_adapter, "media-connect", media_connect), INT(struct host_adapter, "mtu", mtu),
-	INT(struct host_adapter, "metric", metric), BOOL(struct host_adapter, "virtual", is_virtual),
+	INT(struct host_adapter, "metric", metric), INT(struct host_adapter, "automatic-metric", automatic_metric),
+	BOOL(struct host_adapter, "virtual", is_virtual),
 	BOOL(struct host_adapter, "hardware", hardware), BOOL(struct host_adapter, "connector", connector),
 };
 static const struct field binding_f[] = {

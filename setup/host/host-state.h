@@ -19,6 +19,7 @@ struct host_ipv4 { char *address; int prefix; };
 struct host_adapter {
 	char *name, *description, *guid, *mac, *status, *dns_suffix;
 	int ifindex, physical_medium, media_connect, mtu, metric;
+	int automatic_metric;	/* 1: Windows chooses the metric */
 	bool is_virtual, hardware, connector;
 	struct host_binding *bindings;
 	size_t nbindings;

@@ -11,14 +11,12 @@
  */
 #include "verbs/subverb.h"
 #include "verbs/verbs.h"
-#include "apply/backup.h"
 #include "apply/boot-hook.h"
 #include "apply/changeset.h"
 #include "base/diff.h"
 #include "forward/forward.h"
 #include "base/log.h"
 #include "base/ports.h"
-#include "apply/runlog.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -224,26 +222,19 @@ static int confirm(const struct run *r, const char *what)
 /* Windows first (its undo goes into the entry), then the files, one history entry. */
 static int apply(struct run *r)
 {
-	struct backup_entry *e = NULL;
-	int rc;
+	struct transaction t;
+	int rc = transaction_begin(r->ctx, &t);
 
-	if (backup_begin(r->ctx->state_dir, r->ctx->command_line, &e) < 0)
-		return wb_error(WB_EXIT_FAIL, "could not save history in '%s'; nothing was changed",
-				r->ctx->state_dir);
-	runlog_changed();
-	rc = r->wp.n ? transaction_apply_windows(&r->obs.host, &r->obs.win, &r->wp, e, NULL, NULL) : 0;
+	if (rc == 0 && r->wp.n)
+		rc = transaction_windows(&t, &r->obs.host, &r->obs.win, &r->wp, NULL, NULL);
 	for (size_t i = 0; rc == 0 && i < r->cs.n; i++)
 		if (!strcmp(r->cs.c[i].label, "/etc/wsl.conf") && !r->cs.c[i].remove &&
 		    change_differs(&r->cs.c[i]) && boot_snapshot(r->ctx, "wsl.conf", &r->cs.c[i]) < 0)
 			rc = wb_error(WB_EXIT_FAIL, "could not save the original /etc/wsl.conf in '%s'",
 				      r->ctx->state_dir);
 	if (rc == 0)
-		rc = changeset_write(r->ctx, &r->cs, e);
-	else if (e->nwin)
-		(void)backup_commit(e);
-	if (!e->nfiles && !e->nwin)
-		(void)backup_discard(e);
-	backup_entry_free(e);
+		rc = transaction_files(&t, &r->cs);
+	transaction_end(&t);
 	return rc;
 }
 
@@ -438,9 +429,8 @@ static int cmd_sync(struct run *r)
 		r->ctx->yes = true;	/* the forwards were confirmed when they were added */
 	if ((rc = confirm(r, "sync")))
 		return rc < 0 ? WB_EXIT_OK : rc;
-	runlog_changed();
 	/* No history entry: sync restores the state the forwards declare. */
-	rc = transaction_apply_windows(&r->obs.host, &r->obs.win, &r->wp, NULL, NULL, NULL);
+	rc = transaction_windows(NULL, &r->obs.host, &r->obs.win, &r->wp, NULL, NULL);
 	if (rc == 0)
 		printf("Forwards point at WSL %s again (%zu change%s).\n", r->ip, r->wp.n, r->wp.n == 1 ? "" : "s");
 	return rc;

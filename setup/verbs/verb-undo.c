@@ -5,11 +5,8 @@
  * is not overwritten unless --force, and even then its bytes are kept.
  */
 #include "verbs/verbs.h"
-#include "base/atomic-file.h"
 #include "apply/backup.h"
-#include "host/host.h"
 #include "base/log.h"
-#include "apply/runlog.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -68,23 +65,6 @@ static int classify(const struct backup_entry *e, size_t k, enum file_state *st,
 	return r;
 }
 
-static int restore(const struct backup_entry *e, size_t k)
-{
-	const struct backup_file *f = &e->files[k];
-	struct buf old = BUF_INIT;
-	bool nd = false;
-	int r;
-
-	if (!f->old_exists)
-		r = atomic_file_remove(f->path, &nd);
-	else if ((r = backup_bytes(e, k, "old", &old)) == 0)
-		r = atomic_file_replace(f->path, old.s ? old.s : "", old.len, f->mode, &nd);
-	buf_release(&old);
-	if (r == 0)
-		transaction_warn_not_durable(f->path, nd);
-	return r;
-}
-
 /* Check every file first, so a refusal changes nothing at all. */
 static int check_all(struct backup_entry *e, bool force, enum file_state *st)
 {
@@ -120,55 +100,10 @@ static int check_all(struct backup_entry *e, bool force, enum file_state *st)
 	return rc;
 }
 
-/* The Windows side of a change, in one launch: removing a switch we made,
- * restoring bindings.  Nothing else is touched when it fails. */
-static int undo_windows(struct wb_ctx *ctx, const struct backup_entry *e)
-{
-	struct host_action *a = xcalloc(e->nwin, sizeof(*a));
-	struct host h;
-	struct host_state st;
-	char *why = NULL;
-	int r, rc = WB_EXIT_OK;
-
-	for (size_t k = 0; k < e->nwin; k++) {
-		a[k].type = host_action_parse(e->win[k].type);
-		if (a[k].type == HA_NONE) {
-			/* a history written by another version, or by hand */
-			free(a);
-			return wb_error(WB_EXIT_FAIL, "the history names a Windows change wslbridge does not "
-					"know ('%s'); nothing was undone", e->win[k].type);
-		}
-		for (size_t i = 0; i < e->win[k].nkv && i + 1 < sizeof(a[k].attrs) / sizeof(a[k].attrs[0]); i++)
-			a[k].attrs[i] = e->win[k].kv[i];
-	}
-	memset(&st, 0, sizeof(st));
-	r = host_open(ctx, &h, &why);
-	if (r == 0)
-		r = host_apply(&h, a, e->nwin, &st, &why);
-	if (r < 0) {
-		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
-	} else if (st.error) {
-		free(why);
-		why = host_error_text(st.error);
-		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
-	} else {
-		for (size_t k = 0; k < st.nresults && rc == WB_EXIT_OK; k++)
-			if (st.results[k].status && !strcmp(st.results[k].status, "error"))
-				rc = wb_error(WB_EXIT_FAIL, "could not undo '%s' on Windows (%s); the files "
-					      "were left as they are", e->win[k].type,
-					      host_failure_name(host_result_failure(&st.results[k])));
-	}
-	free(why);
-	host_state_release(&st);
-	if (h.ctx)
-		host_close(&h);
-	free(a);
-	return rc;
-}
-
 static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 {
 	enum file_state *st = xcalloc(e->nfiles, sizeof(*st));
+	bool *skip = xcalloc(e->nfiles, sizeof(*skip));
 	int rc = check_all(e, force, st), r;
 
 	if (rc)
@@ -191,25 +126,13 @@ static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 		rc = wb_error(WB_EXIT_FAIL, "undo cancelled; nothing was changed");
 		goto out;
 	}
-	if (e->nwin && (rc = undo_windows(ctx, e)))
+	for (size_t k = 0; k < e->nfiles; k++)
+		skip[k] = st[k] == F_ALREADY_OLD;
+	if ((rc = transaction_revert(ctx, e, skip)))
 		goto out;
-	for (size_t k = 0; k < e->nfiles; k++) {
-		if (st[k] == F_ALREADY_OLD)
-			continue;
-		r = restore(e, k);
-		if (r < 0) {
-			rc = wb_error(WB_EXIT_FAIL, "could not restore '%s': %s", e->files[k].path,
-				      errstr(r));
-			goto out;
-		}
-	}
-	runlog_changed();
-	r = backup_set_state(e, "undone");
-	if (r < 0)
-		wb_warn("files restored, but history entry #%u could not be marked undone: %s",
-			e->seq, errstr(r));
 	wb_note("undone #%u", e->seq);
 out:
+	free(skip);
 	free(st);
 	return rc;
 }

@@ -90,4 +90,25 @@ test_expect_success 'the size check notices a long function' '
 	test_grep "long_one(void): 87 lines" found
 '
 
+# changers TREE: every call that changes Windows or a history entry outside
+# apply/transaction.c (the one way to change things, README "Layout").
+changers() {
+	grep -nE '\b(host_apply|backup_begin|backup_add|backup_commit|backup_discard|backup_set_state|backup_add_windows_undo)\(' \
+		"$1"/setup/*/*.c "$1"/setup/*.c "$1"/vswitch/*.c "$1"/vpn-fixups/*.c |
+	grep -v -e "^$1/setup/apply/transaction.c:" -e "^$1/setup/apply/backup.c:" \
+		-e "^$1/setup/host/host.c:[0-9]*:int host_apply("
+}
+
+test_expect_success 'only the transaction applies Windows actions and writes history' '
+	changers "$TOP" >found || :
+	test_cmp /dev/null found
+'
+
+test_expect_success 'the transaction check notices another caller' '
+	mkdir -p tree2 && cp -r "$TOP/setup" "$TOP/vswitch" "$TOP/vpn-fixups" tree2/ &&
+	echo "static void f(void) { host_apply(0, 0, 0, 0, 0); }" >>tree2/setup/verbs/verb-undo.c &&
+	changers "$PWD/tree2" >found &&
+	test_grep "verb-undo.c:[0-9]*:static void f" found
+'
+
 test_done

@@ -65,7 +65,7 @@ test_expect_success 'a failing backup write changes nothing' '
 	cp .wslconfig before &&
 	WSLBRIDGE_TEST_FAIL="write:ENOSPC@history" \
 		test_expect_code 1 "$WB" config set --file .wslconfig wsl2.swap 3 2>err &&
-	test_grep "could not save a backup" err &&
+	test_grep "could not save history" err &&
 	test_cmp before .wslconfig
 '
 

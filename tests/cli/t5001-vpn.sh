@@ -133,6 +133,34 @@ assert a.get(\"metric\") == \"6000\", a.get(\"metric\")" &&
 	test_grep "expectations hold" out && ! grep -q FAIL out
 '
 
+metric_of() {
+	python3 -c "
+import sys, xml.etree.ElementTree as ET
+a = [a for a in ET.parse(sys.argv[1]).getroot().iter(\"adapter\") if a.get(\"name\") == \"Ethernet 3\"][0]
+print(a.get(\"metric\"), a.get(\"automatic-metric\"))" "$1"
+}
+
+test_expect_success 'undo of vpn apply sets the metric back, in the same entry as the files' '
+	host h4u vpn-anyconnect &&
+	WINHOST_DIR=$PWD/h4u "$RUN" vpn-anyconnect -- "$WB" vpn apply --yes >/dev/null 2>&1 &&
+	test "$(metric_of h4u/state.xml)" = "6000 0" &&
+	WINHOST_DIR=$PWD/h4u "$RUN" vpn-anyconnect -- "$WB" undo --list >list &&
+	test_grep "Windows: undo by set-metric" list && test_grep "/etc/wsl.conf" list &&
+	WINHOST_DIR=$PWD/h4u "$RUN" vpn-anyconnect -- "$WB" undo --yes 2>err &&
+	test "$(metric_of h4u/state.xml)" = "1 0" && test_cmp h4u.orig h4u/root/etc/wsl.conf
+'
+
+test_expect_success 'an automatic metric is not set to a number by undo: it says how to give it back' '
+	host h4a vpn-anyconnect &&
+	sed -i "/Ethernet 3/s/automatic-metric=\"0\"/automatic-metric=\"1\"/" h4a/state.xml &&
+	test "$(metric_of h4a/state.xml)" = "1 1" &&
+	WINHOST_DIR=$PWD/h4a "$RUN" vpn-anyconnect -- "$WB" vpn apply --yes >/dev/null 2>&1 &&
+	WINHOST_DIR=$PWD/h4a "$RUN" vpn-anyconnect -- "$WB" undo --yes 2>err &&
+	test_grep "not undone: the interface metric of Ethernet 3 was automatic" err &&
+	test_grep "AutomaticMetric Enabled" err && test "$(metric_of h4a/state.xml)" = "6000 0" &&
+	test_cmp h4a.orig h4a/root/etc/wsl.conf
+'
+
 test_expect_success 'vpn-globalprotect end to end: MTU 1400 now and at boot, no prompt' '
 	host h5 vpn-globalprotect &&
 	WINHOST_DIR=$PWD/h5 "$RUN" vpn-globalprotect -- "$WB" vpn apply --dns static --yes >out 2>err &&
