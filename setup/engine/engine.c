@@ -151,6 +151,7 @@ static int verify(struct run *r)
 		/* Windows and files were just compared; the Linux side is what is left. */
 		again.have_windows = false;
 		check_report_release(&r->rep);
+		target_gather(&r->t, &again);
 		compare_target(&r->t, &again, &r->rep);
 	}
 	observation_release(&again);

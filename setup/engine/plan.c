@@ -46,7 +46,7 @@ void run_print_failures(const struct run *r, const char *side)
 }
 
 /* What works here instead: the modes whose target's environment side holds. */
-static void suggest_modes(const struct run *r)
+static void suggest_modes(struct run *r)
 {
 	struct buf b = BUF_INIT;
 
@@ -62,6 +62,7 @@ static void suggest_modes(const struct run *r)
 			target_error_release(&err);
 			continue;
 		}
+		target_gather(&t, &r->obs);
 		compare_target(&t, &r->obs, &rep);
 		for (size_t i = 0; i < rep.n; i++)
 			if (rep.r[i].status == CHECK_FAIL && !strcmp(rep.r[i].e->side, "environment") &&

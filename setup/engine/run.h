@@ -13,6 +13,7 @@
 #include "engine/journal.h"
 #include "observe/observe.h"
 #include "targets/compare.h"
+#include "targets/gather.h"
 #include "targets/target.h"
 #include "vswitch/switch-plan.h"
 #include "base/ports.h"

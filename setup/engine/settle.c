@@ -78,6 +78,7 @@ int run_load_target(struct run *r)
 		rc = wb_error(WB_EXIT_FAIL, "%s: %s", err.file, err.msg);
 		target_error_release(&err);
 	} else {
+		target_gather(&r->t, &r->obs);
 		compare_target(&r->t, &r->obs, &r->rep);
 	}
 	for (size_t i = 0; i < np; i++)

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 
 static void load_file(const char *path, enum ini_kind kind, struct ini_doc *d)
 {
@@ -40,6 +42,68 @@ const char *observation_mode(const struct observation *o, const char **ret_from)
 	return m;
 }
 
+/* <root>/proc/sys/kernel/osrelease, so tests can move it; else uname(2). */
+static char *read_kernel(const struct wb_ctx *ctx)
+{
+	char *p = wb_path(ctx, "/proc/sys/kernel/osrelease");
+	struct buf b = BUF_INIT;
+	struct utsname u;
+	char *r;
+
+	if (read_file(p, &b, NULL) == 0 && b.len)
+		r = xstrndup(b.s, strcspn(b.s, "\n"));
+	else
+		r = xstrdup(uname(&u) == 0 ? u.release : "unknown");
+	buf_release(&b);
+	free(p);
+	return r;
+}
+
+const struct linux_state *observation_interface(const struct observation *o, const char *ifname)
+{
+	if (!ifname || !strcmp(ifname, "eth0"))
+		return &o->lx;
+	for (size_t i = 0; i < o->nothers; i++)
+		if (!strcmp(o->others[i].ifname, ifname))
+			return &o->others[i];
+	return NULL;
+}
+
+void observation_add_interface(struct observation *o, const char *ifname)
+{
+	if (observation_interface(o, ifname))
+		return;
+	o->others = xrealloc(o->others, (o->nothers + 1) * sizeof(*o->others));
+	linux_observe(o->ctx, ifname, &o->others[o->nothers++]);
+}
+
+const struct observed_file *observation_file(const struct observation *o, const char *path)
+{
+	for (size_t i = 0; i < o->nfiles; i++)
+		if (!strcmp(o->files[i].path, path))
+			return &o->files[i];
+	return NULL;
+}
+
+void observation_add_file(struct observation *o, const char *path)
+{
+	struct observed_file *f;
+	struct stat st;
+
+	if (observation_file(o, path))
+		return;
+	o->files = xrealloc(o->files, (o->nfiles + 1) * sizeof(*o->files));
+	f = &o->files[o->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	if (stat(path, &st) < 0) {
+		f->err = -errno;
+		return;
+	}
+	f->mode = st.st_mode;
+	f->uid = st.st_uid;
+}
+
 int observation_gather(const struct wb_ctx *ctx, bool offline, struct observation *o,
 		       char **ret_why)
 {
@@ -69,6 +133,7 @@ int observation_gather(const struct wb_ctx *ctx, bool offline, struct observatio
 	load_file(wslconf, INI_WSLCONF, &o->wslconf);
 	free(wslconf);
 	linux_observe(ctx, "eth0", &o->lx);
+	o->kernel = read_kernel(ctx);
 	return 0;
 }
 
@@ -82,5 +147,13 @@ void observation_release(struct observation *o)
 	ini_release(&o->wslconfig);
 	ini_release(&o->wslconf);
 	free(o->wslconfig_path);
+	free(o->kernel);
+	for (size_t i = 0; i < o->nothers; i++)
+		linux_state_release(&o->others[i]);
+	free(o->others);
+	for (size_t i = 0; i < o->nfiles; i++)
+		free(o->files[i].path);
+	free(o->files);
+	free(o->forward_stale);
 	memset(o, 0, sizeof(*o));
 }

@@ -13,6 +13,15 @@
 #include "observe/linux-observe.h"
 
 #include <stdbool.h>
+#include <sys/types.h>
+
+/* stat(2) of a file a target names (linux.file-secure). */
+struct observed_file {
+	char *path;		/* under the root */
+	int err;		/* 0, or -errno */
+	mode_t mode;
+	uid_t uid;
+};
 
 struct observation {
 	const struct wb_ctx *ctx;
@@ -23,6 +32,13 @@ struct observation {
 	struct linux_state lx;		/* eth0 */
 	char *wslconfig_path;		/* NULL: unknown (offline, no override) */
 	struct ini_doc wslconfig, wslconf;
+	char *kernel;			/* the running kernel's release */
+	/* What only some targets need, read before they are compared (targets/gather.c). */
+	struct linux_state *others;	/* interfaces other than eth0 */
+	size_t nothers;
+	struct observed_file *files;
+	size_t nfiles;
+	char *forward_stale;		/* forward.stale's answer; NULL: not read */
 };
 
 /*
@@ -39,5 +55,12 @@ const struct wsl_env *observation_env(const struct observation *o);
  * not NULL) says which of "wslinfo", ".wslconfig" or "default" it is.
  */
 const char *observation_mode(const struct observation *o, const char **ret_from);
+
+/* Read the interface ifname / the file path too, once (the I/O of a target's probes). */
+void observation_add_interface(struct observation *o, const char *ifname);
+void observation_add_file(struct observation *o, const char *path);
+/* What was read of them, or NULL when it was not asked for. */
+const struct linux_state *observation_interface(const struct observation *o, const char *ifname);
+const struct observed_file *observation_file(const struct observation *o, const char *path);
 
 #endif

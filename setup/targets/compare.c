@@ -6,7 +6,6 @@
  */
 #include "targets/compare.h"
 #include "vswitch/adapter.h"
-#include "forward/forward.h"
 #include "vswitch/hvfw-plan.h"
 #include "base/match.h"
 #include "base/util.h"
@@ -18,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 /* Known WSL versions without bridged mode (reference §6: 2.5.4 removed it). */
 static const char *const bridged_bad_versions[] = { "2.5.4", NULL };
@@ -205,7 +203,7 @@ static char *p_policy_mode(const struct expectation *e, const struct observation
 static char *p_forward_stale(const struct expectation *e, const struct observation *o)
 {
 	(void)e;
-	return forward_stale(o);
+	return xstrdup(o->forward_stale ? o->forward_stale : "not read (target_gather was not called)");
 }
 
 /* ---- files and Linux ---------------------------------------------------- */
@@ -263,41 +261,28 @@ static char *probe_address_kind(const struct expectation *e, const struct observ
 static char *probe_file_secure(const struct expectation *e, const struct observation *o)
 {
 	char *p = wb_path(o->ctx, e->path ? e->path : "");
-	struct stat st;
-	char *r;
+	const struct observed_file *f = observation_file(o, p);
 
-	if (stat(p, &st) < 0)
-		r = xstrdup("missing");
-	else if (!S_ISREG(st.st_mode))
-		r = xstrdup("not a regular file");
-	else if (st.st_uid != 0)
-		r = xasprintf("owned by uid %u, not root", (unsigned)st.st_uid);
-	else if (st.st_mode & (S_IWGRP | S_IWOTH))
-		r = xstrdup("writable by group or others");
-	else if (!(st.st_mode & S_IXUSR))
-		r = xstrdup("not executable");
-	else
-		r = xstrdup("ok");
 	free(p);
-	return r;
+	if (!f)
+		return xstrdup("not read (target_gather was not called)");
+	if (f->err)
+		return xstrdup("missing");
+	if (!S_ISREG(f->mode))
+		return xstrdup("not a regular file");
+	if (f->uid != 0)
+		return xasprintf("owned by uid %u, not root", (unsigned)f->uid);
+	if (f->mode & (S_IWGRP | S_IWOTH))
+		return xstrdup("writable by group or others");
+	if (!(f->mode & S_IXUSR))
+		return xstrdup("not executable");
+	return xstrdup("ok");
 }
 
-/* The running kernel's release (<root>/proc/sys/kernel/osrelease, so tests can move it). */
 static char *probe_kernel(const struct expectation *e, const struct observation *o)
 {
-	char *p = wb_path(o->ctx, "/proc/sys/kernel/osrelease");
-	struct buf b = BUF_INIT;
-	struct utsname u;
-	char *r;
-
 	(void)e;
-	if (read_file(p, &b, NULL) == 0 && b.len)
-		r = xstrndup(b.s, strcspn(b.s, "\n"));
-	else
-		r = xstrdup(uname(&u) == 0 ? u.release : "unknown");
-	buf_release(&b);
-	free(p);
-	return r;
+	return xstrdup(o->kernel ? o->kernel : "unknown");
 }
 
 static char *join(char **v, size_t n)
@@ -312,7 +297,8 @@ static char *join(char **v, size_t n)
 char *mirrored_fallback_reason(const struct observation *o)
 {
 	const struct host_state *st = &o->win;
-	char *kernel, *why = NULL, *msg;
+	const char *kernel;
+	char *why = NULL, *msg;
 	const char *reason = NULL;
 	int major = 0, minor = 0;
 	long build, ubr;
@@ -322,10 +308,9 @@ char *mirrored_fallback_reason(const struct observation *o)
 	if (st->installation && !strcasecmp(st->installation, "Server"))
 		return xstrdup("The specified request is unsupported. Error code: CreateInstance/CreateVm/"
 			       "ConfigureNetworking/0x803b0015 (Windows Server): falling back to networkingMode None");
-	kernel = probe_kernel(NULL, o);
+	kernel = o->kernel ? o->kernel : "";
 	if (sscanf(kernel, "%d.%d", &major, &minor) == 2 && (major < 5 || (major == 5 && minor < 10)))
 		reason = "Linux Kernel version 5.10 or newer is required";
-	free(kernel);
 	if (!mirrored_build(st, &build, &ubr))
 		why = xasprintf("Windows version %ld.%ld does not have the required features", build, ubr);
 	else if (ipv6_disabled(st))
@@ -369,23 +354,15 @@ static char *p_nameservers(const struct expectation *e, const struct observation
 /* linux.carrier and linux.mtu, of eth0 or the interface the expectation names. */
 static char *p_interface(const struct expectation *e, const struct observation *o)
 {
-	struct linux_state other;
-	const struct linux_state *lx = &o->lx;
-	char *r;
+	const struct linux_state *lx = observation_interface(o, e->ifname);
 
-	if (e->ifname && strcmp(e->ifname, "eth0")) {
-		linux_observe(o->ctx, e->ifname, &other);
-		lx = &other;
-	}
+	if (!lx)
+		return xstrdup("not read (target_gather was not called)");
 	if (!lx->present)
-		r = xstrdup("no such interface");
-	else if (!strcmp(e->probe, "linux.carrier"))
-		r = xstrdup(lx->carrier == 1 ? "true" : "false");
-	else
-		r = xasprintf("%d", lx->mtu);
-	if (lx != &o->lx)
-		linux_state_release(&other);
-	return r;
+		return xstrdup("no such interface");
+	if (!strcmp(e->probe, "linux.carrier"))
+		return xstrdup(lx->carrier == 1 ? "true" : "false");
+	return xasprintf("%d", lx->mtu);
 }
 
 static char *p_wslconfig(const struct expectation *e, const struct observation *o)

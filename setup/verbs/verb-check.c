@@ -6,6 +6,7 @@
  */
 #include "verbs/verbs.h"
 #include "targets/compare.h"
+#include "targets/gather.h"
 #include "base/log.h"
 #include "targets/record.h"
 #include "base/term.h"
@@ -243,6 +244,7 @@ int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 		rc = verb_report_load_error(&err);
 		goto out;
 	}
+	target_gather(&t, &obs);
 	compare_target(&t, &obs, &rep);
 	if (o.xml)
 		print_xml(&t, &rep);

@@ -111,4 +111,23 @@ test_expect_success 'the transaction check notices another caller' '
 	test_grep "verb-undo.c:[0-9]*:static void f" found
 '
 
+# io_in_compare FILE: the calls that read the machine, in the comparison
+# (its facts come from observe/ and targets/gather.c).
+io_in_compare() {
+	grep -nE '\b(read_file|stat|lstat|fstat|open|openat|fopen|opendir|readlink|access|uname|getifaddrs|socket|linux_observe|forwards_load|forward_[a-z_]+|host_[a-z]+_open|spawn_[a-z_]+)\(' "$1" |
+	grep -v '^[0-9]*:\s*/\?\*'
+}
+
+test_expect_success 'comparing reads nothing: every probe answers from the observation' '
+	io_in_compare "$TOP/setup/targets/compare.c" >found || :
+	test_cmp /dev/null found &&
+	! grep -n "#include \"\(forward\|engine\|verbs\|apply\)/" "$TOP/setup/targets/compare.c"
+'
+
+test_expect_success 'the I/O check notices a probe that reads a file' '
+	sed "s/^static char \*probe_kernel(.*/&\n{ struct stat st; stat(\"x\", \&st); }/" "$TOP/setup/targets/compare.c" >compare.c &&
+	io_in_compare compare.c >found &&
+	test_grep "stat(" found
+'
+
 test_done

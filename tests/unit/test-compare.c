@@ -12,6 +12,8 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <string.h>
+#include <sys/stat.h>
 
 /* The <value>s of the probe attribute's <choice> in target.rng. */
 static size_t schema_probes(const char *rng, char **names, size_t max)
@@ -74,11 +76,53 @@ static void test_unknown_probe(void **state)
 	free(skip);
 }
 
+/* The probes answer from the observation's facts alone (gather.c read them). */
+static void test_probes_read_facts(void **state)
+{
+	struct expectation e = { 0 };
+	struct observation o;
+	struct observed_file f = { .path = (char *)"/usr/local/lib/wslbridge/boot-fixups", .mode = S_IFREG | 0775 };
+	struct linux_state other = { .ifname = (char *)"eth1", .present = true, .mtu = 1380 };
+	struct wb_ctx ctx = { 0 };
+	char *skip = NULL, *v;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.ctx = &ctx;
+	e.probe = (char *)"linux.file-secure";
+	e.path = f.path;
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, "not read (target_gather was not called)");
+	free(v);
+	o.files = &f;
+	o.nfiles = 1;
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, "writable by group or others");
+	free(v);
+	f.uid = 1000;
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, "owned by uid 1000, not root");
+	free(v);
+	e.probe = (char *)"linux.mtu";
+	e.ifname = (char *)"eth1";
+	o.others = &other;
+	o.nothers = 1;
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, "1380");
+	free(v);
+	e.probe = (char *)"linux.kernel";
+	o.kernel = (char *)"6.6.87.2-microsoft-standard-WSL2";
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, o.kernel);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_matches_schema),
 		cmocka_unit_test(test_unknown_probe),
+		cmocka_unit_test(test_probes_read_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
