@@ -9,15 +9,19 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-static void load_file(const char *path, enum ini_kind kind, struct ini_doc *d)
+static int load_file(const char *path, enum ini_kind kind, struct ini_doc *d)
 {
 	struct buf b = BUF_INIT;
+	int r = path ? read_file(path, &b, NULL) : -ENOENT;
 
-	if (!path || read_file(path, &b, NULL) < 0 || ini_load(d, kind, b.s, b.len) < 0) {
+	if (r == 0)
+		r = ini_load(d, kind, b.s, b.len);
+	if (r < 0) {
 		ini_release(d);
-		(void)ini_load(d, kind, "", 0);	/* missing: WSL's defaults */
+		(void)ini_load(d, kind, "", 0);	/* WSL's defaults; the error says why */
 	}
 	buf_release(&b);
+	return r < 0 ? r : 0;
 }
 
 const struct wsl_env *observation_env(const struct observation *o)
@@ -128,9 +132,9 @@ int observation_gather(const struct wb_ctx *ctx, bool offline, struct observatio
 		o->have_windows = true;
 	}
 	o->wslconfig_path = host_wslconfig_path(o->have_windows ? &o->host : NULL);
-	load_file(o->wslconfig_path, INI_WSLCONFIG, &o->wslconfig);
+	o->wslconfig_err = load_file(o->wslconfig_path, INI_WSLCONFIG, &o->wslconfig);
 	wslconf = wb_path(ctx, "/etc/wsl.conf");
-	load_file(wslconf, INI_WSLCONF, &o->wslconf);
+	o->wslconf_err = load_file(wslconf, INI_WSLCONF, &o->wslconf);
 	free(wslconf);
 	linux_observe(ctx, "eth0", &o->lx);
 	o->kernel = read_kernel(ctx);

@@ -31,7 +31,8 @@ struct observation {
 	struct wsl_env env;		/* offline: detected here */
 	struct linux_state lx;		/* eth0 */
 	char *wslconfig_path;		/* NULL: unknown (offline, no override) */
-	struct ini_doc wslconfig, wslconf;
+	struct ini_doc wslconfig, wslconf;	/* WSL's defaults when not read */
+	int wslconfig_err, wslconf_err;		/* 0, or -errno why not (-ENOENT: missing) */
 	char *kernel;			/* the running kernel's release */
 	/* What only some targets need, read before they are compared (targets/gather.c). */
 	struct linux_state *others;	/* interfaces other than eth0 */

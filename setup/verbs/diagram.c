@@ -201,22 +201,35 @@ static void vm_box(struct box *b, const char *mode, const char *asked, const str
 	bottom(b);
 }
 
-void diagram_print(FILE *f, const struct host_state *st, const char *mode, const struct linux_state *lx,
-		   const struct ini_doc *wslconfig)
+/* What the link between Windows and the VM is, in the mode WSL runs. */
+static const char *link_label(const char *mode)
+{
+	if (!strcasecmp(mode, "bridged"))
+		return "bridged: the VM is on the LAN";
+	if (!strcasecmp(mode, "mirrored"))
+		return "mirrored: the VM shares Windows' addresses";
+	if (!strcasecmp(mode, "virtioproxy") || !strcasecmp(mode, "consomme"))
+		return "Consomme (virtioproxy): the VM uses Windows' network stack";
+	if (!strcasecmp(mode, "none"))
+		return "none: the VM has no network";
+	return "NAT: the VM is behind Windows";
+}
+
+void diagram_print(FILE *f, const struct observation *o)
 {
 	struct box b = { f, term_fancy(f), 0 };
-	const char *asked = cfg(wslconfig, "wsl2.networkingMode");
+	const char *asked = cfg(&o->wslconfig, "wsl2.networkingMode");
 	bool bridged = asked && !strcasecmp(asked, "bridged");
 	int vpn = 0;
 
 	fprintf(f, "%*sLAN / Internet\n", 6, "");
 	link_line(&b, NULL);
-	if (st)
-		windows_box(&b, st, bridged, cfg(wslconfig, "wsl2.vmSwitch"), &vpn);
+	if (o->have_windows)
+		windows_box(&b, &o->win, bridged, cfg(&o->wslconfig, "wsl2.vmSwitch"), &vpn);
 	else
 		fprintf(f, "  (Windows not observed: --offline)\n");
-	link_line(&b, bridged ? "bridged: the VM is on the LAN" : "NAT: the VM is behind Windows");
-	vm_box(&b, mode, asked, lx, vpn);
+	link_line(&b, link_label(observation_mode(o, NULL)));
+	vm_box(&b, observation_env(o)->mode, asked, &o->lx, vpn);
 	if (b.broken)
 		fprintf(f, "%d thing%s broken: `wslbridge check` says more, `wslbridge repair` fixes bridged mode\n",
 			b.broken, b.broken == 1 ? " is" : "s are");

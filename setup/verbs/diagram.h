@@ -8,16 +8,15 @@
 #define WB_DIAGRAM_H
 
 #include "host/host-state.h"
-#include "conf/ini.h"
-#include "observe/linux-observe.h"
+#include "observe/observe.h"
 
 #include <stdio.h>
 
 /* "Pro" for Professional, "Home" for Core, ... */
 const char *diagram_edition(const char *edition_id);
 
-/* st may be NULL (offline); mode is what wslinfo says (or NULL). */
-void diagram_print(FILE *f, const struct host_state *st, const char *mode,
-		   const struct linux_state *lx, const struct ini_doc *wslconfig);
+/* The picture of o (Windows left out offline); the link between Windows and
+ * the VM is labelled by the mode WSL runs (observation_mode). */
+void diagram_print(FILE *f, const struct observation *o);
 
 #endif

@@ -8,7 +8,7 @@
 #include "verbs/diagram.h"
 #include "host/host.h"
 #include "conf/ini.h"
-#include "observe/linux-observe.h"
+#include "observe/observe.h"
 #include "base/log.h"
 #include "base/match.h"
 
@@ -31,15 +31,6 @@ static const char *const wslconfig_keys[] = {
 static const char *const wslconf_keys[] = {
 	"boot.command", "boot.systemd", "network.generateResolvConf", "network.hostname",
 	"interop.enabled", "automount.root", NULL,
-};
-
-struct observed {
-	struct host h;
-	bool have_host;
-	struct host_state st;
-	struct wsl_env env;	/* --offline: detected without the host layer */
-	struct linux_state lx;
-	char *wslconfig;	/* Linux path, or NULL */
 };
 
 /* WSL's NetworkingMode numbering, as the DefaultNetworkingMode policy stores it. */
@@ -155,35 +146,32 @@ static void print_switches(const struct host_state *st)
 	}
 }
 
-static void print_file(enum ini_kind kind, const char *path, const char *const *keys)
+static void print_file(const char *path, int err, const struct ini_doc *d, const char *const *keys)
 {
-	struct buf raw = BUF_INIT;
-	struct ini_doc d = INI_DOC_INIT;
 	int shown = 0;
 
 	printf("  %s\n", path ? path : "(unknown place)");
-	if (!path || read_file(path, &raw, NULL) < 0) {
+	if (!path || err == -ENOENT) {
 		printf("    not present: WSL uses its defaults\n");
-		buf_release(&raw);
 		return;
 	}
-	if (ini_load(&d, kind, raw.s, raw.len) == 0) {
-		for (size_t i = 0; keys[i]; i++) {
-			long at = ini_find(&d, keys[i]);
-
-			if (at >= 0) {
-				printf("    %s = %s\n", keys[i], d.lines[at].value);
-				shown++;
-			}
-		}
-		if (d.stop >= 0)
-			printf("    warning: WSL stops reading at line %u (`wslbridge config lint`)\n",
-			       d.lines[d.stop].lineno);
+	if (err) {
+		printf("    could not be read: %s\n", errstr(err));
+		return;
 	}
+	for (size_t i = 0; keys[i]; i++) {
+		long at = ini_find(d, keys[i]);
+
+		if (at >= 0) {
+			printf("    %s = %s\n", keys[i], d->lines[at].value);
+			shown++;
+		}
+	}
+	if (d->stop >= 0)
+		printf("    warning: WSL stops reading at line %u (`wslbridge config lint`)\n",
+		       d->lines[d->stop].lineno);
 	if (!shown)
 		printf("    no networking settings: WSL uses its defaults\n");
-	ini_release(&d);
-	buf_release(&raw);
 }
 
 static void print_linux(const struct linux_state *lx)
@@ -241,33 +229,25 @@ static void print_ports(const struct host_state *st)
 	}
 }
 
-static void print_text(const struct observed *o, const struct wb_ctx *ctx)
+static void print_text(const struct observation *o, const struct wb_ctx *ctx)
 {
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf");
-	struct ini_doc cfg = INI_DOC_INIT;
-	struct buf raw = BUF_INIT;
 
-	if (o->wslconfig && read_file(o->wslconfig, &raw, NULL) == 0)
-		(void)ini_load(&cfg, INI_WSLCONFIG, raw.s, raw.len);
-	diagram_print(stdout, o->have_host ? &o->st : NULL, o->have_host ? o->h.env.mode : o->env.mode,
-		      &o->lx, &cfg);
+	diagram_print(stdout, o);
 	putchar('\n');
-	ini_release(&cfg);
-	buf_release(&raw);
-
-	if (o->have_host) {
-		print_windows(&o->st, &o->h.env);
-		print_adapters(&o->st);
-		print_switches(&o->st);
-		print_ports(&o->st);
+	if (o->have_windows) {
+		print_windows(&o->win, &o->host.env);
+		print_adapters(&o->win);
+		print_switches(&o->win);
+		print_ports(&o->win);
 	} else {
 		printf("Windows\n  not observed (--offline)\n  networking mode in use: %s\n",
 		       o->env.mode ? o->env.mode : "unknown");
 	}
 	printf("\nFiles\n");
-	if (o->have_host)
-		print_file(INI_WSLCONFIG, o->wslconfig, wslconfig_keys);
-	print_file(INI_WSLCONF, wslconf, wslconf_keys);
+	if (o->have_windows)
+		print_file(o->wslconfig_path, o->wslconfig_err, &o->wslconfig, wslconfig_keys);
+	print_file(wslconf, o->wslconf_err, &o->wslconf, wslconf_keys);
 	free(wslconf);
 	print_linux(&o->lx);
 }
@@ -278,12 +258,12 @@ static void xml_list(xmlNodePtr parent, const char *name, char **v, size_t n)
 		xmlNewProp(xmlNewChild(parent, NULL, BAD_CAST name, NULL), BAD_CAST "value", BAD_CAST v[i]);
 }
 
-static int print_xml(const struct observed *o)
+static int print_xml(const struct observation *o)
 {
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0"), resp = NULL;
 	xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "status"), lx, n;
 	const struct linux_state *l = &o->lx;
-	const char *mode = o->have_host ? o->h.env.mode : o->env.mode;
+	const char *mode = observation_env(o)->mode;
 	xmlChar *out = NULL;
 	int len = 0;
 	char num[16];
@@ -293,8 +273,8 @@ static int print_xml(const struct observed *o)
 	n = xmlNewChild(root, NULL, BAD_CAST "wsl", NULL);
 	if (mode)
 		xmlNewProp(n, BAD_CAST "mode", BAD_CAST mode);
-	if (o->have_host && o->st.raw) {
-		resp = xmlReadMemory(o->st.raw, (int)o->st.raw_len, NULL, NULL, XML_PARSE_NONET);
+	if (o->have_windows && o->win.raw) {
+		resp = xmlReadMemory(o->win.raw, (int)o->win.raw_len, NULL, NULL, XML_PARSE_NONET);
 		for (n = resp ? xmlDocGetRootElement(resp)->children : NULL; n; n = n->next)
 			if (n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST "host"))
 				xmlAddChild(root, xmlDocCopyNode(n, doc, 1));
@@ -326,31 +306,6 @@ static int print_xml(const struct observed *o)
 	return WB_EXIT_OK;
 }
 
-static int observe_windows(const struct wb_ctx *ctx, struct observed *o)
-{
-	char *why = NULL;
-	int r = host_open(ctx, &o->h, &why);
-
-	if (r == 0)
-		r = host_observe(&o->h, &o->st, &why);
-	if (r < 0) {
-		wb_error(WB_EXIT_FAIL, "%s", why ? why : errstr(r));
-		if (r != -ENOSYS)
-			wb_hint("`wslbridge status --offline` shows the Linux side without Windows");
-		free(why);
-		return WB_EXIT_FAIL;
-	}
-	if (o->st.error) {
-		why = host_error_text(o->st.error);
-		wb_error(WB_EXIT_FAIL, "%s", why);
-		free(why);
-		return WB_EXIT_FAIL;
-	}
-	o->have_host = true;
-	o->wslconfig = host_wslconfig_path(&o->h);
-	return WB_EXIT_OK;
-}
-
 int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 {
 	static const struct option longopts[] = {
@@ -358,11 +313,11 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		{ "xml", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct observed o;
+	struct observation o;
 	bool offline = false, xml = false;
-	int c, rc = WB_EXIT_OK;
+	char *why = NULL;
+	int c, r;
 
-	memset(&o, 0, sizeof(o));
 	verb_options_begin();
 	while ((c = verb_next_option("status", argc, argv, "", longopts)) > 0) {
 		if (c == 'o')
@@ -374,19 +329,19 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		return WB_EXIT_USAGE;
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "status takes no arguments");
-	if (offline)
-		wslenv_detect(ctx, &o.env);
-	else
-		rc = observe_windows(ctx, &o);
-	if (rc == WB_EXIT_OK) {
-		linux_observe(ctx, "eth0", &o.lx);
-		rc = xml ? print_xml(&o) : (print_text(&o, ctx), WB_EXIT_OK);
-		linux_state_release(&o.lx);
+	r = observation_gather(ctx, offline, &o, &why);
+	if (r < 0) {
+		wb_error(WB_EXIT_FAIL, "%s", why ? why : errstr(r));
+		if (r != -ENOSYS)
+			wb_hint("`wslbridge status --offline` shows the Linux side without Windows");
+		free(why);
+		observation_release(&o);
+		return WB_EXIT_FAIL;
 	}
-	if (!offline)
-		host_close(&o.h);
-	wslenv_release(&o.env);
-	host_state_release(&o.st);
-	free(o.wslconfig);
-	return rc;
+	if (xml)
+		(void)print_xml(&o);
+	else
+		print_text(&o, ctx);
+	observation_release(&o);
+	return WB_EXIT_OK;
 }

@@ -20,6 +20,24 @@ test_expect_success 'status in every scenario: one powershell.exe launch, nothin
 	done
 '
 
+test_expect_success 'the picture labels the link by the mode WSL runs, not by what .wslconfig asks' '
+	test_grep "NAT: the VM is behind Windows" out-fresh-pro &&
+	test_grep "none: the VM has no network" out-switch-missing &&
+	test_grep "bridged: the VM is on the LAN" out-vmware-broken &&
+	rm -rf ha && WINHOST_DIR=$PWD/ha "$RUN" fresh-pro -- true &&
+	printf "[wsl2]\nnetworkingMode=bridged\nvmSwitch=WSL Bridge\n" >ha/root/mnt/c/Users/alice/.wslconfig &&
+	WINHOST_DIR=$PWD/ha "$RUN" fresh-pro -- "$WB" status >out 2>&1 &&
+	test_grep "NAT: the VM is behind Windows" out && ! grep -q "bridged: the VM" out &&
+	test_grep "WSL applied another mode" out
+'
+
+test_expect_success 'an unreadable wsl.conf is said so, not shown as missing' '
+	rm -rf hu && WINHOST_DIR=$PWD/hu "$RUN" fresh-pro -- true &&
+	rm -f hu/root/etc/wsl.conf && mkdir hu/root/etc/wsl.conf &&
+	WINHOST_DIR=$PWD/hu "$RUN" fresh-pro -- "$WB" status --offline >out 2>&1 &&
+	test_grep "could not be read: Is a directory" out && ! grep -q "not present" out
+'
+
 test_expect_success 'status shows what matters in each scenario' '
 	test_grep "Windows 11 Pro 23H2 (build 22631.4460)" out-fresh-pro &&
 	test_grep "no Hyper-V PowerShell module" out-home-edition &&
