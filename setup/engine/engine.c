@@ -155,10 +155,10 @@ static int verify(struct run *r)
 		compare_target(&r->t, &again, &r->rep);
 	}
 	observation_release(&again);
-	if (run_failed(r, "linux", NULL)) {
+	if (run_failed(r, SIDE_LINUX, FIX_NONE)) {
 		run_progress(r, S_VERIFY, "FAILED");
 		wb_error(WB_EXIT_FAIL, "the Linux side does not match %s mode:", r->mode);
-		run_print_failures(r, "linux");
+		run_print_failures(r, SIDE_LINUX);
 		return WB_EXIT_FAIL;
 	}
 	run_progress(r, S_VERIFY, "ok: WSL runs in %s mode", r->mode);
@@ -304,7 +304,7 @@ static int report_fallback(struct run *r)
 
 	wb_error(WB_EXIT_FAIL, "WSL restarted (after the last %s, %s) but did not apply %s mode:", r->j.verb,
 		 r->j.time, r->mode);
-	run_print_failures(r, "linux");
+	run_print_failures(r, SIDE_LINUX);
 	if (why)
 		fprintf(stderr, "WSL's reason: %s\n", why);
 	else
@@ -318,7 +318,7 @@ static int finish_unchanged(struct run *r)
 {
 	bool last, awaiting;
 
-	if (!run_failed(r, "linux", NULL)) {
+	if (!run_failed(r, SIDE_LINUX, FIX_NONE)) {
 		if (r->adapter)
 			printf("Nothing to change: this machine matches target bridged (switch '%s' on %s).\n",
 			       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name);
@@ -337,9 +337,9 @@ static int finish_unchanged(struct run *r)
 	/* The last run's journal: did it wait for a restart, and did one happen since? */
 	last = journal_read(r->ctx, &r->j) == 0 && r->j.state != JS_UNKNOWN;
 	awaiting = last && r->j.state == JS_AWAITING_RESTART;
-	if (run_failed(r, "linux", "restart") && awaiting && booted_since(r->ctx, r->j.time) == 1)
+	if (run_failed(r, SIDE_LINUX, FIX_RESTART) && awaiting && booted_since(r->ctx, r->j.time) == 1)
 		return report_fallback(r);
-	if (run_failed(r, "linux", "restart")) {
+	if (run_failed(r, SIDE_LINUX, FIX_RESTART)) {
 		printf("Windows and .wslconfig are ready; WSL has not restarted into %s mode yet.\n", r->mode);
 		r->restart_needed = true;
 		journal_release(&r->j);	/* this run's journal replaces it */
@@ -357,11 +357,11 @@ static int finish_unchanged(struct run *r)
 		       "(%s): from Windows run `wsl.exe --shutdown`, start WSL, and run `wslbridge %s` "
 		       "again.\n", r->j.verb, r->j.time, r->verb);
 		fprintf(stderr, "If it did restart, this is what is still wrong:\n");
-		run_print_failures(r, "linux");
+		run_print_failures(r, SIDE_LINUX);
 		return WB_EXIT_RESTART;
 	}
 	wb_error(WB_EXIT_FAIL, "Windows and .wslconfig are ready, but the Linux side is not:");
-	run_print_failures(r, "linux");
+	run_print_failures(r, SIDE_LINUX);
 	return WB_EXIT_FAIL;
 }
 
@@ -392,7 +392,8 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	if ((rc = run_load_target(&r)) || (rc = run_plan_wslconfig(&r)))
 		goto out;
-	if (r.file_changes && !r.wp.n && !run_failed(&r, NULL, "wslconfig") && !run_failed(&r, NULL, "switch"))
+	if (r.file_changes && !r.wp.n && !run_failed(&r, RUN_ANY_SIDE, FIX_WSLCONFIG) &&
+	    !run_failed(&r, RUN_ANY_SIDE, FIX_SWITCH))
 		r.restart_needed = true;	/* only --dhcp/--ipv6 changed */
 	if (!r.wp.n && !r.file_changes) {
 		if (o->dry_run)
@@ -402,7 +403,7 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	/* WSL reads .wslconfig and attaches a switch when it starts; Hyper-V
 	 * firewall rules alone apply at once. */
-	if (r.m->restart_always || r.file_changes || run_failed(&r, "linux", "restart"))
+	if (r.m->restart_always || r.file_changes || run_failed(&r, SIDE_LINUX, FIX_RESTART))
 		r.restart_needed = true;
 	if (o->repair)
 		run_print_diagnosis(&r);

@@ -107,7 +107,7 @@ static size_t params(const struct run *r, char **p)
 
 static void plan_windows(struct run *r)
 {
-	if (run_failed(r, "windows", NULL) || r->o->switch_id)
+	if (run_failed(r, SIDE_WINDOWS, FIX_NONE) || r->o->switch_id)
 		switch_plan(&r->obs.win, r->adapter, r->switch_name, r->o->switch_id, &r->wp);
 }
 

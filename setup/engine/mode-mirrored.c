@@ -57,7 +57,7 @@ static size_t params(const struct run *r, char **p)
 
 static void plan_windows(struct run *r)
 {
-	if (run_failed(r, "windows", "hvfw"))
+	if (run_failed(r, SIDE_WINDOWS, FIX_HVFW))
 		hvfw_plan(&r->obs.win, r->ports, r->nports, &r->wp);
 }
 

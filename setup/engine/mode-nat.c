@@ -26,7 +26,7 @@ static size_t params(const struct run *r, char **p)
 
 static void plan_windows(struct run *r)
 {
-	if (run_failed(r, "windows", "forward"))
+	if (run_failed(r, SIDE_WINDOWS, FIX_FORWARD))
 		wb_note("port forwards point at an old address of WSL: `sudo wslbridge forward sync` fixes them");
 }
 

@@ -13,13 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-bool run_failed(const struct run *r, const char *side, const char *fix)
+bool run_failed(const struct run *r, enum target_side side, enum target_fix fix)
 {
 	for (size_t i = 0; i < r->rep.n; i++) {
 		const struct check_result *c = &r->rep.r[i];
 
-		if (c->status == CHECK_FAIL && (!side || !strcmp(c->e->side, side)) &&
-		    (!fix || (c->e->fix && !strcmp(c->e->fix, fix))))
+		if (c->status == CHECK_FAIL && (side == RUN_ANY_SIDE || c->e->side == side) && (fix == FIX_NONE || c->e->fix == fix))
 			return true;
 	}
 	return false;
@@ -28,16 +27,16 @@ bool run_failed(const struct run *r, const char *side, const char *fix)
 /* What a run cannot mend by itself (a .wslconfig edit it can). */
 static bool blocking(const struct check_result *c)
 {
-	return !(c->e->fix && !strcmp(c->e->fix, "wslconfig"));
+	return c->e->fix != FIX_WSLCONFIG;
 }
 
-void run_print_failures(const struct run *r, const char *side)
+void run_print_failures(const struct run *r, enum target_side side)
 {
 	for (size_t i = 0; i < r->rep.n; i++) {
 		const struct check_result *c = &r->rep.r[i];
 
-		if (c->status != CHECK_FAIL || strcmp(c->e->side, side) ||
-		    (!strcmp(side, "environment") && !blocking(c)))
+		if (c->status != CHECK_FAIL || c->e->side != side ||
+		    (side == SIDE_ENVIRONMENT && !blocking(c)))
 			continue;
 		fprintf(stderr, "  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
 		if (c->e->remedy)
@@ -65,7 +64,7 @@ static void suggest_modes(struct run *r)
 		target_gather(&t, &r->obs);
 		compare_target(&t, &r->obs, &rep);
 		for (size_t i = 0; i < rep.n; i++)
-			if (rep.r[i].status == CHECK_FAIL && !strcmp(rep.r[i].e->side, "environment") &&
+			if (rep.r[i].status == CHECK_FAIL && rep.r[i].e->side == SIDE_ENVIRONMENT &&
 			    blocking(&rep.r[i]))
 				ok = false;
 		if (ok)
@@ -86,13 +85,13 @@ int run_preflight(struct run *r)
 	for (size_t i = 0; i < r->rep.n; i++) {
 		const struct check_result *c = &r->rep.r[i];
 
-		if (c->status == CHECK_FAIL && !strcmp(c->e->side, "environment") && blocking(c))
+		if (c->status == CHECK_FAIL && c->e->side == SIDE_ENVIRONMENT && blocking(c))
 			stop = true;
 	}
 	if (!stop)
 		return 0;
 	wb_error(WB_EXIT_FAIL, "%s mode cannot work on this machine; nothing was changed:", r->mode);
-	run_print_failures(r, "environment");
+	run_print_failures(r, SIDE_ENVIRONMENT);
 	suggest_modes(r);
 	return WB_EXIT_FAIL;
 }
@@ -196,7 +195,7 @@ void run_print_diagnosis(const struct run *r)
 	for (size_t i = 0; i < r->rep.n; i++) {
 		const struct check_result *c = &r->rep.r[i];
 
-		if (c->status == CHECK_FAIL && strcmp(c->e->side, "windows"))
+		if (c->status == CHECK_FAIL && c->e->side != SIDE_WINDOWS)
 			printf("  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
 	}
 	putchar('\n');

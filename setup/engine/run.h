@@ -54,8 +54,9 @@ int run_settle(struct run *r);
 int run_load_target(struct run *r);
 
 /* plan.c: what failed, the refusal before anything changes, the plan. */
-bool run_failed(const struct run *r, const char *side, const char *fix);
-void run_print_failures(const struct run *r, const char *side);
+#define RUN_ANY_SIDE SIDE_COUNT
+bool run_failed(const struct run *r, enum target_side side, enum target_fix fix);
+void run_print_failures(const struct run *r, enum target_side side);
 int run_preflight(struct run *r);
 int run_plan_wslconfig(struct run *r);
 void run_print_plan(struct run *r);

@@ -218,7 +218,42 @@ static int settle_params(xmlNodePtr root, const char *file, const char *tname,
 	return 0;
 }
 
-static int add_expect(xmlNodePtr n, const char *side, const char *file, const struct params *p,
+static const char *const side_names[SIDE_COUNT] = { "environment", "windows", "files", "linux" };
+static const char *const fix_names[FIX_COUNT] = {
+	NULL, "bindings", "forward", "hvfw", "restart", "switch", "vpn", "wslconf-fix", "wslconfig",
+};
+
+const char *target_side_name(enum target_side s)
+{
+	return s < SIDE_COUNT ? side_names[s] : NULL;
+}
+
+const char *target_fix_name(enum target_fix f)
+{
+	return f < FIX_COUNT ? fix_names[f] : NULL;
+}
+
+enum target_side target_side_parse(const char *name)
+{
+	size_t i = 0;
+
+	while (i < SIDE_COUNT && (!name || strcmp(name, side_names[i])))
+		i++;
+	return (enum target_side)i;
+}
+
+enum target_fix target_fix_parse(const char *name)
+{
+	size_t i = 1;
+
+	if (!name)
+		return FIX_NONE;
+	while (i < FIX_COUNT && strcmp(name, fix_names[i]))
+		i++;
+	return (enum target_fix)i;
+}
+
+static int add_expect(xmlNodePtr n, enum target_side side, const char *file, const struct params *p,
 		      struct target *t, struct target_error *err)
 {
 	static const char *const attrs[] = {
@@ -240,11 +275,20 @@ static int add_expect(xmlNodePtr n, const char *side, const char *file, const st
 		}
 		free(raw);
 	}
+	if (target_fix_parse(v[3]) == FIX_COUNT) {	/* only a {param} can get past the schema */
+		int r = fail(err, file, xmlGetLineNo(n), 0, xasprintf("expect: unknown fix '%s'", v[3]));
+
+		for (size_t k = 0; k < 13; k++)
+			free(v[k]);
+		return r;
+	}
 	t->exp = xrealloc(t->exp, (t->nexp + 1) * sizeof(*t->exp));
 	e = &t->exp[t->nexp++];
 	memset(e, 0, sizeof(*e));
-	e->side = xstrdup(side);
-	e->probe = v[0]; e->summary = v[1]; e->remedy = v[2]; e->fix = v[3];
+	e->side = side;
+	e->fix = target_fix_parse(v[3]);
+	free(v[3]);
+	e->probe = v[0]; e->summary = v[1]; e->remedy = v[2];
 	e->sw = v[4]; e->adapter = v[5]; e->component = v[6]; e->key = v[7];
 	e->ifname = v[8]; e->path = v[9]; e->equals = v[10]; e->pattern = v[11]; e->ports = v[12];
 	if ((num = xml_prop(n, "min"))) {
@@ -295,15 +339,13 @@ static int walk(const struct wb_ctx *ctx, xmlNodePtr root, const char *file, con
 			inc.nexp = 0;
 			target_release(&inc);
 		} else if (is(n, "side")) {
-			char *side = xml_prop(n, "name");
+			char *name = xml_prop(n, "name");
+			enum target_side side = target_side_parse(name);
 
-			for (xmlNodePtr e = n->children; e; e = e->next) {
-				if (is(e, "expect") && add_expect(e, side, file, p, t, err) < 0) {
-					free(side);
+			free(name);	/* the schema allows only the four */
+			for (xmlNodePtr e = n->children; side < SIDE_COUNT && e; e = e->next)
+				if (is(e, "expect") && add_expect(e, side, file, p, t, err) < 0)
 					return -EINVAL;
-				}
-			}
-			free(side);
 		}
 	}
 	return 0;
@@ -427,7 +469,7 @@ int target_load(const struct wb_ctx *ctx, const char *name, char *const *params,
 
 static void free_expect(struct expectation *e)
 {
-	char **f[] = { &e->side, &e->probe, &e->summary, &e->remedy, &e->fix, &e->sw, &e->adapter,
+	char **f[] = { &e->probe, &e->summary, &e->remedy, &e->sw, &e->adapter,
 		       &e->component, &e->key, &e->ifname, &e->path, &e->equals, &e->pattern, &e->file, &e->ports };
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++)

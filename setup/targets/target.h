@@ -17,8 +17,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The sides of a target, in the order check reports them. */
+enum target_side { SIDE_ENVIRONMENT, SIDE_WINDOWS, SIDE_FILES, SIDE_LINUX, SIDE_COUNT };
+
+/* What setup and repair do about a failed expectation (target.rng lists the same). */
+enum target_fix {
+	FIX_NONE, FIX_BINDINGS, FIX_FORWARD, FIX_HVFW, FIX_RESTART, FIX_SWITCH, FIX_VPN,
+	FIX_WSLCONF_FIX, FIX_WSLCONFIG, FIX_COUNT,
+};
+
+/* The names in target files ("environment", "wslconf-fix", ...); NULL for none. */
+const char *target_side_name(enum target_side s);
+const char *target_fix_name(enum target_fix f);
+/* name -> value: SIDE_COUNT / FIX_COUNT when unknown. */
+enum target_side target_side_parse(const char *name);
+enum target_fix target_fix_parse(const char *name);
+
 struct expectation {
-	char *side, *probe, *summary, *remedy, *fix;
+	enum target_side side;
+	enum target_fix fix;
+	char *probe, *summary, *remedy;
 	char *sw, *adapter, *component, *key, *ifname, *path, *ports;	/* probe arguments */
 	char *equals, *pattern;
 	long min, max;

@@ -21,8 +21,7 @@
 
 #include <libxml/tree.h>
 
-static const char *const sides[] = { "environment", "windows", "files", "linux" };
-static const char *const side_titles[] = { "Environment", "Windows", "Files", "Linux (this distribution)" };
+static const char *const side_titles[SIDE_COUNT] = { "Environment", "Windows", "Files", "Linux (this distribution)" };
 
 struct check_opts {
 	bool offline, xml, list;
@@ -83,13 +82,13 @@ static void print_text(const struct target *t, const struct check_report *rep)
 	const char *skip = tty ? "-" : "skip";
 
 	printf("Target %s: %s\n", t->name, t->summary);
-	for (size_t s = 0; s < 4; s++) {
+	for (size_t s = 0; s < SIDE_COUNT; s++) {
 		bool header = false;
 
 		for (size_t i = 0; i < rep->n; i++) {
 			const struct check_result *r = &rep->r[i];
 
-			if (strcmp(r->e->side, sides[s]))
+			if (r->e->side != s)
 				continue;
 			if (!header)
 				printf("\n%s\n", side_titles[s]);
@@ -143,14 +142,14 @@ static void print_xml(const struct target *t, const struct check_report *rep)
 		const struct check_result *r = &rep->r[i];
 		xmlNodePtr e = xmlNewChild(root, NULL, BAD_CAST "expect", NULL);
 
-		xml_attr(e, "side", r->e->side);
+		xml_attr(e, "side", target_side_name(r->e->side));
 		xml_attr(e, "probe", r->e->probe);
 		xml_attr(e, "status", status[r->status]);
 		xml_attr(e, "summary", r->e->summary);
 		xml_attr(e, "observed", r->observed);
 		xml_attr(e, "expected", r->expected);
 		xml_attr(e, "remedy", r->e->remedy);
-		xml_attr(e, "fix", r->e->fix);
+		xml_attr(e, "fix", target_fix_name(r->e->fix));
 		snprintf(line, sizeof(line), "%u", r->e->line);
 		xml_attr(e, "line", line);
 	}

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* The <value>s of the probe attribute's <choice> in target.rng. */
-static size_t schema_probes(const char *rng, char **names, size_t max)
+/* The <value>s of attribute attr's <choice> in target.rng. */
+static size_t schema_values(const char *rng, const char *attr, char **names, size_t max)
 {
 	xmlDocPtr doc = xmlReadFile(rng, NULL, XML_PARSE_NONET);
 	xmlXPathContextPtr x = doc ? xmlXPathNewContext(doc) : NULL;
@@ -25,7 +25,12 @@ static size_t schema_probes(const char *rng, char **names, size_t max)
 
 	assert_non_null(x);
 	xmlXPathRegisterNs(x, BAD_CAST "rng", BAD_CAST "http://relaxng.org/ns/structure/1.0");
-	r = xmlXPathEvalExpression(BAD_CAST "//rng:attribute[@name='probe']/rng:choice/rng:value", x);
+	{
+		char *xp = xasprintf("//rng:attribute[@name='%s']/rng:choice/rng:value", attr);
+
+		r = xmlXPathEvalExpression(BAD_CAST xp, x);
+		free(xp);
+	}
 	assert_non_null(r);
 	for (int i = 0; r->nodesetval && i < r->nodesetval->nodeNr && n < max; i++)
 		names[n++] = (char *)xmlNodeGetContent(r->nodesetval->nodeTab[i]);
@@ -38,7 +43,7 @@ static size_t schema_probes(const char *rng, char **names, size_t max)
 static void test_table_matches_schema(void **state)
 {
 	char *names[64];
-	size_t n = schema_probes("templates/targets/target.rng", names, 64);
+	size_t n = schema_values("templates/targets/target.rng", "probe", names, 64);
 
 	(void)state;
 	assert_true(n >= 20);
@@ -53,6 +58,34 @@ static void test_table_matches_schema(void **state)
 		xmlFree(names[i]);
 	}
 	assert_null(probe_name(probe_count()));
+}
+
+/* The side and fix names: the schema's, and each parses back to itself. */
+static void test_side_and_fix_names(void **state)
+{
+	char *names[16];
+	size_t n = schema_values("templates/targets/target.rng", "fix", names, 16);
+
+	(void)state;
+	assert_int_equal(n, FIX_COUNT - 1);
+	for (size_t i = 0; i < n; i++) {
+		enum target_fix f = target_fix_parse(names[i]);
+
+		if (f == FIX_COUNT)
+			fail_msg("target.rng allows the fix '%s', which target.c does not have", names[i]);
+		assert_string_equal(target_fix_name(f), names[i]);
+		xmlFree(names[i]);
+	}
+	assert_int_equal(target_fix_parse(NULL), FIX_NONE);
+	assert_int_equal(target_fix_parse("format-disk"), FIX_COUNT);
+	n = schema_values("templates/targets/target.rng", "name", names, 16);
+	assert_int_equal(n, SIDE_COUNT);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(target_side_parse(names[i]), (enum target_side)i);
+		assert_string_equal(target_side_name((enum target_side)i), names[i]);
+		xmlFree(names[i]);
+	}
+	assert_int_equal(target_side_parse("kitchen"), SIDE_COUNT);
 }
 
 static void test_unknown_probe(void **state)
@@ -121,6 +154,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_matches_schema),
+		cmocka_unit_test(test_side_and_fix_names),
 		cmocka_unit_test(test_unknown_probe),
 		cmocka_unit_test(test_probes_read_facts),
 	};
