@@ -103,17 +103,12 @@ static int write_wslconfig(struct run *r, struct transaction *t)
 
 static void save_record(struct run *r)
 {
-	char *params[3] = { NULL, NULL, NULL }, *values[3];
-	size_t n = r->m->params(r, params);
+	struct target_params params = { NULL, NULL, 0 };
 
-	for (size_t i = 0; i < n; i++) {
-		values[i] = strchr(params[i], '=') + 1;
-		values[i][-1] = '\0';
-	}
-	if (record_write(r->ctx, r->mode, params, values, n) < 0)
+	r->m->params(r, &params);
+	if (record_write(r->ctx, r->mode, &params) < 0)
 		wb_warn("could not record the target in '%s'; check and repair will infer it", r->ctx->state_dir);
-	for (size_t i = 0; i < n; i++)
-		free(params[i]);
+	target_params_release(&params);
 }
 
 static int restart_wsl(struct run *r)

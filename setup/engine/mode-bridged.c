@@ -67,19 +67,19 @@ static int pick_adapter(struct run *r, const char *recorded)
 	return 0;
 }
 
-static int settle(struct run *r, char **rec, size_t nrec)
+static int settle(struct run *r, const struct target_params *rec)
 {
-	const char *rec_switch = NULL, *rec_adapter = NULL, *rec_mac = NULL, *cur;
+	const char *rec_switch = target_params_get(rec, "switch"), *rec_adapter = target_params_get(rec, "adapter");
+	const char *rec_mac = target_params_get(rec, "mac"), *cur;
 	char *why = NULL;
 
 	if (r->o->allow_ports || r->o->host_loopback)
 		return wb_error(WB_EXIT_USAGE, "--allow-port and --host-loopback are for mirrored mode; add "
 				"--mode mirrored");
-	for (size_t i = 0; i < nrec; i++) {
-		if (!strncmp(rec[i], "switch=", 7)) rec_switch = rec[i] + 7;
-		if (!strncmp(rec[i], "adapter=", 8) && strcmp(rec[i] + 8, "*")) rec_adapter = rec[i] + 8;
-		if (!strncmp(rec[i], "mac=", 4) && rec[i][4]) rec_mac = rec[i] + 4;
-	}
+	if (rec_adapter && !strcmp(rec_adapter, "*"))
+		rec_adapter = NULL;
+	if (rec_mac && !*rec_mac)
+		rec_mac = NULL;
 	r->switch_name = xstrdup(r->o->switch_name ? r->o->switch_name : rec_switch ? rec_switch :
 				 (cur = ini_value(&r->obs.wslconfig, "wsl2.vmSwitch")) && *cur &&
 				 r->o->repair ? cur : "WSL Bridge");
@@ -97,12 +97,11 @@ static int settle(struct run *r, char **rec, size_t nrec)
 	return pick_adapter(r, rec_adapter);
 }
 
-static size_t params(const struct run *r, char **p)
+static void params(const struct run *r, struct target_params *out)
 {
-	p[0] = xasprintf("switch=%s", r->wp.switch_name ? r->wp.switch_name : r->switch_name);
-	p[1] = xasprintf("adapter=%s", r->adapter->guid);
-	p[2] = xasprintf("mac=%s", r->mac);
-	return 3;
+	target_params_set(out, "switch", r->wp.switch_name ? r->wp.switch_name : r->switch_name);
+	target_params_set(out, "adapter", r->adapter->guid);
+	target_params_set(out, "mac", r->mac);
 }
 
 static void plan_windows(struct run *r)

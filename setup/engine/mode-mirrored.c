@@ -14,22 +14,21 @@
 #include <string.h>
 
 /* Mirrored: ports (recorded ones and --allow-port), hostAddressLoopback. */
-static int settle(struct run *r, char **rec, size_t nrec)
+static int settle(struct run *r, const struct target_params *rec)
 {
+	const char *ports = target_params_get(rec, "ports"), *loopback = target_params_get(rec, "loopback");
 	char *why = NULL;
 	struct port_spec more[PORTS_MAX];
 	size_t nmore = 0;
 
-	for (size_t i = 0; i < nrec; i++) {
-		if (!strncmp(rec[i], "ports=", 6) && port_list_parse(rec[i] + 6, r->ports, &r->nports, &why) < 0) {
-			wb_warn("the recorded ports are not usable (%s); using --allow-port only", why);
-			free(why);
-			why = NULL;
-			r->nports = 0;
-		}
-		if (!strncmp(rec[i], "loopback=", 9) && rec[i][9])
-			r->loopback = xstrdup(rec[i] + 9);
+	if (ports && port_list_parse(ports, r->ports, &r->nports, &why) < 0) {
+		wb_warn("the recorded ports are not usable (%s); using --allow-port only", why);
+		free(why);
+		why = NULL;
+		r->nports = 0;
 	}
+	if (loopback && *loopback)
+		r->loopback = xstrdup(loopback);
 	if (port_list_parse(r->o->allow_ports, more, &nmore, &why) < 0) {
 		wb_error(WB_EXIT_USAGE, "--allow-port: %s", why);
 		free(why);
@@ -45,14 +44,13 @@ static int settle(struct run *r, char **rec, size_t nrec)
 	return 0;
 }
 
-static size_t params(const struct run *r, char **p)
+static void params(const struct run *r, struct target_params *out)
 {
 	char *ports = port_list_format(r->ports, r->nports);
 
-	p[0] = xasprintf("ports=%s", ports);
-	p[1] = xasprintf("loopback=%s", r->loopback ? r->loopback : "");
+	target_params_set(out, "ports", ports);
+	target_params_set(out, "loopback", r->loopback ? r->loopback : "");
 	free(ports);
-	return 2;
 }
 
 static void plan_windows(struct run *r)

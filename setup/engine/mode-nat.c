@@ -9,19 +9,17 @@
 
 #include <strings.h>
 
-static int settle(struct run *r, char **rec, size_t nrec)
+static int settle(struct run *r, const struct target_params *rec)
 {
 	(void)r;
 	(void)rec;
-	(void)nrec;
 	return 0;
 }
 
-static size_t params(const struct run *r, char **p)
+static void params(const struct run *r, struct target_params *out)
 {
 	(void)r;
-	(void)p;
-	return 0;
+	(void)out;
 }
 
 static void plan_windows(struct run *r)

@@ -9,6 +9,7 @@
 #define WB_ENGINE_MODE_H
 
 #include "conf/ini.h"
+#include "targets/target.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,10 +20,10 @@ struct mode_ops {
 	const char *name;		/* as .wslconfig's networkingMode and the target say it */
 	const char *instead;		/* why to choose it, when another mode cannot work */
 	bool restart_always;		/* WSL applies the Windows change only when it starts */
-	/* The mode's own parameters, from the options and (rec, nrec) the record. */
-	int (*settle)(struct run *r, char **rec, size_t nrec);
-	/* The target's parameters ("name=value", at most 3), also what is recorded. */
-	size_t (*params)(const struct run *r, char **params);
+	/* The mode's own parameters, from the options and rec, what was recorded. */
+	int (*settle)(struct run *r, const struct target_params *rec);
+	/* The target's parameters, added to out; also what is recorded. */
+	void (*params)(const struct run *r, struct target_params *out);
 	/* The Windows plan (r->wp), when the target says Windows needs one. */
 	void (*plan_windows)(struct run *r);
 	/* The mode's own .wslconfig keys, after networkingMode: 0 or -errno. */

@@ -52,36 +52,36 @@ static int settle_mode(struct run *r, const char *recorded)
 /* The mode, then its own parameters: options, else what was recorded for it. */
 int run_settle(struct run *r)
 {
-	char *target = NULL, **rec = NULL;
-	size_t nrec = 0;
+	static const struct target_params none = { NULL, NULL, 0 };
+	struct target_params rec = { NULL, NULL, 0 };
+	char *target = NULL;
 	int rc;
 
-	(void)record_read(r->ctx, &target, &rec, &nrec);
+	(void)record_read(r->ctx, &target, &rec);
 	rc = settle_mode(r, target);
 	if (rc == 0)	/* another mode's recorded parameters do not apply */
-		rc = r->m->settle(r, rec, target && strcmp(target, r->mode) ? 0 : nrec);
+		rc = r->m->settle(r, target && strcmp(target, r->mode) ? &none : &rec);
 	free(target);
-	record_params_free(rec, nrec);
+	target_params_release(&rec);
 	return rc;
 }
 
 int run_load_target(struct run *r)
 {
-	char *params[3] = { NULL, NULL, NULL };
-	size_t np = r->m->params(r, params);
+	struct target_params params = { NULL, NULL, 0 };
 	struct target_error err;
 	int rc = 0;
 
+	r->m->params(r, &params);
 	target_release(&r->t);
 	check_report_release(&r->rep);
-	if (target_load(r->ctx, r->mode, params, np, &r->t, &err) < 0) {
+	if (target_load_params(r->ctx, r->mode, &params, &r->t, &err) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s: %s", err.file, err.msg);
 		target_error_release(&err);
 	} else {
 		target_gather(&r->t, &r->obs);
 		compare_target(&r->t, &r->obs, &r->rep);
 	}
-	for (size_t i = 0; i < np; i++)
-		free(params[i]);
+	target_params_release(&params);
 	return rc;
 }

@@ -18,7 +18,7 @@ static char *record_path(const struct wb_ctx *ctx)
 	return path_join(ctx->state_dir, "target.xml");
 }
 
-int record_read(const struct wb_ctx *ctx, char **ret_target, char ***ret_params, size_t *ret_n)
+int record_read(const struct wb_ctx *ctx, char **ret_target, struct target_params *params)
 {
 	char *path = record_path(ctx);
 	xmlDocPtr doc;
@@ -26,8 +26,6 @@ int record_read(const struct wb_ctx *ctx, char **ret_target, char ***ret_params,
 	xmlChar *t;
 
 	*ret_target = NULL;
-	*ret_params = NULL;
-	*ret_n = 0;
 	if (access(path, F_OK) < 0) {
 		free(path);
 		return -ENOENT;
@@ -50,10 +48,8 @@ int record_read(const struct wb_ctx *ctx, char **ret_target, char ***ret_params,
 			continue;
 		name = xmlGetProp(n, BAD_CAST "name");
 		value = xmlGetProp(n, BAD_CAST "value");
-		if (name && value) {
-			*ret_params = xrealloc(*ret_params, (*ret_n + 1) * sizeof(char *));
-			(*ret_params)[(*ret_n)++] = xasprintf("%s=%s", name, value);
-		}
+		if (name && value)
+			target_params_set(params, (const char *)name, (const char *)value);
 		xmlFree(name);
 		xmlFree(value);
 	}
@@ -61,8 +57,7 @@ int record_read(const struct wb_ctx *ctx, char **ret_target, char ***ret_params,
 	return 0;
 }
 
-int record_write(const struct wb_ctx *ctx, const char *target, char *const *names,
-		 char *const *values, size_t n)
+int record_write(const struct wb_ctx *ctx, const char *target, const struct target_params *params)
 {
 	struct xmlfile f;
 	xmlTextWriterPtr w;
@@ -73,20 +68,13 @@ int record_write(const struct wb_ctx *ctx, const char *target, char *const *name
 	w = f.w;
 	xmlTextWriterStartElement(w, BAD_CAST "recorded");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "target", BAD_CAST target);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < params->n; i++) {
 		xmlTextWriterStartElement(w, BAD_CAST "param");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST names[i]);
-		xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST values[i]);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST params->names[i]);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST params->values[i]);
 		xmlTextWriterEndElement(w);
 	}
 	r = xmlfile_commit(&f, ctx->state_dir, path, 0644);
 	free(path);
 	return r;
-}
-
-void record_params_free(char **params, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(params[i]);
-	free(params);
 }

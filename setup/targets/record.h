@@ -7,14 +7,11 @@
 #define WB_RECORD_H
 
 #include "base/ctx.h"
+#include "targets/target.h"
 
-#include <stddef.h>
-
-/* 0, -ENOENT when nothing is recorded, -EBADMSG for a damaged record.
- * *ret_params are "name=value" strings. */
-int record_read(const struct wb_ctx *ctx, char **ret_target, char ***ret_params, size_t *ret_n);
-int record_write(const struct wb_ctx *ctx, const char *target, char *const *names,
-		 char *const *values, size_t n);
-void record_params_free(char **params, size_t n);
+/* 0, -ENOENT when nothing is recorded, -EBADMSG for a damaged record;
+ * the parameters are added to *params (release it in any case). */
+int record_read(const struct wb_ctx *ctx, char **ret_target, struct target_params *params);
+int record_write(const struct wb_ctx *ctx, const char *target, const struct target_params *params);
 
 #endif

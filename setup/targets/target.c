@@ -22,11 +22,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-struct params {
-	char **names, **values;
-	size_t n;
-};
-
 static int fail(struct target_error *err, const char *file, int line, int col, char *msg)
 {
 	err->file = xstrdup(file);
@@ -107,7 +102,7 @@ static bool is(xmlNodePtr n, const char *name)
 	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name);
 }
 
-static const char *param_get(const struct params *p, const char *name)
+const char *target_params_get(const struct target_params *p, const char *name)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (!strcmp(p->names[i], name))
@@ -115,7 +110,7 @@ static const char *param_get(const struct params *p, const char *name)
 	return NULL;
 }
 
-static void param_set(struct params *p, const char *name, const char *value)
+void target_params_set(struct target_params *p, const char *name, const char *value)
 {
 	p->names = xrealloc(p->names, (p->n + 1) * sizeof(char *));
 	p->values = xrealloc(p->values, (p->n + 1) * sizeof(char *));
@@ -123,7 +118,7 @@ static void param_set(struct params *p, const char *name, const char *value)
 	p->values[p->n++] = xstrdup(value);
 }
 
-static void params_free(struct params *p)
+void target_params_release(struct target_params *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->names[i]);
@@ -131,10 +126,11 @@ static void params_free(struct params *p)
 	}
 	free(p->names);
 	free(p->values);
+	memset(p, 0, sizeof(*p));
 }
 
 /* Replace {name} by its value; NULL (and *err) for an unknown name. */
-static char *subst(const char *s, const struct params *p, const char *file, xmlNodePtr n,
+static char *subst(const char *s, const struct target_params *p, const char *file, xmlNodePtr n,
 		   const char *attr, struct target_error *err)
 {
 	struct buf b = BUF_INIT;
@@ -150,7 +146,7 @@ static char *subst(const char *s, const struct params *p, const char *file, xmlN
 		}
 		buf_add(&b, s, (size_t)(open - s));
 		name = xstrndup(open + 1, (size_t)(close - open - 1));
-		v = param_get(p, name);
+		v = target_params_get(p, name);
 		/* Only {word} is a parameter; other braces (regex counts) pass through. */
 		if (!v && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(name) && *name) {
 			fail(err, file, (int)xmlGetLineNo(n), column_of(file, (int)xmlGetLineNo(n),
@@ -169,12 +165,12 @@ static char *subst(const char *s, const struct params *p, const char *file, xmlN
 	return buf_detach(&b, NULL);
 }
 
-static int load_one(const struct wb_ctx *ctx, const char *name, const struct params *given,
+static int load_one(const struct wb_ctx *ctx, const char *name, const struct target_params *given,
 		    bool lenient, int depth, struct target *t, struct target_error *err);
 
 /* Parameters: every given one must be declared (unless lenient); defaults fill the rest. */
 static int settle_params(xmlNodePtr root, const char *file, const char *tname,
-			 const struct params *given, bool lenient, struct params *out,
+			 const struct target_params *given, bool lenient, struct target_params *out,
 			 struct target_error *err)
 {
 	struct buf known = BUF_INIT;
@@ -187,7 +183,7 @@ static int settle_params(xmlNodePtr root, const char *file, const char *tname,
 			continue;
 		pn = xml_prop(n, "name");
 		def = xml_prop(n, "default");
-		v = param_get(given, pn);
+		v = target_params_get(given, pn);
 		buf_addf(&known, "%s%s", known.len ? ", " : "", pn);
 		if (!v && !def) {
 			char *summary = xml_prop(n, "summary");
@@ -201,12 +197,12 @@ static int settle_params(xmlNodePtr root, const char *file, const char *tname,
 			buf_release(&known);
 			return -EINVAL;
 		}
-		param_set(out, pn, v ? v : def);
+		target_params_set(out, pn, v ? v : def);
 		free(pn);
 		free(def);
 	}
 	for (size_t i = 0; !lenient && i < given->n; i++) {
-		if (!param_get(out, given->names[i])) {
+		if (!target_params_get(out, given->names[i])) {
 			fail(err, file, 0, 0, xasprintf("unknown parameter '%s' for target '%s' (it takes: %s)",
 							given->names[i], tname, known.len ? known.s : "none"));
 			err->usage = true;
@@ -253,7 +249,7 @@ enum target_fix target_fix_parse(const char *name)
 	return (enum target_fix)i;
 }
 
-static int add_expect(xmlNodePtr n, enum target_side side, const char *file, const struct params *p,
+static int add_expect(xmlNodePtr n, enum target_side side, const char *file, const struct target_params *p,
 		      struct target *t, struct target_error *err)
 {
 	static const char *const attrs[] = {
@@ -305,14 +301,14 @@ static int add_expect(xmlNodePtr n, enum target_side side, const char *file, con
 	e->nocase = num && (!strcmp(num, "true") || !strcmp(num, "1"));
 	free(num);
 	when = xml_prop(n, "when");
-	e->skipped = when && (!param_get(p, when) || !*param_get(p, when));
+	e->skipped = when && (!target_params_get(p, when) || !*target_params_get(p, when));
 	free(when);
 	e->file = xstrdup(file);
 	e->line = (unsigned)xmlGetLineNo(n);
 	return 0;
 }
 
-static int walk(const struct wb_ctx *ctx, xmlNodePtr root, const char *file, const struct params *p,
+static int walk(const struct wb_ctx *ctx, xmlNodePtr root, const char *file, const struct target_params *p,
 		int depth, struct target *t, struct target_error *err)
 {
 	for (xmlNodePtr n = root->children; n; n = n->next) {
@@ -397,13 +393,13 @@ xmlDocPtr xml_read_validated(const char *file, const char *schema_sub, struct ta
 	return doc;
 }
 
-static int load_one(const struct wb_ctx *ctx, const char *name, const struct params *given,
+static int load_one(const struct wb_ctx *ctx, const char *name, const struct target_params *given,
 		    bool lenient, int depth, struct target *t, struct target_error *err)
 {
 	char *file = find_file(ctx, name);
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
-	struct params p = { NULL, NULL, 0 };
+	struct target_params p = { NULL, NULL, 0 };
 	int r;
 
 	memset(t, 0, sizeof(*t));
@@ -433,16 +429,29 @@ static int load_one(const struct wb_ctx *ctx, const char *name, const struct par
 	p.names = p.values = NULL;	/* now the target's */
 	p.n = 0;
 out:
-	params_free(&p);
+	target_params_release(&p);
 	xmlFreeDoc(doc);
 	free(file);
+	return r;
+}
+
+int target_load_params(const struct wb_ctx *ctx, const char *name, const struct target_params *given,
+		       struct target *t, struct target_error *err)
+{
+	static const struct target_params none = { NULL, NULL, 0 };
+	int r;
+
+	memset(err, 0, sizeof(*err));
+	r = load_one(ctx, name, given ? given : &none, false, 0, t, err);
+	if (r < 0)
+		target_release(t);
 	return r;
 }
 
 int target_load(const struct wb_ctx *ctx, const char *name, char *const *params,
 		size_t nparams, struct target *t, struct target_error *err)
 {
-	struct params given = { NULL, NULL, 0 };
+	struct target_params given = { NULL, NULL, 0 };
 	int r;
 
 	memset(err, 0, sizeof(*err));
@@ -451,19 +460,17 @@ int target_load(const struct wb_ctx *ctx, const char *name, char *const *params,
 		char *n;
 
 		if (!eq) {
-			params_free(&given);
+			target_params_release(&given);
 			fail(err, name, 0, 0, xasprintf("parameter '%s' is not NAME=VALUE", params[i]));
 			err->usage = true;
 			return -EINVAL;
 		}
 		n = xstrndup(params[i], (size_t)(eq - params[i]));
-		param_set(&given, n, eq + 1);
+		target_params_set(&given, n, eq + 1);
 		free(n);
 	}
-	r = load_one(ctx, name, &given, false, 0, t, err);
-	params_free(&given);
-	if (r < 0)
-		target_release(t);
+	r = target_load_params(ctx, name, &given, t, err);
+	target_params_release(&given);
 	return r;
 }
 

@@ -61,7 +61,22 @@ struct target_error {
 	bool usage;		/* caused by the command line (a parameter) */
 };
 
-/* params: "name=value" strings (may be NULL/0). 0, or -EINVAL with *err. */
+/* A target's parameters as name/value pairs (also what setup records). */
+struct target_params {
+	char **names, **values;
+	size_t n;
+};
+
+/* The value of name, or NULL. */
+const char *target_params_get(const struct target_params *p, const char *name);
+/* Add name=value (copied). */
+void target_params_set(struct target_params *p, const char *name, const char *value);
+void target_params_release(struct target_params *p);
+
+/* given may be NULL. 0, or -EINVAL with *err. */
+int target_load_params(const struct wb_ctx *ctx, const char *name, const struct target_params *given,
+		       struct target *t, struct target_error *err);
+/* params: "name=value" strings from the command line (may be NULL/0). */
 int target_load(const struct wb_ctx *ctx, const char *name, char *const *params,
 		size_t nparams, struct target *t, struct target_error *err);
 void target_release(struct target *t);

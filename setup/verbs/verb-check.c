@@ -42,16 +42,16 @@ static void add_param(struct check_opts *o, const char *name, const char *value)
 static char *choose_target(const struct wb_ctx *ctx, const struct observation *obs,
 			   const char *named, struct check_opts *o)
 {
-	char *t = NULL, **rec = NULL;
-	size_t n = 0;
+	struct target_params rec = { NULL, NULL, 0 };
+	char *t = NULL;
 	long at;
 
 	if (named)
 		return xstrdup(named);
-	if (record_read(ctx, &t, &rec, &n) == 0) {
-		for (size_t i = 0; i < n; i++)
-			add_param(o, NULL, rec[i]);
-		record_params_free(rec, n);
+	if (record_read(ctx, &t, &rec) == 0) {
+		for (size_t i = 0; i < rec.n; i++)
+			add_param(o, rec.names[i], rec.values[i]);
+		target_params_release(&rec);
 		wb_note("target: %s, as the last setup recorded", t);
 		return t;
 	}
