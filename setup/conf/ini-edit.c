@@ -235,9 +235,10 @@ static int plan_set(const struct ini_doc *doc, const char *fullname, const char 
 		return 0;
 	}
 	if (doc->stop >= 0) {
-		*ret_why = xasprintf("WSL stops reading wsl.conf at line %u, so a new [%.*s] "
+		*ret_why = xasprintf("WSL stops reading %s at line %u%s, so a new [%.*s] "
 				     "section at the end would be ignored",
-				     doc->lines[doc->stop].lineno, (int)seclen, section);
+				     ini_kind_file(doc->kind), doc->lines[doc->stop].lineno,
+				     ini_stop_reason(doc), (int)seclen, section);
 		return -EBADMSG;
 	}
 	{
@@ -416,7 +417,7 @@ out:
 	return r;
 }
 
-/* Always: a file ending in an unfinished escape makes WSL throw. */
+/* Always: a wsl.conf ending in an unfinished escape makes init throw. */
 static void fix_lone_backslash(const struct ini_doc *doc, struct edit *e,
 			       struct ini_edit_note *notes)
 {
@@ -454,6 +455,12 @@ static int fix_pass(void (*pass)(const struct ini_doc *, struct edit *, struct i
 /* The edit would land where WSL does not read wsl.conf. */
 static int check_visible(const struct ini_doc *doc, char **ret_why)
 {
+	if (doc->enc == ENC_UTF16BE) {
+		*ret_why = xstrdup("the file starts with a UTF-16 big-endian byte order mark "
+				   "(FE FF): WSL cannot open it and uses its defaults; save it "
+				   "as UTF-8");
+		return -EBADMSG;
+	}
 	if (doc->kind == INI_WSLCONF && doc->text.len >= 3 &&
 	    !memcmp(doc->text.s, "\xEF\xBB\xBF", 3)) {
 		*ret_why = xstrdup("the file starts with a UTF-8 byte order mark, so WSL "
