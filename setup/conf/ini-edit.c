@@ -237,7 +237,8 @@ static int plan_set(const struct ini_doc *doc, const char *fullname, const char 
 	if (doc->stop >= 0) {
 		*ret_why = xasprintf("WSL stops reading %s at line %u%s, so a new [%.*s] "
 				     "section at the end would be ignored",
-				     ini_kind_file(doc->kind), doc->lines[doc->stop].lineno,
+				     doc->kind == INI_WSLCONF ? "wsl.conf" : ".wslconfig",
+				     doc->lines[doc->stop].lineno,
 				     ini_stop_reason(doc), (int)seclen, section);
 		return -EBADMSG;
 	}

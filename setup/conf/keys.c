@@ -268,8 +268,8 @@ static enum key_read read_memsize(const struct key_def *def, const char *v, cons
 	if ((n == 0 && !(v[0] == '0' && end == v + 1)) || strlen(end) > 2 || !ok) {
 		*why = xasprintf("invalid size '%s' for %s: a whole number with an optional unit "
 				 "B, K, KB, M, MB, G, GB, T or TB in uppercase, no space (for "
-				 "example 8GB); WSL also refuses 0 written any other way than "
-				 "\"0\"", v, what);
+				 "example 8GB)%s", v, what, n == 0 && *v == '0' ?
+				 "; WSL takes a zero only as \"0\" or \"0\" and a unit" : "");
 		return KR_REFUSED;
 	}
 	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))

@@ -64,7 +64,7 @@ test_expect_success 'lint reports what WSL ignores, as file:line: message, exit 
 	test_grep ":13:3: ignored: Expected .=." out &&
 	test_grep ":18: ignored: .boot.systemd. is a /etc/wsl.conf key" out &&
 	test_grep ":19: ignored: WSL does not know the key .boot.floating. (see .wslbridge config keys.)" out &&
-	test_grep ":20:6: ignored: Invalid section name; WSL skips this line; keys below it" out &&
+	test_grep ":20:6: ignored: Expected .\].; WSL skips this line; keys below it" out &&
 	test_grep ":21: note: WSL reads this key as .wsl2.swap. because the section header on line 20" out &&
 	test_grep ":21: ignored: duplicate key .wsl2.swap.: WSL uses line 9" out
 '
