@@ -295,14 +295,14 @@ static void test_non_ascii(void **state)
 	reads_as(WF, "[user]\ndefault=j\xC3\xB6rg\n", "user.default", "j\xC3\xB6rg");
 }
 
-/* §2 a file ending in a lone backslash makes WSL throw. */
+/* §2 a wsl.conf ending in a lone backslash makes init throw (.wslconfig: test-ini-wsl). */
 static void test_lone_backslash(void **state)
 {
 	struct ini_doc d = INI_DOC_INIT;
 	struct lint l = { NULL, 0 };
 
 	(void)state;
-	load_str(&d, WC, "[wsl2]\nkernel=abc\\");
+	load_str(&d, WF, "[boot]\ncommand=abc\\");
 	assert_true(d.lone_backslash);
 	ini_lint(&d, &l);
 	assert_int_equal(lint_worst(&l), LINT_FATAL);
