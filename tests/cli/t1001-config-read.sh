@@ -132,4 +132,32 @@ test_expect_success 'keys lists both tables with types' '
 	! grep -q "^wsl2" out
 '
 
+# Real users' files, read where they are (see tests/fixtures/real-configs/README.md).
+REAL=${WSLBRIDGE_REAL_CONFIGS:-/work/shared/data/real-configs}
+RC=$FIXTURES/real-configs
+if [ -f "$REAL/INDEX.md" ]; then
+test_expect_success "real users' files: the data set is the one measured" '
+	(cd "$REAL" && sha256sum -c --quiet "$RC/files.sha256")
+'
+test_expect_success "real users' files: every key reads as before (as WSL reads it)" '
+	while read -r want f; do
+		case $f in *.wslconfig) k=wslconfig ;; *) k=wslconf ;; esac
+		got=$("$WB" config list --kind $k --file "$REAL/$f" 2>&1 |
+		      sed -E "s/\t\(line ([0-9]+).*/\t(line \1)/" | sha256sum | cut -d" " -f1)
+		[ "$got" = "$want" ] || { echo "$f reads differently"; return 1; }
+	done <"$RC/reads.sha256"
+'
+test_expect_success "real users' files: lint finds exactly what WSL warns about" '
+	for f in $(cut -d" " -f3 "$RC/files.sha256"); do
+		case $f in *.wslconfig) k=wslconfig ;; *) k=wslconf ;; esac
+		"$WB" config lint --kind $k --file "$REAL/$f" | sed "s|^$REAL/||"
+	done | sed -E "s/^([^:]+:[0-9]+(:[0-9]+)?: [a-z]+): .*/\1/" >lint.out &&
+	test_cmp "$RC/lint.expected" lint.out
+'
+elif [ "${CI:-}" = true ]; then
+	echo "not ok - real users' files: $REAL not found (CI=true: required)"; exit 1
+else
+	echo "# real users' files not found at $REAL: 3 tests skipped"
+fi
+
 test_done

@@ -234,3 +234,61 @@ static void test_generated_edits(void **state)
 	printf("# %d of %d generated edits refused with a reason\n", refused, n);
 	buf_release(&f);
 }
+
+/*
+ * Real users' files (tests/fixtures/real-configs/README.md): the reader
+ * agrees with the model on each, and unsetting or changing each key it
+ * reads, or adding one, leaves a file the model reads as asked.
+ */
+static void test_real_configs(void **state)
+{
+	const char *dir = getenv("WSLBRIDGE_REAL_CONFIGS");
+	char *index;
+	int files = 0, edits = 0;
+
+	(void)state;
+	dir = dir ? dir : "/work/shared/data/real-configs";
+	index = xasprintf("%s/INDEX.md", dir);
+	if (access(index, R_OK) != 0) {
+		free(index);
+		if (getenv("CI") && !strcmp(getenv("CI"), "true"))
+			fail_msg("real users' files not found at %s", dir);
+		printf("# real users' files not found at %s: skipped\n", dir);
+		skip();
+	}
+	free(index);
+	for (int i = 1; i < 1000; i++) {
+		for (int k = 0; k < 2; k++) {
+			char *p = xasprintf("%s/%d.%s", dir, i, k ? "wsl.conf" : "wslconfig");
+			enum ini_kind kind = k ? INI_WSLCONF : INI_WSLCONFIG;
+			struct buf f = BUF_INIT;
+			struct model m;
+
+			if (read_file(p, &f, NULL) == 0) {
+				struct ini_doc d = INI_DOC_INIT;
+				/* Only where WSL stops reading may an edit be refused. */
+				int least;
+
+				assert_int_equal(ini_load(&d, kind, f.s, f.len), 0);
+				least = d.stop >= 0 ? -EBADMSG : 0;
+				ini_release(&d);
+				files++;
+				compare_reads(kind, &f);
+				model_of_bytes(kind, f.s, f.len, &m);
+				for (size_t j = 0; j < m.n; j++) {
+					edits += 2;
+					assert_true(edit_checked(kind, &f, m.name[j], NULL) >= least);
+					assert_true(edit_checked(kind, &f, m.name[j], "x y") >= least);
+				}
+				edits++;
+				assert_true(edit_checked(kind, &f, kind ? "boot.command" :
+							 "wsl2.swap", "0") >= least);
+				model_free(&m);
+			}
+			buf_release(&f);
+			free(p);
+		}
+	}
+	printf("# %d real files, %d edits checked against the model\n", files, edits);
+	assert_int_equal(files, 61);
+}

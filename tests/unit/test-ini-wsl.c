@@ -13,6 +13,7 @@
 #include "conf/ini-lint.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #define WC INI_WSLCONFIG
 #define WF INI_WSLCONF
@@ -353,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_lint_wsl_warnings),
 		cmocka_unit_test(test_generated_reads),
 		cmocka_unit_test(test_generated_edits),
+		cmocka_unit_test(test_real_configs),
 	};
 
 	return cmocka_run_group_tests_name("ini-wsl", tests, NULL, NULL);
