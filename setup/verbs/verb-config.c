@@ -219,13 +219,16 @@ out:
 
 static void print_list(const struct target *t, const struct ini_doc *doc)
 {
+	struct ini_index idx;
+
+	ini_index_build(doc, &idx);	/* first occurrences in linear time */
 	for (size_t i = 0; i < doc->nlines; i++) {
 		const struct ini_line *l = &doc->lines[i];
 		const struct key_def *def;
 		struct buf b = BUF_INIT;
 		char *why = NULL;
 
-		if (l->type != INI_ENTRY || l->ignored || ini_find(doc, l->name) != (long)i)
+		if (l->type != INI_ENTRY || l->ignored || ini_index_get(&idx, doc, l->name) != (long)i)
 			continue;
 		def = keys_lookup(t->kind, l->name);
 		buf_addf(&b, "%s=", l->name);
@@ -244,6 +247,7 @@ static void print_list(const struct target *t, const struct ini_doc *doc)
 		free(why);
 		buf_release(&b);
 	}
+	ini_index_free(&idx);
 }
 
 static int cmd_list_lint(const struct target *t, size_t n, bool lint)

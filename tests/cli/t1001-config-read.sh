@@ -132,6 +132,21 @@ test_expect_success 'keys lists both tables with types' '
 	! grep -q "^wsl2" out
 '
 
+test_expect_success 'get says what WSL does with a value: refuses, changes, corrupts' '
+	printf "[wsl2]\nmemory=00\nswap=-1GB\nvmSwitch=Caf\303\251\n[experimental]\nignoredPorts=80abc\n" >odd.wslconfig &&
+	test_expect_code 1 "$WB" config get --file odd.wslconfig wsl2.memory 2>err &&
+	test_grep "invalid size .00.*WSL uses its default" err &&
+	"$WB" config get --file odd.wslconfig wsl2.swap >out 2>err &&
+	test_grep "^-1GB$" out && test_grep "WSL reads it as 18446744072635809792 bytes" err &&
+	"$WB" config get --file odd.wslconfig experimental.ignoredPorts >out 2>err &&
+	test_grep "^80abc$" out && test_grep "reads .80abc. as 80" err &&
+	"$WB" config get --file odd.wslconfig wsl2.vmSwitch >out 2>err &&
+	test_grep "corrupted" err &&
+	"$WB" config list --file odd.wslconfig >out &&
+	test_grep "^wsl2.memory=00.*invalid: WSL uses the default" out &&
+	test_grep "^wsl2.vmSwitch=.*read corrupted" out
+'
+
 # Real users' files, read where they are (see tests/fixtures/real-configs/README.md).
 REAL=${WSLBRIDGE_REAL_CONFIGS:-/work/shared/data/real-configs}
 RC=$FIXTURES/real-configs
