@@ -9,7 +9,8 @@
 
 #include "base/util.h"
 
-/* in/len without the BOM.  0, or -EILSEQ for an odd number of bytes. */
+/* in/len without the BOM.  0, or -EILSEQ for an odd number of bytes (the
+ * caller drops the odd byte first, as the CRT does). */
 int utf16le_to_wtf8(const unsigned char *in, size_t len, struct buf *out);
 /* 0, or -EILSEQ when in is not WTF-8 (cannot be written as UTF-16LE). */
 int wtf8_to_utf16le(const unsigned char *in, size_t len, struct buf *out);

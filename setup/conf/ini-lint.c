@@ -60,7 +60,9 @@ static void lint_invalid(const struct ini_doc *doc, size_t i, struct lint *out)
 	if (doc->kind == INI_WSLCONF && prev_ends_crlf_continuation(doc, i))
 		buf_adds(&m, "; a backslash continuation does not work with CRLF line "
 			 "endings in wsl.conf");
-	if (l->bad_header && !l->ignored)
+	if (l->bad_header && !l->ignored && !strcmp(l->error, "Invalid section name"))
+		buf_adds(&m, "; keys below it stay in the section before it");
+	else if (l->bad_header && !l->ignored)
 		buf_adds(&m, "; keys below it up to the next valid [section] get "
 			 "mangled names");
 	if (l->begin == 0 && doc->text.len >= 3 && !memcmp(doc->text.s, "\xEF\xBB\xBF", 3))
@@ -169,6 +171,16 @@ static void lint_file(const struct ini_doc *doc, struct lint *out)
 			      ini_stop_reason(doc)));
 }
 
+/* Many NULs mean UTF-16 without a BOM; a stray one only cuts a value (lint_chars). */
+static size_t nul_bytes(const struct ini_doc *doc)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < doc->text.len; i++)
+		n += doc->text.s[i] == '\0';
+	return n;
+}
+
 /* Insertion sort by line, stable: findings added late go to their place. */
 static void sort_by_line(struct lint *out, size_t from)
 {
@@ -191,7 +203,7 @@ void ini_lint(const struct ini_doc *doc, struct lint *out)
 	lint_file(doc, out);
 	if (doc->enc == ENC_UTF16BE)
 		return;
-	if (memchr(doc->text.s ? doc->text.s : "", '\0', doc->text.len))
+	if (nul_bytes(doc) * 4 >= doc->text.len && doc->text.len)
 		lint_add(out, 1, 0, LINT_IGNORED,
 		    xstrdup("the file contains NUL bytes: is it UTF-16 without a byte order "
 			    "mark? WSL cannot read it; save it as UTF-8"));

@@ -24,6 +24,17 @@ static void put(struct ini_stream *st, size_t *alloc, unsigned u, size_t off)
 	st->off[st->n++] = off;
 }
 
+/* A code point as fgetwc() returns it: past U+FFFF, two UTF-16 units. */
+static void put_cp(struct ini_stream *st, size_t *alloc, unsigned cp, size_t off)
+{
+	if (cp >= 0x10000) {
+		put(st, alloc, 0xD800 + ((cp - 0x10000) >> 10), off);
+		put(st, alloc, 0xDC00 + ((cp - 0x10000) & 0x3FF), off);
+	} else {
+		put(st, alloc, cp, off);
+	}
+}
+
 /* ucrt's _lookuptrailbytes: C0-DF 1, E0-EF 2, F0-F7 3, anything else 0. */
 static unsigned trail_bytes(unsigned char c)
 {
@@ -79,12 +90,7 @@ static void utf8_units(const unsigned char *s, size_t end, struct ini_stream *st
 			continue;
 		}
 		cp = s[i] < 0x80 ? s[i] : utf8_decode_replacing(s + i, end - i, &used);
-		if (cp >= 0x10000) {
-			put(st, alloc, 0xD800 + ((cp - 0x10000) >> 10), i);
-			put(st, alloc, 0xDC00 + ((cp - 0x10000) & 0x3FF), i);
-		} else {
-			put(st, alloc, cp, i);
-		}
+		put_cp(st, alloc, cp, i);
 		i += used;
 	}
 }
@@ -105,12 +111,7 @@ static void utf16_units(const unsigned char *s, size_t len, struct ini_stream *s
 			i += 2;
 			continue;
 		}
-		if (cp >= 0x10000) {
-			put(st, alloc, 0xD800 + ((cp - 0x10000) >> 10), i);
-			put(st, alloc, 0xDC00 + ((cp - 0x10000) & 0x3FF), i);
-		} else {
-			put(st, alloc, cp, i);
-		}
+		put_cp(st, alloc, cp, i);
 		i += used;
 	}
 	st->off[st->n] = len;
