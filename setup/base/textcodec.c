@@ -121,3 +121,52 @@ unsigned utf8_decode(const unsigned char *s, size_t n, size_t *ret_len)
 	*ret_len = used;
 	return cp;
 }
+
+/* The second byte's range for a lead byte (Unicode Table 3-7), or 0 if invalid. */
+static int utf8_second(unsigned c, unsigned char *lo, unsigned char *hi, size_t *need)
+{
+	*lo = 0x80;
+	*hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF)
+		*need = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		*need = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		*need = 4;
+	else
+		return 0;
+	if (c == 0xE0)
+		*lo = 0xA0;
+	else if (c == 0xED)
+		*hi = 0x9F;
+	else if (c == 0xF0)
+		*lo = 0x90;
+	else if (c == 0xF4)
+		*hi = 0x8F;
+	return 1;
+}
+
+unsigned utf8_decode_replacing(const unsigned char *s, size_t n, size_t *ret_len)
+{
+	unsigned char lo, hi;
+	size_t need, k;
+	unsigned v;
+
+	*ret_len = 1;
+	if (s[0] < 0x80)
+		return s[0];
+	if (!utf8_second(s[0], &lo, &hi, &need))
+		return 0xFFFD;
+	v = s[0] & (need == 2 ? 0x1F : need == 3 ? 0x0F : 0x07);
+	for (k = 1; k < need; k++) {
+		if (k >= n || s[k] < lo || s[k] > hi) {
+			*ret_len = k;	/* the maximal subpart becomes one U+FFFD */
+			return 0xFFFD;
+		}
+		v = v << 6 | (s[k] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*ret_len = need;
+	return v;
+}

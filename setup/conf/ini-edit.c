@@ -11,6 +11,7 @@
  *  4. re-encode in the file's own encoding.
  */
 #include "conf/ini-edit.h"
+#include "conf/ini-stream.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -105,13 +106,27 @@ static void note(struct ini_edit_note *notes, char *msg)
 	notes->lines[notes->n++] = msg;
 }
 
-/* The line terminator new lines should use: the file's first one. */
+/*
+ * The terminator WSL ends line l at: a lone CR ends a value or a header,
+ * but not a comment or an invalid line, which run on to the next LF.
+ */
+static const char *honoured_terminator(const struct ini_doc *doc, const struct ini_line *l)
+{
+	const char *t = ini_line_terminator(doc, l);
+	bool cr_ends = (l->type == INI_ENTRY && l->comment == (size_t)-1) ||
+		       l->type == INI_BLANK || (l->type == INI_SECTION &&
+		       l->end > l->begin && doc->text.s[l->end - 1] != '#');
+
+	return strcmp(t, "\r") || cr_ends ? t : "";
+}
+
+/* The line terminator new lines should use: the file's first LF or CRLF. */
 static const char *doc_newline(const struct ini_doc *doc)
 {
 	for (size_t i = 0; i < doc->nlines; i++) {
 		const char *t = ini_line_terminator(doc, &doc->lines[i]);
 
-		if (*t)
+		if (*t && strcmp(t, "\r"))
 			return t;
 	}
 	return doc->kind == INI_WSLCONFIG ? "\r\n" : "\n";
@@ -188,6 +203,28 @@ static void render_entry(const struct ini_doc *doc, long like, const char *key,
 	buf_release(&v);
 }
 
+/* A new [section] with the key, after the last line WSL reads. */
+static void append_section(const struct ini_doc *doc, const char *section, size_t seclen,
+			   const char *key, const char *value, size_t len, struct edit *e)
+{
+	size_t last = doc->stop >= 0 ? (size_t)doc->stop : doc->nlines;
+	size_t at = doc->stop >= 0 ? doc->lines[doc->stop].begin : doc->text.len;
+	const char *nl = doc_newline(doc);
+	bool had_nl = at && last && *honoured_terminator(doc, &doc->lines[last - 1]);
+	struct buf b = BUF_INIT;
+
+	if (at && !had_nl)
+		buf_adds(&b, nl);
+	if (at && last && doc->lines[last - 1].type != INI_BLANK)
+		buf_adds(&b, nl);
+	buf_addf(&b, "[%.*s]%s", (int)seclen, section, nl);
+	render_entry(doc, -1, key, value, len, &b);
+	if (had_nl || !at || at < doc->text.len)
+		buf_adds(&b, nl);
+	add_splice(e, at, 0, b.s, b.len);
+	buf_release(&b);
+}
+
 static int plan_set(const struct ini_doc *doc, const char *fullname, const char *key,
 		    const char *value, size_t len, struct edit *e, char **ret_why)
 {
@@ -221,7 +258,7 @@ static int plan_set(const struct ini_doc *doc, const char *fullname, const char 
 			if (doc->lines[i].type == INI_ENTRY)
 				last = (long)i;
 		l = &doc->lines[last];
-		t = ini_line_terminator(doc, l);
+		t = honoured_terminator(doc, l);
 		if (!*t)
 			buf_adds(&b, nl);
 		/* A value continued onto EOF would swallow our line: end it first. */
@@ -234,28 +271,16 @@ static int plan_set(const struct ini_doc *doc, const char *fullname, const char 
 		buf_release(&b);
 		return 0;
 	}
-	if (doc->stop >= 0) {
-		*ret_why = xasprintf("WSL stops reading wsl.conf at line %u, so a new [%.*s] "
+	/* A Ctrl-Z ends the file for Windows: the new section goes before it. */
+	if (doc->stop >= 0 && !(doc->kind == INI_WSLCONFIG && doc->stop_why == STOP_CTRLZ)) {
+		*ret_why = xasprintf("WSL stops reading %s at line %u%s, so a new [%.*s] "
 				     "section at the end would be ignored",
-				     doc->lines[doc->stop].lineno, (int)seclen, section);
+				     doc->kind == INI_WSLCONF ? "wsl.conf" : ".wslconfig",
+				     doc->lines[doc->stop].lineno,
+				     ini_stop_reason(doc), (int)seclen, section);
 		return -EBADMSG;
 	}
-	{
-		const char *s = doc->text.s;
-		size_t n = doc->text.len;
-		bool had_nl = n && (s[n - 1] == '\n' || s[n - 1] == '\r');
-
-		if (n && !had_nl)
-			buf_adds(&b, nl);
-		if (n && doc->nlines && doc->lines[doc->nlines - 1].type != INI_BLANK)
-			buf_adds(&b, nl);
-		buf_addf(&b, "[%.*s]%s", (int)seclen, section, nl);
-		render_entry(doc, -1, key, value, len, &b);
-		if (had_nl || !n)
-			buf_adds(&b, nl);
-		add_splice(e, n, 0, b.s, b.len);
-	}
-	buf_release(&b);
+	append_section(doc, section, seclen, key, value, len, e);
 	return 0;
 }
 
@@ -361,11 +386,16 @@ static bool same_reading(const struct ini_doc *a, const struct ini_doc *b, const
 {
 	size_t lo = e->n ? e->sp[0].pos : a->text.len, hi, shift, pa = 0, sa, sb, n;
 
-	if (!e->n)
+	/*
+	 * Where the CRT stops early (Ctrl-Z, a failed UTF-8 read), text after an
+	 * edit can change how everything before it reads: compare it all.
+	 */
+	if (!e->n || a->stop_why != STOP_NONE || b->stop_why != STOP_NONE)
 		return same_reading_full(a, b, key);
 	hi = e->sp[e->n - 1].pos + e->sp[e->n - 1].del;
 	shift = b->text.len - a->text.len;	/* unsigned wrap is fine: added back */
-	while (pa < a->nlines && a->lines[pa].end <= lo)
+	/* A line ending right at the edit may read on into it (a backslash, a CR). */
+	while (pa < a->nlines && a->lines[pa].end < lo)
 		pa++;
 	for (sa = pa; sa < a->nlines && a->lines[sa].begin < hi; sa++)
 		;
@@ -416,7 +446,7 @@ out:
 	return r;
 }
 
-/* Always: a file ending in an unfinished escape makes WSL throw. */
+/* Always: a wsl.conf ending in an unfinished escape makes init throw. */
 static void fix_lone_backslash(const struct ini_doc *doc, struct edit *e,
 			       struct ini_edit_note *notes)
 {
@@ -454,6 +484,12 @@ static int fix_pass(void (*pass)(const struct ini_doc *, struct edit *, struct i
 /* The edit would land where WSL does not read wsl.conf. */
 static int check_visible(const struct ini_doc *doc, char **ret_why)
 {
+	if (doc->enc == ENC_UTF16BE) {
+		*ret_why = xstrdup("the file starts with a UTF-16 big-endian byte order mark "
+				   "(FE FF): WSL cannot open it and uses its defaults; save it "
+				   "as UTF-8");
+		return -EBADMSG;
+	}
 	if (doc->kind == INI_WSLCONF && doc->text.len >= 3 &&
 	    !memcmp(doc->text.s, "\xEF\xBB\xBF", 3)) {
 		*ret_why = xstrdup("the file starts with a UTF-8 byte order mark, so WSL "

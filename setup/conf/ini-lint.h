@@ -26,6 +26,13 @@ struct lint {
 };
 
 void ini_lint(const struct ini_doc *doc, struct lint *out);
+/* Append one finding (msg allocated, taken over). */
+void lint_add(struct lint *out, unsigned line, unsigned col, enum lint_sev sev, char *msg);
+/*
+ * WSL's own warnings about combinations of settings, in WSL's words
+ * (ini-lint-wsl.c); idx is ini_index_build(doc).
+ */
+void ini_lint_wsl(const struct ini_doc *doc, const struct ini_index *idx, struct lint *out);
 void lint_release(struct lint *lint);
 /* The worst severity present, or -1 for a clean file. */
 int lint_worst(const struct lint *lint);

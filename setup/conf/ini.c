@@ -5,6 +5,7 @@
  * a struct ini_line with its spans, so the editor never re-tokenises.
  */
 #include "conf/ini.h"
+#include "conf/ini-stream.h"
 #include "base/textcodec.h"
 
 #include <errno.h>
@@ -15,152 +16,160 @@
 
 struct parser {
 	struct ini_doc *doc;
-	const char *s;
-	size_t len, pos;
-	unsigned lineno;
-	struct buf sec;		/* WSL's key buffer: the section part */
-	size_t seclen;		/* kept from the last *valid* header */
+	struct ini_stream st;	/* what fgetwc() gives WSL */
+	size_t pos;		/* index into st.u */
+	struct buf key;		/* WSL's key buffer, NULs included */
+	size_t seclen;		/* its section part: set by valid headers only */
 	long header;
+	size_t line_at;		/* lineno counts physical lines up to here */
+	unsigned lineno;
 };
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
+static bool is_blank(unsigned c) { return c == ' ' || c == '\t'; }
+static bool is_alpha(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool is_alnum(unsigned c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
-/* Length of the line terminator at pos: CRLF counts as one, so does a lone CR. */
-static size_t nl_at(const struct parser *p, size_t pos)
+static unsigned at(const struct parser *p)
 {
-	if (pos >= p->len)
-		return 0;
-	if (p->s[pos] == '\n')
-		return 1;
-	if (p->s[pos] == '\r')
-		return pos + 1 < p->len && p->s[pos + 1] == '\n' ? 2 : 1;
-	return 0;
+	return p->pos < p->st.n ? p->st.u[p->pos] : UNIT_EOF;
+}
+
+static size_t off(const struct parser *p)
+{
+	return p->st.off[p->pos < p->st.n ? p->pos : p->st.n];
+}
+
+/* fgetwc(): the next character, consumed. */
+static unsigned next(struct parser *p)
+{
+	unsigned c = at(p);
+
+	if (p->pos < p->st.n)
+		p->pos++;
+	return c;
+}
+
+/* Physical line of text offset o (as ini_line_of counts), moving forward only. */
+static unsigned lineno_at(struct parser *p, size_t o)
+{
+	const char *s = p->doc->text.s;
+	size_t len = p->doc->text.len;
+
+	for (; p->line_at < o; p->line_at++) {
+		char c = s[p->line_at];
+
+		if (c == '\n' || (c == '\r' && (p->line_at + 1 >= len || s[p->line_at + 1] != '\n')))
+			p->lineno++;
+	}
+	return p->lineno;
 }
 
 static void skip_blanks(struct parser *p)
 {
-	while (p->pos < p->len && is_blank(p->s[p->pos]))
+	while (is_blank(at(p)))
 		p->pos++;
 }
 
-/* Move past the rest of the physical line and its terminator. */
-static void finish_line(struct parser *p)
+/* After a value, a header or nothing, WSL's line ends at LF, CR or CRLF. */
+static void end_line(struct parser *p)
 {
-	size_t n;
+	unsigned c = at(p);
 
-	while (p->pos < p->len && !nl_at(p, p->pos))
+	if (c == '\n') {
 		p->pos++;
-	n = nl_at(p, p->pos);
-	if (n) {
-		p->pos += n;
-		p->lineno++;
+	} else if (c == '\r') {
+		p->pos++;
+		if (at(p) == '\n')
+			p->pos++;
 	}
 }
 
-static int fail(struct parser *p, struct ini_line *l, const char *msg)
+/* From a '#', WSL reads to the first LF: a CR does not end a comment (304-326). */
+static void skip_comment(struct parser *p)
+{
+	unsigned c;
+
+	do
+		c = next(p);
+	while (c != '\n' && c != UNIT_EOF);
+}
+
+/* WSL's InvalidLine (814-825): from the character read last, on to the first LF. */
+static void skip_invalid(struct parser *p, unsigned c)
+{
+	while (c != '\n' && c != UNIT_EOF)
+		c = next(p);
+}
+
+/* The character at the cursor is wrong: WSL reads it, then skips the line. */
+static int invalid(struct parser *p, struct ini_line *l, const char *msg)
 {
 	l->type = INI_INVALID;
-	l->errpos = p->pos;
+	l->errpos = off(p);
 	l->error = xstrdup(msg);
+	skip_invalid(p, next(p));
 	return -1;
 }
 
 static int parse_header(struct parser *p, struct ini_line *l)
 {
-	char c;
+	unsigned c;
 
 	p->pos++;	/* '[' */
-	buf_reset(&p->sec);	/* WSL overwrites its key buffer from here on */
-	if (p->pos >= p->len || !is_alpha(p->s[p->pos]))
-		return fail(p, l, "Invalid section name");
-	while (p->pos < p->len && is_alnum(p->s[p->pos]))
-		buf_addc(&p->sec, p->s[p->pos++]);
-	c = p->pos < p->len ? p->s[p->pos] : '\n';
-	if (c != ']')
-		return fail(p, l, nl_at(p, p->pos) || p->pos >= p->len ?
-				  "Expected ']'" : "Invalid section name");
+	/* Failing here leaves WSL's key buffer alone: the section stays (456-478). */
+	if (!is_alpha(at(p)))
+		return invalid(p, l, "Invalid section name");
+	buf_reset(&p->key);
+	while (is_alnum(at(p)))
+		buf_addc(&p->key, (char)next(p));
+	if (at(p) != ']')
+		return invalid(p, l, "Expected ']'");
 	p->pos++;
 	skip_blanks(p);
-	if (p->pos < p->len && !nl_at(p, p->pos) && p->s[p->pos] != '#')
-		return fail(p, l, "Expected ' ' or '\\n'");
+	c = at(p);
+	if (c == '#')
+		skip_comment(p);
+	else if (c == '\n' || c == '\r' || c == UNIT_EOF)
+		end_line(p);
+	else
+		return invalid(p, l, "Expected ' ' or '\\n'");
 	l->type = INI_SECTION;
-	l->section = xstrndup(p->sec.s, p->sec.len);
-	p->seclen = p->sec.len;
+	l->section = xstrndup(p->key.s, p->key.len);
+	p->seclen = p->key.len;
 	return 0;
 }
 
-/* Append one character of a value as WSL's 8-bit string sees it. */
-static void take_char(struct parser *p, struct buf *v)
+static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v)
 {
-	const unsigned char *u = (const unsigned char *)p->s + p->pos;
+	size_t bs = p->st.off[p->pos - 1];
+	unsigned d = next(p);
+	char msg[80];
 
-	if (p->doc->kind == INI_WSLCONFIG && u[0] >= 0x80) {
-		size_t n;
-		/* The CRT decodes UTF-8; WSL keeps static_cast<char>(wchar). */
-		unsigned cp = utf8_decode(u, p->len - p->pos, &n);
-
-		buf_addc(v, (char)(cp & 0xFF));
-		p->pos += n;
-		return;
-	}
-	buf_addc(v, p->s[p->pos++]);
-}
-
-/* Length of the run of plain ASCII value bytes at the cursor. */
-static size_t plain_run(const struct parser *p)
-{
-	size_t n = 0;
-
-	for (const char *c = p->s + p->pos; p->pos + n < p->len; c++, n++) {
-		unsigned char u = (unsigned char)*c;
-
-		if (u >= 0x80 || u == '"' || u == '\\' || u == '#' || u == '\n' || u == '\r' ||
-		    u == ' ' || u == '\t')
-			break;
-	}
-	return n;
-}
-
-static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v,
-			size_t *raw_end, size_t *trim)
-{
-	char d;
-
-	p->pos++;	/* the backslash */
-	if (p->pos >= p->len) {
-		p->doc->lone_backslash = true;
-		return fail(p, l, "File ends in a backslash");
-	}
-	d = p->s[p->pos];
-	if (d == '\r' && p->doc->kind == INI_WSLCONFIG && nl_at(p, p->pos) == 2)
-		d = '\n';	/* the CRT turned CRLF into LF before WSL saw it */
 	switch (d) {
-	case '\\': case '"': buf_addc(v, d); break;
-	case 'b': buf_addc(v, '\b'); break;
-	case 'n': buf_addc(v, '\n'); break;
-	case 't': buf_addc(v, '\t'); break;
-	case '\r':	/* dropped; on Linux the LF after it then ends the line */
-		*raw_end = p->pos;
-		return 0;
+	case '\\': case '"': buf_addc(v, (char)d); return 0;
+	case 'b': buf_addc(v, '\b'); return 0;
+	case 'n': buf_addc(v, '\n'); return 0;
+	case 't': buf_addc(v, '\t'); return 0;
+	case '\r':	/* dropped, and the value goes on (712-713) */
 	case '\n':	/* continuation: the next line's leading blanks are kept */
-		p->pos += nl_at(p, p->pos);
-		p->lineno++;
-		*raw_end = p->pos;
 		return 0;
-	default: {
-		char msg[64];
-
-		p->pos--;
-		snprintf(msg, sizeof(msg), "Invalid escaped character: '%c'", d);
-		return fail(p, l, msg);
 	}
+	if (d == UNIT_EOF && p->doc->kind == INI_WSLCONF) {
+		/* init formats WEOF as a character and throws; Windows just warns. */
+		p->doc->lone_backslash = true;
+		snprintf(msg, sizeof(msg), "File ends in a backslash");
+	} else if (d == UNIT_EOF) {
+		snprintf(msg, sizeof(msg), "Invalid escaped character: the file ends in a backslash");
+	} else if (d < 0x80) {
+		snprintf(msg, sizeof(msg), "Invalid escaped character: '%c'", (char)d);
+	} else {
+		snprintf(msg, sizeof(msg), "Invalid escaped character: U+%04X", d);
 	}
-	p->pos++;
-	*trim = v->len;
-	*raw_end = p->pos;
-	return 0;
+	l->type = INI_INVALID;
+	l->errpos = bs;
+	l->error = xstrdup(msg);
+	skip_invalid(p, '\\');
+	return -1;
 }
 
 static int parse_value(struct parser *p, struct ini_line *l)
@@ -168,124 +177,118 @@ static int parse_value(struct parser *p, struct ini_line *l)
 	struct buf v = BUF_INIT;
 	size_t trim = 0, raw_end;
 	bool quoted = false;
+	unsigned c;
 
 	skip_blanks(p);
-	l->val_begin = raw_end = p->pos;
-	for (;;) {
-		char c;
-
-		if (p->pos >= p->len || nl_at(p, p->pos)) {
-			if (quoted) {
-				buf_release(&v);
-				return fail(p, l, "Expected '\"'");
-			}
-			break;
-		}
-		c = p->s[p->pos];
+	l->val_begin = raw_end = off(p);
+	while ((c = at(p)) != UNIT_EOF && c != '\n' && c != '\r') {
 		if (c == '#' && !quoted) {
-			l->comment = p->pos;
-			break;
+			l->comment = off(p);
+			skip_comment(p);
+			goto done;
 		}
+		p->pos++;
 		if (c == '"') {
 			quoted = !quoted;
-			p->pos++;
-			trim = v.len;	/* a quote is not a blank: it stops trimming */
-			raw_end = p->pos;
 		} else if (c == '\\') {
-			if (parse_escape(p, l, &v, &raw_end, &trim) < 0) {
+			if (parse_escape(p, l, &v) < 0) {
 				buf_release(&v);
 				return -1;
 			}
-		} else if (is_blank(c)) {
-			buf_addc(&v, c);
-			p->pos++;
-			if (quoted) {
-				trim = v.len;
-				raw_end = p->pos;
-			}
 		} else {
-			size_t run = plain_run(p);
-
-			if (run) {	/* most values: copy the ASCII run at once */
-				buf_add(&v, p->s + p->pos, run);
-				p->pos += run;
-			} else {
-				take_char(p, &v);
-			}
+			buf_addc(&v, (char)(c & 0xFF));	/* static_cast<char> (749) */
+			if (c >= 0x80 && p->doc->kind == INI_WSLCONFIG)
+				l->value_lossy = true;
+		}
+		/* Any non-blank, a quote or a backslash too, moves the trim point (755-758). */
+		if (!is_blank(c)) {
 			trim = v.len;
-			raw_end = p->pos;
+			raw_end = off(p);
 		}
 	}
+	if (quoted) {
+		buf_release(&v);
+		return invalid(p, l, "Expected '\"'");
+	}
+	end_line(p);
+done:
 	l->val_end = raw_end;
-	l->value_len = trim;
 	l->value = buf_detach(&v, NULL);
 	l->value[trim] = '\0';
+	l->value_len = strlen(l->value);	/* c_str() (802) */
+	l->value_cut = l->value_len < trim;
 	return 0;
 }
 
 static int parse_entry(struct parser *p, struct ini_line *l)
 {
-	struct buf name = BUF_INIT;
-
-	l->key_begin = p->pos;
-	while (p->pos < p->len && is_alnum(p->s[p->pos]))
-		p->pos++;
-	l->key_end = p->pos;
+	/* WSL: the key buffer resized (NUL-padded) to the last valid header's length, '.', the key. */
+	if (p->key.len > p->seclen)
+		p->key.len = p->seclen;
+	while (p->key.len < p->seclen)
+		buf_addc(&p->key, '\0');
+	if (p->seclen)
+		buf_addc(&p->key, '.');
+	l->key_begin = off(p);
+	while (is_alnum(at(p)))
+		buf_addc(&p->key, (char)next(p));
+	l->key_end = off(p);
 	skip_blanks(p);
-	if (p->pos >= p->len || p->s[p->pos] != '=')
-		return fail(p, l, "Expected '='");
+	if (at(p) != '=')
+		return invalid(p, l, "Expected '='");
 	p->pos++;
 	if (parse_value(p, l) < 0)
 		return -1;
-	/* WSL: key buffer cut to the last valid section's length, then ".key". */
-	if (p->seclen) {
-		for (size_t i = 0; i < p->seclen; i++)
-			buf_addc(&name, i < p->sec.len ? p->sec.s[i] : '?');
-		buf_addc(&name, '.');
-	}
-	buf_add(&name, p->s + l->key_begin, l->key_end - l->key_begin);
-	l->name = buf_detach(&name, NULL);
+	l->name = xstrdup(p->key.s);	/* c_str(): up to a NUL of the padding */
 	l->type = INI_ENTRY;
 	return 0;
 }
 
 static void parse_line(struct parser *p, struct ini_line *l)
 {
+	unsigned c;
+
 	memset(l, 0, sizeof(*l));
-	l->begin = p->pos;
-	l->lineno = p->lineno;
+	l->begin = off(p);
+	l->lineno = lineno_at(p, l->begin);
 	l->comment = (size_t)-1;
 	l->header = p->header;
 	skip_blanks(p);
-	if (p->pos >= p->len || nl_at(p, p->pos)) {
+	c = at(p);
+	if (c == UNIT_EOF || c == '\n' || c == '\r') {
 		l->type = INI_BLANK;
-	} else if (p->s[p->pos] == '#') {
+		end_line(p);
+	} else if (c == '#') {
 		l->type = INI_COMMENT;
-	} else if (p->s[p->pos] == '[') {
+		skip_comment(p);
+	} else if (c == '[') {
 		if (parse_header(p, l) < 0)
 			l->bad_header = true;
-	} else if (is_alpha(p->s[p->pos])) {
+	} else if (is_alpha(c)) {
 		(void)parse_entry(p, l);
 	} else {
-		(void)fail(p, l, "Invalid key name");
+		(void)invalid(p, l, "Invalid key name");
 	}
-	finish_line(p);
-	l->end = p->pos;
+	l->end = off(p);
 }
 
-static void decode_text(struct ini_doc *doc, const char *data, size_t len, int *r)
+static void decode_text(struct ini_doc *doc, const char *data, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)data;
 
-	*r = 0;
 	doc->enc = ENC_UTF8;
 	/* Only the Windows CRT looks at BOMs; on Linux they are line-1 bytes. */
-	if (doc->kind == INI_WSLCONFIG && len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+	if (doc->kind == INI_WSLCONFIG && len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+		doc->enc = ENC_UTF16BE;	/* _wfopen fails: kept as bytes, never read */
+	} else if (doc->kind == INI_WSLCONFIG && len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
 		doc->enc = ENC_UTF16LE;
-		*r = utf16le_to_wtf8(u + 2, len - 2, &doc->text);
+		/* The CRT reads whole units: an odd last byte is never seen. */
+		doc->odd_byte = len % 2 == 1;
+		doc->odd = doc->odd_byte ? u[len - 1] : 0;
+		(void)utf16le_to_wtf8(u + 2, len - 2 - doc->odd_byte, &doc->text);
 		return;
-	}
-	if (doc->kind == INI_WSLCONFIG && len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+	} else if (doc->kind == INI_WSLCONFIG && len >= 3 && u[0] == 0xEF && u[1] == 0xBB &&
+		   u[2] == 0xBF) {
 		doc->enc = ENC_UTF8_BOM;
 		data += 3;
 		len -= 3;
@@ -293,28 +296,57 @@ static void decode_text(struct ini_doc *doc, const char *data, size_t len, int *
 	buf_add(&doc->text, data, len);
 }
 
+static struct ini_line *new_line(struct ini_doc *doc, size_t *alloc)
+{
+	if (doc->nlines == *alloc) {
+		*alloc = *alloc ? *alloc * 2 : 32;
+		doc->lines = xrealloc(doc->lines, *alloc * sizeof(*doc->lines));
+	}
+	return &doc->lines[doc->nlines];
+}
+
+/* The bytes WSL never reads (after Ctrl-Z, a failed read, or all of a UTF-16BE file). */
+static void add_unread(struct parser *p, size_t from, size_t *alloc)
+{
+	struct ini_doc *doc = p->doc;
+	struct ini_line *l;
+
+	if (from >= doc->text.len && doc->enc != ENC_UTF16BE)
+		return;
+	l = new_line(doc, alloc);
+	memset(l, 0, sizeof(*l));
+	l->type = INI_UNREAD;
+	l->begin = from;
+	l->end = doc->text.len;
+	l->lineno = lineno_at(p, from);
+	l->comment = (size_t)-1;
+	l->header = p->header;
+	l->ignored = true;
+	doc->stop = (long)doc->nlines++;
+}
+
 int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len)
 {
-	struct parser p = { doc, NULL, 0, 0, 1, BUF_INIT, 0, -1 };
+	struct parser p = { .doc = doc, .key = BUF_INIT, .header = -1, .lineno = 1 };
 	size_t alloc = 0;
-	int r;
 
 	doc->kind = kind;
 	doc->stop = -1;
-	decode_text(doc, data, len, &r);
-	if (r < 0)
-		return r;
+	decode_text(doc, data, len);
 	buf_grow(&doc->text, 0);	/* never NULL, even for an empty file */
-	p.s = doc->text.s;
-	p.len = doc->text.len;
-	while (p.pos < p.len) {
-		struct ini_line *l;
+	buf_addc(&p.key, '\0');	/* std::string key = {0} */
+	if (doc->enc == ENC_UTF16BE) {
+		memset(&p.st, 0, sizeof(p.st));
+		add_unread(&p, 0, &alloc);
+		buf_release(&p.key);
+		return 0;
+	}
+	ini_stream_build(kind == INI_WSLCONFIG, doc->enc == ENC_UTF16LE, doc->text.s,
+			 doc->text.len, &p.st);
+	doc->stop_why = p.st.why;
+	while (p.pos < p.st.n) {
+		struct ini_line *l = new_line(doc, &alloc);
 
-		if (doc->nlines == alloc) {
-			alloc = alloc ? alloc * 2 : 32;
-			doc->lines = xrealloc(doc->lines, alloc * sizeof(*doc->lines));
-		}
-		l = &doc->lines[doc->nlines];
 		parse_line(&p, l);
 		l->ignored = doc->stop >= 0;
 		if (l->type == INI_SECTION)
@@ -325,7 +357,9 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 			p.header = (long)doc->nlines;
 		doc->nlines++;
 	}
-	buf_release(&p.sec);
+	add_unread(&p, p.st.off[p.st.n], &alloc);
+	ini_stream_free(&p.st);
+	buf_release(&p.key);
 	return 0;
 }
 
@@ -343,6 +377,8 @@ void ini_release(struct ini_doc *doc)
 	doc->nlines = 0;
 	doc->stop = -1;
 	doc->lone_backslash = false;
+	doc->stop_why = 0;
+	doc->odd_byte = false;
 }
 
 int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct buf *out)
@@ -364,7 +400,12 @@ int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct b
 		if (r == 0) {
 			buf_add(out, "\xFF\xFE", 2);
 			buf_add(out, tmp.s, tmp.len);
+			if (doc->odd_byte)	/* the byte the CRT never read stays */
+				buf_addc(out, (char)doc->odd);
 		}
+		break;
+	case ENC_UTF16BE:
+		buf_add(out, text, len);
 		break;
 	}
 	buf_release(&tmp);
@@ -487,6 +528,18 @@ void ini_index_free(struct ini_index *idx)
 	free(idx->slots);
 	idx->slots = NULL;
 	idx->cap = 0;
+}
+
+const char *ini_stop_reason(const struct ini_doc *doc)
+{
+	if (doc->kind != INI_WSLCONFIG || doc->stop < 0)
+		return "";
+	if (doc->enc == ENC_UTF16BE)
+		return " (a UTF-16BE file: Windows cannot open it)";
+	if (doc->stop_why == STOP_CTRLZ)
+		return " (a Ctrl-Z character, which ends the file for Windows)";
+	return " (bytes that are not UTF-8 where Windows reads the file in pieces, "
+	       "so the read fails)";
 }
 
 unsigned ini_line_of(const struct ini_doc *doc, size_t pos, unsigned *ret_col)

@@ -8,7 +8,10 @@
  * \\ \" \b \n \t and backslash-newline, first occurrence wins, the
  * [experimental] aliases, invalid lines skipped in .wslconfig but ending the
  * read of wsl.conf, keys after a bad [header] getting mangled names, CRLF
- * (converted by the Windows CRT, raw on Linux), BOMs and UTF-16LE.
+ * (converted by the Windows CRT, raw on Linux), BOMs and UTF-16LE.  What the
+ * CRT does to a .wslconfig before WSL sees it (Ctrl-Z, bad UTF-8, UTF-16
+ * units) is in ini-stream.h; values keep 8 bits of each character and end
+ * at the first NUL, as WSL's std::string and c_str() do.
  *
  * Calling sequence: ini_load() (bytes -> doc), then ini_get()/ini_find(),
  * the editor in ini-edit.h, and ini_release().  Nothing here prints.
@@ -25,9 +28,14 @@ enum ini_encoding {
 	ENC_UTF8,	/* or plain bytes; for wsl.conf always this */
 	ENC_UTF8_BOM,	/* .wslconfig with EF BB BF (the CRT strips it) */
 	ENC_UTF16LE,	/* .wslconfig with FF FE (the CRT decodes it) */
+	ENC_UTF16BE,	/* .wslconfig with FE FF: the CRT refuses to open it */
 };
 
-enum ini_line_type { INI_BLANK, INI_COMMENT, INI_SECTION, INI_ENTRY, INI_INVALID };
+/*
+ * INI_UNREAD: the bytes after the point where WSL's reading of a .wslconfig
+ * ends (doc->stop_why says why); the whole file for a UTF-16BE one.
+ */
+enum ini_line_type { INI_BLANK, INI_COMMENT, INI_SECTION, INI_ENTRY, INI_INVALID, INI_UNREAD };
 
 struct ini_line {
 	enum ini_line_type type;
@@ -42,7 +50,9 @@ struct ini_line {
 	size_t comment;		/* offset of a trailing '#', or (size_t)-1 */
 	char *name;		/* "section.key" as WSL computes it */
 	char *value;		/* decoded as WSL reads it */
-	size_t value_len;
+	size_t value_len;	/* up to the first NUL: WSL passes c_str() on */
+	bool value_cut;		/* a NUL (or a character ending in 00) cut it */
+	bool value_lossy;	/* .wslconfig: a non-ASCII character cut to 8 bits */
 	/* INI_INVALID */
 	char *error;		/* WSL's message, e.g. "Expected '='" */
 	size_t errpos;		/* offset of the offending byte */
@@ -55,12 +65,16 @@ struct ini_doc {
 	struct buf text;	/* what the parser reads (BOM/UTF-16 removed) */
 	struct ini_line *lines;
 	size_t nlines;
-	long stop;		/* wsl.conf: first invalid line, or -1 */
-	bool lone_backslash;	/* ends in an unfinished escape: WSL throws */
+	long stop;		/* wsl.conf: first invalid line; .wslconfig: the
+				   INI_UNREAD line; or -1 */
+	bool lone_backslash;	/* wsl.conf ends in an unfinished escape: WSL throws */
+	int stop_why;		/* .wslconfig: enum ini_stop_why (ini-stream.h) */
+	bool odd_byte;		/* UTF-16LE with an odd byte count: the CRT drops */
+	unsigned char odd;	/*   the last byte; kept here, written back */
 };
-#define INI_DOC_INIT { INI_WSLCONFIG, ENC_UTF8, BUF_INIT, NULL, 0, -1, false }
+#define INI_DOC_INIT { INI_WSLCONFIG, ENC_UTF8, BUF_INIT, NULL, 0, -1, false, 0, false, 0 }
 
-/* Parse bytes.  0, or -EILSEQ for an odd-length UTF-16LE file. */
+/* Parse bytes.  0 (every file can be read: WSL reads something or nothing). */
 int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len);
 void ini_release(struct ini_doc *doc);
 /* The file's bytes for doc->text in the file's own encoding. */
@@ -83,6 +97,12 @@ long ini_index_get(const struct ini_index *idx, const struct ini_doc *doc, const
 /* The same, for a key already folded as the index folds it (slot keys). */
 long ini_index_find(const struct ini_index *idx, const char *folded);
 void ini_index_free(struct ini_index *idx);
+
+/*
+ * Why WSL stops reading at doc->stop, as a phrase to put after "line N"
+ * (" (a Ctrl-Z character ends the file for Windows)"), or "".
+ */
+const char *ini_stop_reason(const struct ini_doc *doc);
 
 /* The physical line number of byte offset pos, and its column (1-based). */
 unsigned ini_line_of(const struct ini_doc *doc, size_t pos, unsigned *ret_col);

@@ -195,49 +195,138 @@ char *keys_explain_unknown(enum ini_kind kind, const char *fullname)
 			 fullname);
 }
 
-static int check_int(const char *v, size_t len)
+/*
+ * WSL's int (configfile.cpp:75-87): strtol(v, &end, 0) must take all of a
+ * non-empty value and fit in an int.  On Windows long has 32 bits, so a
+ * number too big saturates at LONG_MAX and passes; Linux's 64-bit long
+ * lets the range check refuse it.
+ */
+static enum key_read read_int(enum ini_kind kind, const struct key_def *def, const char *v,
+			      const char *what, char **why)
 {
-	long n;
+	char *end;
+	long long n;
 
-	if (!match(RE_INTEGER, v, len))
-		return -EINVAL;
 	errno = 0;
-	n = strtol(v, NULL, 0);
-	if (errno == ERANGE || n < INT_MIN || n > INT_MAX)
-		return -ERANGE;
+	n = strtoll(v, &end, 0);
+	if (!*v || *end) {
+		*why = xasprintf("invalid integer '%s' for %s: write a decimal number, 0x for "
+				 "hex; note a leading 0 means octal to WSL (010 is 8, 08 is "
+				 "invalid)", v, what);
+		return KR_REFUSED;
+	}
+	if (kind == INI_WSLCONF && (errno == ERANGE || n < INT_MIN || n > INT_MAX)) {
+		*why = xasprintf("integer '%s' for %s is out of range", v, what);
+		return KR_REFUSED;
+	}
+	if (errno == ERANGE || n < INT_MIN || n > INT_MAX) {
+		n = n < 0 ? INT_MIN : INT_MAX;
+		*why = xasprintf("integer '%s' for %s is out of range: Windows' strtol stops at "
+				 "%lld, and WSL takes that", v, what, n);
+	}
+	if (!strcmp(def->name, "processors") && (n <= 0 || n > 4096)) {
+		char *was = *why;
+
+		/* WslCoreConfig.cpp:295-305: 0 or less means all, more is cut down. */
+		*why = n <= 0 ? xasprintf("wsl2.processors=%lld: WSL uses all logical processors", n)
+			: xasprintf("%s%sWSL clamps it to the number of logical processors and warns "
+				    "\"wsl2.processors cannot exceed the number of logical processors "
+				    "on the system (%lld > N)\"", was ? was : "", was ? "; " : "", n);
+		free(was);
+	}
+	return *why ? KR_CHANGED : KR_OK;
+}
+
+/* stringshared.h:543-591: strtoull(v, &end, 10), then a unit; 0 only as "0". */
+static uint64_t mem_factor(const char *unit, bool *ok)
+{
+	static const char *const units[] = { "B", "K", "M", "G", "T" };
+
+	*ok = true;
+	if (!*unit)
+		return 1;
+	for (size_t i = 0; i < 5; i++)
+		if (unit[0] == units[i][0] && (!unit[1] || (unit[1] == 'B' && !unit[2])))
+			return (uint64_t)1 << (10 * i);
+	*ok = false;
 	return 0;
 }
 
-static int check_memsize(const char *v, size_t len)
+static enum key_read read_memsize(const struct key_def *def, const char *v, const char *what,
+				  char **why)
 {
-	uint64_t n = 0;
+	char *end;
+	unsigned long long n;
+	uint64_t factor, bytes;
+	bool ok, wrapped;
+	const char *p = v;
 
-	if (!match(RE_MEMSIZE, v, len))
-		return -EINVAL;
-	for (size_t i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++) {
-		if (n > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		n = n * 10 + (uint64_t)(v[i] - '0');
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	wrapped = errno == ERANGE;
+	factor = mem_factor(end, &ok);
+	if ((n == 0 && !(v[0] == '0' && end == v + 1)) || strlen(end) > 2 || !ok) {
+		*why = xasprintf("invalid size '%s' for %s: a whole number with an optional unit "
+				 "B, K, KB, M, MB, G, GB, T or TB in uppercase, no space (for "
+				 "example 8GB)%s", v, what, n == 0 && *v == '0' ?
+				 "; WSL takes a zero only as \"0\" or \"0\" and a unit" : "");
+		return KR_REFUSED;
 	}
-	/* The largest unit is T (2^40): the product must fit in 64 bits. */
-	if (n > (UINT64_MAX >> 40) && strchr(v, 'T'))
-		return -ERANGE;
-	return 0;
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	wrapped |= *p == '-' || (factor > 1 && n > UINT64_MAX / factor);
+	bytes = (uint64_t)n * factor;	/* WSL multiplies without a check: it wraps */
+	if (wrapped)
+		*why = xasprintf("size '%s' for %s overflows: WSL reads it as %llu bytes", v, what,
+				 (unsigned long long)bytes);
+	else if (!strcmp(def->name, "memory") && bytes == 0)
+		*why = xasprintf("%s=0: WSL uses its default, half of the memory", what);
+	else if (!strcmp(def->name, "memory") && bytes < (256u << 20))
+		*why = xasprintf("%s=%s is below 256MB: WSL raises it to 256MB", what, v);
+	return *why ? KR_CHANGED : KR_OK;
 }
 
-static int check_ports(const char *v, size_t len)
+/*
+ * ignoredPorts (WslCoreConfig.cpp:36-50): split at ',' (empty parts
+ * dropped), std::stoi on each part; a part stoi refuses or outside 1-65535
+ * is warned about and skipped, the others count.  stoi reads a leading
+ * number and ignores what follows it.
+ */
+static enum key_read read_ports(const char *v, const char *what, char **why)
 {
-	if (!match(RE_PORTLIST, v, len))
-		return -EINVAL;
-	for (const char *p = v; p < v + len;) {
-		long port = strtol(p, (char **)&p, 10);
+	struct buf bad = BUF_INIT, junk = BUF_INIT;
+	size_t good = 0;
+	enum key_read r;
 
-		if (port < 1 || port > 65535)
-			return -ERANGE;
-		if (*p == ',')
-			p++;
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ",");
+		char *part = xstrndup(p, n), *end;
+		long long port;
+
+		p += n + (p[n] == ',');
+		if (!n) {
+			free(part);
+			continue;
+		}
+		errno = 0;
+		port = strtoll(part, &end, 10);
+		if (end == part || errno == ERANGE || port < INT_MIN || port > INT_MAX ||
+		    port <= 0 || port > 65535)
+			buf_addf(&bad, "%s'%s'", bad.len ? ", " : "", part);
+		else if (good++, end[strspn(end, " \t\n\v\f\r")])
+			buf_addf(&junk, "%s'%s' as %lld", junk.len ? ", " : "", part, port);
+		free(part);
 	}
-	return 0;
+	if (bad.len)
+		*why = xasprintf("%s: WSL warns \"Invalid integer value\" and skips %s%s%s", what,
+				 bad.s, junk.len ? "; it reads " : "", junk.len ? junk.s : "");
+	else if (junk.len)
+		*why = xasprintf("%s: WSL reads %s (what follows the number is ignored)", what,
+				 junk.s);
+	r = !*why ? KR_OK : bad.len && !good ? KR_REFUSED : KR_CHANGED;
+	buf_release(&bad);
+	buf_release(&junk);
+	return r;
 }
 
 static char *enum_forms(const struct key_def *def)
@@ -305,16 +394,16 @@ static int check_chars(enum ini_kind kind, const char *v, size_t len, char **ret
 	return 0;
 }
 
-int key_check_value(enum ini_kind kind, const struct key_def *def,
-		    const char *v, size_t len, char **ret_why)
+enum key_read key_read_check(enum ini_kind kind, const struct key_def *def,
+			     const char *v, size_t len, char **ret_why)
 {
+	enum key_read r = KR_OK;
 	char *what;
-	int r = 0;
 
+	(void)len;
 	*ret_why = NULL;
-	r = check_chars(kind, v, len, ret_why);
-	if (r < 0 || !def)
-		return r;
+	if (!def)
+		return KR_OK;
 	what = xasprintf("%s.%s", def->section, def->name);
 	switch (def->type) {
 	case KT_BOOL:
@@ -324,28 +413,16 @@ int key_check_value(enum ini_kind kind, const struct key_def *def,
 					     "true, false, 1 or 0 (not yes/no/on/off)", v, what);
 		break;
 	case KT_INT:
-		r = check_int(v, len);
-		if (r == -ERANGE)
-			*ret_why = xasprintf("integer '%s' for %s is out of range", v, what);
-		else if (r < 0)
-			*ret_why = xasprintf("invalid integer '%s' for %s: write a decimal "
-					     "number, 0x for hex; note a leading 0 means "
-					     "octal to WSL (010 is 8, 08 is invalid)", v, what);
+		r = read_int(kind, def, v, what, ret_why);
 		break;
 	case KT_MEMSIZE:
-		r = check_memsize(v, len);
-		if (r == -ERANGE)
-			*ret_why = xasprintf("size '%s' for %s is too large", v, what);
-		else if (r < 0)
-			*ret_why = xasprintf("invalid size '%s' for %s: a whole number with "
-					     "an optional unit B, K, KB, M, MB, G, GB, T or TB "
-					     "in uppercase, no space (for example 8GB)", v, what);
+		r = read_memsize(def, v, what, ret_why);
 		break;
 	case KT_ENUM:
-		r = check_enum(def, v, ret_why, what);
+		(void)check_enum(def, v, ret_why, what);
 		break;
 	case KT_MAC:
-		if (!match(RE_MAC, v, len))
+		if (!match(RE_MAC, v, strlen(v)))
 			*ret_why = xasprintf("invalid MAC address '%s' for %s: six hex pairs "
 					     "separated by ':' or '-' (for example "
 					     "02:15:5d:12:34:56); WSL will not start with a bad "
@@ -359,14 +436,39 @@ int key_check_value(enum ini_kind kind, const struct key_def *def,
 		break;
 	}
 	case KT_PORTS:
-		if (check_ports(v, len) < 0)
-			*ret_why = xasprintf("invalid port list '%s' for %s: numbers 1-65535 "
-					     "separated by commas, no spaces", v, what);
+		r = read_ports(v, what, ret_why);
 		break;
 	case KT_STRING:
 	case KT_PATH:
 		break;
 	}
 	free(what);
-	return *ret_why ? -EINVAL : 0;
+	if (*ret_why && r == KR_OK)
+		r = KR_REFUSED;
+	return r;
+}
+
+int key_check_value(enum ini_kind kind, const struct key_def *def,
+		    const char *v, size_t len, char **ret_why)
+{
+	int r;
+
+	*ret_why = NULL;
+	r = check_chars(kind, v, len, ret_why);
+	if (r < 0 || !def)
+		return r;
+	switch (key_read_check(kind, def, v, len, ret_why)) {
+	case KR_OK:
+		return 0;
+	case KR_CHANGED: {
+		char *w = *ret_why;
+
+		*ret_why = xasprintf("%s; write the value WSL should read", w);
+		free(w);
+		return -EINVAL;
+	}
+	case KR_REFUSED:
+		break;
+	}
+	return -EINVAL;
 }

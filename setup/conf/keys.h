@@ -49,7 +49,18 @@ bool keys_same(enum ini_kind kind, const char *a, const char *b);
 char *keys_explain_unknown(enum ini_kind kind, const char *fullname);
 
 /*
- * Would WSL accept value (len bytes) for def?  0 when it would; -EINVAL with
+ * How WSL takes a value it has read for def (its per-type rules): KR_OK as
+ * it is; KR_CHANGED it takes it but not as written (clamped, wrapped,
+ * partly skipped: *ret_why says how); KR_REFUSED it warns and keeps its
+ * default (*ret_why says why).  *ret_why is allocated, or NULL for KR_OK.
+ */
+enum key_read { KR_OK, KR_CHANGED, KR_REFUSED };
+enum key_read key_read_check(enum ini_kind kind, const struct key_def *def,
+			     const char *value, size_t len, char **ret_why);
+
+/*
+ * May `set` write value (len bytes) for def?  Only when WSL reads it back
+ * exactly and takes it as it is (key_read_check() gives KR_OK).  0 when it would; -EINVAL with
  * an allocated *ret_why naming the accepted forms otherwise.  Non-ASCII in a
  * .wslconfig value and characters no escape can carry are refused for every
  * key (def may be NULL for an unknown key).

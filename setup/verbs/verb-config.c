@@ -152,10 +152,7 @@ static int load(const struct target *t, struct ini_doc *doc, struct buf *raw, bo
 	*mode = r == 0 ? st.st_mode & 07777 : 0644;
 	if (r < 0 && r != -ENOENT)
 		return wb_error(WB_EXIT_FAIL, "could not read '%s': %s", t->path, errstr(r));
-	r = ini_load(doc, t->kind, raw->s ? raw->s : "", raw->len);
-	if (r < 0)
-		return wb_error(WB_EXIT_FAIL, "'%s' starts like UTF-16 but has an odd number "
-				"of bytes; WSL cannot read it either", t->path);
+	(void)ini_load(doc, t->kind, raw->s ? raw->s : "", raw->len);
 	return 0;
 }
 
@@ -196,13 +193,20 @@ static int cmd_get(const struct target *t, const char *name)
 		const struct ini_line *l = &doc.lines[at];
 		char *why = NULL;
 
-		if (key_check_value(t->kind, keys_lookup(t->kind, name), l->value,
-				    l->value_len, &why) < 0 && keys_lookup(t->kind, name)) {
+		if (key_read_check(t->kind, keys_lookup(t->kind, name), l->value,
+				   l->value_len, &why) == KR_REFUSED) {
 			wb_error(WB_EXIT_FAIL, "%s:%u: %s; WSL uses its default", t->path,
 				 l->lineno, why);
 		} else {
 			fwrite(l->value, 1, l->value_len, stdout);
 			putchar('\n');
+			if (why)
+				wb_note("%s:%u: %s", t->path, l->lineno, why);
+			if (l->value_lossy || l->value_cut)
+				wb_note("%s:%u: %s", t->path, l->lineno, l->value_cut ?
+					"WSL reads the value only up to a NUL character (or one "
+					"whose low 8 bits are 0)" : "WSL reads this value corrupted: "
+					"it keeps 8 bits of each non-ASCII character");
 			rc = WB_EXIT_OK;
 		}
 		free(why);
@@ -215,13 +219,16 @@ out:
 
 static void print_list(const struct target *t, const struct ini_doc *doc)
 {
+	struct ini_index idx;
+
+	ini_index_build(doc, &idx);	/* first occurrences in linear time */
 	for (size_t i = 0; i < doc->nlines; i++) {
 		const struct ini_line *l = &doc->lines[i];
 		const struct key_def *def;
 		struct buf b = BUF_INIT;
 		char *why = NULL;
 
-		if (l->type != INI_ENTRY || l->ignored || ini_find(doc, l->name) != (long)i)
+		if (l->type != INI_ENTRY || l->ignored || ini_index_get(&idx, doc, l->name) != (long)i)
 			continue;
 		def = keys_lookup(t->kind, l->name);
 		buf_addf(&b, "%s=", l->name);
@@ -229,13 +236,18 @@ static void print_list(const struct target *t, const struct ini_doc *doc)
 		buf_addf(&b, "\t(line %u", l->lineno);
 		if (!def)
 			buf_adds(&b, ", unknown to WSL");
-		else if (key_check_value(t->kind, def, l->value, l->value_len, &why) < 0)
+		else if (key_read_check(t->kind, def, l->value, l->value_len, &why) == KR_REFUSED)
 			buf_adds(&b, ", invalid: WSL uses the default");
+		else if (why)
+			buf_adds(&b, ", WSL takes it changed: see lint");
+		if (l->value_lossy || l->value_cut)
+			buf_adds(&b, ", read corrupted: see lint");
 		buf_adds(&b, ")\n");
 		fputs(b.s, stdout);
 		free(why);
 		buf_release(&b);
 	}
+	ini_index_free(&idx);
 }
 
 static int cmd_list_lint(const struct target *t, size_t n, bool lint)

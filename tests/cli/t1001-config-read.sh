@@ -64,7 +64,7 @@ test_expect_success 'lint reports what WSL ignores, as file:line: message, exit 
 	test_grep ":13:3: ignored: Expected .=." out &&
 	test_grep ":18: ignored: .boot.systemd. is a /etc/wsl.conf key" out &&
 	test_grep ":19: ignored: WSL does not know the key .boot.floating. (see .wslbridge config keys.)" out &&
-	test_grep ":20:6: ignored: Invalid section name; WSL skips this line; keys below it" out &&
+	test_grep ":20:6: ignored: Expected .\].; WSL skips this line; keys below it" out &&
 	test_grep ":21: note: WSL reads this key as .wsl2.swap. because the section header on line 20" out &&
 	test_grep ":21: ignored: duplicate key .wsl2.swap.: WSL uses line 9" out
 '
@@ -131,5 +131,48 @@ test_expect_success 'keys lists both tables with types' '
 	"$WB" config keys --kind wslconf >out &&
 	! grep -q "^wsl2" out
 '
+
+test_expect_success 'get says what WSL does with a value: refuses, changes, corrupts' '
+	printf "[wsl2]\nmemory=00\nswap=-1GB\nvmSwitch=Caf\303\251\n[experimental]\nignoredPorts=80abc\n" >odd.wslconfig &&
+	test_expect_code 1 "$WB" config get --file odd.wslconfig wsl2.memory 2>err &&
+	test_grep "invalid size .00.*WSL uses its default" err &&
+	"$WB" config get --file odd.wslconfig wsl2.swap >out 2>err &&
+	test_grep "^-1GB$" out && test_grep "WSL reads it as 18446744072635809792 bytes" err &&
+	"$WB" config get --file odd.wslconfig experimental.ignoredPorts >out 2>err &&
+	test_grep "^80abc$" out && test_grep "reads .80abc. as 80" err &&
+	"$WB" config get --file odd.wslconfig wsl2.vmSwitch >out 2>err &&
+	test_grep "corrupted" err &&
+	"$WB" config list --file odd.wslconfig >out &&
+	test_grep "^wsl2.memory=00.*invalid: WSL uses the default" out &&
+	test_grep "^wsl2.vmSwitch=.*read corrupted" out
+'
+
+# Real users' files, read where they are (see tests/fixtures/real-configs/README.md).
+REAL=${WSLBRIDGE_REAL_CONFIGS:-/work/shared/data/real-configs}
+RC=$FIXTURES/real-configs
+if [ -f "$REAL/INDEX.md" ]; then
+test_expect_success "real users' files: the data set is the one measured" '
+	(cd "$REAL" && sha256sum -c --quiet "$RC/files.sha256")
+'
+test_expect_success "real users' files: every key reads as before (as WSL reads it)" '
+	while read -r want f; do
+		case $f in *.wslconfig) k=wslconfig ;; *) k=wslconf ;; esac
+		got=$("$WB" config list --kind $k --file "$REAL/$f" 2>&1 |
+		      sed -E "s/\t\(line ([0-9]+).*/\t(line \1)/" | sha256sum | cut -d" " -f1)
+		[ "$got" = "$want" ] || { echo "$f reads differently"; return 1; }
+	done <"$RC/reads.sha256"
+'
+test_expect_success "real users' files: lint finds exactly what WSL warns about" '
+	for f in $(cut -d" " -f3 "$RC/files.sha256"); do
+		case $f in *.wslconfig) k=wslconfig ;; *) k=wslconf ;; esac
+		"$WB" config lint --kind $k --file "$REAL/$f" | sed "s|^$REAL/||"
+	done | sed -E "s/^([^:]+:[0-9]+(:[0-9]+)?: [a-z]+): .*/\1/" >lint.out &&
+	test_cmp "$RC/lint.expected" lint.out
+'
+elif [ "${CI:-}" = true ]; then
+	echo "not ok - real users' files: $REAL not found (CI=true: required)"; exit 1
+else
+	echo "# real users' files not found at $REAL: 3 tests skipped"
+fi
 
 test_done

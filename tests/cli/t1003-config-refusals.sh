@@ -48,7 +48,8 @@ test_expect_success 'bad MAC address' '
 '
 test_expect_success 'bad IPv4 address and port list' '
 	refuse 2 "invalid IPv4" set $W experimental.dnsTunnelingIpAddress 10.0.0 &&
-	refuse 2 "numbers 1-65535" set $W experimental.ignoredPorts "22, 80"
+	refuse 2 "skips .0." set $W experimental.ignoredPorts "0,80" &&
+	refuse 2 "reads .80abc. as 80" set $W experimental.ignoredPorts "80abc"
 '
 test_expect_success 'non-ASCII in a .wslconfig value' '
 	refuse 2 "non-ASCII" set $W wsl2.vmSwitch "Caf$(printf "\303\251")"
@@ -74,11 +75,17 @@ test_expect_success 'wsl.conf: a byte order mark hides the whole file' '
 	test_grep "byte order mark" err &&
 	test_cmp bom.orig bom.wsl.conf && test_no_history
 '
-test_expect_success 'an odd-length UTF-16 file' '
-	printf "\377\376[\000w" >odd.wslconfig && cp odd.wslconfig odd.orig &&
-	test_expect_code 1 "$WB" config set --file odd.wslconfig wsl2.swap 0 2>err &&
-	test_grep "odd number of bytes" err &&
-	test_cmp odd.orig odd.wslconfig && test_no_history
+test_expect_success 'a UTF-16BE file: WSL cannot open it' '
+	printf "\376\377\000[" >be.wslconfig && cp be.wslconfig be.orig &&
+	test_expect_code 1 "$WB" config set --file be.wslconfig wsl2.swap 0 2>err &&
+	test_grep "big-endian byte order mark (FE FF): WSL cannot open it" err &&
+	test_cmp be.orig be.wslconfig && test_no_history
+'
+test_expect_success '.wslconfig: a new section after bytes that fail the read' '
+	printf "[wsl2]\r\nswap=0\r\nvmSwitch=x\200" >z.wslconfig && cp z.wslconfig z.orig &&
+	test_expect_code 1 "$WB" config set --file z.wslconfig experimental.sparseVhd true 2>err &&
+	test_grep "WSL stops reading .wslconfig at line 1 (bytes that are not UTF-8" err &&
+	test_cmp z.orig z.wslconfig && test_no_history
 '
 test_expect_success 'a directory instead of a file' '
 	mkdir dir.wslconfig &&
@@ -90,6 +97,15 @@ test_expect_success 'a state directory that cannot be used' '
 	test_expect_code 1 "$WB" --state-dir notadir/x config set $W wsl2.swap 0 2>err &&
 	test_grep "could not use the state directory" err &&
 	test_cmp orig.wslconfig .wslconfig
+'
+
+# Not a refusal (last, as it writes history): WSL drops the odd last byte of
+# a UTF-16 file and reads the rest, so the edit goes ahead and keeps that byte.
+test_expect_success 'an odd-length UTF-16 file is edited, its odd byte kept' '
+	printf "\377\376[\000w" >odd.wslconfig &&
+	"$WB" -q config set --file odd.wslconfig wsl2.swap 0 &&
+	test "$("$WB" config get --file odd.wslconfig wsl2.swap)" = 0 &&
+	test "$(tail -c 1 odd.wslconfig)" = w
 '
 
 test_done

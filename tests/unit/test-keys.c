@@ -83,7 +83,8 @@ static void test_int(void **state)
 	OK(INI_WSLCONFIG, "wsl2.processors", "4");
 	OK(INI_WSLCONFIG, "wsl2.processors", "0x10");
 	OK(INI_WSLCONFIG, "wsl2.processors", "010");
-	OK(INI_WSLCONFIG, "wsl2.processors", "-3");
+	OK(INI_WSLCONFIG, "wsl2.kernelDebugPort", "-3");
+	BAD(INI_WSLCONFIG, "wsl2.processors", "-3");	/* WSL would use all of them */
 	BAD(INI_WSLCONFIG, "wsl2.processors", "08");
 	BAD(INI_WSLCONFIG, "wsl2.processors", "4x");
 	BAD(INI_WSLCONFIG, "wsl2.processors", "");
@@ -95,11 +96,12 @@ static void test_memsize(void **state)
 {
 	static const char *const good[] = { "8GB", "8G", "512MB", "1T", "1024", "4B", "2KB" };
 	static const char *const bad[] = { "8gb", "8 GB", "1.5GB", "GB", "8GiB", "-1GB",
-					   "99999999999999999999", "20000000T" };
+					   "99999999999999999999", "20000000T", "00", "00GB",
+					   "100MB" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
-		OK(INI_WSLCONFIG, "wsl2.memory", good[i]);
+		OK(INI_WSLCONFIG, "wsl2.swap", good[i]);	/* memory: below 256MB is raised */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		BAD(INI_WSLCONFIG, "wsl2.memory", bad[i]);
 	OK(INI_WSLCONFIG, "experimental.swiotlb", "64MB");
@@ -135,7 +137,8 @@ static void test_other_types(void **state)
 	OK(INI_WSLCONFIG, "experimental.dnsTunnelingIpAddress", "10.255.255.254");
 	BAD(INI_WSLCONFIG, "experimental.dnsTunnelingIpAddress", "10.255.255");
 	OK(INI_WSLCONFIG, "experimental.ignoredPorts", "22,8080");
-	BAD(INI_WSLCONFIG, "experimental.ignoredPorts", "22, 80");
+	OK(INI_WSLCONFIG, "experimental.ignoredPorts", "22, 80");	/* stoi skips blanks */
+	BAD(INI_WSLCONFIG, "experimental.ignoredPorts", "80abc");
 	BAD(INI_WSLCONFIG, "experimental.ignoredPorts", "0,80");
 	BAD(INI_WSLCONFIG, "experimental.ignoredPorts", "70000");
 	OK(INI_WSLCONFIG, "wsl2.kernel", "C:\\x\\bzImage");
@@ -150,6 +153,57 @@ static void test_characters(void **state)
 	OK(INI_WSLCONF, "boot.command", "a\nb\tc");
 }
 
+static void rc_is(enum ini_kind k, const char *name, const char *v, enum key_read want,
+		  const char *says)
+{
+	char *why = NULL;
+	enum key_read r = key_read_check(k, keys_lookup(k, name), v, strlen(v), &why);
+
+	if (r != want)
+		fail_msg("%s=%s: got %d, want %d (%s)", name, v, r, want, why ? why : "");
+	if (says)
+		assert_non_null(strstr(why, says));
+	if (want == KR_OK)
+		assert_null(why);
+	free(why);
+}
+
+/* Issue 18: what WSL does with a value it read: takes, changes or refuses it. */
+static void test_read_rules(void **state)
+{
+	(void)state;
+	/* ParseMemorySize: 0 only as "0"; strtoull takes blanks, signs, overflow. */
+	rc_is(INI_WSLCONFIG, "wsl2.memory", "00", KR_REFUSED, "invalid size");
+	rc_is(INI_WSLCONFIG, "wsl2.swap", "00GB", KR_REFUSED, "invalid size");
+	rc_is(INI_WSLCONFIG, "wsl2.swap", "0", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "wsl2.swap", "0GB", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "wsl2.memory", "+8GB", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "wsl2.memory", " 8GB", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "wsl2.swap", "-1GB", KR_CHANGED, "18446744072635809792 bytes");
+	rc_is(INI_WSLCONFIG, "wsl2.swap", "99999999999999999999", KR_CHANGED, "overflows");
+	rc_is(INI_WSLCONFIG, "wsl2.swap", "20000000T", KR_CHANGED, "overflows");
+	rc_is(INI_WSLCONFIG, "wsl2.memory", "100MB", KR_CHANGED, "raises it to 256MB");
+	rc_is(INI_WSLCONFIG, "wsl2.memory", "0", KR_CHANGED, "default");
+	/* strtol: 32-bit long on Windows saturates and passes; 64-bit Linux refuses. */
+	rc_is(INI_WSLCONFIG, "wsl2.processors", "99999999999", KR_CHANGED,
+	      "cannot exceed the number of logical processors");
+	rc_is(INI_WSLCONFIG, "wsl2.kernelDebugPort", "99999999999", KR_CHANGED, "2147483647");
+	rc_is(INI_WSLCONF, "boot.initTimeout", "99999999999", KR_REFUSED, "out of range");
+	rc_is(INI_WSLCONFIG, "wsl2.processors", " 4", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "wsl2.processors", "08", KR_REFUSED, "octal");
+	/* ignoredPorts: split at ',', stoi each, bad parts skipped. */
+	rc_is(INI_WSLCONFIG, "experimental.ignoredPorts", "80, 443", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "experimental.ignoredPorts", "80,,443", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "experimental.ignoredPorts", "80abc", KR_CHANGED, "'80abc' as 80");
+	rc_is(INI_WSLCONFIG, "experimental.ignoredPorts", "0,80", KR_CHANGED, "skips '0'");
+	rc_is(INI_WSLCONFIG, "experimental.ignoredPorts", "x,70000", KR_REFUSED, "skips 'x'");
+	/* Strings take anything WSL read, control characters too. */
+	rc_is(INI_WSLCONFIG, "wsl2.kernelCommandLine", "a\x01b", KR_OK, NULL);
+	rc_is(INI_WSLCONF, "boot.command", "a\rb", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "wsl2.vmSwitch", "Caf\xE9", KR_OK, NULL);
+	rc_is(INI_WSLCONFIG, "wsl2.dhcp", "yes", KR_REFUSED, "invalid boolean");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_explain_unknown),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_int),
+		cmocka_unit_test(test_read_rules),
 		cmocka_unit_test(test_memsize),
 		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_mac),

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ini-stream.h - the characters WSL's parser gets from fgetwc(), in order,
+ * each with the offset of its bytes in the file text.
+ *
+ * .wslconfig is read by the Windows CRT in text mode ("rt,ccs=UTF-8",
+ * ucrt lowio/read.cpp): CRLF becomes LF (a lone CR stays), Ctrl-Z (0x1A)
+ * ends the file, UTF-8 is decoded by MultiByteToWideChar (bad bytes become
+ * U+FFFD, characters past U+FFFF two UTF-16 units), and a read whose last
+ * bytes do not end a UTF-8 character the CRT can place fails with EILSEQ,
+ * which ends WSL's reading at the start of that read.  wsl.conf is read by
+ * init on Linux: each byte is one character, nothing is translated.
+ */
+#ifndef WB_INI_STREAM_H
+#define WB_INI_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define UNIT_EOF 0xFFFFFFFFu
+
+enum ini_stop_why {
+	STOP_NONE,	/* WSL reads to the end */
+	STOP_CTRLZ,	/* a Ctrl-Z character: the CRT's end of file */
+	STOP_BADUTF8,	/* the CRT's read failed with EILSEQ */
+};
+
+struct ini_stream {
+	unsigned *u;	/* what fgetwc returns; UTF-16 units on Windows */
+	size_t *off;	/* off[i]: offset of unit i in the text; off[n]: where reading stops */
+	size_t n;
+	enum ini_stop_why why;
+};
+
+/*
+ * windows: the CRT reads the text (.wslconfig); units16: the text is the
+ * WTF-8 form of a UTF-16LE file (so no UTF-8 decoding happens).
+ */
+void ini_stream_build(bool windows, bool units16, const char *text, size_t len,
+		      struct ini_stream *st);
+void ini_stream_free(struct ini_stream *st);
+
+#endif
