@@ -13,11 +13,8 @@ static struct {
 	const char *name, *pattern;
 	pcre2_code *code;
 } table[RE__COUNT] = {
-	[RE_MEMSIZE] = { "memsize", "[0-9]+(?:B|K|KB|M|MB|G|GB|T|TB)?", NULL },
 	[RE_MAC] = { "mac", "[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\\1[0-9A-Fa-f]{2}){4}", NULL },
-	[RE_INTEGER] = { "integer", "[ \\t\\n\\v\\f\\r]*[+-]?(?:0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)", NULL },
 	[RE_NAME] = { "name", "[A-Za-z][A-Za-z0-9]*", NULL },
-	[RE_PORTLIST] = { "portlist", "[0-9]+(?:,[0-9]+)*", NULL },
 	/* reference windows-hyperv-vpn.md §6.7; the VPN profiles refine this. */
 	[RE_VPN_ADAPTER] = { "vpn-adapter", "(?i)(?:Cisco (?:AnyConnect|Secure Client)|PANGP Virtual"
 		"|Fortinet (?:SSL VPN )?Virtual|Juniper Networks Virtual|Pulse Secure"

@@ -12,11 +12,8 @@
 #include <stddef.h>
 
 enum match_id {
-	RE_MEMSIZE,	/* WSL memory size: digits, optional uppercase unit */
 	RE_MAC,		/* WSL MAC: 6 hex pairs, one separator ':' or '-' */
-	RE_INTEGER,	/* what strtol(s, &end, 0) consumes entirely */
 	RE_NAME,	/* a section or key name WSL can read */
-	RE_PORTLIST,	/* comma-separated decimal port numbers */
 	RE_VPN_ADAPTER,	/* InterfaceDescription of a known VPN client's adapter */
 	RE__COUNT
 };
