@@ -22,9 +22,14 @@
 #define WSLBRIDGE_VERSION "0.1.0"
 #endif
 
+/* V_LOCK: dispatch takes the run's lock first, unless an option of readonly is given. */
+enum { V_LOCK = 1 };
+
 struct verb {
 	const char *name;
 	int (*run)(int argc, char **argv, struct wb_ctx *ctx);
+	unsigned flags;
+	const char *readonly[3];	/* options that make the verb only read */
 	const char *summary;
 	const char *usage;
 };
@@ -33,8 +38,9 @@ static int verb_help(int argc, char **argv, struct wb_ctx *ctx);
 static int verb_version(int argc, char **argv, struct wb_ctx *ctx);
 
 static const struct verb verbs[] = {
-	{ "setup", verb_setup, "set WSL's networking up (bridged, mirrored or NAT) and verify it",
-	  "wslbridge setup [--mode bridged] [--adapter ADAPTER] [--switch NAME] [--switch-id ID]\n"
+	{ .name = "setup", .run = verb_setup, .flags = V_LOCK,
+	  .summary = "set WSL's networking up (bridged, mirrored or NAT) and verify it",
+	  .usage = "wslbridge setup [--mode bridged] [--adapter ADAPTER] [--switch NAME] [--switch-id ID]\n"
 	  "                [--mac MAC] [--dhcp true|false] [--ipv6 true|false] [--dry-run] [--restart] [--yes]\n"
 	  "       wslbridge setup --mode mirrored [--allow-port PORT[/udp]]... [--host-loopback true|false]\n"
 	  "                [--dry-run] [--restart] [--yes]\n"
@@ -65,14 +71,16 @@ static const struct verb verbs[] = {
 	  "Windows changes in one step (at most one UAC prompt), writes .wslconfig and\n"
 	  "exits 4 until WSL restarts; run it again afterwards to verify (a fallback\n"
 	  "to another mode is reported with WSL's reason).  `wslbridge undo` reverts it." },
-	{ "repair", verb_repair, "find and fix what broke WSL's networking (VMware, updates)",
-	  "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"
+	{ .name = "repair", .run = verb_repair, .flags = V_LOCK,
+	  .summary = "find and fix what broke WSL's networking (VMware, updates)",
+	  .usage = "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"
 	  "                 [--restart] [--yes]\n"
 	  "\n"
 	  "The same engine as setup, with the mode and target the last setup recorded\n"
 	  "(or what .wslconfig says): says what is broken and why, then fixes only that." },
-	{ "check", verb_check, "compare this machine with its target state",
-	  "wslbridge check [TARGET] [--offline] [--xml] [--param NAME=VALUE]...\n"
+	{ .name = "check", .run = verb_check,
+	  .summary = "compare this machine with its target state",
+	  .usage = "wslbridge check [TARGET] [--offline] [--xml] [--param NAME=VALUE]...\n"
 	  "       wslbridge check --list\n"
 	  "\n"
 	  "  TARGET              bridged, mirrored, nat, vpn, or a target in /etc/wslbridge/targets\n"
@@ -86,8 +94,9 @@ static const struct verb verbs[] = {
 	  "\n"
 	  "One line per expectation, grouped by side, with what was observed, what was\n"
 	  "expected and a remedy.  Exit 0 when all hold, 3 when something differs." },
-	{ "status", verb_status, "show what is observed on Windows and in WSL",
-	  "wslbridge status [--offline] [--xml]\n"
+	{ .name = "status", .run = verb_status,
+	  .summary = "show what is observed on Windows and in WSL",
+	  .usage = "wslbridge status [--offline] [--xml]\n"
 	  "\n"
 	  "  --offline   do not start powershell.exe: show the Linux side only\n"
 	  "  --xml       the same as one XML document\n"
@@ -96,8 +105,9 @@ static const struct verb verbs[] = {
 	  "adapters with their bindings, Hyper-V switches, VPN adapters, the .wslconfig\n"
 	  "and wsl.conf settings that matter, and eth0, the default route and DNS in\n"
 	  "this distribution.  Exactly one powershell.exe launch." },
-	{ "vpn", verb_vpn, "MTU and DNS fixes for VPN clients",
-	  "wslbridge vpn list\n"
+	{ .name = "vpn", .run = verb_vpn,
+	  .summary = "MTU and DNS fixes for VPN clients",
+	  .usage = "wslbridge vpn list\n"
 	  "       wslbridge vpn detect\n"
 	  "       wslbridge vpn apply [PROFILE] [--mtu auto|probe|N] [--dns auto|tunnel|SERVER,...]\n"
 	  "                           [--search DOMAIN,...] [--probe-target ADDR] [--boot-only] [--yes]\n"
@@ -118,8 +128,9 @@ static const struct verb verbs[] = {
 	  "(your previous boot command still runs), sets the MTU and resolv.conf now, and\n"
 	  "makes the profile's Windows fix (one UAC prompt).  remove puts wsl.conf back\n"
 	  "byte for byte.  apply and remove need root." },
-	{ "forward", verb_forward, "forward Windows ports to WSL in NAT mode",
-	  "wslbridge forward add [--listen ADDR] HOSTPORT[:WSLPORT]... [--dry-run] [--yes]\n"
+	{ .name = "forward", .run = verb_forward,
+	  .summary = "forward Windows ports to WSL in NAT mode",
+	  .usage = "wslbridge forward add [--listen ADDR] HOSTPORT[:WSLPORT]... [--dry-run] [--yes]\n"
 	  "       wslbridge forward list [--offline]\n"
 	  "       wslbridge forward remove [--listen ADDR] HOSTPORT... | --all [--dry-run] [--yes]\n"
 	  "       wslbridge forward sync [--boot] [--yes]\n"
@@ -135,14 +146,16 @@ static const struct verb verbs[] = {
 	  "that runs `forward sync` at every start.  list exits 3 when a forward is\n"
 	  "out of date.  add, remove and sync need root; `wslbridge undo` reverts\n"
 	  "add and remove." },
-	{ "host-ip", verb_host_ip, "print the Windows host's address as seen from WSL",
-	  "wslbridge host-ip\n"
+	{ .name = "host-ip", .run = verb_host_ip,
+	  .summary = "print the Windows host's address as seen from WSL",
+	  .usage = "wslbridge host-ip\n"
 	  "\n"
 	  "NAT: eth0's default gateway; mirrored: 127.0.0.1; bridged: the address of\n"
 	  "the switch's vEthernet adapter on the LAN (one Windows launch).  Only the\n"
 	  "address is printed, for scripts; --verbose says how it was found." },
-	{ "config", verb_config, "read and edit .wslconfig and /etc/wsl.conf losslessly",
-	  "wslbridge config get   [--file PATH] [--kind wslconfig|wslconf] SECTION.KEY\n"
+	{ .name = "config", .run = verb_config,
+	  .summary = "read and edit .wslconfig and /etc/wsl.conf losslessly",
+	  .usage = "wslbridge config get   [--file PATH] [--kind wslconfig|wslconf] SECTION.KEY\n"
 	  "       wslbridge config set   [--file PATH] [--kind KIND] [--force] [--fix] SECTION.KEY VALUE\n"
 	  "       wslbridge config unset [--file PATH] [--kind KIND] [--fix] SECTION.KEY\n"
 	  "       wslbridge config list  [--file PATH] [--kind KIND]\n"
@@ -161,14 +174,17 @@ static const struct verb verbs[] = {
 	  "get prints the value WSL reads and exits 1 when it reads none; list shows\n"
 	  "every key WSL reads with its line; lint shows what WSL would warn about or\n"
 	  "ignore and exits 1 if it ignores anything; keys lists the keys WSL knows." },
-	{ "undo", verb_undo, "restore the files of the latest change",
-	  "wslbridge undo [--list] [--force] [--yes]\n"
+	{ .name = "undo", .run = verb_undo, .flags = V_LOCK, .readonly = { "-l", "--list" },
+	  .summary = "restore the files of the latest change",
+	  .usage = "wslbridge undo [--list] [--force] [--yes]\n"
 	  "\n"
 	  "  --list    show the history of changes, newest first\n"
 	  "  --force   restore even a file that changed since wslbridge wrote it (its\n"
 	  "            current bytes are kept in the history folder)" },
-	{ "version", verb_version, "print the version", "wslbridge version" },
-	{ "help", verb_help, "show help for wslbridge or a verb", "wslbridge help [VERB]" },
+	{ .name = "version", .run = verb_version,
+	  .summary = "print the version", .usage = "wslbridge version" },
+	{ .name = "help", .run = verb_help,
+	  .summary = "show help for wslbridge or a verb", .usage = "wslbridge help [VERB]" },
 };
 #define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
@@ -300,6 +316,16 @@ static int take_common(int *argc, char **argv, struct common *c)
 	return 0;
 }
 
+/* Whether one of the verb's read-only options is given (before a "--"). */
+static bool only_reads(const struct verb *v, int argc, char **argv)
+{
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		for (size_t k = 0; k < 3 && v->readonly[k]; k++)
+			if (!strcmp(argv[i], v->readonly[k]))
+				return true;
+	return false;
+}
+
 static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx *ctx)
 {
 	const struct verb *v;
@@ -329,6 +355,12 @@ static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx
 	if (!ctx->state_dir)
 		return wb_error(WB_EXIT_FAIL, "cannot choose a state directory: HOME is not "
 				"set; pass --state-dir");
+	if ((v->flags & V_LOCK) && !only_reads(v, argc, argv)) {
+		int rc = transaction_lock(ctx);
+
+		if (rc)
+			return rc;
+	}
 	return v->run(argc - 1, argv + 1, ctx);
 }
 

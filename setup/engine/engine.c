@@ -370,10 +370,7 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	r.ctx = ctx;
 	r.o = o;
 	r.verb = o->repair ? "repair" : "setup";
-	rc = transaction_lock(ctx);
-	if (rc)
-		return rc;
-	note_last_run(&r);
+	note_last_run(&r);	/* the lock is held: main's dispatch took it */
 	if (observation_gather(ctx, false, &r.obs, &why) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;

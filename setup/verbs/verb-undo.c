@@ -162,9 +162,6 @@ int verb_undo(int argc, char **argv, struct wb_ctx *ctx)
 		print_verb_usage("undo");
 		return WB_EXIT_USAGE;
 	}
-	rc = do_list ? 0 : transaction_lock(ctx);
-	if (rc)
-		return rc;
 	(void)backup_list(ctx->state_dir, &v, &n);
 	if (do_list) {
 		rc = list(v, n);

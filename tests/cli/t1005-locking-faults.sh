@@ -25,6 +25,18 @@ test_expect_success 'a run that waits long enough goes through' '
 	wait && "$WB" -q undo --yes && test_cmp orig .wslconfig
 '
 
+test_expect_success 'dispatch takes the lock for undo and setup, not for undo --list or status' '
+	flock "$WSLBRIDGE_STATE_DIR/lock" sleep 3 &
+	sleep 0.3 &&
+	WSLBRIDGE_LOCK_WAIT=0.3 test_expect_code 1 "$WB" undo --yes 2>err &&
+	test_grep "another wslbridge run" err &&
+	WSLBRIDGE_LOCK_WAIT=0.3 test_expect_code 1 "$WB" setup --dry-run 2>err &&
+	test_grep "another wslbridge run" err &&
+	WSLBRIDGE_LOCK_WAIT=0.3 "$WB" undo --list >out 2>err &&
+	! grep -q "another wslbridge run" err && test_grep "^#" out &&
+	wait
+'
+
 test_expect_success 'concurrent writers of different keys: no update is lost' '
 	for i in 1 2 3 4 5 6 7 8; do
 		"$WB" -q config set --file .wslconfig wsl2.processors $i &
