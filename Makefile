@@ -34,7 +34,7 @@ GEN_SRCS = build/gen/host-agent.c build/gen/host-protocol.c
 MAIN_SRCS = setup/main.c
 UNIT_TESTS = tests/unit/test-ini tests/unit/test-keys tests/unit/test-atomic \
 	     tests/unit/test-textcodec tests/unit/test-backup tests/unit/test-host \
-	     tests/unit/test-profile tests/unit/test-ports tests/unit/test-compare tests/unit/test-plans \
+	     tests/unit/test-profile tests/unit/test-ports tests/unit/test-compare tests/unit/test-plans tests/unit/test-vpn-plan \
 	     tests/unit/test-ini-wsl
 
 B = build/release
