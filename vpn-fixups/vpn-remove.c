@@ -40,6 +40,16 @@ static void restore_resolv(const struct wb_ctx *ctx)
 	free(link); free(file); free(resolv); free(tmp);
 }
 
+static bool saved_wslconfig(const struct wb_ctx *ctx)
+{
+	char *p = boot_state_file(ctx, "wslconfig"), *q = boot_state_file(ctx, "wslconfig.absent");
+	bool r = !access(p, F_OK) || !access(q, F_OK);
+
+	free(p);
+	free(q);
+	return r;
+}
+
 /* Whether `vpn apply` left anything here: its files or its saved originals. */
 static bool applied_here(const struct wb_ctx *ctx)
 {
@@ -105,7 +115,7 @@ int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 	struct buf cur = BUF_INIT;
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf"), *cfg = host_wslconfig_path(NULL);
 	char *fwd = wb_path(ctx, forward_conf_path);
-	bool forwards = access(fwd, F_OK) == 0;
+	bool forwards = access(fwd, F_OK) == 0, keep_cfg = false;
 	int rc, n = 0;
 
 	free(fwd);
@@ -130,9 +140,14 @@ int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 		n = boot_restore_saved(ctx, "wsl.conf", wslconf, &a, "/etc/wsl.conf");
 	}
 	wslconf = NULL;
-	/* .wslconfig only where its place is known without asking Windows (issue 17) */
+	/* where apply found it (WSLBRIDGE_WSLCONFIG overrides, as everywhere) */
+	if (!cfg)
+		cfg = boot_saved_path(ctx, "wslconfig");
 	if (cfg)
 		n += boot_restore_saved(ctx, "wslconfig", cfg, &a, ".wslconfig");
+	else if ((keep_cfg = saved_wslconfig(ctx)))
+		wb_warn("the original .wslconfig is saved in '%s/vpn' but where it belongs is not "
+			"recorded (an older wslbridge); it was kept, not restored", ctx->state_dir);
 	cfg = NULL;
 	for (const char *p = vpn_script_path; !forwards && p; p = p == vpn_script_path ? vpn_conf_path : NULL) {
 		struct change *c = changeset_add(&a, wb_path(ctx, p), p, 0644);
@@ -147,7 +162,7 @@ int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 	transaction_end(&t);
 	if (rc == 0) {
 		restore_resolv(ctx);
-		boot_forget_saved(ctx, !forwards);	/* forward remove still needs wsl.conf's */
+		boot_forget_saved(ctx, !keep_cfg, !forwards);	/* forward remove still needs wsl.conf's */
 		say_removed(forwards);
 	}
 	goto out;

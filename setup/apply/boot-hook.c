@@ -54,10 +54,16 @@ int boot_snapshot(const struct wb_ctx *ctx, const char *name, const struct chang
 	int r = 0;
 
 	if (access(p, F_OK) < 0 && access(absent, F_OK) < 0) {
+		/* where it was, too: .wslconfig's place is known only while Windows answers */
+		char *where = xasprintf("%s.path", p);
+
 		r = mkdir_p(dir, 0700);
+		if (r == 0)
+			r = atomic_file_replace(where, c->path, strlen(c->path), 0600, NULL);
 		if (r == 0)
 			r = c->existed ? atomic_file_replace(p, c->old.s ? c->old.s : "", c->old.len, 0600, NULL)
 				       : atomic_file_replace(absent, "", 0, 0600, NULL);
+		free(where);
 	}
 	free(p);
 	free(absent);
@@ -100,14 +106,34 @@ bool boot_conf_has_vpn(const char *conf_text)
 	return m && m[5] && m[5] != '\n';
 }
 
-void boot_forget_saved(const struct wb_ctx *ctx, bool wsl_conf)
+char *boot_saved_path(const struct wb_ctx *ctx, const char *name)
 {
-	static const char *const names[] = { "wslconfig", "wslconfig.absent", "wsl.conf", "wsl.conf.absent" };
+	char *p = boot_state_file(ctx, name), *where = xasprintf("%s.path", p);
+	struct buf b = BUF_INIT;
+	char *r = NULL;
 
-	for (size_t i = 0; i < (wsl_conf ? 4u : 2u); i++) {
-		char *p = boot_state_file(ctx, names[i]);
+	/* our own state (root's folder); a path with a newline or not absolute is not ours */
+	if (read_file(where, &b, NULL) == 0 && b.len && b.s[0] == '/' && !memchr(b.s, '\n', b.len))
+		r = buf_detach(&b, NULL);
+	buf_release(&b);
+	free(where);
+	free(p);
+	return r;
+}
 
+void boot_forget_saved(const struct wb_ctx *ctx, bool wslconfig, bool wsl_conf)
+{
+	static const char *const suffixes[] = { "", ".absent", ".path" };
+
+	for (size_t i = 0; i < 6; i++) {
+		char *name, *p;
+
+		if (!(i < 3 ? wslconfig : wsl_conf))
+			continue;
+		name = xasprintf("%s%s", i < 3 ? "wslconfig" : "wsl.conf", suffixes[i % 3]);
+		p = boot_state_file(ctx, name);
 		(void)unlink(p);
 		free(p);
+		free(name);
 	}
 }

@@ -29,8 +29,10 @@ int boot_restore_saved(struct wb_ctx *ctx, const char *name, char *path, struct 
 void boot_neutral_conf(const char *prev, struct buf *b);
 /* Whether conf (the script's settings) holds VPN fixes (an MTU). */
 bool boot_conf_has_vpn(const char *conf_text);
-/* Remove the saved original .wslconfig, and /etc/wsl.conf's if wsl_conf,
+/* Where the file saved as NAME was (allocated), or NULL if not recorded. */
+char *boot_saved_path(const struct wb_ctx *ctx, const char *name);
+/* Remove the saved originals of .wslconfig and /etc/wsl.conf, as asked,
  * after they were restored. */
-void boot_forget_saved(const struct wb_ctx *ctx, bool wsl_conf);
+void boot_forget_saved(const struct wb_ctx *ctx, bool wslconfig, bool wsl_conf);
 
 #endif

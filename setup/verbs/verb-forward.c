@@ -370,7 +370,7 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 		for (size_t i = 0; i < r->cs.n; i++)
 			unhooked |= !strcmp(r->cs.c[i].label, vpn_script_path) && r->cs.c[i].remove;
 		if (unhooked)
-			boot_forget_saved(r->ctx, true);
+			boot_forget_saved(r->ctx, true, true);
 		printf("Removed. %s\n", keep.n ? "The other forwards stay." : unhooked ?
 		       "No forwards are left: /etc/wsl.conf runs your own boot command again." :
 		       "No forwards are left (the boot script stays for the VPN fixes).");

@@ -161,6 +161,17 @@ test_expect_success 'an automatic metric is not set to a number by undo: it says
 	test_cmp h4a.orig h4a/root/etc/wsl.conf
 '
 
+test_expect_success 'vpn remove puts .wslconfig back where apply found it, without WSLBRIDGE_WSLCONFIG' '
+	host h4r vpn-anyconnect &&
+	printf "[wsl2]\r\ndnsTunneling=false\r\nmemory=4GB\r\n" >h4r/root/mnt/c/Users/alice/.wslconfig &&
+	cp h4r/root/mnt/c/Users/alice/.wslconfig cfg.orig &&
+	WINHOST_DIR=$PWD/h4r "$RUN" vpn-anyconnect -- "$WB" vpn apply --yes >/dev/null 2>&1 &&
+	test_grep "dnsTunneling=true" h4r/root/mnt/c/Users/alice/.wslconfig &&
+	WINHOST_DIR=$PWD/h4r "$RUN" vpn-anyconnect -- "$WB" vpn remove --yes >out 2>&1 &&
+	test_cmp cfg.orig h4r/root/mnt/c/Users/alice/.wslconfig &&
+	test_cmp h4r.orig h4r/root/etc/wsl.conf
+'
+
 test_expect_success 'vpn-globalprotect end to end: MTU 1400 now and at boot, no prompt' '
 	host h5 vpn-globalprotect &&
 	WINHOST_DIR=$PWD/h5 "$RUN" vpn-globalprotect -- "$WB" vpn apply --dns static --yes >out 2>err &&
