@@ -671,7 +671,7 @@ function Read-Request {
     # Read once: the bytes hashed are the bytes parsed. $null when they are
     # not the request wslbridge wrote.
     $bytes = [System.IO.File]::ReadAllBytes($Request)
-    if ($bytes.Length -gt 1MB -or (Get-Sha256Hex $bytes) -ne $RequestSha256.ToLower()) { return $null }
+    if ($bytes.Length -gt 1048576 -or (Get-Sha256Hex $bytes) -ne $RequestSha256.ToLower()) { return $null }
     $settings = New-Object System.Xml.XmlReaderSettings
     $settings.DtdProcessing = [System.Xml.DtdProcessing]::Prohibit
     $settings.XmlResolver = $null
@@ -704,7 +704,15 @@ $script:Bootstrap = {
     $errs = $null
     $ast = [System.Management.Automation.Language.Parser]::ParseInput($u.GetString($b), $f, [ref]$null, [ref]$errs)
     if ($errs.Count -gt 0) { exit 3 }
-    & $ast.GetScriptBlock() -Request $u.GetString([System.Convert]::FromBase64String($d[1])) -Response $u.GetString([System.Convert]::FromBase64String($d[2])) -AgentSha256 $d[3] -RequestSha256 $d[4] -Elevated
+    $agent = $ast.GetScriptBlock()
+    $named = @{
+        Request = $u.GetString([System.Convert]::FromBase64String($d[1]))
+        Response = $u.GetString([System.Convert]::FromBase64String($d[2]))
+        AgentSha256 = $d[3]
+        RequestSha256 = $d[4]
+        Elevated = $true
+    }
+    & $agent @named
     exit $LASTEXITCODE
 }
 
