@@ -59,7 +59,7 @@ static char *refuse(const char *what, const char *value, const char *why)
 	return r;
 }
 
-static char *check_path(const char *what, const char *win)
+char *host_path_check(const char *what, const char *win)
 {
 	const char *why = win ? wslenv_windows_path_problem(win) : NULL;
 	char *because, *r;
@@ -74,10 +74,10 @@ static char *check_path(const char *what, const char *win)
 
 char *host_state_check(const struct host_state *st)
 {
-	char *why = check_path("the user profile folder", st->profile);
+	char *why = host_path_check("the user profile folder", st->profile);
 
 	if (!why)
-		why = check_path("the TEMP folder", st->temp);
+		why = host_path_check("the TEMP folder", st->temp);
 	for (size_t i = 0; !why && i < st->nadapters; i++) {
 		const struct host_adapter *a = &st->adapters[i];
 

@@ -11,6 +11,8 @@
 
 #include "host/host-state.h"
 
+/* NULL when the Windows path win (what it is: "the TEMP folder") is plain, else why not. */
+char *host_path_check(const char *what, const char *win);
 /* NULL when st can be used, else what is wrong, in words (free it). */
 char *host_state_check(const struct host_state *st);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* host.c - see host.h. */
 #include "host/host.h"
+#include "host/host-check.h"
 #include "host/stage.h"
 #include "base/atomic-file.h"
 #include "base/sha256.h"
@@ -56,6 +57,12 @@ static int read_cache(struct host *h)
 	}
 	buf_release(&b);
 	free(p);
+	if (h->temp_win && h->profile_win && (wslenv_windows_path_problem(h->temp_win) ||
+					      wslenv_windows_path_problem(h->profile_win))) {
+		free(h->temp_win);
+		free(h->profile_win);
+		h->temp_win = h->profile_win = NULL;
+	}
 	return h->temp_win && h->profile_win ? 0 : -ENOENT;
 }
 
@@ -68,6 +75,23 @@ static void write_cache(struct host *h)
 		(void)atomic_file_replace(p, s, strlen(s), 0644, NULL);
 	free(s);
 	free(p);
+}
+
+/* Windows' word for where root will write is checked before it is used. */
+static int paths_check(struct host *h, const char *from, char **ret_why)
+{
+	char *why = host_path_check("%USERPROFILE%", h->profile_win);
+
+	if (!why)
+		why = host_path_check("%TEMP%", h->temp_win);
+	if (!why)
+		return 0;
+	*ret_why = xasprintf("%s (as %s told it); wslbridge will not use it", why, from);
+	free(why);
+	free(h->profile_win);
+	free(h->temp_win);
+	h->profile_win = h->temp_win = NULL;
+	return -EPROTO;
 }
 
 /* %TEMP% and %USERPROFILE% from cmd.exe, run from the drive (no UNC warning). */
@@ -92,7 +116,9 @@ static int ask_cmd(struct host *h, char **ret_why)
 		strip_crlf(h->profile_win);
 		strip_crlf(r.out.s);
 		h->temp_win = xstrdup(r.out.s);
-		write_cache(h);
+		rc = paths_check(h, cmd, ret_why);
+		if (rc == 0)
+			write_cache(h);
 	}
 	spawn_result_release(&r);
 	free(cmd);

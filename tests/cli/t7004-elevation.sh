@@ -123,4 +123,45 @@ test_expect_success 'bad values in a request: the agent refuses the batch before
 	refused_batch set-metric metric=5
 '
 
+# The race of finding 4, made certain: strace holds every mkdir of the run
+# for half a second after it returns, and a racing process plants symlinks to
+# a root-only file under the names root is about to write in each new
+# staging folder.  Without strace there is no way to win the race on time.
+if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true 2>/dev/null; then
+	have_strace=1
+else
+	have_strace=
+	echo "# skipping the staging race: no working strace (apt-get install strace)"
+fi
+
+cat >racer.py <<\EOF_
+import os, sys, time
+temp, target, stop = sys.argv[1], sys.argv[2], sys.argv[3]
+seen = set()
+while not os.path.exists(stop):
+    for d in os.listdir(temp):
+        if d.startswith("wslbridge-") and d not in seen:
+            seen.add(d)
+            for name in ("host-agent.ps1", "request.xml"):
+                try:
+                    os.symlink(target, os.path.join(temp, d, name))
+                except OSError:
+                    pass
+            open(stop + ".planted", "a").write(d + "\n")
+    time.sleep(0.005)
+EOF_
+
+test_expect_success 'symlinks planted in the staging folder redirect no root write' '
+	test -n "$have_strace" || exit 0
+	rm -rf h6 && WINHOST_DIR=$PWD/h6 "$RUN" fresh-pro -- true &&
+	printf "precious\n" >secret && chmod 600 secret && cp secret secret.orig &&
+	python3 racer.py "h6/$TEMPDIR" "$PWD/secret" "$PWD/stop" &
+	test_must_fail env WINHOST_DIR=$PWD/h6 "$RUN" fresh-pro -- \
+		strace -f -qq -o /dev/null -e trace=/^mkdir -e inject=/^mkdir:delay_exit=500000 "$WB" status >out 2>err
+	touch stop && wait &&
+	test -s stop.planted &&
+	test_grep "could not write to the staging folder .*: File exists (something else put a file there first" err &&
+	test_cmp secret.orig secret
+'
+
 test_done
