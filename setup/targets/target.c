@@ -340,7 +340,8 @@ static xmlDocPtr read_xml(const char *file, struct target_error *err)
 		free(why);
 		fail(err, file, f.line, f.col, f.msg);
 	} else if (!doc) {
-		fail(err, file, 0, 0, why);
+		fail(err, file, 0, 0, xasprintf("%s: %s; it was not read", file, why));
+		free(why);
 	} else {
 		free(f.msg);
 	}
