@@ -5,13 +5,17 @@
 #     -Request <request.xml> -Response <response.xml>
 #     -AgentSha256 <hex> -RequestSha256 <hex>
 # The request says what to do (op="observe" or op="apply" with <action>s); every
-# user value (switch and adapter names) arrives there as data, never as code.
+# user value (switch and adapter names) arrives there as data, never as code,
+# and every action's values are checked here before anything is done.
 # The response is written with XmlWriter (UTF-8); stdout is for people only.
 #
-# Elevation: an apply that needs admin and is not elevated relaunches this file
-# once through UAC (Start-Process -Verb RunAs -Wait). The elevated copy checks
-# the SHA-256 of itself and of the request against what wslbridge passed
-# before doing anything.
+# Elevation: an apply that needs admin and is not elevated starts one
+# elevated powershell.exe through UAC (Start-Process -Verb RunAs -Wait) with
+# only a short bootstrap on its command line (-EncodedCommand). The bootstrap
+# pins PSModulePath to the system modules, reads this file's bytes once,
+# checks their SHA-256 against the one wslbridge passed, and runs exactly
+# those bytes; the request is likewise read once, hashed and parsed from the
+# same bytes. Nothing swapped in %TEMP% during the prompt runs elevated.
 #
 # Errors are classified by FullyQualifiedErrorId, HRESULT and exception type,
 # never by (localized) message text.
@@ -574,11 +578,110 @@ function Invoke-Apply {
     Close-ResponseWriter $w
 }
 
+# --- checking the request --------------------------------------------------
+
+# What each action may carry (templates/host-protocol.rng says the same):
+# a value of a kind below, '?' before the kind when it may be absent.
+$script:ActionShapes = @{
+    'create-switch'    = @{ 'name' = 'switch-name'; 'adapter-guid' = 'braced-guid'; 'allow-management-os' = '?bool' }
+    'bind-switch'      = @{ 'switch-id' = 'guid'; 'adapter-guid' = 'braced-guid'; 'allow-management-os' = '?bool' }
+    'remove-switch'    = @{ 'switch-id' = 'guid' }
+    'set-binding'      = @{ 'adapter-guid' = 'braced-guid'; 'component' = 'component'; 'enabled' = 'bool' }
+    'set-metric'       = @{ 'adapter-guid' = 'braced-guid'; 'metric' = 'metric' }
+    'hvfw-allow'       = @{ 'name' = 'rule-name'; 'display-name' = 'display-name'; 'protocol' = 'protocol'; 'port' = 'port' }
+    'hvfw-remove'      = @{ 'name' = 'rule-name' }
+    'portproxy-set'    = @{ 'listen-address' = 'address'; 'listen-port' = 'port'; 'connect-address' = 'address'; 'connect-port' = 'port' }
+    'portproxy-delete' = @{ 'listen-address' = 'address'; 'listen-port' = 'port' }
+    'fwrule-add'       = @{ 'name' = 'rule-name'; 'port' = 'port'; 'listen-address' = 'ipv4' }
+    'fwrule-delete'    = @{ 'name' = 'rule-name' }
+}
+$script:Octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+$script:Label = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+$script:ValueKinds = @{
+    'guid'         = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$'
+    'braced-guid'  = '^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$'
+    'bool'         = '^(true|false)$'
+    # a ComponentID, one word: Windows judges it
+    'component'    = '^[A-Za-z0-9_]{1,64}$'
+    'protocol'     = '^(TCP|UDP)$'
+    'rule-name'    = '^wslbridge-[a-z0-9.-]{1,200}$'
+    # Hyper-V takes any name; control characters other than tab and line
+    # breaks cannot even travel in XML.
+    'switch-name'  = '^[^\x00-\x08\x0B\x0C\x0E-\x1F]{1,255}$'
+    'display-name' = '^[^\x00-\x1F\x7F]{1,255}$'
+    'ipv4'         = '^' + $script:Octet + '(\.' + $script:Octet + '){3}$'
+    # what netsh takes as an address: IPv4, a host name, or * (any)
+    'address'      = '^(\*|' + $script:Label + '(\.' + $script:Label + ')*)$'
+    'port'         = '^[1-9][0-9]{0,4}$'
+    'metric'       = '^(0|[1-9][0-9]{0,3})$'
+}
+
+function Test-ActionValue {
+    param([string]$Kind, [string]$Value)
+    if ($Value -cnotmatch $script:ValueKinds[$Kind]) { return $false }
+    if ($Kind -eq 'port') { return [int]$Value -le 65535 }
+    return $true
+}
+
+function Get-RequestProblem {
+    # Why the request cannot be carried out as it is, or '' when it can:
+    # checked whole before any action runs, so a bad value changes nothing.
+    param($Doc)
+    $root = $Doc.DocumentElement
+    if ($null -eq $root -or $root.LocalName -ne 'request' -or $root.GetAttribute('version') -ne $script:ProtocolVersion) {
+        return 'it is not a version ' + $script:ProtocolVersion + ' <request>'
+    }
+    $op = $root.GetAttribute('op')
+    if ($op -ne 'observe' -and $op -ne 'apply') { return "unknown op '$op'" }
+    $ids = @{}
+    foreach ($node in @($root.ChildNodes)) {
+        if ($node.NodeType -ne [System.Xml.XmlNodeType]::Element) { continue }
+        if ($op -ne 'apply' -or $node.LocalName -ne 'action') { return "unexpected <$($node.LocalName)> in an $op request" }
+        $id = $node.GetAttribute('id')
+        $type = $node.GetAttribute('type')
+        if ($id -cnotmatch '^[1-9][0-9]{0,3}$' -or $ids.ContainsKey($id)) { return "action id '$id' is not a new number" }
+        $ids[$id] = $true
+        if (-not $script:ActionShapes.ContainsKey($type)) { return "action $id has the unknown type '$type'" }
+        $shape = $script:ActionShapes[$type]
+        foreach ($attr in @($node.Attributes)) {
+            $name = $attr.LocalName
+            if ($name -eq 'id' -or $name -eq 'type') { continue }
+            if (-not $shape.ContainsKey($name)) { return "action $id ($type) has an unexpected attribute '$name'" }
+            if (-not (Test-ActionValue $shape[$name].TrimStart('?') $attr.Value)) {
+                return "action $id ($type): '$name' is not a valid $($shape[$name].TrimStart('?'))"
+            }
+        }
+        foreach ($name in $shape.Keys) {
+            if (-not $shape[$name].StartsWith('?') -and -not $node.HasAttribute($name)) { return "action $id ($type) lacks '$name'" }
+        }
+    }
+    return ''
+}
+
 # --- main ------------------------------------------------------------------
 
-function Get-Sha256 {
-    param([string]$Path)
-    return (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLower()
+function Get-Sha256Hex {
+    param([byte[]]$Bytes)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { return ([System.BitConverter]::ToString($sha.ComputeHash($Bytes)) -replace '-', '').ToLower() }
+    finally { $sha.Dispose() }
+}
+
+function Read-Request {
+    # Read once: the bytes hashed are the bytes parsed. $null when they are
+    # not the request wslbridge wrote.
+    $bytes = [System.IO.File]::ReadAllBytes($Request)
+    if ($bytes.Length -gt 1048576 -or (Get-Sha256Hex $bytes) -ne $RequestSha256.ToLower()) { return $null }
+    $settings = New-Object System.Xml.XmlReaderSettings
+    $settings.DtdProcessing = [System.Xml.DtdProcessing]::Prohibit
+    $settings.XmlResolver = $null
+    $reader = [System.Xml.XmlReader]::Create((New-Object System.IO.MemoryStream (, $bytes)), $settings)
+    try {
+        $doc = New-Object System.Xml.XmlDocument
+        $doc.XmlResolver = $null
+        $doc.Load($reader)
+    } finally { $reader.Close() }
+    return $doc
 }
 
 function Test-NeedsAdmin {
@@ -586,11 +689,43 @@ function Test-NeedsAdmin {
     return @($Doc.request.SelectNodes('action')).Count -gt 0
 }
 
+# The elevated process's whole program, after one line of data ($d: base64
+# of the agent's path, the request's and the response's, then the two
+# hashes). Only .NET calls before PSModulePath is pinned: a cmdlet could
+# autoload a module from the user-writable first entry (B.10).
+$script:Bootstrap = {
+    $env:PSModulePath = [System.IO.Path]::Combine($PSHOME, 'Modules')
+    $ErrorActionPreference = 'Stop'
+    $u = New-Object System.Text.UTF8Encoding $false, $true
+    $f = $u.GetString([System.Convert]::FromBase64String($d[0]))
+    $b = [System.IO.File]::ReadAllBytes($f)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    if (([System.BitConverter]::ToString($sha.ComputeHash($b)) -replace '-', '') -ne $d[3]) { exit 3 }
+    $errs = $null
+    $ast = [System.Management.Automation.Language.Parser]::ParseInput($u.GetString($b), $f, [ref]$null, [ref]$errs)
+    if ($errs.Count -gt 0) { exit 3 }
+    $agent = $ast.GetScriptBlock()
+    $named = @{
+        Request = $u.GetString([System.Convert]::FromBase64String($d[1]))
+        Response = $u.GetString([System.Convert]::FromBase64String($d[2]))
+        AgentSha256 = $d[3]
+        RequestSha256 = $d[4]
+        Elevated = $true
+    }
+    & $agent @named
+    exit $LASTEXITCODE
+}
+
+function Get-EncodedBootstrap {
+    # Paths travel as base64 and hashes as checked hex: data, never code.
+    $u = New-Object System.Text.UTF8Encoding $false
+    $data = @($PSCommandPath, $Request, $Response) | ForEach-Object { "'" + [System.Convert]::ToBase64String($u.GetBytes([string]$_)) + "'" }
+    $text = '$d = ' + ($data -join ', ') + ", '" + $AgentSha256.ToUpper() + "', '" + $RequestSha256.ToLower() + "'`n" + $script:Bootstrap.ToString()
+    return [System.Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($text))
+}
+
 function Invoke-Elevated {
-    $argList = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass',
-        '-File', ('"' + $PSCommandPath + '"'),
-        '-Request', ('"' + $Request + '"'), '-Response', ('"' + $Response + '"'),
-        '-AgentSha256', $AgentSha256, '-RequestSha256', $RequestSha256, '-Elevated')
+    $argList = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', (Get-EncodedBootstrap))
     try {
         $p = Start-Process -FilePath (Join-Path $PSHOME 'powershell.exe') -ArgumentList $argList -Verb RunAs -Wait -PassThru -WindowStyle Hidden
     } catch {
@@ -604,35 +739,39 @@ function Invoke-Elevated {
         else { Write-FatalResponse 'elevation-failed' $facts }
         return
     }
-    if (-not (Test-Path -LiteralPath $Response)) {
+    if (Test-Path -LiteralPath $Response) { return }
+    if ($p.ExitCode -eq 3) {
+        # The bootstrap found other bytes than wslbridge's agent, or the
+        # elevated agent another request: it ran nothing of them.
+        Write-FatalResponse 'hash-mismatch' @{ message = 'the agent or request file changed in %TEMP% before the elevated run' }
+    } else {
         Write-FatalResponse 'elevated-no-response' @{ message = "the elevated agent exited with code $($p.ExitCode) without a response" }
     }
 }
 
 try {
-    # The elevated copy trusts nothing it was not told about by wslbridge.
-    if ((Get-Sha256 $PSCommandPath) -ne $AgentSha256.ToLower() -or
-        (Get-Sha256 $Request) -ne $RequestSha256.ToLower()) {
-        Write-FatalResponse 'hash-mismatch' @{ message = 'the agent or request file is not the one wslbridge wrote' }
+    if ($AgentSha256 -cnotmatch '^[0-9A-Fa-f]{64}$' -or $RequestSha256 -cnotmatch '^[0-9A-Fa-f]{64}$') {
+        Write-FatalResponse 'bad-request' @{ message = 'the agent and request hashes must be SHA-256 in hex' }
+        exit 2
+    }
+    $doc = Read-Request
+    if ($null -eq $doc) {
+        Write-FatalResponse 'hash-mismatch' @{ message = 'the request file is not the one wslbridge wrote' }
         exit 3
     }
-    $doc = New-Object System.Xml.XmlDocument
-    $doc.XmlResolver = $null
-    $doc.Load($Request)
-    $op = $doc.request.GetAttribute('op')
-    if ($op -eq 'observe') {
+    $problem = Get-RequestProblem $doc
+    if ($problem -ne '') {
+        Write-FatalResponse 'bad-request' @{ message = $problem }
+        exit 2
+    }
+    if ($doc.request.GetAttribute('op') -eq 'observe') {
         $w = New-ResponseWriter $Response
         Write-HostState $w
         Close-ResponseWriter $w
-    } elseif ($op -eq 'apply') {
-        if ((Test-NeedsAdmin $doc) -and -not (Test-InRole 'S-1-5-32-544') -and -not $Elevated) {
-            Invoke-Elevated
-        } else {
-            Invoke-Apply $doc
-        }
+    } elseif ((Test-NeedsAdmin $doc) -and -not (Test-InRole 'S-1-5-32-544') -and -not $Elevated) {
+        Invoke-Elevated
     } else {
-        Write-FatalResponse 'bad-request' @{ message = "unknown op '$op'" }
-        exit 2
+        Invoke-Apply $doc
     }
     exit 0
 } catch {

@@ -4,8 +4,14 @@
 #include "base/atomic-file.h"
 #include "base/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
 
 void xmlfile_begin(struct xmlfile *f)
 {
@@ -28,6 +34,103 @@ int xmlfile_commit(struct xmlfile *f, const char *dir, const char *path, mode_t 
 	f->w = NULL;
 	f->buf = NULL;
 	return r < 0 ? r : 0;
+}
+
+/*
+ * SAX: the DOCTYPE's name has been read, its internal subset not yet.
+ * Stopping here means no entity declaration is ever seen (the quadratic
+ * blow-up of many references to one big entity needs one).
+ */
+static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	xmlParserCtxtPtr c = ctx;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	c->_private = (void *)"it has a DOCTYPE, which wslbridge never writes nor reads";
+	xmlStopParser(c);
+}
+
+xmlDocPtr xml_read_memory(const char *data, size_t len, const char *name, int options, char **ret_why)
+{
+	xmlParserCtxtPtr c;
+	xmlDocPtr doc = NULL;
+
+	*ret_why = NULL;
+	if (len > XML_READ_MAX) {
+		*ret_why = xasprintf("it is %zu bytes, more than the " XML_READ_MAX_WORDS " wslbridge reads", len);
+		return NULL;
+	}
+	c = xmlNewParserCtxt();
+	if (!c) {
+		*ret_why = xstrdup("out of memory");
+		return NULL;
+	}
+	c->sax->internalSubset = refuse_doctype;
+	c->_private = NULL;
+	doc = xmlCtxtReadMemory(c, data, (int)len, name, NULL,
+				(options | XML_PARSE_NONET) & ~(XML_PARSE_NOENT | XML_PARSE_DTDLOAD |
+								XML_PARSE_DTDATTR | XML_PARSE_DTDVALID));
+	if (c->_private) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+		*ret_why = xstrdup(c->_private);
+	} else if (!doc) {
+		*ret_why = xstrdup("it is not well-formed XML");
+	}
+	xmlFreeParserCtxt(c);
+	return doc;
+}
+
+int xml_read_fd(int fd, struct buf *out)
+{
+	struct stat st;
+
+	buf_reset(out);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	while (out->len <= XML_READ_MAX) {
+		ssize_t n;
+
+		buf_grow(out, 65536);
+		n = read(fd, out->s + out->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : 0;
+		out->len += (size_t)n;
+		out->s[out->len] = '\0';
+	}
+	return -EFBIG;
+}
+
+const char *xml_read_fd_error(int r)
+{
+	if (r == -EINVAL || r == -ELOOP)
+		return "it is not a regular file (a link, a folder or a device?)";
+	if (r == -EFBIG)
+		return "it is larger than the " XML_READ_MAX_WORDS " wslbridge reads";
+	return strerror(-r);
+}
+
+xmlDocPtr xml_read_path(const char *path, int options, char **ret_why)
+{
+	struct buf b = BUF_INIT;
+	xmlDocPtr doc = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = fd < 0 ? -errno : xml_read_fd(fd, &b);
+
+	*ret_why = NULL;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		*ret_why = xstrdup(xml_read_fd_error(r));
+	else
+		doc = xml_read_memory(b.s ? b.s : "", b.len, path, options, ret_why);
+	buf_release(&b);
+	return doc;
 }
 
 char *xml_prop(xmlNodePtr n, const char *name)

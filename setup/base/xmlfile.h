@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xmlfile.h - the small libxml2 helpers every XML-writing or -reading module
- * shares: a writer into memory that ends in one atomic file write, reading
- * an attribute as an owned string, and validating against a RELAX NG schema.
+ * shares: a writer into memory that ends in one atomic file write, the one
+ * way to parse what we read (no DOCTYPE, a size cap), reading an attribute
+ * as an owned string, and validating against a RELAX NG schema.
  */
 #ifndef WB_XMLFILE_H
 #define WB_XMLFILE_H
@@ -21,6 +22,33 @@ struct xmlfile {
 void xmlfile_begin(struct xmlfile *f);
 /* End it, create dir, and replace path atomically: 0 or -errno. */
 int xmlfile_commit(struct xmlfile *f, const char *dir, const char *path, mode_t mode);
+
+/*
+ * Every XML document we read is small: responses from Windows, targets,
+ * profiles and state files.  Anything larger is refused unread.
+ */
+#define XML_READ_MAX (4u << 20)
+#define XML_READ_MAX_WORDS "4 MiB"
+
+/*
+ * Parse len bytes of XML named name (for messages) with libxml2 options
+ * (XML_PARSE_NONET is always added).  A DOCTYPE is refused before its
+ * internal subset is read, so no entity is ever declared or expanded, and
+ * more than XML_READ_MAX bytes are refused.  NULL and *ret_why (why, in
+ * words) on failure; libxml2's own syntax errors still go to its error
+ * handlers, so a caller can collect them.
+ */
+xmlDocPtr xml_read_memory(const char *data, size_t len, const char *name, int options, char **ret_why);
+/* The same for a file (not a FIFO or a device: they are refused unread). */
+xmlDocPtr xml_read_path(const char *path, int options, char **ret_why);
+/*
+ * The bytes of an XML document from fd into out: 0; -EINVAL when fd is not
+ * a regular file; -EFBIG past XML_READ_MAX; another -errno.
+ */
+struct buf;
+int xml_read_fd(int fd, struct buf *out);
+/* What xml_read_fd's (or an O_NOFOLLOW open's) -errno means, in words. */
+const char *xml_read_fd_error(int r);
 
 /* The attribute's value as a new string, or NULL. */
 char *xml_prop(xmlNodePtr n, const char *name);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* host-state.c - see host-state.h. */
 #include "host/host-state.h"
+#include "host/host-check.h"
 #include "base/util.h"
 #include "base/xmlfile.h"
 
@@ -305,6 +306,15 @@ static char *protocol_error(xmlDocPtr doc)
 	return why;
 }
 
+static int refused(char *why, char **ret_why)
+{
+	if (ret_why)
+		*ret_why = why;
+	else
+		free(why);
+	return -EBADMSG;
+}
+
 int host_state_parse(const char *xml, size_t len, struct host_state *st, char **ret_why)
 {
 	xmlDocPtr doc;
@@ -314,22 +324,15 @@ int host_state_parse(const char *xml, size_t len, struct host_state *st, char **
 	memset(st, 0, sizeof(*st));
 	if (ret_why)
 		*ret_why = NULL;
-	if (len > (size_t)INT32_MAX)
-		return -EBADMSG;
-	doc = xmlReadMemory(xml, (int)len, "response.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xml_read_memory(xml, len, "response.xml", XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &why);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (!root || !is(root, "response"))
-		why = xstrdup(doc ? "it is not a <response>" : "it is not well-formed XML");
-	else
+	if (doc && (!root || !is(root, "response")))
+		why = xstrdup("it is not a <response>");
+	else if (doc)
 		why = protocol_error(doc);
 	if (why) {
 		xmlFreeDoc(doc);
-		if (ret_why)
-			*ret_why = why;
-		else
-			free(why);
-		return -EBADMSG;
+		return refused(why, ret_why);
 	}
 	for (xmlNodePtr n = root->children; n; n = n->next) {
 		if (is(n, "host"))
@@ -342,6 +345,12 @@ int host_state_parse(const char *xml, size_t len, struct host_state *st, char **
 		}
 	}
 	xmlFreeDoc(doc);
+	/* Well-formed and valid is not yet safe: Windows is not trusted with root's files. */
+	why = host_state_check(st);
+	if (why) {
+		host_state_release(st);
+		return refused(why, ret_why);
+	}
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* host.c - see host.h. */
 #include "host/host.h"
+#include "host/host-check.h"
+#include "host/stage.h"
 #include "base/atomic-file.h"
 #include "base/sha256.h"
 #include "base/fault.h"
@@ -8,13 +10,10 @@
 #include "base/log.h"
 #include "base/util.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +57,12 @@ static int read_cache(struct host *h)
 	}
 	buf_release(&b);
 	free(p);
+	if (h->temp_win && h->profile_win && (wslenv_windows_path_problem(h->temp_win) ||
+					      wslenv_windows_path_problem(h->profile_win))) {
+		free(h->temp_win);
+		free(h->profile_win);
+		h->temp_win = h->profile_win = NULL;
+	}
 	return h->temp_win && h->profile_win ? 0 : -ENOENT;
 }
 
@@ -70,6 +75,23 @@ static void write_cache(struct host *h)
 		(void)atomic_file_replace(p, s, strlen(s), 0644, NULL);
 	free(s);
 	free(p);
+}
+
+/* Windows' word for where root will write is checked before it is used. */
+static int paths_check(struct host *h, const char *from, char **ret_why)
+{
+	char *why = host_path_check("%USERPROFILE%", h->profile_win);
+
+	if (!why)
+		why = host_path_check("%TEMP%", h->temp_win);
+	if (!why)
+		return 0;
+	*ret_why = xasprintf("%s (as %s told it); wslbridge will not use it", why, from);
+	free(why);
+	free(h->profile_win);
+	free(h->temp_win);
+	h->profile_win = h->temp_win = NULL;
+	return -EPROTO;
 }
 
 /* %TEMP% and %USERPROFILE% from cmd.exe, run from the drive (no UNC warning). */
@@ -94,7 +116,9 @@ static int ask_cmd(struct host *h, char **ret_why)
 		strip_crlf(h->profile_win);
 		strip_crlf(r.out.s);
 		h->temp_win = xstrdup(r.out.s);
-		write_cache(h);
+		rc = paths_check(h, cmd, ret_why);
+		if (rc == 0)
+			write_cache(h);
 	}
 	spawn_result_release(&r);
 	free(cmd);
@@ -219,104 +243,6 @@ static void request_xml(const char *op, const struct host_action *a, size_t n, s
 	xmlBufferFree(xb);
 }
 
-struct stage {
-	char *dir, *agent, *req, *resp;	/* Linux paths */
-	char *agent_win, *req_win, *resp_win;
-};
-
-static void stage_remove(struct stage *s)
-{
-	const char *keep = getenv("WSLBRIDGE_KEEP_STAGING");
-
-	if (s->dir && !(keep && !strcmp(keep, "1"))) {
-		(void)unlink(s->agent);
-		(void)unlink(s->req);
-		(void)unlink(s->resp);
-		(void)rmdir(s->dir);
-	}
-	free(s->dir); free(s->agent); free(s->req); free(s->resp);
-	free(s->agent_win); free(s->req_win); free(s->resp_win);
-	memset(s, 0, sizeof(*s));
-}
-
-/*
- * Staging folders of runs that were killed (their pid is gone): remove the
- * files we put there and the folder.  Only our own names are touched.
- */
-static void stage_sweep(const char *temp)
-{
-	static const char *const ours[] = { "host-agent.ps1", "request.xml", "response.xml" };
-	DIR *d = opendir(temp);
-	struct dirent *de;
-
-	while (d && (de = readdir(d))) {
-		char hex[13];
-		long pid;
-		int end = 0;
-
-		if (sscanf(de->d_name, "wslbridge-%ld-%12[0-9a-f]%n", &pid, hex, &end) != 2 ||
-		    de->d_name[end] || strlen(hex) != 12 || pid <= 0 || pid == (long)getpid() ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
-			char *f = xasprintf("%s/%s/%s", temp, de->d_name, ours[i]);
-			char *lock = atomic_file_lock_name(f);
-
-			(void)unlink(f);
-			(void)unlink(lock);
-			free(lock);
-			free(f);
-		}
-		{
-			char *dir = path_join(temp, de->d_name);
-
-			(void)rmdir(dir);
-			free(dir);
-		}
-	}
-	if (d)
-		closedir(d);
-}
-
-static int stage_create(struct host *h, const struct buf *req, struct stage *s, char **ret_why)
-{
-	char *temp = wslenv_to_linux(h->ctx, &h->env, h->temp_win), *win;
-	unsigned char rnd[6] = { 0 };
-	int r;
-
-	memset(s, 0, sizeof(*s));
-	if (temp)
-		stage_sweep(temp);
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		rnd[0] = (unsigned char)getpid();
-	s->dir = temp ? xasprintf("%s/wslbridge-%ld-%02x%02x%02x%02x%02x%02x", temp, (long)getpid(),
-				  rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]) : NULL;
-	free(temp);
-	if (!s->dir || mkdir(s->dir, 0700) < 0) {
-		r = s->dir ? -errno : -EINVAL;
-		*ret_why = xasprintf("could not create a staging folder under %%TEMP%% (%s): %s",
-				     h->temp_win, strerror(-r));
-		free(s->dir);
-		s->dir = NULL;
-		return r;
-	}
-	s->agent = path_join(s->dir, "host-agent.ps1");
-	s->req = path_join(s->dir, "request.xml");
-	s->resp = path_join(s->dir, "response.xml");
-	win = wslenv_to_windows(h->ctx, &h->env, s->dir);
-	s->agent_win = xasprintf("%s\\host-agent.ps1", win);
-	s->req_win = xasprintf("%s\\request.xml", win);
-	s->resp_win = xasprintf("%s\\response.xml", win);
-	free(win);
-	r = atomic_file_replace(s->agent, host_agent_ps1, host_agent_ps1_len, 0600, NULL);
-	if (r >= 0)
-		r = atomic_file_replace(s->req, req->s, req->len, 0600, NULL);
-	if (r < 0)
-		*ret_why = xasprintf("could not write to the staging folder %s: %s", s->dir,
-				     strerror(-r));
-	return r < 0 ? r : 0;
-}
-
 static char *first_lines(const struct buf *b)
 {
 	struct buf o = BUF_INIT;
@@ -335,7 +261,9 @@ static char *first_lines(const struct buf *b)
 
 static int run_agent(struct host *h, struct stage *s, const struct buf *req, char **ret_why)
 {
-	char ha[65], hr[65];
+	char ha[65], hr[65], *win = wslenv_to_windows(h->ctx, &h->env, s->dir);
+	char *agent_win = xasprintf("%s\\" STAGE_AGENT, win), *req_win = xasprintf("%s\\" STAGE_REQUEST, win);
+	char *resp_win = xasprintf("%s\\" STAGE_RESPONSE, win);
 	const char *argv[16];
 	struct spawn_opts o = { argv, s->dir, h->timeout_ms };
 	struct spawn_result r;
@@ -347,9 +275,9 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 	argv[i++] = h->powershell;
 	argv[i++] = "-NoProfile"; argv[i++] = "-NonInteractive";
 	argv[i++] = "-ExecutionPolicy"; argv[i++] = "Bypass";
-	argv[i++] = "-File"; argv[i++] = s->agent_win;
-	argv[i++] = "-Request"; argv[i++] = s->req_win;
-	argv[i++] = "-Response"; argv[i++] = s->resp_win;
+	argv[i++] = "-File"; argv[i++] = agent_win;
+	argv[i++] = "-Request"; argv[i++] = req_win;
+	argv[i++] = "-Response"; argv[i++] = resp_win;
 	argv[i++] = "-AgentSha256"; argv[i++] = ha;
 	argv[i++] = "-RequestSha256"; argv[i++] = hr;
 	argv[i] = NULL;
@@ -373,7 +301,7 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 				     "start on a machine can take longer; raise WSLBRIDGE_PS_TIMEOUT)",
 				     h->timeout_ms / 1000);
 		rc = -ETIMEDOUT;
-	} else if (access(s->resp, F_OK) < 0) {
+	} else if (!stage_has_response(s)) {
 		char *err = first_lines(r.err.len ? &r.err : &r.out);
 
 		*ret_why = xasprintf("powershell.exe exited with %s %d and wrote no response%s%s",
@@ -383,6 +311,10 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 		rc = -EPROTO;
 	}
 	spawn_result_release(&r);
+	free(agent_win);
+	free(req_win);
+	free(resp_win);
+	free(win);
 	return rc;
 }
 
@@ -391,17 +323,19 @@ static int host_call(struct host *h, const char *op, const struct host_action *a
 {
 	struct buf req = BUF_INIT, resp = BUF_INIT;
 	struct stage s;
-	char *bad = NULL;
+	char *bad = NULL, *temp;
 	int r;
 
 	*ret_why = NULL;
 	memset(st, 0, sizeof(*st));
 	request_xml(op, a, n, &req);
-	r = stage_create(h, &req, &s, ret_why);
+	temp = wslenv_to_linux(h->ctx, &h->env, h->temp_win);
+	r = stage_create(temp, host_agent_ps1, host_agent_ps1_len, &req, &s, ret_why);
+	free(temp);
 	if (r == 0)
 		r = run_agent(h, &s, &req, ret_why);
-	if (r == 0 && (r = read_file(s.resp, &resp, NULL)) < 0)
-		*ret_why = xasprintf("could not read %s: %s", s.resp, strerror(-r));
+	if (r == 0)
+		r = stage_read_response(&s, &resp, ret_why);
 	if (r == 0 && (r = host_state_parse(resp.s, resp.len, st, &bad)) < 0) {
 		*ret_why = xasprintf("the host agent's response does not follow the protocol (%s)", bad);
 		free(bad);

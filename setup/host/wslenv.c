@@ -150,12 +150,44 @@ void wslenv_release(struct wsl_env *env)
 	memset(env, 0, sizeof(*env));
 }
 
+/* What is wrong with one part of a path (len bytes at p), or NULL. */
+static const char *part_problem(const char *p, size_t len)
+{
+	if (!len)
+		return "an empty part (\\\\ or a trailing \\)";
+	if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+		return "a \".\" or \"..\" part";
+	if (p[len - 1] == '.' || p[len - 1] == ' ')
+		return "a part ending in a dot or a space, which Windows drops";
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f || strchr("<>:\"/|?*", p[i]))
+			return "a control character or one of <>:\"/|?*";
+	return NULL;
+}
+
+const char *wslenv_windows_path_problem(const char *win)
+{
+	const char *p, *end, *why = NULL;
+
+	if (!win || !isalpha((unsigned char)win[0]) || win[1] != ':' || win[2] != '\\')
+		return "it does not start with a drive (C:\\)";
+	if (strlen(win) > 4096)
+		return "it is longer than 4096 bytes";
+	for (p = win + 3; *p && !why; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "\\");
+		why = part_problem(p, (size_t)(end - p));
+		if (!why && *end && !end[1])
+			why = part_problem(end + 1, 0);
+	}
+	return why;
+}
+
 char *wslenv_to_linux(const struct wb_ctx *ctx, const struct wsl_env *env, const char *win)
 {
 	char *mount, *r;
 	struct buf b = BUF_INIT;
 
-	if (!isalpha((unsigned char)win[0]) || win[1] != ':' || (win[2] != '\\' && win[2] != '\0'))
+	if (wslenv_windows_path_problem(win))
 		return NULL;
 	mount = wb_path(ctx, env->automount_root);
 	buf_adds(&b, mount);

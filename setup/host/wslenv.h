@@ -30,7 +30,17 @@ struct wsl_env {
 void wslenv_detect(const struct wb_ctx *ctx, struct wsl_env *env);
 void wslenv_release(struct wsl_env *env);
 
-/* "C:\x\y" -> <root><automount>c/x/y (allocated), or NULL if not a drive path. */
+/*
+ * NULL when win is a plain absolute Windows path on a drive ("C:\x\y": no
+ * ".", ".." or empty parts, no trailing dot or space, none of <>:"/|?* or
+ * control characters), else what is wrong with it, in words.  Only such a
+ * path maps to a place under the automount root.
+ */
+const char *wslenv_windows_path_problem(const char *win);
+/*
+ * "C:\x\y" -> <root><automount>c/x/y (allocated), or NULL if it is not a
+ * plain drive path (wslenv_windows_path_problem).
+ */
 char *wslenv_to_linux(const struct wb_ctx *ctx, const struct wsl_env *env, const char *win);
 /* The reverse, for paths under the drive mount; NULL otherwise. */
 char *wslenv_to_windows(const struct wb_ctx *ctx, const struct wsl_env *env, const char *lin);

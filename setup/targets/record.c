@@ -20,7 +20,7 @@ static char *record_path(const struct wb_ctx *ctx)
 
 int record_read(const struct wb_ctx *ctx, char **ret_target, struct target_params *params)
 {
-	char *path = record_path(ctx);
+	char *path = record_path(ctx), *why = NULL;
 	xmlDocPtr doc;
 	xmlNodePtr root;
 	xmlChar *t;
@@ -30,7 +30,8 @@ int record_read(const struct wb_ctx *ctx, char **ret_target, struct target_param
 		free(path);
 		return -ENOENT;
 	}
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xml_read_path(path, XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &why);
+	free(why);
 	free(path);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	t = root ? xmlGetProp(root, BAD_CAST "target") : NULL;

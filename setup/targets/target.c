@@ -364,19 +364,25 @@ static void on_syntax_error(void *data, xmlErrorPtr e)
 	f->msg[strcspn(f->msg, "\n")] = '\0';
 }
 
-/* Parse (no network, no entities); the first syntax error goes to *err. */
+/* Parse (no network, no DOCTYPE, capped); the first syntax error goes to *err. */
 static xmlDocPtr read_xml(const char *file, struct target_error *err)
 {
 	struct syntax_error f = { 0, 0, NULL };
 	xmlDocPtr doc;
+	char *why = NULL;
 
 	xmlSetStructuredErrorFunc(&f, on_syntax_error);
-	doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+	doc = xml_read_path(file, XML_PARSE_NOWARNING, &why);
 	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (!doc)
-		fail(err, file, f.line, f.col, f.msg ? f.msg : xstrdup("cannot read it"));
-	else
+	if (!doc && f.msg) {
+		free(why);
+		fail(err, file, f.line, f.col, f.msg);
+	} else if (!doc) {
+		fail(err, file, 0, 0, xasprintf("%s: %s; it was not read", file, why));
+		free(why);
+	} else {
 		free(f.msg);
+	}
 	return doc;
 }
 

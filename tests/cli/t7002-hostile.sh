@@ -99,4 +99,55 @@ test_expect_success 'two setups at once, a short wait: the second fails clearly,
 	test ! -s o2
 '
 
+# Hostile answers from Windows (issue 16, findings 5 and 6): what cmd.exe or
+# the host agent says is data, checked before root writes anything from it.
+# scen FILE SED: a copy of a scenario, edited.
+scen() { sed "$2" "$TOP/tests/winhost/scenarios/$1.xml" >"$3"; }
+
+test_expect_success 'a profile that climbs out of the drive, from cmd.exe: refused, nothing written' '
+	scen fresh-pro "s|profile=\"C:\\\\Users\\\\alice\"|profile=\"C:\\\\..\\\\..\\\\etc\\\\cron.d\"|" trav.xml &&
+	grep -q "cron.d" trav.xml &&
+	rm -rf h && WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st-t "$RUN" "$PWD/trav.xml" -- "$WB" setup --yes >out 2>err;
+	rc=$? && rm -rf st-t && test $rc = 1 &&
+	test_grep "%USERPROFILE% \"C:.*cron.d\" is not a plain Windows path" err &&
+	test -z "$(find h/root/etc -name .wslconfig)" && ! grep -q "from=uac" h/launches.log
+'
+
+test_expect_success 'the same profile in the agent'"'"'s response: refused, nothing written' '
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" status >/dev/null &&
+	sed -i "s|profile=\"C:\\\\Users\\\\alice\"|profile=\"C:\\\\..\\\\..\\\\etc\\\\cron.d\"|" h/state.xml &&
+	grep -q "cron.d" h/state.xml && mkdir -p h/root/etc/cron.d &&
+	test_must_fail env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --yes >out 2>err &&
+	test_grep "the user profile folder \"C:.*cron.d\" is not a plain Windows path" err &&
+	test -z "$(ls -A h/root/etc/cron.d)" && ! grep -q "from=uac" h/launches.log
+'
+
+test_expect_success 'a newline in a DNS server or suffix never reaches resolv.conf or wsl.conf' '
+	for edit in "s|server=\"10.20.0.53\"|server=\"10.20.0.53\&#10;nameserver 6.6.6.6\"|" \
+		    "s|suffix name=\"corp.example.net\"|suffix name=\"corp.example.net\&#10;options ndots:15\"|" \
+		    "s|dns-suffix=\"corp.example.net\"|dns-suffix=\"corp\&#10;nameserver 6.6.6.6\"|"; do
+		scen vpn-globalprotect "$edit" dns.xml && ! cmp -s dns.xml "$TOP/tests/winhost/scenarios/vpn-globalprotect.xml" &&
+		rm -rf h && WINHOST_DIR=$PWD/h "$RUN" "$PWD/dns.xml" -- true &&
+		printf "# mine\n" >h/root/etc/wsl.conf && cp h/root/etc/wsl.conf wslconf.before &&
+		cp h/root/etc/resolv.conf resolv.before && rm -f err &&
+		WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st-d "$RUN" "$PWD/dns.xml" -- "$WB" vpn apply --dns static --yes >out 2>err;
+		rc=$? && rm -rf st-d
+		[ $rc = 1 ] && test_grep "DNS .*\\\\x0a.* is not" err &&
+		test_cmp resolv.before h/root/etc/resolv.conf && test_cmp wslconf.before h/root/etc/wsl.conf ||
+		{ echo "edit $edit: rc $rc"; cat out err; exit 1; }
+	done
+'
+
+test_expect_success 'a target with a DOCTYPE (entity expansion) or of 5 MB: refused at once' '
+	python3 -c "
+big = \"x\" * 100000
+open(\"doctype.xml\", \"w\").write(\"<?xml version=\\\"1.0\\\"?>\\n<!DOCTYPE target [<!ENTITY e \\\"%s\\\">]>\\n<target name=\\\"&e;\\\">%s</target>\\n\" % (big, \"&e;\" * 2000))
+open(\"huge.xml\", \"w\").write(\"<target>\" + \"<!-- padding -->\" * 350000 + \"</target>\")" &&
+	test_expect_code 2 "$WB" check "$PWD/doctype.xml" --offline >out 2>err ||
+	test_must_fail "$WB" check "$PWD/doctype.xml" --offline >out 2>err &&
+	test_grep "DOCTYPE" err &&
+	test_must_fail "$WB" check "$PWD/huge.xml" --offline >out 2>err &&
+	test_grep "larger than the 4 MiB" err
+'
+
 test_done

@@ -7,6 +7,7 @@
 #include "helpers.h"
 #include "host/host-state.h"
 #include "base/sha256.h"
+#include "base/xmlfile.h"
 #include "host/wslenv.h"
 
 #include <stdio.h>
@@ -72,7 +73,7 @@ static void test_parse(void **state)
 /* What the protocol leaves out, the reader must not invent. */
 static const char minimal[] =
 	"<response version='1'><host><windows/>"
-	"<user profile='P' temp='T' elevated='false' admin-member='false' hyperv-admin='false'/>"
+	"<user profile='C:\\Users\\p' temp='C:\\Users\\p\\AppData\\Local\\Temp' elevated='false' admin-member='false' hyperv-admin='false'/>"
 	"<machine/><services global-secure-access='missing'/><hyperv module='false' hypervisor-present='' vmms='missing'/>"
 	"<wsl version='' kernel='' windows='' inbox='missing'/><policy/><adapters/>" REST_OF_HOST
 	"<switches/><external-ports/><hyperv-firewall present='false'/><portproxy/><firewall-rules/></host></response>";
@@ -137,6 +138,67 @@ static void test_parse_rejects(void **state)
 	host_state_release(&st);
 }
 
+/* minimal with the first from replaced by to. */
+static char *edited(const char *from, const char *to)
+{
+	const char *at = strstr(minimal, from);
+	struct buf b = BUF_INIT;
+
+	assert_non_null(at);
+	buf_add(&b, minimal, (size_t)(at - minimal));
+	buf_adds(&b, to);
+	buf_adds(&b, at + strlen(from));
+	return buf_detach(&b, NULL);
+}
+
+/* What Windows says is data: refused, with words, when it could hurt root. */
+static void test_parse_hostile(void **state)
+{
+	static const char *const edits[][3] = {
+		{ "profile='C:\\Users\\p'", "profile='C:\\..\\..\\etc\\cron.d'", "user profile folder" },
+		{ "temp='C:\\Users\\p\\AppData\\Local\\Temp'", "temp='C:\\Users\\..\\..\\tmp'", "TEMP folder" },
+		{ "<adapters/>", "<adapters><adapter name='a' description='d' guid='{4A6C1D22-8E3B-4F07-9C5D-2B1E7A9F0C31}' "
+		  "mac='00-00-00-00-00-01' status='Up' ifindex='1' virtual='false' hardware='true' connector='true' "
+		  "physical-medium='14' media-connect='1'><dns server='1.1.1.1&#10;nameserver 6.6.6.6'/></adapter></adapters>",
+		  "DNS server \"1.1.1.1\\x0anameserver 6.6.6.6\"" },
+		{ "<dns-search/>", "<dns-search><suffix name='corp&#10;options ndots:9'/></dns-search>", "DNS search suffix" },
+		{ "<dns-search/>", "<dns-search><suffix name='-x.example'/></dns-search>", "not a domain name" },
+	};
+	struct host_state st;
+	char *why = NULL, *doc;
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		doc = edited(edits[i][0], edits[i][1]);
+		assert_int_equal(host_state_parse(doc, strlen(doc), &st, &why), -EBADMSG);
+		assert_non_null(strstr(why, edits[i][2]));
+		free(why);
+		free(doc);
+	}
+	/* Quadratic entity expansion: refused at the DOCTYPE, before any entity. */
+	buf_adds(&b, "<!DOCTYPE response [<!ENTITY e '");
+	for (int i = 0; i < 100000; i++)
+		buf_addc(&b, 'x');
+	buf_adds(&b, "'>]><response version='1'><error kind='agent-failed' message='");
+	for (int i = 0; i < 2000; i++)
+		buf_adds(&b, "&e;");
+	buf_adds(&b, "'/></response>");
+	assert_int_equal(host_state_parse(b.s, b.len, &st, &why), -EBADMSG);
+	assert_non_null(strstr(why, "DOCTYPE"));
+	free(why);
+	/* More than XML_READ_MAX: refused unread. */
+	buf_reset(&b);
+	buf_adds(&b, "<response version='1'><error kind='agent-failed' message='");
+	while (b.len <= XML_READ_MAX)
+		buf_adds(&b, "yyyyyyyyyyyyyyyy");
+	buf_adds(&b, "'/></response>");
+	assert_int_equal(host_state_parse(b.s, b.len, &st, &why), -EBADMSG);
+	assert_non_null(strstr(why, "more than the 4 MiB"));
+	free(why);
+	buf_release(&b);
+}
+
 static void test_classify(void **state)
 {
 	struct host_result r = { 0 };
@@ -198,6 +260,18 @@ static void test_paths(void **state)
 	free(p);
 	assert_null(wslenv_to_windows(&ctx, &env, "/r/home/me"));
 	assert_null(wslenv_to_linux(&ctx, &env, "\\\\server\\share"));
+	/* Only plain paths: none of them may lead outside the drive mount. */
+	{
+		static const char *const bad[] = {
+			"C:\\..\\..\\etc\\cron.d", "C:\\Users\\.\\x", "C:\\Users\\\\x", "C:\\Users\\",
+			"C:\\a/../../etc", "C:\\a\nb", "C:\\a.", "C:\\a ", "C:", "C:x", "1:\\x", "C:\\a:b",
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			assert_null(wslenv_to_linux(&ctx, &env, bad[i]));
+			assert_non_null(wslenv_windows_path_problem(bad[i]));
+		}
+	}
 	env.automount_root = (char *)"/win/";
 	p = wslenv_to_linux(&ctx, &env, "E:\\");
 	assert_string_equal(p, "/r/win/e/");
@@ -210,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_parse_hostile),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_paths),

@@ -14,11 +14,17 @@ the fakes of fakes/ loaded: nothing of the agent is emulated here.  Python
 keeps the launch contract, the UAC decision and the latency.
 
 The agent's own elevation (Start-Process -Verb RunAs, faked in
-fakes/system.ps1) comes back here with WINHOST_RUNAS=1: this decides the
-prompt as the scenario says and starts the elevated copy, or exits 223 for
-"declined" (the fake raises what Windows raises, B.6).
+fakes/system.ps1) comes back here with WINHOST_RUNAS=1: this accepts only
+  -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand <base64>
+decides the prompt as the scenario says and runs that command elevated, as
+powershell.exe would (start-agent.ps1 decodes it and runs it as typed; the
+agent file is not looked at here: checking it is the command's job), or
+exits 223 for "declined" (the fake raises what Windows raises, B.6).  With
+a UAC hold folder (run --uac-hold DIR) the prompt waits: it writes
+DIR/prompt and answers once DIR/answer exists, so a test can act during it.
 """
 
+import base64
 import json
 import os
 import stat
@@ -32,6 +38,8 @@ import warmpool  # noqa: E402
 import winhost  # noqa: E402
 
 FLAGS = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File"]
+ELEVATED_FLAGS = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand"]
+HOLD_TIMEOUT = 120
 NAMED = ["-Request", "-Response", "-AgentSha256", "-RequestSha256"]
 DECLINED = 223
 PROTOCOL = os.path.join(winhost.REPO, "templates", "host-protocol.rng")
@@ -56,9 +64,8 @@ def stdin_is_devnull():
     return stat.S_ISCHR(st.st_mode) and st.st_rdev == dn.st_rdev
 
 
-def parse_argv(host, argv, elevated_copy):
-    want = 15 if elevated_copy else 14
-    if argv[:5] != FLAGS or len(argv) != want or (elevated_copy and argv[-1] != "-Elevated"):
+def parse_argv(host, argv):
+    if argv[:5] != FLAGS or len(argv) != 14:
         refuse(host, "unexpected command line %s" % json.dumps(argv))
     args = {"agent": argv[5]}
     rest = argv[6:14]
@@ -89,10 +96,24 @@ def token(host, elevated, account):
             "WINHOST_ACCOUNT": account}
 
 
-def run_agent(host, paths, args, env_extra, elevated_copy):
+def user_modules(profile):
+    """B.10: the first PSModulePath entry, the user's own modules."""
+    return profile + "\\Documents\\WindowsPowerShell\\Modules"
+
+
+def run_agent(host, paths, args, env_extra):
     if host.sim_elem().get("execution-policy") == "AllSigned":
         sys.stderr.write(ALLSIGNED.format(args["agent"]) + "\r\n")
         sys.exit(1)
+    script = [paths["agent"]]
+    for k in ("Request", "Response", "AgentSha256", "RequestSha256"):
+        script += ["-" + k, paths.get(k, args[k])]
+    return run_pwsh(host, script, env_extra)
+
+
+def run_pwsh(host, script, env_extra):
+    """start-agent.ps1 with SCRIPT (an agent and its arguments, or
+    -EncodedCommand and its text) in a warm or a cold pwsh: its exit code."""
     time.sleep(host.sim.get("latency_ms", 0) / 1000.0)
     env = dict(os.environ)
     env.pop("WINHOST_RUNAS", None)
@@ -112,11 +133,7 @@ def run_agent(host, paths, args, env_extra, elevated_copy):
     if host.sim.get("coverage"):
         env["WINHOST_COVERAGE"] = host.sim["coverage"]
     env.update(env_extra)
-    script = [paths["agent"]]
-    for k in ("Request", "Response", "AgentSha256", "RequestSha256"):
-        script += ["-" + k, paths.get(k, args[k])]
-    if elevated_copy:
-        script.append("-Elevated")
+    env["WINHOST_USER_MODULES"] = host.to_linux(user_modules(env["USERPROFILE"])) or ""
     pwsh = pwsh_path()
     if host.sim.get("warm", "1") != "0":
         done = warmpool.launch(pwsh, script, env, os.getcwd())
@@ -141,15 +158,16 @@ def protocol_errors(path):
 
 
 def checked_run(host, paths, args, env):
-    """The launch, with both of its documents checked against the protocol:
-    a request that breaks it is refused; a response that breaks it is taken
+    """The launch, with both of its documents checked against the protocol
+    (unless run with WINHOST_PROTOCOL=0, so that the agent's own checks can
+    be tested): a request that breaks it is refused; a response that breaks it is taken
     away, so that the test sees a launch without a response."""
-    why = protocol_errors(paths["Request"])
+    why = protocol_errors(paths["Request"]) if host.sim.get("protocol", "1") != "0" else ""
     if why:
         refuse(host, "PROTOCOL: the request does not follow host-protocol.rng: " + why)
     req = ET.parse(paths["Request"]).getroot()
     host.log("requests.log", "op=%s actions=%s" % (req.get("op"), ",".join(a.get("type") for a in req.iter("action"))))
-    rc = run_agent(host, paths, args, env, False)
+    rc = run_agent(host, paths, args, env)
     if os.path.exists(paths["Response"]) and host.sim.get("protocol", "1") != "0":
         why = protocol_errors(paths["Response"])
         if why:
@@ -160,12 +178,38 @@ def checked_run(host, paths, args, env):
     return rc
 
 
+def hold_prompt(host, shown):
+    """run --uac-hold DIR: the prompt stays up until DIR/answer exists."""
+    hold = host.sim.get("uac_hold")
+    if not hold:
+        return
+    os.makedirs(hold, exist_ok=True)
+    with open(os.path.join(hold, "prompt.tmp"), "w", encoding="utf-8") as f:
+        f.write(json.dumps(shown) + "\n")
+    os.replace(os.path.join(hold, "prompt.tmp"), os.path.join(hold, "prompt"))
+    deadline = time.time() + HOLD_TIMEOUT
+    while not os.path.exists(os.path.join(hold, "answer")):
+        if time.time() > deadline:
+            refuse(host, "the UAC prompt was held %d s and nobody answered" % HOLD_TIMEOUT)
+        time.sleep(0.02)
+
+
+def decoded_command(host, argv):
+    """The text of -EncodedCommand BASE64 (UTF-16LE), as powershell.exe reads it."""
+    if argv[:5] != ELEVATED_FLAGS or len(argv) != 6:
+        refuse(host, "unexpected elevated command line %s" % json.dumps(argv))
+    try:
+        return base64.b64decode(argv[5], validate=True).decode("utf-16-le")
+    except (ValueError, UnicodeDecodeError):
+        refuse(host, "-EncodedCommand is not base64 of UTF-16LE text")
+
+
 def runas(host, argv):
     """The UAC prompt for the agent's Start-Process -Verb RunAs."""
-    args = parse_argv(host, argv, True)
-    shown = [host.to_windows(a) or a for a in argv]
+    command = decoded_command(host, argv)
     mode = host.sim.get("uac", "accept")
     user = host.sim_elem().get("user", "alice")
+    hold_prompt(host, argv)
     if mode in ("deny", "none"):
         # "none": a standard user with no administrator's password can only
         # cancel the credential prompt (assumed: the same as declining).
@@ -178,12 +222,11 @@ def runas(host, argv):
         # B.7: an administrator signs in over the shoulder: the copy is theirs.
         account = host.sim_elem().get("ots-account", "admin")
         extra = {"USERPROFILE": "C:\\Users\\" + account, "TEMP": "C:\\Users\\%s\\AppData\\Local\\Temp" % account}
-    host.log("launches.log", "from=uac elevated=%s argv=%s" % ("yes" if elevated else "no", json.dumps(shown)))
-    host.log("programs.log", "powershell.exe (elevated) %s" % json.dumps(shown))
+    host.log("launches.log", "from=uac elevated=%s argv=%s" % ("yes" if elevated else "no", json.dumps(argv[:5])))
+    host.log("programs.log", "powershell.exe (elevated) %s" % json.dumps(argv[:5] + [command]))
     env = token(host, elevated, account)
     env.update(extra)
-    # The elevated copy is given the Linux paths the first copy had.
-    sys.exit(run_agent(host, args, args, env, True))
+    sys.exit(run_pwsh(host, argv[4:], env))
 
 
 def main():
@@ -201,7 +244,7 @@ def main():
     cwd = os.path.realpath(os.getcwd())
     if not cwd.startswith(os.path.realpath(host.drive_root()) + os.sep):
         refuse(host, "working directory %s is not on a Windows drive (interop would be slow, cmd prints a UNC warning)" % cwd)
-    args = parse_argv(host, argv, False)
+    args = parse_argv(host, argv)
     paths = {k: host.to_linux(args[k]) for k in ("agent", "Request", "Response")}
     for k, p in paths.items():
         if p is None:

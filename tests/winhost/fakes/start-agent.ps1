@@ -1,9 +1,15 @@
-# start-agent.ps1 AGENT ARGS... - what the simulated powershell.exe runs in
-# real PowerShell: load the fakes of every Windows command the agent uses,
-# then run the agent file itself with its own arguments.
+# start-agent.ps1 AGENT ARGS... | -EncodedCommand BASE64 - what the simulated
+# powershell.exe runs in real PowerShell: load the fakes of every Windows
+# command the agent uses, then run the agent file itself with its own
+# arguments (powershell.exe -File), or the command line's command
+# (powershell.exe -EncodedCommand: base64 of UTF-16LE text, run as typed).
 # Environment (set by powershell.py): WINHOST_DIR, WINHOST_TOKEN,
-# WINHOST_GROUPS, WINHOST_ACCOUNT, WINHOST_PSEXE, WINHOST_LANGMODE.
+# WINHOST_GROUPS, WINHOST_ACCOUNT, WINHOST_PSEXE, WINHOST_LANGMODE,
+# WINHOST_USER_MODULES.
 $ErrorActionPreference = 'Stop'
+# B.10: a new powershell.exe looks for modules first in the user's own
+# Documents\WindowsPowerShell\Modules, then in the system's.
+$env:PSModulePath = $env:WINHOST_USER_MODULES + [System.IO.Path]::PathSeparator + [System.IO.Path]::Combine($PSHOME, 'Modules')
 $here = Split-Path -Parent $PSCommandPath
 
 # The .NET types Windows has and Linux lacks, compiled once per tree.
@@ -34,9 +40,17 @@ if ((Get-WHHost).SelectSingleNode('hyperv').GetAttribute('module') -ne 'true') {
 if (Test-WHHyperVFirewall) { Register-WHHyperVFirewall }
 
 # The agent as Windows would start it: its own arguments, its own exit code.
-$agent = $args[0]
+$encoded = $null
+if ($args[0] -eq '-EncodedCommand') {
+    $encoded = [System.Text.Encoding]::Unicode.GetString([System.Convert]::FromBase64String([string]$args[1]))
+    # Only for the coverage breakpoints: the file the first copy ran.
+    $agent = $env:WINHOST_AGENT_FILE
+} else {
+    $agent = $args[0]
+    $env:WINHOST_AGENT_FILE = $agent
+}
 $named = @{}
-for ($i = 1; $i -lt $args.Count; $i++) {
+for ($i = 1; $null -eq $encoded -and $i -lt $args.Count; $i++) {
     $k = ([string]$args[$i]).TrimStart('-')
     if ($k -eq 'Elevated') { $named[$k] = $true; continue }
     $named[$k] = $args[++$i]
@@ -47,7 +61,7 @@ if ($env:WINHOST_LANGMODE -eq 'ConstrainedLanguage') {
     $ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'
 }
 $cov = $env:WINHOST_COVERAGE
-if ($cov) {
+if ($cov -and $agent -and (Test-Path -LiteralPath $agent)) {
     # Statement coverage (tests/winhost/coverage.ps1): a breakpoint a statement.
     . (Join-Path $here 'statements.ps1')
     # Each fires once: it records its statement and removes itself.
@@ -59,6 +73,11 @@ if ($cov) {
             Remove-PSBreakpoint -Breakpoint $_
         }
     }
+}
+if ($null -ne $encoded) {
+    # Run in this scope, as -EncodedCommand runs a command in the global one.
+    . ([scriptblock]::Create($encoded))
+    exit $LASTEXITCODE
 }
 & $agent @named
 # A script that stops with an error exits 1, as powershell.exe -File does.

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host-check.h - what the host agent's response says is data from Windows,
+ * and Windows is not trusted with root's files: the folders it names must be
+ * plain Windows paths (so they map under the automount root, never to
+ * C:\..\..\etc), DNS servers IPv4 addresses and DNS suffixes domain names
+ * (so no newline or other text reaches resolv.conf or the boot settings).
+ */
+#ifndef WB_HOST_CHECK_H
+#define WB_HOST_CHECK_H
+
+#include "host/host-state.h"
+
+/* NULL when the Windows path win (what it is: "the TEMP folder") is plain, else why not. */
+char *host_path_check(const char *what, const char *win);
+/* NULL when st can be used, else what is wrong, in words (free it). */
+char *host_state_check(const struct host_state *st);
+
+#endif
