@@ -10,6 +10,7 @@
  * remove is vpn-remove.c.
  */
 #include "vpn-fixups/vpn.h"
+#include "host/host-check.h"
 #include "apply/boot-hook.h"
 #include "apply/changeset.h"
 #include "base/atomic-file.h"
@@ -456,7 +457,7 @@ static int check_input(const struct vpn_opts *o)
 	for (const char *w = o->search; w && *w;) {
 		size_t n = strcspn(w, ",");
 		char *d = xstrndup(w, n);
-		bool ok = vpn_valid_domain(d);
+		bool ok = host_domain_valid(d, false);
 
 		if (!ok) {
 			wb_error(WB_EXIT_USAGE, "--search: '%s' is not a domain name; nothing was changed", d);

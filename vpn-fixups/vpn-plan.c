@@ -20,28 +20,6 @@
 #include <strings.h>
 
 
-bool vpn_valid_domain(const char *d)
-{
-	size_t label = 0, total = strlen(d);
-
-	if (!total || total > 253 || d[0] == '.' || d[0] == '-')
-		return false;
-	for (const char *p = d; *p; p++) {
-		if (*p == '.') {
-			if (!label || p[-1] == '-')
-				return false;
-			label = 0;
-		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			   (*p == '-' && label)) {
-			if (++label > 63)
-				return false;
-		} else {
-			return false;
-		}
-	}
-	return label > 0;
-}
-
 /* The VPN adapter of the profile: connected ones first. */
 static const struct host_adapter *profile_adapter(const struct host_state *st, const struct vpn_profiles *ps,
 						  const struct vpn_profile *want)

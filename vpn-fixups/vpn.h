@@ -36,7 +36,6 @@ int vpn_choose_profile(const struct vpn_opts *o, const struct host_state *st, co
 		       struct vpn_plan *p, char **ret_why);
 int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struct vpn_plan *p, char **ret_why);
 int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p, char **ret_why);
-bool vpn_valid_domain(const char *d);
 
 /* `vpn remove` (vpn-remove.c): an exit code. */
 struct subverb;

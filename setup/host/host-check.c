@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* A DNS name as resolv.conf takes it: labels of letters, digits, - and _. */
-static bool domain_ok(const char *d)
+bool host_domain_valid(const char *d, bool underscore)
 {
 	size_t label = 0, total = strlen(d);
 
@@ -20,7 +20,7 @@ static bool domain_ok(const char *d)
 		if (*p == '.' && label && p[-1] != '-') {
 			label = 0;
 		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			   *p == '_' || (*p == '-' && label)) {
+			   (*p == '_' && underscore) || (*p == '-' && label)) {
 			if (++label > 63)
 				return false;
 		} else {
@@ -84,11 +84,11 @@ char *host_state_check(const struct host_state *st)
 		for (size_t k = 0; !why && k < a->ndns; k++)
 			if (!ipv4_ok(a->dns[k]))
 				why = refuse("the DNS server", a->dns[k], "is not an IPv4 address");
-		if (!why && a->dns_suffix && *a->dns_suffix && !domain_ok(a->dns_suffix))
+		if (!why && a->dns_suffix && *a->dns_suffix && !host_domain_valid(a->dns_suffix, true))
 			why = refuse("the DNS suffix", a->dns_suffix, "is not a domain name");
 	}
 	for (size_t i = 0; !why && i < st->ndns_search; i++)
-		if (!domain_ok(st->dns_search[i]))
+		if (!host_domain_valid(st->dns_search[i], true))
 			why = refuse("the DNS search suffix", st->dns_search[i], "is not a domain name");
 	return why;
 }

@@ -13,6 +13,9 @@
 
 /* NULL when the Windows path win (what it is: "the TEMP folder") is plain, else why not. */
 char *host_path_check(const char *what, const char *win);
+/* Whether d is a domain name: labels of letters, digits and inner '-' (and
+ * '_', which Windows' suffixes may carry, if underscore), at most 63 each, 253 in all. */
+bool host_domain_valid(const char *d, bool underscore);
 /* NULL when st can be used, else what is wrong, in words (free it). */
 char *host_state_check(const struct host_state *st);
 
