@@ -162,12 +162,10 @@ int transaction_files(struct transaction *t, struct changeset *cs)
 	return WB_EXIT_OK;
 }
 
-int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
-			   bool old_exists, mode_t mode, const struct buf *new_)
+int transaction_file(struct transaction *t, const char *path, const struct buf *old,
+		     bool old_exists, mode_t mode, const struct buf *new_)
 {
-	struct transaction t;
 	struct changeset cs = { .n = 1 };
-	int rc;
 
 	memset(&cs.c[0], 0, sizeof(cs.c[0]));
 	cs.c[0].path = (char *)path;
@@ -175,9 +173,17 @@ int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct bu
 	cs.c[0].existed = old_exists;
 	cs.c[0].mode = mode;
 	cs.c[0].neu = *new_;
-	rc = transaction_begin(ctx, &t);
+	return transaction_files(t, &cs);	/* cs borrows the bytes: nothing to release */
+}
+
+int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
+			   bool old_exists, mode_t mode, const struct buf *new_)
+{
+	struct transaction t;
+	int rc = transaction_begin(ctx, &t);
+
 	if (rc == 0)
-		rc = transaction_files(&t, &cs);
+		rc = transaction_file(&t, path, old, old_exists, mode, new_);
 	transaction_end(&t);
 	return rc;
 }

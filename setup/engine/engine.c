@@ -85,20 +85,11 @@ static char *failure_text(const struct host_result *res, const void *arg)
 	}
 }
 
-/* The .wslconfig change, as the one file of this run's change set. */
 static int write_wslconfig(struct run *r, struct transaction *t)
 {
-	struct changeset cs = { .n = 1 };
-
 	if (!r->file_changes)
 		return 0;
-	memset(&cs.c[0], 0, sizeof(cs.c[0]));
-	cs.c[0].path = r->obs.wslconfig_path;
-	cs.c[0].old = r->old;
-	cs.c[0].existed = r->file_exists;
-	cs.c[0].mode = r->file_mode;
-	cs.c[0].neu = r->neu;
-	return transaction_files(t, &cs);
+	return transaction_file(t, r->obs.wslconfig_path, &r->old, r->file_exists, r->file_mode, &r->neu);
 }
 
 static void save_record(struct run *r)
