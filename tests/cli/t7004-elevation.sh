@@ -17,6 +17,12 @@ ETH='adapter-guid={4A6C1D22-8E3B-4F07-9C5D-2B1E7A9F0C31}'
 WIFI='adapter-guid={9B2F6E41-0D7A-4C3E-8F15-6A4D2C9E7B08}'
 TEMPDIR=root/mnt/c/Users/alice/AppData/Local/Temp
 
+# wait_for FILE: poll (up to 60 s) until FILE exists.
+wait_for() {
+	i=0 && while [ ! -e "$1" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	test -e "$1"
+}
+
 # held_apply DIR ARGS...: host-tool apply ARGS in the background against a
 # fresh fresh-pro host in DIR, its UAC prompt held at DIR.hold; returns once
 # the prompt shows (the caller answers it with `touch DIR.hold/answer`).
@@ -24,15 +30,12 @@ held_apply() {
 	d=$1 && shift && rm -rf "$d" "$d.hold" "$d.rc" && mkdir "$d.hold" || return 1
 	( WINHOST_DIR=$PWD/$d "$RUN" --uac-hold "$PWD/$d.hold" fresh-pro -- "$TOOL" apply "$@" \
 		>"$d.out" 2>&1; echo $? >"$d.rc" ) &
-	i=0
-	while [ ! -e "$d.hold/prompt" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
-	test -e "$d.hold/prompt" || { echo "no UAC prompt"; cat "$d.out"; return 1; }
+	wait_for "$d.hold/prompt" || { echo "no UAC prompt"; cat "$d.out"; return 1; }
 }
 
 # answer DIR: let the held prompt go (accepted) and wait for the run.
 answer() {
-	touch "$1.hold/answer" &&
-	i=0 && while [ ! -e "$1.rc" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+	touch "$1.hold/answer" && wait_for "$1.rc"
 	cat "$1.out"
 }
 
@@ -138,6 +141,7 @@ cat >racer.py <<\EOF_
 import os, sys, time
 temp, target, stop = sys.argv[1], sys.argv[2], sys.argv[3]
 seen = set()
+open(stop + ".ready", "w").close()
 while not os.path.exists(stop):
     for d in os.listdir(temp):
         if d.startswith("wslbridge-") and d not in seen:
@@ -155,8 +159,9 @@ test_expect_success 'symlinks planted in the staging folder redirect no root wri
 	test -n "$have_strace" || exit 0
 	rm -rf h6 && WINHOST_DIR=$PWD/h6 "$RUN" fresh-pro -- true &&
 	printf "precious\n" >secret && chmod 600 secret && cp secret secret.orig &&
-	python3 racer.py "h6/$TEMPDIR" "$PWD/secret" "$PWD/stop" &
-	test_must_fail env WINHOST_DIR=$PWD/h6 "$RUN" fresh-pro -- \
+	{ python3 racer.py "h6/$TEMPDIR" "$PWD/secret" "$PWD/stop" & } &&
+	wait_for stop.ready &&
+	test_must_fail env WINHOST_DIR=$PWD/h6 ASAN_OPTIONS=detect_leaks=0 "$RUN" fresh-pro -- \
 		strace -f -qq -o /dev/null -e trace=/^mkdir -e inject=/^mkdir:delay_exit=500000 "$WB" status >out 2>err
 	touch stop && wait &&
 	test -s stop.planted &&
