@@ -6,10 +6,17 @@
 printf '[wsl2]\nmemory=8GB\n' >.wslconfig
 cp .wslconfig orig
 
+# hold_lock SECONDS: another process holds the global lock for SECONDS;
+# returns once it is held (a fixed sleep is a race on a loaded machine).
+hold_lock() {
+	mkdir -p "$WSLBRIDGE_STATE_DIR" && rm -f held &&
+	{ flock "$WSLBRIDGE_STATE_DIR/lock" sh -c "touch held; sleep $1" & } &&
+	i=0 && while [ ! -e held ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	test -e held
+}
+
 test_expect_success 'a run waits for the global lock, then fails clearly' '
-	mkdir -p "$WSLBRIDGE_STATE_DIR" &&
-	flock "$WSLBRIDGE_STATE_DIR/lock" sleep 3 &
-	sleep 0.3 &&
+	hold_lock 3 &&
 	WSLBRIDGE_LOCK_WAIT=0.5 test_expect_code 1 "$WB" config set --file .wslconfig wsl2.swap 0 2>err &&
 	test_grep "another wslbridge run" err &&
 	test_cmp orig .wslconfig &&
@@ -17,8 +24,7 @@ test_expect_success 'a run waits for the global lock, then fails clearly' '
 '
 
 test_expect_success 'a run that waits long enough goes through' '
-	flock "$WSLBRIDGE_STATE_DIR/lock" sleep 1 &
-	sleep 0.3 &&
+	hold_lock 1 &&
 	WSLBRIDGE_LOCK_WAIT=5 "$WB" config set --file .wslconfig wsl2.swap 0 2>err &&
 	test_grep "waiting for another wslbridge run" err &&
 	"$WB" config get --file .wslconfig wsl2.swap &&
@@ -26,8 +32,7 @@ test_expect_success 'a run that waits long enough goes through' '
 '
 
 test_expect_success 'dispatch takes the lock for undo and setup, not for undo --list or status' '
-	flock "$WSLBRIDGE_STATE_DIR/lock" sleep 3 &
-	sleep 0.3 &&
+	hold_lock 3 &&
 	WSLBRIDGE_LOCK_WAIT=0.3 test_expect_code 1 "$WB" undo --yes 2>err &&
 	test_grep "another wslbridge run" err &&
 	WSLBRIDGE_LOCK_WAIT=0.3 test_expect_code 1 "$WB" setup --dry-run 2>err &&
