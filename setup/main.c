@@ -41,7 +41,8 @@ static const struct verb verbs[] = {
 	{ .name = "setup", .run = verb_setup, .flags = V_LOCK,
 	  .summary = "set WSL's networking up (bridged, mirrored or NAT) and verify it",
 	  .usage = "wslbridge setup [--mode bridged] [--adapter ADAPTER] [--switch NAME] [--switch-id ID]\n"
-	  "                [--mac MAC] [--dhcp true|false] [--ipv6 true|false] [--dry-run] [--restart] [--yes]\n"
+	  "                [--mac MAC] [--dhcp true|false] [--ipv6 true|false] [--no-hyperv-admin]\n"
+	  "                [--dry-run] [--restart] [--yes]\n"
 	  "       wslbridge setup --mode mirrored [--allow-port PORT[/udp]]... [--host-loopback true|false]\n"
 	  "                [--dry-run] [--restart] [--yes]\n"
 	  "       wslbridge setup --mode nat [--dry-run] [--restart] [--yes]\n"
@@ -64,6 +65,9 @@ static const struct verb verbs[] = {
 	  "  --mac MAC          eth0's MAC (default: derived from this PC's MachineGuid)\n"
 	  "  --dhcp true|false  wsl2.dhcp (default: left as it is; WSL's default is true)\n"
 	  "  --ipv6 true|false  wsl2.ipv6 (default: left as it is; WSL's default is false)\n"
+	  "  --no-hyperv-admin  bridged: do not add you to Hyper-V Administrators in the\n"
+	  "                     administrator step (which lets later runs read Hyper-V's\n"
+	  "                     switches without a prompt, from your next sign-in on)\n"
 	  "  --dry-run          print the plan and stop\n"
 	  "  --restart          run `wsl.exe --shutdown` as the very last action\n"
 	  "\n"

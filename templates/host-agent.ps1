@@ -336,7 +336,11 @@ function Write-AdapterFacts {
     $script:AdapterFacts = @{ ipif = $ipif; dns = $dns; suffix = $suffix; addrs = $addrs }
     Write-Section $Writer 'adapters' {
         param($w)
-        foreach ($a in @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue)) { Write-Adapter $w $a }
+        # The list itself failing is unreadable, never "no adapters".
+        $errs = $null
+        $list = @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue -ErrorVariable errs)
+        if ($errs.Count -gt 0 -and $list.Count -eq 0) { Write-Unreadable $w (Get-UnreadableReason $errs[0]) $errs[0]; return }
+        foreach ($a in $list) { Write-Adapter $w $a }
     }
     Write-Section $Writer 'routes' {
         param($w)

@@ -26,7 +26,7 @@ _wslbridge()
 	local common="--root --state-dir --yes --quiet --verbose --help"
 	case $verb in
 	'') words="setup repair check status vpn forward host-ip config undo version help $common" ;;
-	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --dry-run --restart $common" ;;
+	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --restart $common" ;;
 	check)
 		words="--offline --xml --list --param --switch --adapter --mac --mtu $common"
 		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;

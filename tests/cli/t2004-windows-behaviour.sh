@@ -63,12 +63,12 @@ test_expect_success 'B.8/A.5: UAC off: the copy starts without a prompt and is n
 	test_cmp before.xml h3/state.xml
 '
 
-test_expect_success 'C.11: ConstrainedLanguage: the agent cannot write a response' '
+test_expect_success 'C.11: ConstrainedLanguage: the agent stops at once with its own code' '
 	rm -rf h4 && WINHOST_DIR=$PWD/h4 "$RUN" "$(variant fresh-pro language-mode=\"ConstrainedLanguage\")" -- true &&
 	cp h4/state.xml before.xml &&
 	test_must_fail env WINHOST_DIR=$PWD/h4 "$RUN" "$(variant fresh-pro language-mode=\"ConstrainedLanguage\")" -- \
 		"$TOOL" apply create-switch name=X "$ETH" >out 2>err &&
-	test_grep "exited with code 1 and wrote no response" err &&
+	test_grep "exited with code 5 and wrote no response" err &&
 	test_cmp before.xml h4/state.xml
 '
 
@@ -150,6 +150,27 @@ test_expect_success 'a warm PowerShell gives what a cold one gives: responses, c
 		done
 		test_cmp "$s.0" "$s.1" || exit 1
 	done
+'
+
+# D.16/D.17: what XmlWriter refuses is cleaned; uint32 counters above 2^31-1 are read.
+test_expect_success 'D.16/D.17: lone surrogates and U+FFFF in notes, a uint32 MTU: the response stays whole' '
+	sed -e "s|name=\"Default Switch\" type=\"1\" notes=\"\"|name=\"Default Switch\" type=\"1\" notes-escaped=\"a\\\\uD800b\\\\uFFFFc\"|" \
+	    -e "s|mtu=\"1500\" metric=\"35\"|mtu=\"4294967295\" metric=\"35\"|" \
+		"$TOP/tests/winhost/scenarios/fresh-pro.xml" >odd.xml &&
+	grep -q "notes-escaped" odd.xml && grep -q 4294967295 odd.xml &&
+	rm -rf h6 && WINHOST_DIR=$PWD/h6 "$RUN" "$PWD/odd.xml" -- "$WB" status --xml >out &&
+	test_grep "notes=\"a?b?c\"" out && test_grep "mtu=\"4294967295\"" out &&
+	! test -e h6/flags.log
+'
+
+# Each section of the observation in its own try: one failing cmdlet costs its section only.
+test_expect_success 'a failing cmdlet costs its section only: status says what could not be read' '
+	rm -rf h8 && WINHOST_DIR=$PWD/h8 "$RUN" "$(variant fresh-pro fail=Get-NetAdapter)" -- "$WB" status >out &&
+	test_grep "^Could not be read on Windows" out &&
+	test_grep "^  adapters  *Provider load failure \[HRESULT 0x80041013,Get-NetAdapter" out &&
+	test_grep "^  WSL 2.6.1.0" out &&
+	WINHOST_DIR=$PWD/h8 "$RUN" fresh-pro -- "$WB" status --xml >out &&
+	grep -A1 "<adapters>" out >adapters && test_grep "<unreadable reason=\"failed\"" adapters
 '
 
 test_done

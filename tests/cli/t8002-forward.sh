@@ -57,6 +57,19 @@ test_expect_success 'add again: nothing to change, no prompt' '
 	fwd h add 8080 --yes >out && test_grep "^Nothing to change" out && test "$(launches h uac)" = 1
 '
 
+# E.22: the rules exist, but with IP Helper stopped nothing listens.
+test_expect_success 'the IP Helper service stopped: check fails with the fix, status says so' '
+	cp h/state.xml ip-helper.xml && sed -i "s|<sim |<sim iphlpsvc=\"Stopped\" |" h/state.xml &&
+	test_expect_code 3 env WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" check nat >out &&
+	test_grep "FAIL the IP Helper service runs where port forwards need it" out &&
+	test_grep "Start-Service iphlpsvc" out &&
+	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" status >out &&
+	test_grep "2 rules; the IP Helper service that serves them is not running" out &&
+	cp ip-helper.xml h/state.xml &&
+	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" check nat >out &&
+	test_grep "ok   the IP Helper service runs" out
+'
+
 test_expect_success 'UDP is refused with what to do instead; bad input is a clear error; nothing changes' '
 	cp h/state.xml before &&
 	test_expect_code 2 fwd h add 5353/udp --yes 2>err &&

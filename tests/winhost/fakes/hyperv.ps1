@@ -21,7 +21,8 @@ function ConvertTo-WHSwitch {
         Name                           = $S.GetAttribute('name')
         SwitchType                     = [Microsoft.HyperV.PowerShell.VMSwitchType][int]$S.GetAttribute('type')
         AllowManagementOS              = $S.GetAttribute('allow-management-os') -eq 'true'
-        Notes                          = $S.GetAttribute('notes')
+        # notes-escaped: Notes as .NET escapes, for what XML cannot carry (D.16)
+        Notes                          = if ($S.HasAttribute('notes-escaped')) { [regex]::Unescape($S.GetAttribute('notes-escaped')) } else { $S.GetAttribute('notes') }
         NetAdapterInterfaceGuid        = if ($uplinks.Count -gt 0) { [guid[]]$uplinks } else { $null }
         NetAdapterInterfaceDescription = $desc
     }

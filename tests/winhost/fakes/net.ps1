@@ -24,6 +24,8 @@ function Get-NetAdapter {
     [CmdletBinding()]
     param([string[]]$Name, [string[]]$InterfaceDescription, [switch]$IncludeHidden, [switch]$Physical)
     Add-WHCall 'Get-NetAdapter'
+    $failure = Get-WHFailure 'Get-NetAdapter'
+    if ($null -ne $failure) { $PSCmdlet.WriteError($failure); return }
     foreach ($a in (Get-WHNodes 'adapters/adapter')) {
         if (-not $IncludeHidden -and $a.GetAttribute('hidden') -eq 'true') { continue }
         if ($Name -and $Name -notcontains $a.GetAttribute('name')) { continue }

@@ -133,6 +133,17 @@ function New-WHCimNotFound {
     return New-WHError $ex ("CmdletizationQuery_NotFound_$Property,$Cmdlet") 'ObjectNotFound' $Arg
 }
 
+# <sim fail="Get-NetAdapter,...">: those cmdlets fail whole, as with a broken
+# WMI provider: a non-terminating error and no objects, so -ErrorAction
+# SilentlyContinue hides it (a test device for the agent's section errors;
+# the error id is **assumed**).
+function Get-WHFailure {
+    param([string]$Cmdlet)
+    if (-not (',' + (Get-WHAttr (Get-WHSim) 'fail' '') + ',').Contains(",$Cmdlet,")) { return $null }
+    $ex = New-Object Microsoft.PowerShell.Cmdletization.Cim.CimJobException 'Provider load failure'
+    return New-WHError $ex "HRESULT 0x80041013,$Cmdlet" 'NotSpecified'
+}
+
 # The counters the budgets speak of (DESIGN: an observe makes <= 30 calls).
 function Add-WHCall {
     param([string]$Name)
