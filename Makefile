@@ -35,7 +35,7 @@ MAIN_SRCS = setup/main.c
 UNIT_TESTS = tests/unit/test-ini tests/unit/test-keys tests/unit/test-atomic \
 	     tests/unit/test-textcodec tests/unit/test-backup tests/unit/test-host \
 	     tests/unit/test-profile tests/unit/test-ports tests/unit/test-compare tests/unit/test-plans tests/unit/test-vpn-plan \
-	     tests/unit/test-ini-wsl
+	     tests/unit/test-ini-wsl tests/unit/test-json
 
 B = build/release
 # Test drivers (like git's test-tool), built by `make check`.
@@ -123,7 +123,7 @@ asan: $(A)/wslbridge
 
 # libFuzzer targets need clang; they are built only by `make fuzz`/`make check`.
 # The whole library is built once more with clang and the sanitizers.
-FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target
+FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target fuzz-json
 FUZZ_CC ?= clang
 F = build/fuzz
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -Isetup -g -O1 \
