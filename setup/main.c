@@ -105,6 +105,26 @@ static const struct verb verbs[] = {
 	  "adapters with their bindings, Hyper-V switches, VPN adapters, the .wslconfig\n"
 	  "and wsl.conf settings that matter, and eth0, the default route and DNS in\n"
 	  "this distribution.  Exactly one powershell.exe launch." },
+	{ .name = "doctor", .run = verb_doctor,
+	  .summary = "test DNS, reachability, MTU, proxy and config for real, with remedies",
+	  .usage = "wslbridge doctor [--offline] [--json] [--endpoint HOST:PORT] [--name NAME]\n"
+	  "                 [--timeout MS]\n"
+	  "\n"
+	  "  --offline          no Windows launch: only what this side can test\n"
+	  "  --json             the report as one JSON document (templates/json/doctor.schema.json)\n"
+	  "  --endpoint HOST:PORT  the internet endpoint to open a TCP connection to\n"
+	  "                     (default www.msftconnecttest.com:80, Windows' own check)\n"
+	  "  --name NAME        the name to resolve (default www.msftconnecttest.com)\n"
+	  "  --timeout MS       how long to wait for each answer (default 3000)\n"
+	  "\n"
+	  "Asks every nameserver WSL uses (resolv.conf, and the DNS tunnelling address\n"
+	  "when tunnelling is on) for A and AAAA and through the search suffixes, and\n"
+	  "says whether each is answering, slow (over 1 s), refusing or silent; pings\n"
+	  "the default gateway and the Windows host (as host-ip finds it), connects to\n"
+	  "the endpoint, probes the path MTU to it for black holes (as root), compares\n"
+	  "the proxy environment with autoProxy, and lints .wslconfig and wsl.conf.\n"
+	  "Works in every mode, with or without a setup.  One line per check with a\n"
+	  "remedy for each that fails; exit 0 when all pass, 3 when one fails." },
 	{ .name = "vpn", .run = verb_vpn,
 	  .summary = "MTU and DNS fixes for VPN clients",
 	  .usage = "wslbridge vpn list\n"
