@@ -28,6 +28,12 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* What ICMP (or the routing table) says of a server no one can reach. */
+static bool unreachable(int neg_errno)
+{
+	return neg_errno == -ECONNREFUSED || neg_errno == -EHOSTUNREACH || neg_errno == -ENETUNREACH;
+}
+
 /* The question (header and QNAME, QTYPE, QCLASS IN) into p: its length, or -EINVAL. */
 static int encode(const char *name, int type, uint16_t id, unsigned char *p, size_t cap)
 {
@@ -104,8 +110,7 @@ static void take_reply(struct dns_query *q, struct pollfd *pfd, const struct pen
 		return;
 	q->ms = now_ms() - start;
 	if (n < 0) {
-		q->outcome = errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH ?
-			     DNS_UNREACHABLE : DNS_FAILED;
+		q->outcome = unreachable(-errno) ? DNS_UNREACHABLE : DNS_FAILED;
 		q->err = -errno;
 	} else if (is_reply(p, n, pd->ask, pd->asklen)) {
 		q->outcome = DNS_REPLIED;
@@ -134,13 +139,13 @@ static int send_all(struct dns_query *q, size_t n, struct pollfd *pfd, struct pe
 			id = (uint16_t)(now_ms() + (long)i);
 		pd[i].asklen = encode(q[i].name, q[i].type, id, pd[i].ask, sizeof(pd[i].ask));
 		if (pd[i].asklen < 0 || (pfd[i].fd = open_query(&q[i], "53")) < 0) {
-			q[i].outcome = DNS_FAILED;
 			q[i].err = pd[i].asklen < 0 ? pd[i].asklen : pfd[i].fd;
+			q[i].outcome = unreachable(q[i].err) ? DNS_UNREACHABLE : DNS_FAILED;
 			pfd[i].fd = -1;
 			continue;
 		}
 		if (send(pfd[i].fd, pd[i].ask, (size_t)pd[i].asklen, 0) < 0) {
-			q[i].outcome = errno == ECONNREFUSED ? DNS_UNREACHABLE : DNS_FAILED;
+			q[i].outcome = unreachable(-errno) ? DNS_UNREACHABLE : DNS_FAILED;
 			q[i].err = -errno;
 			close(pfd[i].fd);
 			pfd[i].fd = -1;

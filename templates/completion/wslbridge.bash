@@ -21,16 +21,17 @@ _wslbridge()
 	--dns) COMPREPLY=($(compgen -W "auto tunnel static" -- "$cur")); return ;;
 	--dhcp|--ipv6|--host-loopback) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
 	--mode) COMPREPLY=($(compgen -W "bridged mirrored nat" -- "$cur")); return ;;
-	--allow-port|--listen) return ;;
+	--allow-port|--listen|--endpoint|--name|--timeout) return ;;
 	esac
 	local common="--root --state-dir --yes --quiet --verbose --help"
 	case $verb in
-	'') words="setup repair check status vpn forward host-ip config undo version help $common" ;;
+	'') words="setup repair check status doctor vpn forward host-ip config undo version help $common" ;;
 	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --dry-run --restart $common" ;;
 	check)
 		words="--offline --xml --list --param --switch --adapter --mac --mtu $common"
 		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;
 	status) words="--offline --xml $common" ;;
+	doctor) words="--offline --json --endpoint --name --timeout $common" ;;
 	vpn)
 		if [[ -z $sub ]]; then
 			words="list detect apply status remove probe"
