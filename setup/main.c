@@ -65,6 +65,8 @@ static const struct verb verbs[] = {
 	  "  --dhcp true|false  wsl2.dhcp (default: left as it is; WSL's default is true)\n"
 	  "  --ipv6 true|false  wsl2.ipv6 (default: left as it is; WSL's default is false)\n"
 	  "  --dry-run          print the plan and stop\n"
+	  "  --detailed-exitcode  with --dry-run: exit 0 when nothing would change,\n"
+	  "                     2 when changes are pending (as terraform plan does)\n"
 	  "  --restart          run `wsl.exe --shutdown` as the very last action\n"
 	  "\n"
 	  "Prints a plan (Windows actions, a diff of .wslconfig), asks once, makes all\n"
@@ -74,13 +76,16 @@ static const struct verb verbs[] = {
 	{ .name = "repair", .run = verb_repair, .flags = V_LOCK,
 	  .summary = "find and fix what broke WSL's networking (VMware, updates)",
 	  .usage = "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"
-	  "                 [--restart] [--yes]\n"
+	  "                 [--detailed-exitcode] [--restart] [--yes]\n"
+	  "\n"
+	  "  --detailed-exitcode  with --dry-run: exit 0 when nothing would change,\n"
+	  "                     2 when changes are pending\n"
 	  "\n"
 	  "The same engine as setup, with the mode and target the last setup recorded\n"
 	  "(or what .wslconfig says): says what is broken and why, then fixes only that." },
 	{ .name = "check", .run = verb_check,
 	  .summary = "compare this machine with its target state",
-	  .usage = "wslbridge check [TARGET] [--offline] [--xml] [--param NAME=VALUE]...\n"
+	  .usage = "wslbridge check [TARGET] [--offline] [--xml | --json] [--param NAME=VALUE]...\n"
 	  "       wslbridge check --list\n"
 	  "\n"
 	  "  TARGET              bridged, mirrored, nat, vpn, or a target in /etc/wslbridge/targets\n"
@@ -90,21 +95,24 @@ static const struct verb verbs[] = {
 	  "                      are short for the usual ones)\n"
 	  "  --offline           no Windows launch: check only the files and Linux\n"
 	  "  --xml               a machine-readable report\n"
+	  "  --json              the same as JSON (templates/json/check.schema.json)\n"
 	  "  --list              the targets and their parameters\n"
 	  "\n"
 	  "One line per expectation, grouped by side, with what was observed, what was\n"
 	  "expected and a remedy.  Exit 0 when all hold, 3 when something differs." },
 	{ .name = "status", .run = verb_status,
 	  .summary = "show what is observed on Windows and in WSL",
-	  .usage = "wslbridge status [--offline] [--xml]\n"
+	  .usage = "wslbridge status [--offline] [--xml | --json]\n"
 	  "\n"
 	  "  --offline   do not start powershell.exe: show the Linux side only\n"
 	  "  --xml       the same as one XML document\n"
+	  "  --json      the same as one JSON document (templates/json/status.schema.json)\n"
 	  "\n"
 	  "Windows build and edition, WSL version and the networking mode in use,\n"
 	  "adapters with their bindings, Hyper-V switches, VPN adapters, the .wslconfig\n"
 	  "and wsl.conf settings that matter, and eth0, the default route and DNS in\n"
-	  "this distribution.  Exactly one powershell.exe launch." },
+	  "this distribution.  Exactly one powershell.exe launch.  Exit 3 when the\n"
+	  "picture marks something broken, each named on stderr." },
 	{ .name = "doctor", .run = verb_doctor,
 	  .summary = "test DNS, reachability, MTU, proxy and config for real, with remedies",
 	  .usage = "wslbridge doctor [--offline] [--json] [--endpoint HOST:PORT] [--name NAME]\n"

@@ -16,6 +16,7 @@ enum wb_exit {
 	WB_EXIT_OK = 0,
 	WB_EXIT_FAIL = 1,	/* something failed; nothing half-done */
 	WB_EXIT_USAGE = 2,	/* the command line or a value was wrong */
+	WB_EXIT_PENDING = 2,	/* --dry-run --detailed-exitcode: changes are pending */
 	WB_EXIT_DRIFT = 3,	/* check: the machine differs from its target */
 	WB_EXIT_RESTART = 4,	/* done, but WSL must restart to finish */
 };

@@ -393,6 +393,7 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	run_print_plan(&r);
 	if (o->dry_run) {
 		printf("\n(--dry-run: nothing was changed)\n");
+		rc = o->detailed_exitcode ? WB_EXIT_PENDING : WB_EXIT_OK;
 		goto out;
 	}
 	yes = ctx_confirm(ctx, "\nApply this plan?");

@@ -49,6 +49,18 @@ test_expect_success 'after the restart: setup verifies, check passes' '
 	test_grep "20 of 20 expectations hold" out
 '
 
+test_expect_success '--dry-run --detailed-exitcode: 0 when nothing would change, 2 when changes are pending' '
+	WINHOST_DIR=$PWD/h test_expect_code 0 "$RUN" fresh-pro -- "$WB" setup --dry-run --detailed-exitcode >out &&
+	test_grep "Nothing to change" out &&
+	WINHOST_DIR=$PWD/h test_expect_code 0 "$RUN" fresh-pro -- "$WB" repair --dry-run --detailed-exitcode >out &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" fresh-pro -- true && cp -r hd hd.before &&
+	WINHOST_DIR=$PWD/hd test_expect_code 2 "$RUN" fresh-pro -- "$WB" setup --dry-run --detailed-exitcode >out &&
+	test_grep "nothing was changed" out && test ! -e "$(wslconfig hd)" &&
+	WINHOST_DIR=$PWD/hd test_expect_code 0 "$RUN" fresh-pro -- "$WB" setup --dry-run >out &&
+	WINHOST_DIR=$PWD/hd test_expect_code 2 "$RUN" fresh-pro -- "$WB" setup --detailed-exitcode 2>err &&
+	test_grep "detailed-exitcode goes with --dry-run" err && test ! -e "$(wslconfig hd)"
+'
+
 test_expect_success 'a second setup: no elevation, files byte-identical' '
 	cp "$(wslconfig h)" before && n=$(launches h wsl) &&
 	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --yes >out &&
