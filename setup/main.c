@@ -11,10 +11,12 @@
 #include "verbs/verbs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -222,7 +224,7 @@ static const char common_usage[] =
 	"  --state-dir DIR   where history and backups live (default /var/lib/wslbridge\n"
 	"                    as root, else $XDG_STATE_HOME/wslbridge); also WSLBRIDGE_STATE_DIR\n"
 	"  -y, --yes         do not ask for confirmation\n"
-	"  -q, --quiet       print only errors\n"
+	"  -q, --quiet       print only errors (the exit code says the rest)\n"
 	"  -v, --verbose     print more detail\n"
 	"  -h, --help        show help\n";
 
@@ -354,6 +356,24 @@ static bool only_reads(const struct verb *v, int argc, char **argv)
 	return false;
 }
 
+/*
+ * -q, for every verb in one place: what a verb prints on stdout (reports,
+ * plans, documents) goes to /dev/null; errors and their hints still reach
+ * stderr (log.c drops notes and warnings), and the exit code tells the rest.
+ */
+static int quiet_stdout(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	fflush(stdout);
+	if (dup2(fd, STDOUT_FILENO) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx *ctx)
 {
 	const struct verb *v;
@@ -383,6 +403,8 @@ static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx
 	if (!ctx->state_dir)
 		return wb_error(WB_EXIT_FAIL, "cannot choose a state directory: HOME is not "
 				"set; pass --state-dir");
+	if (c->level == LOG_QUIET && quiet_stdout() < 0)
+		return wb_error(WB_EXIT_FAIL, "--quiet: could not open /dev/null: %s", strerror(errno));
 	if ((v->flags & V_LOCK) && !only_reads(v, argc, argv)) {
 		int rc = transaction_lock(ctx);
 

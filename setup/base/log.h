@@ -25,6 +25,7 @@ enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
 extern enum log_level log_level;
 
 int wb_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hidden by --quiet, as notes are. */
 void wb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A follow-up line telling the user what to do: "hint: ..." on stderr. */
 void wb_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
