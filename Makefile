@@ -173,12 +173,13 @@ build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman wslbridge
 
 COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 install: wslbridge build/wslbridge.1
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn $(DESTDIR)$(DATADIR)/json \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR)
 	install -m 0755 wslbridge $(DESTDIR)$(BINDIR)/wslbridge
 	install -m 0644 templates/targets/*.xml templates/targets/target.rng $(DESTDIR)$(DATADIR)/targets/
 	install -m 0644 templates/vpn/*.xml templates/vpn/profile.rng $(DESTDIR)$(DATADIR)/vpn/
 	install -m 0755 templates/boot-fixups $(DESTDIR)$(DATADIR)/boot-fixups
+	install -m 0644 templates/json/*.schema.json $(DESTDIR)$(DATADIR)/json/
 	install -m 0644 build/wslbridge.1 $(DESTDIR)$(MANDIR)/man1/wslbridge.1
 	install -m 0644 templates/completion/wslbridge.bash $(DESTDIR)$(COMPLETIONSDIR)/wslbridge
 

@@ -26,11 +26,11 @@ _wslbridge()
 	local common="--root --state-dir --yes --quiet --verbose --help"
 	case $verb in
 	'') words="setup repair check status doctor vpn forward host-ip config undo version help $common" ;;
-	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --dry-run --restart $common" ;;
+	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --dry-run --detailed-exitcode --restart $common" ;;
 	check)
-		words="--offline --xml --list --param --switch --adapter --mac --mtu $common"
+		words="--offline --xml --json --list --param --switch --adapter --mac --mtu $common"
 		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;
-	status) words="--offline --xml $common" ;;
+	status) words="--offline --xml --json $common" ;;
 	doctor) words="--offline --json --endpoint --name --timeout $common" ;;
 	vpn)
 		if [[ -z $sub ]]; then

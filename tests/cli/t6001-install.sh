@@ -79,6 +79,7 @@ test_expect_success 'make install puts everything under DESTDIR; uninstall remov
 	test_grep "^./opt/wb/share/wslbridge/targets/bridged.xml\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/vpn/anyconnect.xml\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/boot-fixups\$" files &&
+	test_grep "^./opt/wb/share/wslbridge/json/doctor.schema.json\$" files &&
 	(unset WSLBRIDGE_DATADIR; d/opt/wb/bin/wslbridge check --list >out) &&
 	test_grep "^bridged " out &&
 	make -s -C "$TOP" uninstall DESTDIR="$PWD/d" PREFIX=/opt/wb >/dev/null &&
