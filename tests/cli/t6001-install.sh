@@ -50,7 +50,7 @@ test_expect_success 'completion offers every option each verb documents' '
 		"$WB" help ${v%% *} | sed -n "s/^ *\(--[a-z0-9-]*\).*/\1/p" | sort -u >documented &&
 		complete_line "wslbridge $v --" | sort -u >offered &&
 		missing=$(comm -23 documented offered) &&
-		case $v in vpn*) missing=$(echo "$missing" | grep -v -e --force -e --mtu -e --dns -e --search -e --boot-only -e --probe-target || true) ;; esac &&
+		case $v in vpn*) missing=$(echo "$missing" | grep -v -e --force -e --mtu -e --dns -e --search -e --boot-only -e --probe-target -e --dry-run -e --json || true) ;; esac &&
 		test -z "$missing" || { echo "$v: not completed: $missing"; exit 1; }
 	done &&
 	"$WB" help forward | sed -n "s/^ *\(--[a-z0-9-]*\).*/\1/p" | sort -u >documented &&

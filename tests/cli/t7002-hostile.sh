@@ -42,7 +42,8 @@ test_expect_success 'hostile switch names: setup, verify after restart, status, 
 		test_cmp want got &&
 		env WINHOST_DIR=$PWD/h "$RUN" --restart fresh-pro -- "$WB" check bridged --switch "$n" >out ||
 		{ echo "$f: check after the restart failed"; cat out; exit 1; }
-		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" status >out &&
+		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" status >out 2>err ||
+		{ echo "$f: status of a working bridge:"; cat err; exit 1; }
 		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" repair --yes --switch "$n" >out 2>&1 ||
 		{ echo "$f: repair of a working bridge failed"; cat out; exit 1; }
 		test ! -s h/flags.log || { echo "$f: flagged"; cat h/flags.log; exit 1; }
