@@ -91,9 +91,7 @@ int plan_print_json(const struct plan_doc *d)
 	json_array_end(&w);
 	json_kbool(&w, "restart", d->restart);
 	json_object_end(&w);
-	if (json_finish(&w) < 0)
+	if (json_print(&w, stdout) < 0)
 		return wb_error(WB_EXIT_FAIL, "could not make the JSON document of the plan");
-	fwrite(w.out.s, 1, w.out.len, stdout);
-	json_release(&w);
 	return WB_EXIT_OK;
 }

@@ -241,3 +241,13 @@ int json_finish(struct json_writer *w)
 	buf_addc(&w->out, '\n');
 	return 0;
 }
+
+int json_print(struct json_writer *w, FILE *f)
+{
+	int r = json_finish(w);
+
+	if (r == 0 && fwrite(w->out.s, 1, w->out.len, f) != w->out.len)
+		r = -EIO;
+	json_release(w);
+	return r;
+}

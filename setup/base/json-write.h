@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define JSON_MAX_DEPTH 32
 
@@ -56,6 +57,8 @@ void json_kbool(struct json_writer *w, const char *key, bool v);
  */
 int json_finish(struct json_writer *w);
 void json_release(struct json_writer *w);
+/* json_finish(), then the document onto f, then json_release(): 0, -EINVAL, or -EIO. */
+int json_print(struct json_writer *w, FILE *f);
 
 /* Append s (n bytes) to out as a JSON string, quotes included. */
 void json_escape(struct buf *out, const char *s, size_t n);

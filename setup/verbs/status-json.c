@@ -187,9 +187,7 @@ int status_print_json(const struct observation *o, char *const *problems, size_t
 	linux_side(&w, &o->lx);
 	json_object_end(&w);
 	free(wslconf);
-	if (json_finish(&w) < 0)
+	if (json_print(&w, stdout) < 0)
 		return wb_error(WB_EXIT_FAIL, "could not make the JSON document");
-	fwrite(w.out.s, 1, w.out.len, stdout);
-	json_release(&w);
 	return WB_EXIT_OK;
 }

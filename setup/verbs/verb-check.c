@@ -196,10 +196,8 @@ static int print_json(const struct target *t, const struct check_report *rep)
 	}
 	json_array_end(&w);
 	json_object_end(&w);
-	if (json_finish(&w) < 0)
+	if (json_print(&w, stdout) < 0)
 		return wb_error(WB_EXIT_FAIL, "could not make the JSON document");
-	fwrite(w.out.s, 1, w.out.len, stdout);
-	json_release(&w);
 	return 0;
 }
 

@@ -120,10 +120,8 @@ static int print_json(const struct doc_report *r)
 	}
 	json_array_end(&w);
 	json_object_end(&w);
-	if (json_finish(&w) < 0)
-		return wb_error(WB_EXIT_FAIL, "could not write the JSON report: %s", errstr(-EINVAL));
-	fwrite(w.out.s, 1, w.out.len, stdout);
-	json_release(&w);
+	if (json_print(&w, stdout) < 0)
+		return wb_error(WB_EXIT_FAIL, "could not make the JSON report");
 	return WB_EXIT_OK;
 }
 

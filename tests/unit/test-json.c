@@ -138,6 +138,28 @@ static void test_scalars(void **state)
 	json_release(&w);
 }
 
+static void test_print(void **state)
+{
+	struct json_writer w;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	json_init(&w);
+	json_array_begin(&w);
+	json_bool(&w, true);
+	json_array_end(&w);
+	assert_int_equal(json_print(&w, f), 0);
+	json_init(&w);
+	json_array_begin(&w);
+	assert_int_equal(json_print(&w, f), -EINVAL);	/* unbalanced: nothing written */
+	fclose(f);
+	assert_string_equal(text, "[\n  true\n]\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_print),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
