@@ -35,7 +35,7 @@ MAIN_SRCS = setup/main.c
 UNIT_TESTS = tests/unit/test-ini tests/unit/test-keys tests/unit/test-atomic \
 	     tests/unit/test-textcodec tests/unit/test-backup tests/unit/test-host \
 	     tests/unit/test-profile tests/unit/test-ports tests/unit/test-compare tests/unit/test-plans tests/unit/test-vpn-plan \
-	     tests/unit/test-ini-wsl
+	     tests/unit/test-ini-wsl tests/unit/test-json
 
 B = build/release
 # Test drivers (like git's test-tool), built by `make check`.
@@ -123,7 +123,7 @@ asan: $(A)/wslbridge
 
 # libFuzzer targets need clang; they are built only by `make fuzz`/`make check`.
 # The whole library is built once more with clang and the sanitizers.
-FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target
+FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target fuzz-json
 FUZZ_CC ?= clang
 F = build/fuzz
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -Isetup -g -O1 \
@@ -173,12 +173,13 @@ build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman wslbridge
 
 COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 install: wslbridge build/wslbridge.1
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn $(DESTDIR)$(DATADIR)/json \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR)
 	install -m 0755 wslbridge $(DESTDIR)$(BINDIR)/wslbridge
 	install -m 0644 templates/targets/*.xml templates/targets/target.rng $(DESTDIR)$(DATADIR)/targets/
 	install -m 0644 templates/vpn/*.xml templates/vpn/profile.rng $(DESTDIR)$(DATADIR)/vpn/
 	install -m 0755 templates/boot-fixups $(DESTDIR)$(DATADIR)/boot-fixups
+	install -m 0644 templates/json/*.schema.json $(DESTDIR)$(DATADIR)/json/
 	install -m 0644 build/wslbridge.1 $(DESTDIR)$(MANDIR)/man1/wslbridge.1
 	install -m 0644 templates/completion/wslbridge.bash $(DESTDIR)$(COMPLETIONSDIR)/wslbridge
 

@@ -11,10 +11,12 @@
 #include "verbs/verbs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -69,6 +71,9 @@ static const struct verb verbs[] = {
 	  "                     administrator step (which lets later runs read Hyper-V's\n"
 	  "                     switches without a prompt, from your next sign-in on)\n"
 	  "  --dry-run          print the plan and stop\n"
+	  "  --detailed-exitcode  with --dry-run: exit 0 when nothing would change,\n"
+	  "                     2 when changes are pending (as terraform plan does)\n"
+	  "  --json             with --dry-run: the plan as JSON (templates/json/plan.schema.json)\n"
 	  "  --restart          run `wsl.exe --shutdown` as the very last action\n"
 	  "\n"
 	  "Prints a plan (Windows actions, a diff of .wslconfig), asks once, makes all\n"
@@ -78,13 +83,17 @@ static const struct verb verbs[] = {
 	{ .name = "repair", .run = verb_repair, .flags = V_LOCK,
 	  .summary = "find and fix what broke WSL's networking (VMware, updates)",
 	  .usage = "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"
-	  "                 [--restart] [--yes]\n"
+	  "                 [--detailed-exitcode] [--restart] [--yes]\n"
+	  "\n"
+	  "  --detailed-exitcode  with --dry-run: exit 0 when nothing would change,\n"
+	  "                     2 when changes are pending\n"
+	  "  --json             with --dry-run: the plan as JSON\n"
 	  "\n"
 	  "The same engine as setup, with the mode and target the last setup recorded\n"
 	  "(or what .wslconfig says): says what is broken and why, then fixes only that." },
 	{ .name = "check", .run = verb_check,
 	  .summary = "compare this machine with its target state",
-	  .usage = "wslbridge check [TARGET] [--offline] [--xml] [--param NAME=VALUE]...\n"
+	  .usage = "wslbridge check [TARGET] [--offline] [--xml | --json] [--param NAME=VALUE]...\n"
 	  "       wslbridge check --list\n"
 	  "\n"
 	  "  TARGET              bridged, mirrored, nat, vpn, or a target in /etc/wslbridge/targets\n"
@@ -94,27 +103,51 @@ static const struct verb verbs[] = {
 	  "                      are short for the usual ones)\n"
 	  "  --offline           no Windows launch: check only the files and Linux\n"
 	  "  --xml               a machine-readable report\n"
+	  "  --json              the same as JSON (templates/json/check.schema.json)\n"
 	  "  --list              the targets and their parameters\n"
 	  "\n"
 	  "One line per expectation, grouped by side, with what was observed, what was\n"
 	  "expected and a remedy.  Exit 0 when all hold, 3 when something differs." },
 	{ .name = "status", .run = verb_status,
 	  .summary = "show what is observed on Windows and in WSL",
-	  .usage = "wslbridge status [--offline] [--xml]\n"
+	  .usage = "wslbridge status [--offline] [--xml | --json]\n"
 	  "\n"
 	  "  --offline   do not start powershell.exe: show the Linux side only\n"
 	  "  --xml       the same as one XML document\n"
+	  "  --json      the same as one JSON document (templates/json/status.schema.json)\n"
 	  "\n"
 	  "Windows build and edition, WSL version and the networking mode in use,\n"
 	  "adapters with their bindings, Hyper-V switches, VPN adapters, the .wslconfig\n"
 	  "and wsl.conf settings that matter, and eth0, the default route and DNS in\n"
-	  "this distribution.  Exactly one powershell.exe launch." },
+	  "this distribution.  Exactly one powershell.exe launch.  Exit 3 when the\n"
+	  "picture marks something broken, each named on stderr." },
+	{ .name = "doctor", .run = verb_doctor,
+	  .summary = "test DNS, reachability, MTU, proxy and config for real, with remedies",
+	  .usage = "wslbridge doctor [--offline] [--json] [--endpoint HOST:PORT] [--name NAME]\n"
+	  "                 [--timeout MS]\n"
+	  "\n"
+	  "  --offline          no Windows launch: only what this side can test\n"
+	  "  --json             the report as one JSON document (templates/json/doctor.schema.json)\n"
+	  "  --endpoint HOST:PORT  the internet endpoint to open a TCP connection to\n"
+	  "                     (default www.msftconnecttest.com:80, Windows' own check)\n"
+	  "  --name NAME        the name to resolve (default www.msftconnecttest.com)\n"
+	  "  --timeout MS       how long to wait for each answer (default 3000)\n"
+	  "\n"
+	  "Asks every nameserver WSL uses (resolv.conf, and the DNS tunnelling address\n"
+	  "when tunnelling is on) for A and AAAA and through the search suffixes, and\n"
+	  "says whether each is answering, slow (over 1 s), refusing or silent; pings\n"
+	  "the default gateway and the Windows host (as host-ip finds it), connects to\n"
+	  "the endpoint, probes the path MTU to it for black holes (as root), compares\n"
+	  "the proxy environment with autoProxy, and lints .wslconfig and wsl.conf.\n"
+	  "Works in every mode, with or without a setup.  One line per check with a\n"
+	  "remedy for each that fails; exit 0 when all pass, 3 when one fails." },
 	{ .name = "vpn", .run = verb_vpn,
 	  .summary = "MTU and DNS fixes for VPN clients",
 	  .usage = "wslbridge vpn list\n"
 	  "       wslbridge vpn detect\n"
 	  "       wslbridge vpn apply [PROFILE] [--mtu auto|probe|N] [--dns auto|tunnel|SERVER,...]\n"
-	  "                           [--search DOMAIN,...] [--probe-target ADDR] [--boot-only] [--yes]\n"
+	  "                           [--search DOMAIN,...] [--probe-target ADDR] [--boot-only]\n"
+	  "                           [--dry-run [--json]] [--yes]\n"
 	  "       wslbridge vpn status\n"
 	  "       wslbridge vpn remove [--force] [--yes]\n"
 	  "       wslbridge vpn probe ADDR\n"
@@ -126,6 +159,7 @@ static const struct verb verbs[] = {
 	  "                 static (the VPN adapter's servers); or up to 3 server addresses\n"
 	  "  --search       search domains for a static resolv.conf\n"
 	  "  --boot-only    only at the next start, not now\n"
+	  "  --dry-run      print the plan and stop; --json: as JSON (templates/json/plan.schema.json)\n"
 	  "  probe ADDR     measure the path MTU to ADDR (needs root)\n"
 	  "\n"
 	  "apply installs a root-owned boot script run from /etc/wsl.conf [boot] command\n"
@@ -134,13 +168,14 @@ static const struct verb verbs[] = {
 	  "byte for byte.  apply and remove need root." },
 	{ .name = "forward", .run = verb_forward,
 	  .summary = "forward Windows ports to WSL in NAT mode",
-	  .usage = "wslbridge forward add [--listen ADDR] HOSTPORT[:WSLPORT]... [--dry-run] [--yes]\n"
+	  .usage = "wslbridge forward add [--listen ADDR] HOSTPORT[:WSLPORT]... [--dry-run [--json]] [--yes]\n"
 	  "       wslbridge forward list [--offline]\n"
-	  "       wslbridge forward remove [--listen ADDR] HOSTPORT... | --all [--dry-run] [--yes]\n"
+	  "       wslbridge forward remove [--listen ADDR] HOSTPORT... | --all [--dry-run [--json]] [--yes]\n"
 	  "       wslbridge forward sync [--boot] [--yes]\n"
 	  "\n"
 	  "  --listen ADDR  the Windows IPv4 address to listen on (default 0.0.0.0: all)\n"
 	  "  --all          remove every forward\n"
+	  "  --json         with --dry-run: the plan as JSON (templates/json/plan.schema.json)\n"
 	  "  --offline      list without asking Windows whether each forward is right\n"
 	  "  --boot         wait for eth0's address first (the boot script's way)\n"
 	  "\n"
@@ -198,7 +233,7 @@ static const char common_usage[] =
 	"  --state-dir DIR   where history and backups live (default /var/lib/wslbridge\n"
 	"                    as root, else $XDG_STATE_HOME/wslbridge); also WSLBRIDGE_STATE_DIR\n"
 	"  -y, --yes         do not ask for confirmation\n"
-	"  -q, --quiet       print only errors\n"
+	"  -q, --quiet       print only errors (the exit code says the rest)\n"
 	"  -v, --verbose     print more detail\n"
 	"  -h, --help        show help\n";
 
@@ -330,6 +365,24 @@ static bool only_reads(const struct verb *v, int argc, char **argv)
 	return false;
 }
 
+/*
+ * -q, for every verb in one place: what a verb prints on stdout (reports,
+ * plans, documents) goes to /dev/null; errors and their hints still reach
+ * stderr (log.c drops notes and warnings), and the exit code tells the rest.
+ */
+static int quiet_stdout(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	fflush(stdout);
+	if (dup2(fd, STDOUT_FILENO) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx *ctx)
 {
 	const struct verb *v;
@@ -359,6 +412,8 @@ static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx
 	if (!ctx->state_dir)
 		return wb_error(WB_EXIT_FAIL, "cannot choose a state directory: HOME is not "
 				"set; pass --state-dir");
+	if (c->level == LOG_QUIET && quiet_stdout() < 0)
+		return wb_error(WB_EXIT_FAIL, "--quiet: could not open /dev/null: %s", strerror(errno));
 	if ((v->flags & V_LOCK) && !only_reads(v, argc, argv)) {
 		int rc = transaction_lock(ctx);
 

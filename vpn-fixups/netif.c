@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* netif.c - see netif.h. */
 #include "vpn-fixups/netif.h"
+#include "base/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -12,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -144,5 +147,105 @@ int netif_probe_mtu(const char *target, int hi, int timeout_ms, struct mtu_probe
 out:
 	res->ms = now_ms() - t0;
 	close(fd);
+	return r;
+}
+
+/* An unprivileged ICMP socket: the kernel sets the ID and checksum and hands back only ICMP. */
+static int ping_dgram(const struct sockaddr_in *to, int timeout_ms)
+{
+	struct icmphdr h = { .type = ICMP_ECHO }, in;
+	long deadline = now_ms() + timeout_ms;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP), r = -ETIMEDOUT;
+
+	if (fd < 0)
+		return -errno;
+	h.un.echo.sequence = htons(1);
+	if (sendto(fd, &h, sizeof(h), 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
+		r = -errno;
+	while (r == -ETIMEDOUT) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		long left = deadline - now_ms();
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		if (recv(fd, &in, sizeof(in), 0) < 0)
+			r = errno == EAGAIN ? r : -errno;
+		else if (in.type == ICMP_ECHOREPLY)
+			r = 0;
+	}
+	close(fd);
+	return r;
+}
+
+int netif_ping(const char *target, int timeout_ms, long *ret_ms)
+{
+	struct sockaddr_in to = { 0 };
+	long t0 = now_ms();
+	int fd, r, reported = 0;
+
+	to.sin_family = AF_INET;
+	if (inet_pton(AF_INET, target, &to.sin_addr) != 1)
+		return -EINVAL;
+	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (fd >= 0) {
+		r = probe(fd, &to, 84, 1, timeout_ms, &reported);
+		close(fd);
+		r = r > 0 ? 0 : r < 0 ? r : -ETIMEDOUT;
+	} else {
+		r = ping_dgram(&to, timeout_ms);
+	}
+	*ret_ms = now_ms() - t0;
+	return r;
+}
+
+/* One non-blocking connect to ai, waiting at most timeout_ms: 0 or -errno. */
+static int connect_one(const struct addrinfo *ai, int timeout_ms)
+{
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), r = 0;
+	struct pollfd p = { fd, POLLOUT, 0 };
+	socklen_t len = sizeof(r);
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		if (errno != EINPROGRESS)
+			r = -errno;
+		else if (poll(&p, 1, timeout_ms) <= 0)
+			r = -ETIMEDOUT;
+		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &r, &len) < 0)
+			r = -errno;
+		else
+			r = -r;
+	}
+	close(fd);
+	return r;
+}
+
+int netif_tcp_connect(const char *host, const char *port, int timeout_ms, long *ret_ms, char **ret_addr)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	long t0 = now_ms();
+	int r = getaddrinfo(host, port, &hints, &res);
+
+	if (ret_addr)
+		*ret_addr = NULL;
+	if (r) {
+		*ret_ms = now_ms() - t0;
+		return r == EAI_SYSTEM ? -errno : -ENOENT;
+	}
+	r = -EHOSTUNREACH;
+	for (struct addrinfo *ai = res; ai && r; ai = ai->ai_next) {
+		char addr[NI_MAXHOST];
+
+		r = connect_one(ai, timeout_ms);
+		if (ret_addr && !getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr), NULL, 0,
+					     NI_NUMERICHOST)) {
+			free(*ret_addr);
+			*ret_addr = xstrdup(addr);
+		}
+	}
+	freeaddrinfo(res);
+	*ret_ms = now_ms() - t0;
 	return r;
 }

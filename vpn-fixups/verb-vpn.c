@@ -13,6 +13,7 @@
 #include "host/host-check.h"
 #include "apply/boot-hook.h"
 #include "apply/changeset.h"
+#include "apply/plan-json.h"
 #include "base/atomic-file.h"
 #include "apply/transaction.h"
 #include "vswitch/switch-plan.h"
@@ -273,6 +274,28 @@ static int choose(const struct vpn_opts *o, const struct observation *obs, const
 	return rc;
 }
 
+/* apply --dry-run: the plan, as text or (--json) as the JSON plan, and nothing changed. */
+static int dry_run(const struct vpn_opts *o, const struct observation *obs, const struct vpn_plan *p,
+		   const struct changeset *a, const struct win_plan *wp, bool pending)
+{
+	char mtu[16];
+	const char *facts[] = { "profile", p->profile->name, "adapter", p->adapter ? p->adapter->name : NULL,
+				"mtu", mtu, "dns", p->dns_tunnel ? "tunnel" : "static" };
+	struct plan_doc d = { .verb = "vpn apply", .pending = pending, .wp = wp, .elevated = obs->win.elevated,
+			      .cs = a, .restart = p->dns_tunnel, .facts = facts, .nfacts = 4 };
+
+	snprintf(mtu, sizeof(mtu), "%d", p->mtu);
+	if (o->json)
+		return plan_print_json(&d);
+	if (!pending)
+		printf("Nothing to change: the %s fixes are in place (MTU %d, DNS %s).\n", p->profile->name,
+		       p->mtu, p->dns_tunnel ? "tunneling" : "static");
+	else
+		print_plan(p, a, wp);
+	printf("\n(--dry-run: nothing was changed)\n");
+	return WB_EXIT_OK;
+}
+
 static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct vpn_opts *o)
 {
 	struct observation obs;
@@ -302,6 +325,10 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 	plan_metric(&p, &wp);
 	for (size_t i = 0; i < a.n; i++)
 		any |= change_differs(&a.c[i]);
+	if (o->dry_run) {
+		rc = dry_run(o, &obs, &p, &a, &wp, any || wp.n);
+		goto out;
+	}
 	if (!any && !wp.n) {
 		printf("Nothing to change: the %s fixes are in place (MTU %d, DNS %s).\n", p.profile->name,
 		       p.mtu, p.dns_tunnel ? "tunneling" : "static");
@@ -476,6 +503,7 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 		{ "mtu", required_argument, NULL, 'm' }, { "dns", required_argument, NULL, 'd' },
 		{ "search", required_argument, NULL, 's' }, { "probe-target", required_argument, NULL, 't' },
 		{ "boot-only", no_argument, NULL, 'b' }, { "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' }, { "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char changes[] = "/etc/wsl.conf and installs a root-owned boot script";
@@ -485,7 +513,7 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 		{ .name = "apply", .max_args = 1, .flags = SUB_ROOT | SUB_LOCK, .changes = changes },
 		{ .name = "remove", .flags = SUB_ROOT | SUB_LOCK, .changes = changes },
 	};
-	struct vpn_opts o = { NULL, NULL, NULL, NULL, NULL, false, false };
+	struct vpn_opts o = { .profile = NULL };
 	const struct subverb *sv;
 	const char *sub;
 	int c, rc;
@@ -499,10 +527,14 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 		case 't': o.probe_target = optarg; break;
 		case 'b': o.boot_only = true; break;
 		case 'f': o.force = true; break;
+		case 'n': o.dry_run = true; break;
+		case 'j': o.json = true; break;
 		}
 	}
 	if (c == 0)
 		return WB_EXIT_USAGE;
+	if (o.json && !o.dry_run)
+		return wb_error(WB_EXIT_USAGE, "--json goes with --dry-run (vpn apply)");
 	if (optind >= argc) {
 		print_verb_usage("vpn");
 		return WB_EXIT_USAGE;

@@ -15,6 +15,7 @@
 struct vpn_opts {
 	const char *profile, *mtu, *dns, *search, *probe_target;
 	bool boot_only, force;
+	bool dry_run, json;	/* apply: print the plan (as JSON) and stop */
 };
 
 struct vpn_plan {

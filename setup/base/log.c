@@ -29,6 +29,8 @@ void wb_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_level < LOG_NORMAL)
+		return;	/* --quiet: only errors */
 	va_start(ap, fmt);
 	vemit("wslbridge: warning: ", fmt, ap);
 	va_end(ap);

@@ -16,6 +16,7 @@ enum wb_exit {
 	WB_EXIT_OK = 0,
 	WB_EXIT_FAIL = 1,	/* something failed; nothing half-done */
 	WB_EXIT_USAGE = 2,	/* the command line or a value was wrong */
+	WB_EXIT_PENDING = 2,	/* --dry-run --detailed-exitcode: changes are pending */
 	WB_EXIT_DRIFT = 3,	/* check: the machine differs from its target */
 	WB_EXIT_RESTART = 4,	/* done, but WSL must restart to finish */
 };
@@ -24,6 +25,7 @@ enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
 extern enum log_level log_level;
 
 int wb_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hidden by --quiet, as notes are. */
 void wb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A follow-up line telling the user what to do: "hint: ..." on stderr. */
 void wb_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

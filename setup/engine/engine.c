@@ -351,6 +351,20 @@ static int finish_unchanged(struct run *r)
 	return WB_EXIT_FAIL;
 }
 
+/*
+ * --dry-run --json with nothing to change: the empty plan, and the exit code
+ * finish_unchanged() would give (0 verified, 4 waiting for WSL's restart, 1
+ * the Linux side wrong), without its writes: a dry run records nothing.
+ */
+static int dry_run_unchanged_json(struct run *r)
+{
+	int rc = run_print_plan_json(r, false);
+
+	if (rc || !run_failed(r, SIDE_LINUX, FIX_NONE))
+		return rc;
+	return run_failed(r, SIDE_LINUX, FIX_RESTART) ? WB_EXIT_RESTART : WB_EXIT_FAIL;
+}
+
 int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 {
 	struct run r;
@@ -379,6 +393,10 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	    !run_failed(&r, RUN_ANY_SIDE, FIX_SWITCH))
 		r.restart_needed = true;	/* only --dhcp/--ipv6 changed */
 	if (!r.wp.n && !r.file_changes) {
+		if (o->dry_run && o->json) {
+			rc = dry_run_unchanged_json(&r);
+			goto out;
+		}
 		if (o->dry_run)
 			run_print_diagnosis(&r);
 		rc = finish_unchanged(&r);
@@ -388,11 +406,17 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	 * firewall rules alone apply at once. */
 	if (r.m->restart_always || r.file_changes || run_failed(&r, SIDE_LINUX, FIX_RESTART))
 		r.restart_needed = true;
+	if (o->dry_run && o->json) {
+		rc = run_print_plan_json(&r, true);
+		rc = rc ? rc : o->detailed_exitcode ? WB_EXIT_PENDING : WB_EXIT_OK;
+		goto out;
+	}
 	if (o->repair)
 		run_print_diagnosis(&r);
 	run_print_plan(&r);
 	if (o->dry_run) {
 		printf("\n(--dry-run: nothing was changed)\n");
+		rc = o->detailed_exitcode ? WB_EXIT_PENDING : WB_EXIT_OK;
 		goto out;
 	}
 	yes = ctx_confirm(ctx, "\nApply this plan?");

@@ -21,6 +21,8 @@ struct engine_opts {
 	const char *allow_ports;	/* mirrored: ports to let in ("8080,5353/udp") */
 	const char *host_loopback;	/* mirrored: experimental.hostAddressLoopback */
 	bool no_hyperv_admin;		/* bridged: leave Hyper-V Administrators alone */
+	bool detailed_exitcode;		/* --dry-run: exit 2 when changes are pending (as terraform) */
+	bool json;			/* --dry-run: the plan as JSON, nothing else on stdout */
 };
 
 int engine_run(struct wb_ctx *ctx, const struct engine_opts *o);

@@ -4,6 +4,7 @@
  * mended (a refusal), the .wslconfig edit, and the plan printed before asking.
  */
 #include "engine/run.h"
+#include "apply/plan-json.h"
 #include "base/diff.h"
 #include "conf/ini-edit.h"
 #include "base/log.h"
@@ -207,4 +208,50 @@ void run_print_diagnosis(const struct run *r)
 			printf("  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
 	}
 	putchar('\n');
+}
+
+/* What is broken, in words, for the JSON plan: the Windows diagnosis, then each other failure. */
+static size_t diagnosis(const struct run *r, char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->wp.ndiag && n < max; i++)
+		out[n++] = xstrdup(r->wp.diagnosis[i]);
+	for (size_t i = 0; i < r->rep.n && n < max; i++) {
+		const struct check_result *c = &r->rep.r[i];
+
+		if (c->status == CHECK_FAIL && c->e->side != SIDE_WINDOWS)
+			out[n++] = xasprintf("%s: observed %s", c->e->summary, *c->observed ? c->observed : "(unset)");
+	}
+	return n;
+}
+
+int run_print_plan_json(struct run *r, bool pending)
+{
+	char *diag[PLAN_MAX * 2], *ports = port_list_format(r->ports, r->nports);
+	struct changeset cs = { .n = 0 };
+	const char *facts[] = {
+		"mode", r->mode, "target", r->t.name,
+		"adapter", r->adapter ? r->adapter->name : NULL,
+		"switch", r->adapter ? (r->wp.switch_name ? r->wp.switch_name : r->switch_name) : NULL,
+		"mac", r->adapter ? r->mac : NULL, "ports", *ports ? ports : NULL,
+	};
+	struct plan_doc d = { .verb = r->verb, .pending = pending, .wp = &r->wp, .elevated = r->obs.win.elevated,
+			      .cs = &cs, .restart = r->restart_needed, .diagnosis = diag, .facts = facts,
+			      .nfacts = sizeof(facts) / sizeof(facts[0]) / 2 };
+	int rc;
+
+	if (r->file_changes && r->obs.wslconfig_path) {
+		struct change *c = changeset_add(&cs, xstrdup(r->obs.wslconfig_path), ".wslconfig", r->file_mode);
+
+		buf_reset(&c->neu);
+		buf_add(&c->neu, r->neu.s ? r->neu.s : "", r->neu.len);
+	}
+	d.ndiag = diagnosis(r, diag, PLAN_MAX * 2);
+	rc = plan_print_json(&d);
+	for (size_t i = 0; i < d.ndiag; i++)
+		free(diag[i]);
+	changeset_release(&cs);
+	free(ports);
+	return rc;
 }

@@ -63,5 +63,7 @@ int run_preflight(struct run *r);
 int run_plan_wslconfig(struct run *r);
 void run_print_plan(struct run *r);
 void run_print_diagnosis(const struct run *r);
+/* --dry-run --json: the plan as JSON (apply/plan-json.h); pending: something would change. */
+int run_print_plan_json(struct run *r, bool pending);
 
 #endif

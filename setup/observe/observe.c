@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
@@ -160,4 +161,58 @@ void observation_release(struct observation *o)
 	free(o->files);
 	free(o->forward_stale);
 	memset(o, 0, sizeof(*o));
+}
+
+static int bridged_host_ip(const struct observation *o, char **ret_addr, char **ret_how)
+{
+	const char *sw = ini_value(&o->wslconfig, "wsl2.vmSwitch");
+	char *name = xasprintf("vEthernet (%s)", sw ? sw : "");
+	int r = -ENETUNREACH;
+
+	for (size_t i = 0; i < o->win.nadapters; i++) {
+		const struct host_adapter *a = &o->win.adapters[i];
+
+		if (a->name && !strcmp(a->name, name) && a->nipv4) {
+			*ret_how = xasprintf("bridged mode: the address of %s, Windows' side of switch '%s'",
+					     name, sw ? sw : "");
+			*ret_addr = xstrdup(a->ipv4[0].address);
+			r = 0;
+			break;
+		}
+	}
+	if (r)
+		*ret_how = xasprintf("bridged mode, but Windows has no IPv4 address on '%s'", name);
+	free(name);
+	return r;
+}
+
+int observation_host_ip(const struct observation *o, char **ret_addr, char **ret_how)
+{
+	const char *from, *mode = observation_mode(o, &from);
+
+	*ret_addr = NULL;
+	/* .wslconfig's value is case-insensitive, as WSL reads it */
+	if (!strcasecmp(mode, "mirrored")) {
+		*ret_how = xstrdup("mirrored mode: WSL shares Windows' loopback");
+		*ret_addr = xstrdup("127.0.0.1");
+		return 0;
+	}
+	if (!strcasecmp(mode, "nat") || !strcasecmp(mode, "virtioproxy") || !strcasecmp(mode, "consomme")) {
+		if (!o->lx.gateway) {
+			*ret_how = xstrdup("NAT mode, but eth0 has no default gateway: WSL's network is not up");
+			return -ENETUNREACH;
+		}
+		*ret_how = xasprintf("%s mode: eth0's default gateway is Windows", mode);
+		*ret_addr = xstrdup(o->lx.gateway);
+		return 0;
+	}
+	if (!strcasecmp(mode, "bridged")) {
+		if (!o->have_windows) {
+			*ret_how = xstrdup("bridged mode: the host's LAN address is known only to Windows");
+			return -ENOSYS;
+		}
+		return bridged_host_ip(o, ret_addr, ret_how);
+	}
+	*ret_how = xasprintf("WSL's networking mode is '%s': there is no network to the host", mode);
+	return -ENETUNREACH;
 }

@@ -57,6 +57,16 @@ const struct wsl_env *observation_env(const struct observation *o);
  */
 const char *observation_mode(const struct observation *o, const char **ret_from);
 
+/*
+ * The Windows host's address as seen from WSL in the mode WSL applied
+ * (observation_mode): NAT: eth0's default gateway; mirrored: 127.0.0.1 (WSL
+ * shares the host's loopback); bridged: the IPv4 address of the switch's
+ * vEthernet adapter on the LAN, which only Windows knows.  0 and *ret_addr;
+ * -ENOSYS when bridged and o has no Windows view; else -ENETUNREACH.  Either
+ * way *ret_how (allocated) says how it was found, or why there is none.
+ */
+int observation_host_ip(const struct observation *o, char **ret_addr, char **ret_how);
+
 /* Read the interface ifname / the file path too, once (the I/O of a target's probes). */
 void observation_add_interface(struct observation *o, const char *ifname);
 void observation_add_file(struct observation *o, const char *path);

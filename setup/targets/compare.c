@@ -349,6 +349,20 @@ void compare_target(const struct target *t, const struct observation *o, struct 
 	}
 }
 
+const char *check_status_name(enum check_status s)
+{
+	static const char *const names[] = {
+		[CHECK_PASS] = "pass", [CHECK_FAIL] = "fail", [CHECK_SKIP] = "skip", [CHECK_UNKNOWN] = "unknown",
+	};
+
+	return names[s];
+}
+
+const char *check_verdict(const struct check_report *rep)
+{
+	return rep->fail ? "drift" : rep->unknown ? "unknown" : "ok";
+}
+
 void check_report_release(struct check_report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++) {

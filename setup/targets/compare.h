@@ -29,6 +29,10 @@ struct check_report {
 };
 
 void compare_target(const struct target *t, const struct observation *o, struct check_report *rep);
+/* "pass", "fail", "skip", "unknown" (the reports' words). */
+const char *check_status_name(enum check_status s);
+/* "drift" when something failed, else "unknown" when something could not be read, else "ok". */
+const char *check_verdict(const struct check_report *rep);
 void check_report_release(struct check_report *rep);
 
 /* What a probe made of the observation: its value; or NULL, when it needs

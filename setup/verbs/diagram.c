@@ -15,6 +15,7 @@ struct box {
 	FILE *f;
 	bool fancy;
 	int broken;
+	char **problems;	/* when not NULL: each broken row, "text: why" */
 };
 
 /* Display width in code points (the symbols used are one column wide). */
@@ -66,6 +67,8 @@ static void row(struct box *b, const char *text, const char *bad)
 	for (size_t i = cols(line.s); i < room; i++)
 		fputc(' ', b->f);
 	fprintf(b->f, "%s\n", b->fancy ? "\u2502" : "|");
+	if (bad && b->problems && b->broken < DIAGRAM_MAX_ROWS)
+		b->problems[b->broken] = xasprintf("%s: %s", text, bad);
 	b->broken += bad != NULL;
 	buf_release(&line);
 }
@@ -215,22 +218,46 @@ static const char *link_label(const char *mode)
 	return "NAT: the VM is behind Windows";
 }
 
-void diagram_print(FILE *f, const struct observation *o)
+static void draw(struct box *b, const struct observation *o)
 {
-	struct box b = { f, term_fancy(f), 0 };
 	const char *asked = cfg(&o->wslconfig, "wsl2.networkingMode");
 	bool bridged = asked && !strcasecmp(asked, "bridged");
 	int vpn = 0;
 
-	fprintf(f, "%*sLAN / Internet\n", 6, "");
-	link_line(&b, NULL);
+	fprintf(b->f, "%*sLAN / Internet\n", 6, "");
+	link_line(b, NULL);
 	if (o->have_windows)
-		windows_box(&b, &o->win, bridged, cfg(&o->wslconfig, "wsl2.vmSwitch"), &vpn);
+		windows_box(b, &o->win, bridged, cfg(&o->wslconfig, "wsl2.vmSwitch"), &vpn);
 	else
-		fprintf(f, "  (Windows not observed: --offline)\n");
-	link_line(&b, link_label(observation_mode(o, NULL)));
-	vm_box(&b, observation_env(o)->mode, asked, &o->lx, vpn);
+		fprintf(b->f, "  (Windows not observed: --offline)\n");
+	link_line(b, link_label(observation_mode(o, NULL)));
+	vm_box(b, observation_env(o)->mode, asked, &o->lx, vpn);
+}
+
+void diagram_print(FILE *f, const struct observation *o)
+{
+	struct box b = { f, term_fancy(f), 0, NULL };
+
+	draw(&b, o);
 	if (b.broken)
 		fprintf(f, "%d thing%s broken: `wslbridge check` says more, `wslbridge repair` fixes bridged mode\n",
 			b.broken, b.broken == 1 ? " is" : "s are");
+}
+
+size_t diagram_problems(const struct observation *o, char ***ret)
+{
+	char *pic = NULL;
+	size_t len = 0;
+	/* the picture is drawn and dropped: what it marks is the one notion of broken */
+	struct box b = { open_memstream(&pic, &len), false, 0, NULL };
+
+	*ret = NULL;
+	if (!b.f)
+		return 0;
+	b.problems = xcalloc(DIAGRAM_MAX_ROWS, sizeof(char *));
+	draw(&b, o);
+	fclose(b.f);
+	free(pic);
+	*ret = b.problems;
+	return b.broken < DIAGRAM_MAX_ROWS ? (size_t)b.broken : DIAGRAM_MAX_ROWS;
 }

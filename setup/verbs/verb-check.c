@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "targets/record.h"
 #include "base/term.h"
+#include "base/json-write.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -24,7 +25,7 @@
 static const char *const side_titles[SIDE_COUNT] = { "Environment", "Windows", "Files", "Linux (this distribution)" };
 
 struct check_opts {
-	bool offline, xml, list;
+	bool offline, xml, json, list;
 	char **params;
 	size_t nparams;
 };
@@ -136,7 +137,6 @@ static void xml_attr(xmlNodePtr n, const char *name, const char *v)
 
 static void print_xml(const struct target *t, const struct check_report *rep)
 {
-	static const char *const status[] = { "pass", "fail", "skip", "unknown" };
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "check");
 	xmlChar *out = NULL;
@@ -146,7 +146,7 @@ static void print_xml(const struct target *t, const struct check_report *rep)
 	xmlDocSetRootElement(doc, root);
 	xml_attr(root, "target", t->name);
 	xml_attr(root, "file", t->file);
-	xml_attr(root, "verdict", rep->fail ? "drift" : rep->unknown ? "unknown" : "ok");
+	xml_attr(root, "verdict", check_verdict(rep));
 	for (size_t i = 0; i < t->nparams; i++) {
 		xmlNodePtr p = xmlNewChild(root, NULL, BAD_CAST "param", NULL);
 
@@ -159,7 +159,7 @@ static void print_xml(const struct target *t, const struct check_report *rep)
 
 		xml_attr(e, "side", target_side_name(r->e->side));
 		xml_attr(e, "probe", r->e->probe);
-		xml_attr(e, "status", status[r->status]);
+		xml_attr(e, "status", check_status_name(r->status));
 		xml_attr(e, "summary", r->e->summary);
 		xml_attr(e, "observed", r->observed);
 		xml_attr(e, "expected", r->expected);
@@ -173,6 +173,47 @@ static void print_xml(const struct target *t, const struct check_report *rep)
 	fwrite(out, 1, (size_t)len, stdout);
 	xmlFree(out);
 	xmlFreeDoc(doc);
+}
+
+/* The same report as print_xml, as JSON (templates/json/check.schema.json). */
+static int print_json(const struct target *t, const struct check_report *rep)
+{
+	struct json_writer w;
+
+	json_init(&w);
+	json_object_begin(&w);
+	json_kint(&w, "version", 1);
+	json_kstring(&w, "target", t->name);
+	json_kstring(&w, "file", t->file);
+	json_kstring(&w, "verdict", check_verdict(rep));
+	json_key(&w, "params");
+	json_object_begin(&w);
+	for (size_t i = 0; i < t->nparams; i++)
+		json_kstring(&w, t->param_names[i], t->param_values[i]);
+	json_object_end(&w);
+	json_key(&w, "expectations");
+	json_array_begin(&w);
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct check_result *r = &rep->r[i];
+
+		json_object_begin(&w);
+		json_kstring(&w, "side", target_side_name(r->e->side));
+		json_kstring(&w, "probe", r->e->probe);
+		json_kstring(&w, "status", check_status_name(r->status));
+		json_kstring(&w, "basis", r->basis ? "inferred" : NULL);
+		json_kstring(&w, "summary", r->e->summary);
+		json_kstring(&w, "observed", r->observed);
+		json_kstring(&w, "expected", r->expected);
+		json_kstring(&w, "remedy", r->e->remedy);
+		json_kstring(&w, "fix", target_fix_name(r->e->fix));
+		json_kint(&w, "line", r->e->line);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+	if (json_print(&w, stdout) < 0)
+		return wb_error(WB_EXIT_FAIL, "could not make the JSON document");
+	return 0;
 }
 
 static int list_targets(const struct wb_ctx *ctx)
@@ -203,6 +244,7 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 {
 	static const struct option longopts[] = {
 		{ "offline", no_argument, NULL, 'o' }, { "xml", no_argument, NULL, 'x' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "list", no_argument, NULL, 'l' }, { "param", required_argument, NULL, 'p' },
 		{ "switch", required_argument, NULL, 's' }, { "adapter", required_argument, NULL, 'a' },
 		{ "mac", required_argument, NULL, 'm' }, { "mtu", required_argument, NULL, 'M' },
@@ -215,6 +257,7 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 		switch (c) {
 		case 'o': o->offline = true; break;
 		case 'x': o->xml = true; break;
+		case 'j': o->json = true; break;
 		case 'l': o->list = true; break;
 		case 'p': add_param(o, NULL, optarg); break;
 		case 's': add_param(o, "switch", optarg); break;
@@ -233,7 +276,7 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 
 int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 {
-	struct check_opts o = { false, false, false, NULL, 0 };
+	struct check_opts o = { false, false, false, false, NULL, 0 };
 	struct observation obs;
 	struct target t;
 	struct target_error err;
@@ -261,12 +304,14 @@ int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 	}
 	target_gather(&t, &obs);
 	compare_target(&t, &obs, &rep);
-	if (o.xml)
+	if (o.json)
+		rc = print_json(&t, &rep);
+	else if (o.xml)
 		print_xml(&t, &rep);
 	else
 		print_text(&t, &rep);
 	/* what could not be read does not hold either: the target is not confirmed */
-	rc = rep.fail || rep.unknown ? WB_EXIT_DRIFT : WB_EXIT_OK;
+	rc = rc ? rc : rep.fail || rep.unknown ? WB_EXIT_DRIFT : WB_EXIT_OK;
 out:
 	check_report_release(&rep);
 	target_release(&t);

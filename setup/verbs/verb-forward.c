@@ -13,6 +13,7 @@
 #include "verbs/verbs.h"
 #include "apply/boot-hook.h"
 #include "apply/changeset.h"
+#include "apply/plan-json.h"
 #include "base/diff.h"
 #include "forward/forward.h"
 #include "base/log.h"
@@ -28,7 +29,7 @@
 
 struct fwd_opts {
 	const char *listen;
-	bool dry_run, all, boot, offline;
+	bool dry_run, all, boot, offline, json;
 };
 
 struct run {
@@ -201,10 +202,25 @@ static void print_plan(const struct run *r, const char *what)
 	buf_release(&d);
 }
 
+/* --dry-run --json: the plan of forward WHAT as JSON (apply/plan-json.h); -1 as a dry run's confirm. */
+static int plan_json(const struct run *r, const char *what, bool pending)
+{
+	char *verb = xasprintf("forward %s", what);
+	const char *facts[] = { "wsl_address", r->ip, "listen", r->o->listen ? r->o->listen : "0.0.0.0" };
+	struct plan_doc d = { .verb = verb, .pending = pending, .wp = &r->wp,
+			      .elevated = r->observed && r->obs.win.elevated, .cs = &r->cs, .facts = facts, .nfacts = 2 };
+	int rc = plan_print_json(&d);
+
+	free(verb);
+	return rc ? rc : -1;
+}
+
 static int confirm(const struct run *r, const char *what)
 {
 	int yes;
 
+	if (r->o->dry_run && r->o->json)
+		return plan_json(r, what, true);
 	print_plan(r, what);
 	if (r->o->dry_run) {
 		printf("\n(--dry-run: nothing was changed)\n");
@@ -287,6 +303,10 @@ static int cmd_add(struct run *r, char **specs, size_t nspecs)
 
 		for (size_t i = 0; i < r->cs.n; i++)
 			files |= change_differs(&r->cs.c[i]);
+		if (!files && r->o->dry_run && r->o->json) {
+			rc = plan_json(r, "add", false);
+			goto out;
+		}
 		if (!files) {
 			printf("Nothing to change: Windows already forwards %s to WSL (%s).\n",
 			       nf == 1 ? "this port" : "these ports", r->ip);
@@ -347,7 +367,10 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 		goto out;
 	}
 	if (!r->fs.n) {
-		printf("Nothing to remove: there are no forwards.\n");
+		if (r->o->dry_run && r->o->json)
+			rc = plan_json(r, "remove", false);
+		else
+			printf("Nothing to remove: there are no forwards.\n");
 		goto out;
 	}
 	if ((rc = observe(r, false)))
@@ -471,9 +494,9 @@ int verb_forward(int argc, char **argv, struct wb_ctx *ctx)
 		{ "listen", required_argument, NULL, 'l' }, { "dry-run", no_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' }, { "boot", no_argument, NULL, 'b' },
 		{ "offline", no_argument, NULL, 'o' }, { "udp", no_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
 	};
-	struct fwd_opts o = { NULL, false, false, false, false };
+	struct fwd_opts o = { .listen = NULL };
 	struct run r = { .ctx = NULL };
 	static const char changes[] = "the forwards this distribution keeps (and the boot command in "
 				      "/etc/wsl.conf that syncs them at every start)";
@@ -497,10 +520,13 @@ int verb_forward(int argc, char **argv, struct wb_ctx *ctx)
 		case 'b': o.boot = true; break;
 		case 'o': o.offline = true; break;
 		case 'u': udp = true; break;
+		case 'j': o.json = true; break;
 		}
 	}
 	if (c == 0)
 		return WB_EXIT_USAGE;
+	if (o.json && !o.dry_run)
+		return wb_error(WB_EXIT_USAGE, "--json goes with --dry-run (add, remove)");
 	if (optind >= argc) {
 		print_verb_usage("forward");
 		return WB_EXIT_USAGE;

@@ -24,6 +24,7 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		{ "mode", required_argument, NULL, 'M' }, { "allow-port", required_argument, NULL, 'p' },
 		{ "host-loopback", required_argument, NULL, 'L' },
 		{ "no-hyperv-admin", no_argument, NULL, 'H' },
+		{ "detailed-exitcode", no_argument, NULL, 'D' }, { "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct engine_opts o = { .repair = repair };
@@ -47,6 +48,8 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		case 'p': buf_addf(&ports, "%s%s", ports.len ? "," : "", optarg); break;	/* repeatable */
 		case 'L': o.host_loopback = optarg; break;
 		case 'H': o.no_hyperv_admin = true; break;
+		case 'D': o.detailed_exitcode = true; break;
+		case 'j': o.json = true; break;
 		}
 	}
 	if (c == 0) {
@@ -68,6 +71,8 @@ static int check_options(const struct engine_opts *oo, int argc, char **argv, co
 
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "%s takes no arguments ('%s')", verb, argv[optind]);
+	if ((o.detailed_exitcode || o.json) && !o.dry_run)
+		return wb_error(WB_EXIT_USAGE, "--%s goes with --dry-run", o.json ? "json" : "detailed-exitcode");
 	if (o.mode && strcmp(o.mode, "bridged") && strcmp(o.mode, "mirrored") && strcmp(o.mode, "nat"))
 		return wb_error(WB_EXIT_USAGE, "--mode takes bridged, mirrored or nat, not '%s'", o.mode);
 	if (o.mode && strcmp(o.mode, "bridged") && (o.switch_name || o.switch_id || o.adapter || o.mac || o.dhcp || o.ipv6))

@@ -6,6 +6,7 @@
  */
 #include "verbs/verbs.h"
 #include "verbs/diagram.h"
+#include "verbs/status.h"
 #include "host/host.h"
 #include "conf/ini.h"
 #include "observe/observe.h"
@@ -354,11 +355,13 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 	static const struct option longopts[] = {
 		{ "offline", no_argument, NULL, 'o' },
 		{ "xml", no_argument, NULL, 'x' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct observation o;
-	bool offline = false, xml = false;
-	char *why = NULL;
+	bool offline = false, xml = false, json = false;
+	char *why = NULL, **problems;
+	size_t nproblems;
 	int c, r;
 
 	verb_options_begin();
@@ -367,6 +370,8 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 			offline = true;
 		else if (c == 'x')
 			xml = true;
+		else if (c == 'j')
+			json = true;
 	}
 	if (c == 0)
 		return WB_EXIT_USAGE;
@@ -381,10 +386,16 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		observation_release(&o);
 		return WB_EXIT_FAIL;
 	}
-	if (xml)
-		(void)print_xml(&o);
+	nproblems = diagram_problems(&o, &problems);
+	if (json)
+		r = status_print_json(&o, problems, nproblems);
+	else if (xml)
+		r = print_xml(&o);
 	else
 		print_text(&o, ctx);
+	if (r == 0)
+		r = status_report_problems(problems, nproblems);
+	status_problems_free(problems, nproblems);
 	observation_release(&o);
-	return WB_EXIT_OK;
+	return r;
 }

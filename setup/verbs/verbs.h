@@ -17,6 +17,7 @@ int verb_config(int argc, char **argv, struct wb_ctx *ctx);
 int verb_undo(int argc, char **argv, struct wb_ctx *ctx);
 int verb_status(int argc, char **argv, struct wb_ctx *ctx);
 int verb_check(int argc, char **argv, struct wb_ctx *ctx);
+int verb_doctor(int argc, char **argv, struct wb_ctx *ctx);
 int verb_setup(int argc, char **argv, struct wb_ctx *ctx);
 int verb_repair(int argc, char **argv, struct wb_ctx *ctx);
 int verb_vpn(int argc, char **argv, struct wb_ctx *ctx);

@@ -21,21 +21,22 @@ _wslbridge()
 	--dns) COMPREPLY=($(compgen -W "auto tunnel static" -- "$cur")); return ;;
 	--dhcp|--ipv6|--host-loopback) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
 	--mode) COMPREPLY=($(compgen -W "bridged mirrored nat" -- "$cur")); return ;;
-	--allow-port|--listen) return ;;
+	--allow-port|--listen|--endpoint|--name|--timeout) return ;;
 	esac
 	local common="--root --state-dir --yes --quiet --verbose --help"
 	case $verb in
-	'') words="setup repair check status vpn forward host-ip config undo version help $common" ;;
-	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --restart $common" ;;
+	'') words="setup repair check status doctor vpn forward host-ip config undo version help $common" ;;
+	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --detailed-exitcode --json --restart $common" ;;
 	check)
-		words="--offline --xml --list --param --switch --adapter --mac --mtu $common"
+		words="--offline --xml --json --list --param --switch --adapter --mac --mtu $common"
 		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;
-	status) words="--offline --xml $common" ;;
+	status) words="--offline --xml --json $common" ;;
+	doctor) words="--offline --json --endpoint --name --timeout $common" ;;
 	vpn)
 		if [[ -z $sub ]]; then
 			words="list detect apply status remove probe"
 		elif [[ $sub == apply ]]; then
-			words="--mtu --dns --search --probe-target --boot-only $common"
+			words="--mtu --dns --search --probe-target --boot-only --dry-run --json $common"
 			words+=" $(wslbridge vpn list 2>/dev/null | sed -n 's/^\([a-z][a-z0-9]*\) .*/\1/p')"
 		elif [[ $sub == remove ]]; then
 			words="--force $common"
@@ -52,14 +53,14 @@ _wslbridge()
 	forward)
 		case $sub in
 		'') words="add list remove sync" ;;
-		add) words="--listen --dry-run $common" ;;
-		remove) words="--listen --all --dry-run $common" ;;
+		add) words="--listen --dry-run --json $common" ;;
+		remove) words="--listen --all --dry-run --json $common" ;;
 		list) words="--offline $common" ;;
 		sync) words="--boot $common" ;;
 		esac ;;
 	host-ip) words="$common" ;;
 	undo) words="--list --force $common" ;;
-	help) words="setup repair check status vpn forward host-ip config undo version help" ;;
+	help) words="setup repair check status doctor vpn forward host-ip config undo version help" ;;
 	esac
 	COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

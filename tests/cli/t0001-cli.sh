@@ -89,4 +89,23 @@ test_expect_success '-- ends options: a value may start with a dash' '
 	echo "-q quiet" >want && test_cmp want out
 '
 
+test_expect_success '-q prints only errors, in every verb; the exit code still tells' '
+	printf "[wsl2]\nmemory=1GB\n[bogus\n" >.wslconfig &&
+	mkdir -p root/etc && printf "nameserver 127.0.0.1\n" >root/etc/resolv.conf &&
+	for cmd in "version" "help" "config list --file .wslconfig" "config keys" "config get --file .wslconfig wsl2.memory" \
+		"check --list" "vpn list" "undo --list" "host-ip" "--root $PWD/root status --offline"; do
+		"$WB" -q $cmd >out 2>err; rc=$?
+		test ! -s out && test ! -s err || { echo "-q $cmd: exit $rc, printed:"; cat out err; exit 1; }
+		test $rc = 0 || test "$cmd" = host-ip || { echo "-q $cmd: exit $rc"; exit 1; }
+	done &&
+	test_expect_code 1 "$WB" config lint --file .wslconfig -q >out 2>err && test ! -s out && test ! -s err &&
+	test_expect_code 3 "$WB" -q --root "$PWD/root" doctor --offline --timeout 100 --endpoint 127.0.0.1:9 >out 2>err &&
+	test ! -s out && test ! -s err &&
+	test_expect_code 1 "$WB" -q config get --file .wslconfig wsl2.swap >out 2>err && test ! -s out &&
+	test_expect_code 2 "$WB" -q config get --file nowhere wsl2.swap >out 2>err && test ! -s out &&
+	test_grep "^wslbridge: cannot tell whether" err &&
+	test_expect_code 2 "$WB" -q nosuch 2>err && test_grep "unknown verb" err &&
+	"$WB" -q status --help >out && test_grep "^usage: wslbridge status" out
+'
+
 test_done

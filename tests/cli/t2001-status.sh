@@ -12,8 +12,15 @@ launches() { grep -c '^from=wsl' "$1/launches.log" 2>/dev/null || echo 0; }
 test_expect_success 'status in every scenario: one powershell.exe launch, nothing flagged' '
 	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
 		n=$(basename "$s" .xml) && rm -rf "h-$n" &&
-		WINHOST_DIR=$PWD/h-$n "$RUN" "$n" -- "$WB" status >"out-$n" 2>&1 ||
-			{ echo "status failed in $n:"; cat "out-$n"; exit 1; }
+		WINHOST_DIR=$PWD/h-$n "$RUN" "$n" -- "$WB" status >"out-$n" 2>"err-$n"
+		rc=$?
+		# exit 3 exactly when the picture marks something broken, each named on stderr
+		if grep -q "broken: .wslbridge check. says more" "out-$n"; then
+			test $rc = 3 && test "$(grep -c "^wslbridge: warning: broken: " "err-$n")" = \
+				"$(sed -n "s/^\([0-9]*\) things* \(is\|are\) broken:.*/\1/p" "out-$n")"
+		else
+			test $rc = 0 && test ! -s "err-$n"
+		fi || { echo "status in $n: exit $rc:"; cat "out-$n" "err-$n"; exit 1; }
 		test "$(launches "h-$n")" = 1 || { echo "$n: $(launches "h-$n") launches"; exit 1; }
 		test ! -s "h-$n/flags.log" || { cat "h-$n/flags.log"; exit 1; }
 		test_grep "^This distribution" "out-$n" || exit 1
@@ -26,7 +33,7 @@ test_expect_success 'the picture labels the link by the mode WSL runs, not by wh
 	test_grep "bridged: the VM is on the LAN" out-vmware-broken &&
 	rm -rf ha && WINHOST_DIR=$PWD/ha "$RUN" fresh-pro -- true &&
 	printf "[wsl2]\nnetworkingMode=bridged\nvmSwitch=WSL Bridge\n" >ha/root/mnt/c/Users/alice/.wslconfig &&
-	WINHOST_DIR=$PWD/ha "$RUN" fresh-pro -- "$WB" status >out 2>&1 &&
+	WINHOST_DIR=$PWD/ha test_expect_code 3 "$RUN" fresh-pro -- "$WB" status >out 2>&1 &&
 	test_grep "NAT: the VM is behind Windows" out && ! grep -q "bridged: the VM" out &&
 	test_grep "WSL applied another mode" out
 '
@@ -169,9 +176,31 @@ test_expect_success 'the simulator refuses a script that is not the shipped agen
 
 test_expect_success 'status reads the .wslconfig WSLBRIDGE_WSLCONFIG names, as every verb does' '
 	printf "[wsl2]\nnetworkingMode=mirrored\n" >custom.wslconfig &&
-	WSLBRIDGE_WSLCONFIG=$PWD/custom.wslconfig "$RUN" fresh-pro -- "$WB" status >out &&
+	WSLBRIDGE_WSLCONFIG=$PWD/custom.wslconfig test_expect_code 3 "$RUN" fresh-pro -- "$WB" status >out 2>err &&
+	test_grep "^wslbridge: warning: broken: .wslconfig asks for mirrored: WSL applied another mode" err &&
 	test_grep "^  $PWD/custom.wslconfig\$" out &&
 	test_grep "wsl2.networkingMode = mirrored" out
+'
+
+test_expect_success '--json in every scenario: status.schema.json, its verdict as the exit code, problems as stderr' '
+	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
+		n=$(basename "$s" .xml) && rm -rf hj &&
+		WINHOST_DIR=$PWD/hj "$RUN" "$n" -- "$WB" status --json >"$n.json" 2>"$n.err"
+		rc=$?
+		"$TOP/tests/tools/json-valid" "$TOP/templates/json/status.schema.json" "$n.json" || { echo "in $n"; exit 1; }
+		python3 - "$n.json" "$n.err" $rc <<-\PY || { echo "in $n"; exit 1; }
+		import json, sys
+		j = json.load(open(sys.argv[1]))
+		err = [l[len("wslbridge: warning: broken: "):].rstrip("\n") for l in open(sys.argv[2])
+		       if l.startswith("wslbridge: warning: broken: ")]
+		assert j["problems"] == err, (j["problems"], err)
+		assert (j["verdict"] == "broken") == (sys.argv[3] == "3") and sys.argv[3] in ("0", "3"), (j["verdict"], sys.argv[3])
+		assert j["windows"] is not None and j["offline"] is False
+		PY
+	done &&
+	"$RUN" fresh-pro -- "$WB" status --offline --json >off.json &&
+	"$TOP/tests/tools/json-valid" "$TOP/templates/json/status.schema.json" off.json &&
+	grep -q "\"windows\": null" off.json && grep -q "\"path\": null" off.json
 '
 
 test_done

@@ -142,4 +142,23 @@ assert all(e.get(\"line\") for e in r.iter(\"expect\"))
 "
 '
 
+test_expect_success '--json: the report of every scenario follows check.schema.json and matches --xml' '
+	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
+		n=$(basename "$s" .xml)
+		rm -rf hj && WINHOST_DIR=$PWD/hj "$RUN" "$n" -- "$WB" check --json >"$n.json" 2>/dev/null
+		echo $? >"$n.jrc" && test_cmp "$CASES/check/$n.rc" "$n.jrc" || { echo "in $n"; exit 1; }
+		WINHOST_DIR=$PWD/hj "$RUN" "$n" -- "$WB" check --xml >"$n.xml" 2>/dev/null
+		"$TOP/tests/tools/json-valid" "$TOP/templates/json/check.schema.json" "$n.json" || { echo "in $n"; exit 1; }
+		python3 - "$n.json" "$n.xml" <<-\PY || { echo "in $n"; exit 1; }
+		import json, sys, xml.etree.ElementTree as ET
+		j = json.load(open(sys.argv[1]))
+		x = ET.parse(sys.argv[2]).getroot()
+		assert j["verdict"] == x.get("verdict") and j["target"] == x.get("target"), (j["verdict"], x.attrib)
+		xs = [(e.get("probe"), e.get("status"), e.get("observed")) for e in x.findall("expect")]
+		js = [(e["probe"], e["status"], e["observed"]) for e in j["expectations"]]
+		assert xs == js, (xs, js)
+		PY
+	done
+'
+
 test_done

@@ -49,6 +49,43 @@ test_expect_success 'after the restart: setup verifies, check passes' '
 	test_grep "20 of 20 expectations hold" out
 '
 
+test_expect_success '--dry-run --detailed-exitcode: 0 when nothing would change, 2 when changes are pending' '
+	WINHOST_DIR=$PWD/h test_expect_code 0 "$RUN" fresh-pro -- "$WB" setup --dry-run --detailed-exitcode >out &&
+	test_grep "Nothing to change" out &&
+	WINHOST_DIR=$PWD/h test_expect_code 0 "$RUN" fresh-pro -- "$WB" repair --dry-run --detailed-exitcode >out &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" fresh-pro -- true && cp -r hd hd.before &&
+	WINHOST_DIR=$PWD/hd test_expect_code 2 "$RUN" fresh-pro -- "$WB" setup --dry-run --detailed-exitcode >out &&
+	test_grep "nothing was changed" out && test ! -e "$(wslconfig hd)" &&
+	WINHOST_DIR=$PWD/hd test_expect_code 0 "$RUN" fresh-pro -- "$WB" setup --dry-run >out &&
+	WINHOST_DIR=$PWD/hd test_expect_code 2 "$RUN" fresh-pro -- "$WB" setup --detailed-exitcode 2>err &&
+	test_grep "detailed-exitcode goes with --dry-run" err && test ! -e "$(wslconfig hd)"
+'
+
+test_expect_success '--dry-run --json: the plan follows plan.schema.json, is the text plan, and changes nothing' '
+	rm -rf hj && WINHOST_DIR=$PWD/hj "$RUN" fresh-pro -- true &&
+	WINHOST_DIR=$PWD/hj test_expect_code 2 "$RUN" fresh-pro -- "$WB" setup --dry-run --json --detailed-exitcode >plan.json &&
+	"$TOP/tests/tools/json-valid" "$TOP/templates/json/plan.schema.json" plan.json &&
+	WINHOST_DIR=$PWD/hj "$RUN" fresh-pro -- "$WB" setup --dry-run >plan.txt &&
+	python3 - plan.json plan.txt <<-\PY &&
+	import json, sys
+	p = json.load(open(sys.argv[1])); text = open(sys.argv[2]).read()
+	assert p["verb"] == "setup" and p["pending"] and p["restart"], p
+	assert p["for"]["mode"] == "bridged" and p["for"]["switch"] == "WSL Bridge", p["for"]
+	assert [a["type"] for a in p["windows"]["actions"]] == ["create-switch"], p["windows"]
+	a = p["windows"]["actions"][0]
+	assert a["attrs"]["name"] == "WSL Bridge" and a["undo"] == "remove-switch" and a["describe"] in text, a
+	(f,) = p["files"]
+	assert f["path"].endswith("/.wslconfig") and f["action"] == "create", f
+	for line in f["diff"].splitlines()[2:]:
+	    assert "       " + line in text, line
+	PY
+	test ! -e "$(wslconfig hj)" && test "$(switch_names hj)" = "Default Switch|WSL (Hyper-V firewall)" &&
+	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" repair --dry-run --json >same.json &&
+	"$TOP/tests/tools/json-valid" "$TOP/templates/json/plan.schema.json" same.json &&
+	grep -q "\"pending\": false" same.json && grep -q "\"verb\": \"repair\"" same.json &&
+	test_expect_code 2 "$RUN" fresh-pro -- "$WB" setup --json 2>err && test_grep "json goes with --dry-run" err
+'
+
 test_expect_success 'a second setup: no elevation, files byte-identical' '
 	cp "$(wslconfig h)" before && n=$(launches h wsl) &&
 	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --yes >out &&

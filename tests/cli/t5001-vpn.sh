@@ -189,6 +189,27 @@ test_expect_success 'DNS auto: static while Global Secure Access runs' '
 	test_grep "nameserver 10.10.0.10" h6/root/etc/resolv.conf
 '
 
+test_expect_success 'apply --dry-run (--json): the plan, nothing changed; the JSON follows plan.schema.json' '
+	host hd vpn-anyconnect && cp -r hd hd.before &&
+	WINHOST_DIR=$PWD/hd "$RUN" vpn-anyconnect -- "$WB" vpn apply --dry-run >out &&
+	test_grep "^Plan for vpn apply (profile anyconnect" out && test_grep "nothing was changed" out &&
+	WINHOST_DIR=$PWD/hd "$RUN" vpn-anyconnect -- "$WB" vpn apply --dry-run --json >plan.json &&
+	"$TOP/tests/tools/json-valid" "$TOP/templates/json/plan.schema.json" plan.json &&
+	python3 - plan.json <<-\PY &&
+	import json, sys
+	p = json.load(open(sys.argv[1]))
+	assert p["verb"] == "vpn apply" and p["pending"] and p["for"]["profile"] == "anyconnect", p["for"]
+	assert p["for"]["mtu"] == "1300", p["for"]
+	assert [a["type"] for a in p["windows"]["actions"]] == ["set-metric"], p["windows"]
+	paths = [f["path"].split("/root", 1)[1] for f in p["files"]]
+	assert "/etc/wsl.conf" in paths and "/usr/local/lib/wslbridge/boot-fixups" in paths, paths
+	PY
+	diff -r hd.before/root/etc hd/root/etc && test ! -e hd/root/usr/local/lib/wslbridge/boot-fixups &&
+	test ! -s hd/uac.log && ! grep -q "^from=uac" hd/launches.log &&
+	test_expect_code 2 env WINHOST_DIR=$PWD/hd "$RUN" vpn-anyconnect -- "$WB" vpn apply --json 2>err &&
+	test_grep "json goes with --dry-run" err
+'
+
 test_expect_success 'the path-MTU probe finds exactly 1400 through a 1400-byte hop' '
 	n=wbp$$ &&
 	ip netns add ${n}c && ip netns add ${n}r && ip netns add ${n}t &&

@@ -8,7 +8,7 @@ BINDIR=$(dirname "$WB")
 verbs=$("$WB" help | sed -n 's/^  \([a-z-]*\)  .*/\1/p')
 
 test_expect_success 'help lists the verbs' '
-	test "$(echo $verbs)" = "setup repair check status vpn forward host-ip config undo version help"
+	test "$(echo $verbs)" = "setup repair check status doctor vpn forward host-ip config undo version help"
 '
 
 test_expect_success 'the man page has every verb with its usage, and renders cleanly' '
@@ -50,7 +50,7 @@ test_expect_success 'completion offers every option each verb documents' '
 		"$WB" help ${v%% *} | sed -n "s/^ *\(--[a-z0-9-]*\).*/\1/p" | sort -u >documented &&
 		complete_line "wslbridge $v --" | sort -u >offered &&
 		missing=$(comm -23 documented offered) &&
-		case $v in vpn*) missing=$(echo "$missing" | grep -v -e --force -e --mtu -e --dns -e --search -e --boot-only -e --probe-target || true) ;; esac &&
+		case $v in vpn*) missing=$(echo "$missing" | grep -v -e --force -e --mtu -e --dns -e --search -e --boot-only -e --probe-target -e --dry-run -e --json || true) ;; esac &&
 		test -z "$missing" || { echo "$v: not completed: $missing"; exit 1; }
 	done &&
 	"$WB" help forward | sed -n "s/^ *\(--[a-z0-9-]*\).*/\1/p" | sort -u >documented &&
@@ -79,6 +79,7 @@ test_expect_success 'make install puts everything under DESTDIR; uninstall remov
 	test_grep "^./opt/wb/share/wslbridge/targets/bridged.xml\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/vpn/anyconnect.xml\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/boot-fixups\$" files &&
+	test_grep "^./opt/wb/share/wslbridge/json/doctor.schema.json\$" files &&
 	(unset WSLBRIDGE_DATADIR; d/opt/wb/bin/wslbridge check --list >out) &&
 	test_grep "^bridged " out &&
 	make -s -C "$TOP" uninstall DESTDIR="$PWD/d" PREFIX=/opt/wb >/dev/null &&

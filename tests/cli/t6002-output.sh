@@ -65,7 +65,8 @@ test_expect_success 'NO_COLOR in a terminal: no escapes, no symbols' '
 '
 
 test_expect_success 'status diagram marks what VMware broke' '
-	WINHOST_DIR=$PWD/h4 "$RUN" vmware-broken -- "$WB" status >out &&
+	WINHOST_DIR=$PWD/h4 test_expect_code 3 "$RUN" vmware-broken -- "$WB" status >out 2>err &&
+	test "$(grep -c "^wslbridge: warning: broken: " err)" = 4 &&
 	sed -n "1,/broken:/p" out >diagram &&
 	test_grep "^ *LAN / Internet" diagram &&
 	test_grep "^| X VMware Bridge Protocol bound" diagram &&
@@ -93,7 +94,7 @@ test_expect_success '--verbose shows the launch and each Windows action with tim
 test_expect_success 'runs.log: one line per run that changed something' '
 	test_grep "^20[0-9-]*T[0-9:]*Z  exit 4  wslbridge setup --yes --verbose\$" st6/runs.log &&
 	test "$(wc -l <st6/runs.log)" = 1 &&
-	WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" status >/dev/null &&
+	WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 test_expect_code 3 "$RUN" fresh-pro -- "$WB" status >/dev/null 2>&1 &&
 	test_expect_code 4 env WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" setup --dry-run >/dev/null &&
 	test "$(wc -l <st6/runs.log)" = 1 &&
 	WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" undo --yes >/dev/null &&

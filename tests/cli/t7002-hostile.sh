@@ -42,7 +42,8 @@ test_expect_success 'hostile switch names: setup, verify after restart, status, 
 		test_cmp want got &&
 		env WINHOST_DIR=$PWD/h "$RUN" --restart fresh-pro -- "$WB" check bridged --switch "$n" >out ||
 		{ echo "$f: check after the restart failed"; cat out; exit 1; }
-		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" status >out &&
+		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" status >out 2>err ||
+		{ echo "$f: status of a working bridge:"; cat err; exit 1; }
 		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" repair --yes --switch "$n" >out 2>&1 ||
 		{ echo "$f: repair of a working bridge failed"; cat out; exit 1; }
 		test ! -s h/flags.log || { echo "$f: flagged"; cat h/flags.log; exit 1; }
@@ -70,7 +71,8 @@ t.write(\"scen.xml\", encoding=\"UTF-8\", xml_declaration=True)" "$TOP/tests/win
 		rc=$? && rm -rf st-a
 		[ $rc = 4 ] || { echo "$f: setup exited $rc"; cat out; exit 1; }
 		test ! -s h/flags.log || { echo "$f: flagged"; cat h/flags.log; exit 1; }
-		env WINHOST_DIR=$PWD/h "$RUN" "$PWD/scen.xml" -- "$WB" status >out || exit 1
+		# before the restart WSL still runs NAT: status says so and exits 3
+		test_expect_code 3 env WINHOST_DIR=$PWD/h "$RUN" "$PWD/scen.xml" -- "$WB" status >out 2>err || exit 1
 		test ! -s h/flags.log || { echo "$f: status flagged"; cat h/flags.log; exit 1; }
 	done
 '

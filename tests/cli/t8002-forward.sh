@@ -70,6 +70,29 @@ test_expect_success 'the IP Helper service stopped: check fails with the fix, st
 	test_grep "ok   the IP Helper service runs" out
 '
 
+test_expect_success '--dry-run --json: add and remove plans follow plan.schema.json; nothing changes' '
+	cp -r h hplan && rules h >before &&
+	fwd h add 9090 --dry-run --json >add.json &&
+	"$TOP/tests/tools/json-valid" "$TOP/templates/json/plan.schema.json" add.json &&
+	fwd h add 8080 --dry-run --json >same.json &&
+	"$TOP/tests/tools/json-valid" "$TOP/templates/json/plan.schema.json" same.json &&
+	fwd h remove 3000 --dry-run --json >remove.json &&
+	"$TOP/tests/tools/json-valid" "$TOP/templates/json/plan.schema.json" remove.json &&
+	python3 - add.json same.json remove.json <<-\PY &&
+	import json, sys
+	add, same, rm = (json.load(open(f)) for f in sys.argv[1:])
+	assert add["verb"] == "forward add" and add["pending"] and add["for"]["wsl_address"] == "172.20.20.5", add
+	assert [a["type"] for a in add["windows"]["actions"]] == ["portproxy-set", "fwrule-add"], add["windows"]
+	assert add["windows"]["actions"][0]["attrs"]["listen-port"] == "9090"
+	(f,) = add["files"]
+	assert f["path"].endswith("/forwards") and "+tcp 0.0.0.0 9090 9090" in f["diff"], f
+	assert not same["pending"] and not same["windows"]["actions"] and not same["files"], same
+	assert rm["verb"] == "forward remove" and [a["type"] for a in rm["windows"]["actions"]] == ["portproxy-delete", "fwrule-delete"], rm
+	PY
+	rules h >after && test_cmp before after && diff -r -x lock hplan/root h/root &&
+	test_expect_code 2 fwd h add 9090 --json 2>err && test_grep "json goes with --dry-run" err
+'
+
 test_expect_success 'UDP is refused with what to do instead; bad input is a clear error; nothing changes' '
 	cp h/state.xml before &&
 	test_expect_code 2 fwd h add 5353/udp --yes 2>err &&
