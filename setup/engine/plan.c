@@ -120,11 +120,13 @@ int run_edit_key(struct ini_doc *d, const char *key, const char *value)
 int run_plan_wslconfig(struct run *r)
 {
 	struct ini_doc d = INI_DOC_INIT;
-	struct stat st;
-	int rc;
+	int rc = read_file(r->obs.wslconfig_path, &r->old, &r->file_st);
 
-	r->file_exists = read_file(r->obs.wslconfig_path, &r->old, &st) == 0;
-	r->file_mode = r->file_exists ? st.st_mode & 07777 : 0644;
+	if (rc < 0 && rc != -ENOENT)
+		return wb_error(WB_EXIT_FAIL, "cannot use '%s': %s; nothing was changed",
+				r->obs.wslconfig_path, errstr(rc));
+	r->file_exists = rc == 0;
+	r->file_mode = r->file_exists ? r->file_st.st_mode & 07777 : 0644;
 	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
 	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
 			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), r->mode)))

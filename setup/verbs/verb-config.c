@@ -143,11 +143,13 @@ static void targets_free(struct target *t, size_t n)
 
 /* Read and parse; a missing file is an empty one.  Exit code. */
 static int load(const struct target *t, struct ini_doc *doc, struct buf *raw, bool *exists,
-		mode_t *mode)
+		mode_t *mode, struct stat *ret_st)
 {
 	struct stat st;
 	int r = read_file(t->path, raw, &st);
 
+	if (ret_st)
+		*ret_st = st;
 	*exists = r == 0;
 	*mode = r == 0 ? st.st_mode & 07777 : 0644;
 	if (r < 0 && r != -ENOENT)
@@ -183,7 +185,7 @@ static int cmd_get(const struct target *t, const char *name)
 	bool exists;
 	mode_t mode;
 	long at;
-	int rc = load(t, &doc, &raw, &exists, &mode);
+	int rc = load(t, &doc, &raw, &exists, &mode, NULL);
 
 	if (rc)
 		goto out;
@@ -260,7 +262,7 @@ static int cmd_list_lint(const struct target *t, size_t n, bool lint)
 		struct lint findings = { NULL, 0 };
 		bool exists;
 		mode_t mode;
-		int r = load(&t[k], &doc, &raw, &exists, &mode);
+		int r = load(&t[k], &doc, &raw, &exists, &mode, NULL);
 
 		if (r) {
 			rc = r;
@@ -339,6 +341,7 @@ static int cmd_edit(struct wb_ctx *ctx, const struct subverb *sv, const struct t
 	struct buf raw = BUF_INIT, out = BUF_INIT, shown = BUF_INIT;
 	struct ini_edit_note notes = { NULL, 0 };
 	char *why = NULL;
+	struct stat st;
 	bool exists;
 	mode_t mode;
 	int rc, r;
@@ -350,7 +353,7 @@ static int cmd_edit(struct wb_ctx *ctx, const struct subverb *sv, const struct t
 	if (rc == 0)
 		rc = subverb_enter(ctx, "config", sv);
 	if (rc == 0)
-		rc = load(t, &doc, &raw, &exists, &mode);
+		rc = load(t, &doc, &raw, &exists, &mode, &st);
 	if (rc) {
 		if (rc == WB_EXIT_USAGE)
 			wb_note("nothing was changed");
@@ -368,7 +371,7 @@ static int cmd_edit(struct wb_ctx *ctx, const struct subverb *sv, const struct t
 			value ? " with that value" : " as unset");
 		goto out;
 	}
-	rc = transaction_write_file(ctx, t->path, &raw, exists, mode, &out);
+	rc = transaction_write_file(ctx, t->path, &raw, exists ? &st : NULL, mode, &out);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < notes.n; i++)
