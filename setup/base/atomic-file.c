@@ -206,13 +206,17 @@ static int check_current(const struct place *pl, const struct atomic_was *was, s
 	struct buf cur = BUF_INIT;
 	int fd = openat(pl->dfd, pl->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r;
 
-	if (fd < 0)
-		return errno == ENOENT ? (was && was->exists ? -ESTALE : 0) : -errno;
+	if (fd < 0 && errno == ENOENT)
+		return was && was->exists ? -ESTALE : 0;
+	if (fd < 0)	/* a link planted after the plan was read is a change too */
+		return was && (errno == ELOOP || errno == ENXIO) ? -ESTALE : -errno;
 	if (was)
 		r = read_fd(fd, &cur, ret_st);
 	else if ((r = fstat(fd, ret_st) < 0 ? -errno : 0) == 0 && !S_ISREG(ret_st->st_mode))
 		r = S_ISDIR(ret_st->st_mode) ? -EISDIR : -ENOTREG;
 	close(fd);
+	if (was && (r == -ENOTREG || r == -EISDIR || r == -EFBIG))
+		r = -ESTALE;
 	if (r == 0 && was &&
 	    (!was->exists || ((was->dev || was->ino) && (was->dev != ret_st->st_dev || was->ino != ret_st->st_ino)) ||
 	     was->len != cur.len || (cur.len && memcmp(was->bytes, cur.s, cur.len))))
