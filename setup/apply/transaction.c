@@ -9,6 +9,7 @@
 #include "base/atomic-file.h"
 #include "base/lock.h"
 #include "base/log.h"
+#include "base/trust.h"
 #include "host/host.h"
 #include "vswitch/switch-plan.h"
 
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <strings.h>
+#include <unistd.h>
 
 static int held_lock = -1;
 
@@ -29,10 +31,20 @@ int transaction_lock(struct wb_ctx *ctx)
 {
 	const char *w = getenv("WSLBRIDGE_LOCK_WAIT");
 	pid_t holder = 0;
+	char *why = NULL;
 	int r;
 
 	if (held_lock >= 0)
 		return WB_EXIT_OK;
+	if (trust_state_dir(ctx->state_dir, &why) < 0 && why) {
+		wb_error(WB_EXIT_FAIL, "will not use the state directory '%s': %s; nothing was changed",
+			 ctx->state_dir, why);
+		wb_hint("if it is yours, `chown -R %u '%s'` and `chmod go-w '%s'`; otherwise choose "
+			"another with --state-dir or WSLBRIDGE_STATE_DIR", (unsigned)geteuid(),
+			ctx->state_dir, ctx->state_dir);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
 	r = global_lock_take(ctx->state_dir, w && *w ? atof(w) : 30.0, say_waiting,
 			     &held_lock, &holder);
 	if (r == -EWOULDBLOCK) {
