@@ -10,12 +10,14 @@
 #include "conf/ini-lint.h"
 #include "base/log.h"
 #include "base/match.h"
+#include "base/term.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 struct config_opts {
@@ -31,18 +33,7 @@ struct target {
 
 static void add_shown(struct buf *b, const char *v, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c == '\n')
-			buf_adds(b, "\\n");
-		else if (c == '\t')
-			buf_adds(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
-	}
+	term_escape(b, v, len, TERM_NAMED);
 }
 
 static int kind_from_path(const char *path)
@@ -200,8 +191,16 @@ static int cmd_get(const struct target *t, const char *name)
 			wb_error(WB_EXIT_FAIL, "%s:%u: %s; WSL uses its default", t->path,
 				 l->lineno, why);
 		} else {
-			fwrite(l->value, 1, l->value_len, stdout);
+			struct buf shown = BUF_INIT;
+
+			/* raw bytes for a script; on a terminal no escape sequence from the file */
+			if (isatty(STDOUT_FILENO))
+				term_escape(&shown, l->value, l->value_len, TERM_NAMED);
+			else
+				buf_add(&shown, l->value, l->value_len);
+			fwrite(shown.s ? shown.s : "", 1, shown.len, stdout);
 			putchar('\n');
+			buf_release(&shown);
 			if (why)
 				wb_note("%s:%u: %s", t->path, l->lineno, why);
 			if (l->value_lossy || l->value_cut)
@@ -233,7 +232,8 @@ static void print_list(const struct target *t, const struct ini_doc *doc)
 		if (l->type != INI_ENTRY || l->ignored || ini_index_get(&idx, doc, l->name) != (long)i)
 			continue;
 		def = keys_lookup(t->kind, l->name);
-		buf_addf(&b, "%s=", l->name);
+		add_shown(&b, l->name, strlen(l->name));
+		buf_addc(&b, '=');
 		add_shown(&b, l->value, l->value_len);
 		buf_addf(&b, "\t(line %u", l->lineno);
 		if (!def)
@@ -282,7 +282,7 @@ static int cmd_list_lint(const struct target *t, size_t n, bool lint)
 				printf("%s:%u:", t[k].path, it->line);
 				if (it->col)
 					printf("%u:", it->col);
-				printf(" %s: %s\n", sev[it->sev], it->msg);
+				printf(" %s: %s\n", sev[it->sev], term_safe(it->msg));
 			}
 			if (lint_worst(&findings) >= LINT_IGNORED && rc == WB_EXIT_OK)
 				rc = WB_EXIT_FAIL;

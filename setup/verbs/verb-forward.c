@@ -17,6 +17,7 @@
 #include "forward/forward.h"
 #include "base/log.h"
 #include "base/ports.h"
+#include "base/term.h"
 #include "base/trust.h"
 
 #include <errno.h>
@@ -185,7 +186,7 @@ static void print_plan(const struct run *r, const char *what)
 	else
 		printf("  Windows: nothing to change\n");
 	for (size_t i = 0; i < r->wp.n; i++)
-		printf("       - %s\n", r->wp.describe[i]);
+		printf("       - %s\n", term_safe(r->wp.describe[i]));
 	for (size_t i = 0; i < r->cs.n; i++) {
 		const struct change *c = &r->cs.c[i];
 
