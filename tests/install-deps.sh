@@ -7,8 +7,10 @@ set -eu
 cd "$(dirname "$0")/.."
 # libxml2-utils: xmllint, with which the simulated host checks the protocol.
 # strace: t7004 holds a run's mkdir to win the staging race for certain.
+# bindfs: t7005 shows the Windows profile as drvfs does (every file 0777, the
+# user's); without it the test uses a chmod 0777 tree.
 build_pkgs="gcc make pkg-config libxml2-dev libpcre2-dev libxml2-utils python3"
-test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux iproute2 tmux groff-base valgrind strace nodejs npm"
+test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux iproute2 tmux groff-base valgrind strace bindfs nodejs npm"
 case "${1:-test}" in
 build) want=$build_pkgs ;;
 test) want=$test_pkgs ;;
