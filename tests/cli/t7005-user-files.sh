@@ -86,26 +86,24 @@ answer() {
 	cp "$1.out" out && cat out
 }
 
+# swapped DIR SCRIPT: root plans from the attacker's .wslconfig; SCRIPT,
+# run as the attacker, changes it while the UAC prompt is up; the run must
+# stop with "changed since the plan".
+swapped() {
+	drvfs_host "$1" &&
+	$ATTACKER sh -c "printf \"[wsl2]\nmemory=4GB\n\" >$1/$PROFILE/.wslconfig" &&
+	held_setup "$1" && $ATTACKER sh -c "$2" && answer "$1" &&
+	test "$(cat "$1.rc")" != 0 && test_grep "changed since the plan" out
+}
+
 test_expect_success 'swapped for a symlink during the UAC prompt: changed since the plan, nothing written' '
-	drvfs_host h2 &&
-	$ATTACKER sh -c "printf \"[wsl2]\nmemory=4GB\n\" >h2/$PROFILE/.wslconfig" &&
-	held_setup h2 &&
-	$ATTACKER sh -c "rm h2/$PROFILE/.wslconfig && ln -s $PWD/secret h2/$PROFILE/.wslconfig" &&
-	answer h2 &&
-	test "$(cat h2.rc)" != 0 &&
-	test_grep "changed since the plan" out &&
+	swapped h2 "rm h2/$PROFILE/.wslconfig && ln -s $PWD/secret h2/$PROFILE/.wslconfig" &&
 	test -L h2/$PROFILE/.wslconfig && nothing_leaked h2 &&
 	! ls h2/$PROFILE/ | grep -q wslbridge-lock
 '
 
 test_expect_success 'rewritten during the UAC prompt: the attacker'\''s bytes are kept, not ours' '
-	drvfs_host h3 &&
-	$ATTACKER sh -c "printf \"[wsl2]\nmemory=4GB\n\" >h3/$PROFILE/.wslconfig" &&
-	held_setup h3 &&
-	$ATTACKER sh -c "printf \"[wsl2]\nmemory=8GB\n\" >h3/$PROFILE/.wslconfig" &&
-	answer h3 &&
-	test "$(cat h3.rc)" != 0 &&
-	test_grep "changed since the plan" out &&
+	swapped h3 "printf \"[wsl2]\nmemory=8GB\n\" >h3/$PROFILE/.wslconfig" &&
 	printf "[wsl2]\nmemory=8GB\n" >want && test_cmp want h3/$PROFILE/.wslconfig
 '
 
