@@ -10,7 +10,6 @@ test_need_pwsh
 test_need_root
 
 RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
 PROFILE=root/mnt/c/Users/alice
 
 # raw_controls FILE: the lines of FILE with a control byte other than tab
