@@ -20,6 +20,7 @@
 #include "base/diff.h"
 #include "conf/ini-edit.h"
 #include "base/log.h"
+#include "base/term.h"
 #include "vpn-fixups/netif.h"
 #include "verbs/subverb.h"
 #include "verbs/verbs.h"
@@ -131,17 +132,17 @@ static void print_plan(const struct vpn_plan *p, const struct changeset *a, cons
 	struct buf d = BUF_INIT;
 
 	printf("Plan for vpn apply (profile %s: %s):\n", p->profile->name, p->profile->summary);
-	printf("  MTU %d: %s\n", p->mtu, p->mtu_why);
+	printf("  MTU %d: %s\n", p->mtu, term_safe(p->mtu_why));
 	if (p->dns_tunnel) {
-		printf("  DNS: WSL's DNS tunneling: %s\n", p->dns_why);
+		printf("  DNS: WSL's DNS tunneling: %s\n", term_safe(p->dns_why));
 	} else {
 		printf("  DNS: static, nameserver");
 		for (size_t i = 0; i < p->nservers; i++)
-			printf(" %s", p->servers[i]);
-		printf(": %s\n", p->dns_why);
+			printf(" %s", term_safe(p->servers[i]));
+		printf(": %s\n", term_safe(p->dns_why));
 	}
 	for (size_t i = 0; i < wp->n; i++)
-		printf("  Windows, in one step (one administrator prompt): %s\n", wp->describe[i]);
+		printf("  Windows, in one step (one administrator prompt): %s\n", term_safe(wp->describe[i]));
 	for (size_t i = 0; i < a->n; i++) {
 		const struct change *c = &a->c[i];
 

@@ -226,12 +226,12 @@ static char *text_of(xmlNodePtr n)
 
 static int load_entry(const char *dir, unsigned seq, struct backup_entry **ret)
 {
-	char *path = path_join(dir, "change.xml");
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-				    XML_PARSE_NOWARNING);
+	char *path = path_join(dir, "change.xml"), *bad = NULL;
+	xmlDocPtr doc = xml_read_path(path, XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &bad);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	struct backup_entry *e;
 
+	free(bad);
 	free(path);
 	if (!root || xmlStrcmp(root->name, BAD_CAST "change")) {
 		xmlFreeDoc(doc);

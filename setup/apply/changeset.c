@@ -17,8 +17,13 @@ struct change *changeset_add(struct changeset *a, char *path, const char *label,
 	memset(c, 0, sizeof(*c));
 	c->path = path;
 	c->label = label;
-	c->existed = read_file(path, &c->old, &st) == 0;
+	c->read_err = read_file(path, &c->old, &st);
+	c->existed = c->read_err == 0;
+	if (c->read_err == -ENOENT)
+		c->read_err = 0;
 	c->mode = c->existed ? st.st_mode & 07777 : mode;
+	c->dev = c->existed ? st.st_dev : 0;
+	c->ino = c->existed ? st.st_ino : 0;
 	return c;
 }
 

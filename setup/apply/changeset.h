@@ -21,6 +21,9 @@ struct change {
 	struct buf old, neu;
 	bool existed, remove;
 	mode_t mode;
+	dev_t dev;		/* the file old was read from: replaced only if */
+	ino_t ino;		/* it still is that file with those bytes */
+	int read_err;		/* why it could not be read (not ENOENT), or 0 */
 };
 
 #define MAX_CHANGES 8
@@ -30,7 +33,8 @@ struct changeset {
 	size_t n;
 };
 
-/* Adds a change of path (taken over; its current bytes are read). */
+/* Adds a change of path (taken over; its current bytes are read, without
+ * following a link: transaction_files() refuses one that could not be). */
 struct change *changeset_add(struct changeset *a, char *path, const char *label, mode_t mode);
 bool change_differs(const struct change *c);
 void changeset_release(struct changeset *a);

@@ -9,13 +9,16 @@
 #include "base/atomic-file.h"
 #include "base/lock.h"
 #include "base/log.h"
+#include "base/trust.h"
 #include "host/host.h"
 #include "vswitch/switch-plan.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
+#include <unistd.h>
 
 static int held_lock = -1;
 
@@ -28,10 +31,20 @@ int transaction_lock(struct wb_ctx *ctx)
 {
 	const char *w = getenv("WSLBRIDGE_LOCK_WAIT");
 	pid_t holder = 0;
+	char *why = NULL;
 	int r;
 
 	if (held_lock >= 0)
 		return WB_EXIT_OK;
+	if (trust_state_dir(ctx->state_dir, &why) < 0 && why) {
+		wb_error(WB_EXIT_FAIL, "will not use the state directory '%s': %s; nothing was changed",
+			 ctx->state_dir, why);
+		wb_hint("if it is yours, `chown -R %u '%s'` and `chmod go-w '%s'`; otherwise choose "
+			"another with --state-dir or WSLBRIDGE_STATE_DIR", (unsigned)geteuid(),
+			ctx->state_dir, ctx->state_dir);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
 	r = global_lock_take(ctx->state_dir, w && *w ? atof(w) : 30.0, say_waiting,
 			     &held_lock, &holder);
 	if (r == -EWOULDBLOCK) {
@@ -55,7 +68,10 @@ static int report_write_error(const char *path, int r)
 {
 	char *lock = atomic_file_lock_name(path);
 
-	if (r == -EEXIST) {
+	if (r == -ESTALE) {
+		wb_error(WB_EXIT_FAIL, "'%s' changed since the plan was made; it was left as it was", path);
+		wb_hint("run the command again to plan from what is there now");
+	} else if (r == -EEXIST) {
 		wb_error(WB_EXIT_FAIL, "'%s' is locked by another writer; it was left as it was", path);
 		wb_hint("if no wslbridge is running, a run was killed: remove '%s'", lock);
 	} else {
@@ -121,6 +137,7 @@ void transaction_end(struct transaction *t)
 /* Write (or remove) one planned file: 0 or -errno, said once. */
 static int write_one(struct transaction *t, const struct change *c)
 {
+	const struct atomic_was was = { c->existed, c->dev, c->ino, c->old.s, c->old.len };
 	char *dir = xstrdup(c->path), *slash = strrchr(dir, '/');
 	bool nd = false;
 	int r = 0;
@@ -131,8 +148,9 @@ static int write_one(struct transaction *t, const struct change *c)
 	}
 	free(dir);
 	if (r == 0)
-		r = c->remove ? atomic_file_remove(c->path, &nd)
-			      : atomic_file_replace(c->path, c->neu.s ? c->neu.s : "", c->neu.len, c->mode, &nd);
+		r = c->remove ? atomic_file_remove_planned(c->path, &was, &nd)
+			      : atomic_file_replace_planned(c->path, &was, c->neu.s ? c->neu.s : "", c->neu.len,
+							    c->mode, &nd);
 	if (r < 0)
 		return report_write_error(c->path, r);
 	warn_not_durable(c->path, nd);
@@ -144,6 +162,10 @@ int transaction_files(struct transaction *t, struct changeset *cs)
 {
 	int r = 0;
 
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->c[i].read_err)
+			return wb_error(WB_EXIT_FAIL, "cannot use '%s': %s; nothing was changed",
+					cs->c[i].path, errstr(cs->c[i].read_err));
 	for (size_t i = 0; r == 0 && i < cs->n; i++) {
 		const struct change *c = &cs->c[i];
 		char *abs = change_differs(c) ? absolute(c->path) : NULL;
@@ -163,27 +185,29 @@ int transaction_files(struct transaction *t, struct changeset *cs)
 }
 
 int transaction_file(struct transaction *t, const char *path, const struct buf *old,
-		     bool old_exists, mode_t mode, const struct buf *new_)
+		     const struct stat *old_st, mode_t mode, const struct buf *new_)
 {
 	struct changeset cs = { .n = 1 };
 
 	memset(&cs.c[0], 0, sizeof(cs.c[0]));
 	cs.c[0].path = (char *)path;
 	cs.c[0].old = *old;
-	cs.c[0].existed = old_exists;
+	cs.c[0].existed = old_st != NULL;
+	cs.c[0].dev = old_st ? old_st->st_dev : 0;
+	cs.c[0].ino = old_st ? old_st->st_ino : 0;
 	cs.c[0].mode = mode;
 	cs.c[0].neu = *new_;
 	return transaction_files(t, &cs);	/* cs borrows the bytes: nothing to release */
 }
 
 int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
-			   bool old_exists, mode_t mode, const struct buf *new_)
+			   const struct stat *old_st, mode_t mode, const struct buf *new_)
 {
 	struct transaction t;
 	int rc = transaction_begin(ctx, &t);
 
 	if (rc == 0)
-		rc = transaction_file(&t, path, old, old_exists, mode, new_);
+		rc = transaction_file(&t, path, old, old_st, mode, new_);
 	transaction_end(&t);
 	return rc;
 }

@@ -63,12 +63,15 @@ int transaction_files(struct transaction *t, struct changeset *cs);
 /* Drop the entry if nothing was changed after all, and free it. */
 void transaction_end(struct transaction *t);
 
-/* One file of the transaction: old bytes replaced by new_ (borrowed). */
+/* One file of the transaction: old bytes (read from the file old_st
+ * describes; NULL: there was none) replaced by new_ (borrowed), only if the
+ * file is still that one with those bytes. */
+struct stat;
 int transaction_file(struct transaction *t, const char *path, const struct buf *old,
-		     bool old_exists, mode_t mode, const struct buf *new_);
+		     const struct stat *old_st, mode_t mode, const struct buf *new_);
 /* One file, in a transaction of its own (config set/unset). */
 int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct buf *old,
-			   bool old_exists, mode_t mode, const struct buf *new_);
+			   const struct stat *old_st, mode_t mode, const struct buf *new_);
 
 /*
  * Undo entry e: its Windows undo in one launch (nothing else is touched if

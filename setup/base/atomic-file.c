@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/file.h>
@@ -89,38 +88,74 @@ static long age_ms(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000L + (now.tv_nsec - t->tv_nsec) / 1000000L;
 }
 
-/* Unlink lock if no writer holds it and it is at least min_ms old: 1 when
- * removed, 0 when kept, -errno when it cannot be opened. */
-static int unlink_if_unheld(const char *lock, long min_ms)
+/*
+ * Unlink lock (in dfd) if no writer holds it and it is at least min_ms old:
+ * 1 when removed, 0 when kept, -errno when it cannot be opened.  The name is
+ * unlinked only while it is still the file we flocked: another breaker may
+ * have removed it and a live writer made a new one meanwhile.
+ */
+static int unlink_if_unheld(int dfd, const char *lock, long min_ms)
 {
-	struct stat st;
-	int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), r = 0;
+	struct stat st, now;
+	int fd = openat(dfd, lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK), r = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) == 0 && age_ms(&st.st_mtim) >= min_ms && flock(fd, LOCK_EX | LOCK_NB) == 0)
-		r = unlink(lock) == 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && age_ms(&st.st_mtim) >= min_ms &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    fstatat(dfd, lock, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_dev == st.st_dev && now.st_ino == st.st_ino)
+		r = unlinkat(dfd, lock, 0) == 0;
 	close(fd);
 	return r;
 }
 
-static bool remove_stale(const char *lock)
-{
-	int r = unlink_if_unheld(lock, 500);
+/* The folder of a file we write, held open so every step names the same one. */
+struct place {
+	int dfd;
+	const char *name;	/* the final component, in path */
+	char *lock;		/* the lock's full path, for the exit handler */
+	const char *lock_name;	/* its final component, in lock */
+	const char *path;
+};
 
-	return r == 1 || r == -ENOENT;	/* removed, or gone meanwhile: try again */
+static int place_open(struct place *pl, const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+	pl->path = path;
+	pl->name = slash ? path + (slash - dir) + 1 : path;
+	pl->lock = atomic_file_lock_name(path);
+	pl->lock_name = path_basename(pl->lock);
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	pl->dfd = !*pl->name || !strcmp(pl->name, ".") || !strcmp(pl->name, "..") ? -2 :
+		  open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (pl->dfd == -2)
+		return -EISDIR;
+	return pl->dfd < 0 ? -errno : 0;
 }
 
-static int open_lock(const char *lock, const char *target)
+static void place_close(struct place *pl)
+{
+	if (pl->dfd >= 0)
+		close(pl->dfd);
+	free(pl->lock);
+}
+
+static int open_lock(const struct place *pl)
 {
 	double waited = 0, limit = lock_wait_seconds();
 	int fd, r;
 
 	for (;;) {
-		r = fault_check("open", target);
+		r = fault_check("open", pl->path);
 		if (r < 0)
 			return r;
-		fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		fd = openat(pl->dfd, pl->lock_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			/* Held while we write, so a killed writer's lock can be told apart. */
 			(void)flock(fd, LOCK_EX | LOCK_NB);
@@ -128,8 +163,9 @@ static int open_lock(const char *lock, const char *target)
 		}
 		if (errno != EEXIST)
 			return -errno;
-		if (remove_stale(lock))
-			continue;
+		r = unlink_if_unheld(pl->dfd, pl->lock_name, 500);
+		if (r == 1 || r == -ENOENT)
+			continue;	/* removed, or gone meanwhile: try again */
 		if (waited >= limit)
 			return -EEXIST;
 		{
@@ -153,141 +189,180 @@ static int do_fsync(int fd, const char *target)
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
-static int fsync_dir_of(const char *path)
+static int fsync_dir(const struct place *pl)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd, r = fault_check("dirsync", path);
+	int r = fault_check("dirsync", pl->path);
 
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-	if (r == 0) {
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			r = -errno;
-		else {
-			r = do_fsync(fd, path);
-			close(fd);
-		}
-	}
-	free(dir);
-	return r;
+	return r < 0 ? r : do_fsync(pl->dfd, pl->path);
 }
 
-/* Follow symlinks so a linked /etc/wsl.conf is replaced at its target. */
-static char *resolve(const char *path)
+/*
+ * What is at the name now, under our lock: *ret_st filled and 1 for a
+ * regular file, 0 for none; a link or anything else is refused.  With was,
+ * it must still be the file the plan was made from, byte for byte.
+ */
+static int check_current(const struct place *pl, const struct atomic_was *was, struct stat *ret_st)
 {
-	char *real = realpath(path, NULL);
+	struct buf cur = BUF_INIT;
+	int fd = openat(pl->dfd, pl->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r;
 
-	return real ? real : xstrdup(path);
+	if (fd < 0 && errno == ENOENT)
+		return was && was->exists ? -ESTALE : 0;
+	if (fd < 0)	/* a link planted after the plan was read is a change too */
+		return was && (errno == ELOOP || errno == ENXIO) ? -ESTALE : -errno;
+	if (was)
+		r = read_fd(fd, &cur, ret_st);
+	else if ((r = fstat(fd, ret_st) < 0 ? -errno : 0) == 0 && !S_ISREG(ret_st->st_mode))
+		r = S_ISDIR(ret_st->st_mode) ? -EISDIR : -ENOTREG;
+	close(fd);
+	if (was && (r == -ENOTREG || r == -EISDIR || r == -EFBIG))
+		r = -ESTALE;
+	if (r == 0 && was &&
+	    (!was->exists || ((was->dev || was->ino) && (was->dev != ret_st->st_dev || was->ino != ret_st->st_ino)) ||
+	     was->len != cur.len || (cur.len && memcmp(was->bytes, cur.s, cur.len))))
+		r = -ESTALE;
+	buf_release(&cur);
+	return r < 0 ? r : 1;
 }
 
+/* The owner a file root writes gets: the old file's, else its folder's (a
+ * Windows user's profile keeps files its user owns). */
 static int write_lock(int fd, const void *buf, size_t len, mode_t mode, const struct stat *old,
-		      const char *target)
+		      const struct place *pl)
 {
-	int r = fault_check("write", target);
+	struct stat dir;
+	int r = fault_check("write", pl->path);
 
+	if (!old && fstat(pl->dfd, &dir) == 0 && geteuid() == 0 && dir.st_uid != 0)
+		old = &dir;
 	if (r == 0)
 		r = write_all(fd, buf, len);
-	if (r == 0 && fchmod(fd, old ? old->st_mode & 07777 : mode) < 0)
+	if (r == 0 && fchmod(fd, old && S_ISREG(old->st_mode) ? old->st_mode & 07777 : mode) < 0)
 		r = -errno;
 	if (r == 0 && old && (old->st_uid != geteuid() || old->st_gid != getegid()) &&
 	    fchown(fd, old->st_uid, old->st_gid) < 0)
 		r = -errno;
 	if (r == 0)
-		r = do_fsync(fd, target);
+		r = do_fsync(fd, pl->path);
+	return r;
+}
+
+/* The new bytes into the lock, then the lock renamed over the name. */
+static int replace_in(const struct place *pl, int fd, const struct atomic_was *was,
+		      const void *buf, size_t len, mode_t mode, bool *ret_not_durable)
+{
+	struct stat st;
+	int have_old = check_current(pl, was, &st), r, rc;
+
+	r = have_old < 0 ? have_old : write_lock(fd, buf, len, mode, have_old ? &st : NULL, pl);
+	rc = close(fd);
+	if (r == 0 && rc < 0)
+		r = -errno;	/* 9p/drvfs may only report EIO here */
+	if (r == 0)
+		r = fault_check("close", pl->path);
+	if (r == 0)
+		r = fault_check("rename", pl->path);
+	fault_point("written, before rename");
+	/* plain renameat(2): flagged renameat2 fails on 9p/drvfs; a link planted
+	 * at the name meanwhile is replaced, never followed */
+	if (r == 0 && renameat(pl->dfd, pl->lock_name, pl->dfd, pl->name) < 0)
+		r = -errno;
+	if (r == 0) {
+		track(pl->lock, 0);
+		fault_point("renamed");
+		if (fsync_dir(pl) < 0 && ret_not_durable)
+			*ret_not_durable = true;	/* in place; durability not confirmed */
+	} else {
+		(void)unlinkat(pl->dfd, pl->lock_name, 0);
+		track(pl->lock, 0);
+	}
+	return r;
+}
+
+int atomic_file_replace_planned(const char *path, const struct atomic_was *was, const void *buf,
+				size_t len, mode_t mode, bool *ret_not_durable)
+{
+	struct place pl;
+	int fd, r = place_open(&pl, path);
+
+	install_handlers();
+	if (r == 0 && (fd = open_lock(&pl)) < 0)
+		r = fd;		/* EEXIST: another writer's lock, not ours */
+	else if (r == 0) {
+		track(pl.lock, 1);
+		r = replace_in(&pl, fd, was, buf, len, mode, ret_not_durable);
+	}
+	place_close(&pl);
 	return r;
 }
 
 int atomic_file_replace(const char *path, const void *buf, size_t len, mode_t mode,
 			bool *ret_not_durable)
 {
-	char *target = resolve(path), *lock = atomic_file_lock_name(target);
+	return atomic_file_replace_planned(path, NULL, buf, len, mode, ret_not_durable);
+}
+
+int atomic_file_remove_planned(const char *path, const struct atomic_was *was, bool *ret_not_durable)
+{
+	struct place pl;
 	struct stat st;
-	bool have_old = stat(target, &st) == 0;
-	int fd, r, rc;
+	int fd, r = place_open(&pl, path);
 
 	install_handlers();
-	fd = open_lock(lock, target);
-	if (fd < 0) {
-		r = fd;		/* EEXIST: another writer's lock, not ours */
-		goto out;
+	if (r == 0 && (fd = open_lock(&pl)) < 0)	/* held so no writer races the unlink */
+		r = fd;
+	else if (r == 0) {
+		track(pl.lock, 1);
+		close(fd);
+		r = fault_check("rename", path);
+		if (r == 0 && was)
+			r = check_current(&pl, was, &st);
+		if (r >= 0 && unlinkat(pl.dfd, pl.name, 0) < 0 && errno != ENOENT)
+			r = -errno;
+		(void)unlinkat(pl.dfd, pl.lock_name, 0);
+		track(pl.lock, 0);
+		if (r >= 0 && fsync_dir(&pl) < 0 && ret_not_durable)
+			*ret_not_durable = true;
 	}
-	track(lock, 1);
-	r = write_lock(fd, buf, len, mode, have_old ? &st : NULL, target);
-	rc = close(fd);
-	if (r == 0 && rc < 0)
-		r = -errno;	/* 9p/drvfs may only report EIO here */
-	if (r == 0)
-		r = fault_check("close", target);
-	if (r == 0)
-		r = fault_check("rename", target);
-	fault_point("written, before rename");
-	if (r == 0 && rename(lock, target) < 0)	/* plain rename(2) */
-		r = -errno;
-	if (r == 0) {
-		track(lock, 0);
-		fault_point("renamed");
-		if (fsync_dir_of(target) < 0 && ret_not_durable)
-			*ret_not_durable = true;	/* in place; durability not confirmed */
-	} else {
-		(void)unlink(lock);
-		track(lock, 0);
-	}
-out:
-	free(lock);
-	free(target);
-	return r;
+	place_close(&pl);
+	return r < 0 ? r : 0;
 }
 
 int atomic_file_remove(const char *path, bool *ret_not_durable)
 {
-	char *target = resolve(path), *lock = atomic_file_lock_name(target);
-	int fd, r;
-
-	install_handlers();
-	fd = open_lock(lock, target);	/* hold the lock so no writer races the unlink */
-	if (fd < 0) {
-		r = fd;
-		goto out;
-	}
-	track(lock, 1);
-	close(fd);
-	r = fault_check("rename", target);
-	if (r == 0 && unlink(target) < 0 && errno != ENOENT)
-		r = -errno;
-	(void)unlink(lock);
-	track(lock, 0);
-	if (r == 0 && fsync_dir_of(target) < 0 && ret_not_durable)
-		*ret_not_durable = true;
-out:
-	free(lock);
-	free(target);
-	return r;
+	return atomic_file_remove_planned(path, NULL, ret_not_durable);
 }
 
-/* Lock files under dir nobody holds an flock on: left by a killed writer. */
-void atomic_file_sweep_stale(const char *dir, int depth)
+/* Lock files under dfd nobody holds an flock on: left by a killed writer.
+ * Folders are entered without following a link (O_NOFOLLOW). */
+static void sweep_at(int dfd, int depth)
 {
-	DIR *d = opendir(dir);
+	DIR *d = fdopendir(dfd);
 	struct dirent *de;
 
-	while (d && (de = readdir(d))) {
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
-		char *p;
+		int sub;
 
 		if (de->d_name[0] == '.')
 			continue;
-		p = path_join(dir, de->d_name);
 		if (n > sizeof(LOCK_SUFFIX) - 1 && !strcmp(de->d_name + n - (sizeof(LOCK_SUFFIX) - 1), LOCK_SUFFIX))
-			(void)unlink_if_unheld(p, 0);
-		else if (depth > 0 && de->d_type == DT_DIR)
-			atomic_file_sweep_stale(p, depth - 1);
-		free(p);
+			(void)unlink_if_unheld(dirfd(d), de->d_name, 0);
+		else if (depth > 0 && de->d_type == DT_DIR &&
+			 (sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+			sweep_at(sub, depth - 1);
 	}
-	if (d)
-		closedir(d);
+	closedir(d);
+}
+
+void atomic_file_sweep_stale(const char *dir, int depth)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd >= 0)
+		sweep_at(dfd, depth);
 }

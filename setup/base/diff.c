@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* diff.c - see diff.h. */
 #include "base/diff.h"
+#include "base/term.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static void emit(struct buf *out, char mark, const char *s, size_t n)
 	while (body && (s[body - 1] == '\n' || s[body - 1] == '\r'))
 		body--;
 	buf_addc(out, mark);
-	buf_add(out, s, body);
+	term_escape(out, s, body, 0);	/* diffs are shown: a file's escapes are not */
 	buf_addc(out, '\n');
 	if (body == n)
 		buf_adds(out, "\\ No newline at end of file\n");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,14 +25,20 @@ int global_lock_take(const char *state_dir, double wait_s, void (*on_wait)(pid_t
 {
 	char *path = path_join(state_dir, "lock");
 	double waited = 0;
+	struct stat st;
 	int fd = -1, r;
 
 	r = mkdir_p(state_dir, 0755);
 	if (r < 0)
 		goto out;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* no link followed, no FIFO waited on: the lock is a plain file of ours */
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
 	if (fd < 0) {
 		r = -errno;
+		goto out;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = -ENOTREG;
 		goto out;
 	}
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* log.c - see log.h. */
 #include "base/log.h"
+#include "base/term.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,10 +11,17 @@ enum log_level log_level = LOG_NORMAL;
 
 static void vemit(const char *prefix, const char *fmt, va_list ap)
 {
+	struct buf msg = BUF_INIT, safe = BUF_INIT;
+
 	fflush(stdout);	/* keep stdout and stderr in order on a terminal */
+	buf_vaddf(&msg, fmt, ap);
+	/* messages quote files and Windows: no control character reaches the terminal */
+	term_escape(&safe, msg.s ? msg.s : "", msg.len, TERM_KEEP_NEWLINES);
 	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
+	fwrite(safe.s ? safe.s : "", 1, safe.len, stderr);
 	fputc('\n', stderr);
+	buf_release(&msg);
+	buf_release(&safe);
 }
 
 int wb_error(int code, const char *fmt, ...)

@@ -12,4 +12,19 @@
 
 bool term_fancy(FILE *f);
 
+/*
+ * Text from a file or from Windows, made safe to print: a terminal control
+ * character (C0 but tab, DEL, and C1 in UTF-8 or as a raw byte) becomes
+ * \xNN, so an escape sequence planted in .wslconfig or in an adapter's
+ * name cannot move the cursor, recolour or hide what root is reviewing.
+ * TERM_KEEP_NEWLINES keeps '\n' (multi-line messages); TERM_NAMED shows
+ * newline and tab as \n and \t (a value on one line, as config shows it).
+ */
+enum { TERM_KEEP_NEWLINES = 1, TERM_NAMED = 2 };
+struct buf;
+void term_escape(struct buf *out, const char *s, size_t n, unsigned flags);
+/* The same for one string in a printf argument list: the result lives until
+ * 16 more calls (NULL stays NULL). */
+const char *term_safe(const char *s);
+
 #endif

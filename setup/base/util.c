@@ -125,43 +125,60 @@ char *buf_detach(struct buf *b, size_t *ret_len)
 	return s;
 }
 
-int read_file(const char *path, struct buf *out, struct stat *ret_st)
+int read_fd(int fd, struct buf *out, struct stat *ret_st)
 {
 	struct stat st;
-	char chunk[65536];
-	int fd, r = 0;
 
 	buf_reset(out);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fstat(fd, &st) < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out;
-	}
-	buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -ENOTREG;
+	/* st_size is only a hint: the file may grow while it is read */
+	buf_grow(out, st.st_size > 0 && st.st_size <= READ_FILE_MAX ? (size_t)st.st_size : 0);
+	while (out->len <= READ_FILE_MAX) {
+		ssize_t n;
 
+		buf_grow(out, 65536);
+		n = read(fd, out->s + out->len, 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out;
+		if (n < 0)
+			return -errno;
+		if (n == 0) {
+			if (ret_st)
+				*ret_st = st;
+			return 0;
 		}
-		if (n == 0)
-			break;
-		buf_add(out, chunk, (size_t)n);
+		out->len += (size_t)n;
+		out->s[out->len] = '\0';
 	}
-	if (ret_st)
-		*ret_st = st;
-out:
+	return -EFBIG;
+}
+
+/* O_NONBLOCK: a FIFO planted in the file's place must not hang the open. */
+static int read_with(const char *path, int flags, struct buf *out, struct stat *ret_st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags), r;
+
+	buf_reset(out);
+	if (fd < 0)
+		return -errno;
+	r = read_fd(fd, out, ret_st);
 	close(fd);
+	if (r < 0)
+		buf_reset(out);
 	return r;
+}
+
+int read_file(const char *path, struct buf *out, struct stat *ret_st)
+{
+	return read_with(path, O_NOFOLLOW, out, ret_st);
+}
+
+int read_file_follow(const char *path, struct buf *out, struct stat *ret_st)
+{
+	return read_with(path, 0, out, ret_st);
 }
 
 int write_all(int fd, const void *data, size_t len)
@@ -267,7 +284,18 @@ int mkdir_p(const char *path, mode_t mode)
 
 const char *errstr(int neg_errno)
 {
-	return strerror(neg_errno < 0 ? -neg_errno : neg_errno);
+	int e = neg_errno < 0 ? -neg_errno : neg_errno;
+
+	/* the errors of the no-follow reader and writer, in words */
+	if (e == ELOOP)
+		return "it is a symbolic link, and wslbridge follows no link there";
+	if (e == ENOTREG)
+		return "it is not a regular file (a FIFO, a device or a socket?)";
+	if (e == EFBIG)
+		return "it is larger than the " READ_FILE_MAX_WORDS " wslbridge reads";
+	if (e == ESTALE)
+		return "it changed since the plan was made";
+	return strerror(e);
 }
 
 const char *nearest_word(const char *word, const char *const *names, size_t n)

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <errno.h>
 #include <sys/types.h>
 
 struct buf {
@@ -41,11 +42,23 @@ void buf_release(struct buf *b);
 char *buf_detach(struct buf *b, size_t *ret_len);
 
 /*
- * Read a whole file.  Returns 0 and fills out (reset first), -ENOENT when it
- * does not exist, or another -errno.  ret_st may be NULL.
+ * Read a whole file, the one way wslbridge reads what a user or Windows may
+ * have put there: a link as the final component is not followed (-ELOOP),
+ * anything but a regular file is refused unread (-ENOTREG, -EISDIR; a FIFO
+ * does not hang the open), and more than READ_FILE_MAX bytes is -EFBIG.
+ * Returns 0 and fills out (reset first), -ENOENT when it does not exist, or
+ * another -errno.  ret_st (may be NULL) is the file that was read.
  */
+#define READ_FILE_MAX (4u << 20)
+#define READ_FILE_MAX_WORDS "4 MiB"
+#define ENOTREG EMEDIUMTYPE	/* not a regular file: an errno nothing else here returns */
 struct stat;
 int read_file(const char *path, struct buf *out, struct stat *ret_st);
+/* The same, following a final link: only for system files that are links
+ * by design and that only root can change (/etc/resolv.conf). */
+int read_file_follow(const char *path, struct buf *out, struct stat *ret_st);
+/* The same from an open descriptor (not closed). */
+int read_fd(int fd, struct buf *out, struct stat *ret_st);
 
 /* Write all of buf to fd, retrying short writes: 0 or -errno. */
 int write_all(int fd, const void *data, size_t len);

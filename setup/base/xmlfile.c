@@ -85,26 +85,9 @@ xmlDocPtr xml_read_memory(const char *data, size_t len, const char *name, int op
 
 int xml_read_fd(int fd, struct buf *out)
 {
-	struct stat st;
+	int r = read_fd(fd, out, NULL);	/* the same cap: READ_FILE_MAX is XML_READ_MAX */
 
-	buf_reset(out);
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	while (out->len <= XML_READ_MAX) {
-		ssize_t n;
-
-		buf_grow(out, 65536);
-		n = read(fd, out->s + out->len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : 0;
-		out->len += (size_t)n;
-		out->s[out->len] = '\0';
-	}
-	return -EFBIG;
+	return r == -ENOTREG || r == -EISDIR ? -EINVAL : r;
 }
 
 const char *xml_read_fd_error(int r)
@@ -120,13 +103,11 @@ xmlDocPtr xml_read_path(const char *path, int options, char **ret_why)
 {
 	struct buf b = BUF_INIT;
 	xmlDocPtr doc = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = fd < 0 ? -errno : xml_read_fd(fd, &b);
+	int r = read_file(path, &b, NULL);	/* no link followed, no FIFO waited on, capped */
 
 	*ret_why = NULL;
-	if (fd >= 0)
-		close(fd);
 	if (r < 0)
-		*ret_why = xstrdup(xml_read_fd_error(r));
+		*ret_why = xstrdup(r == -ENOTREG || r == -EISDIR ? xml_read_fd_error(-EINVAL) : xml_read_fd_error(r));
 	else
 		doc = xml_read_memory(b.s ? b.s : "", b.len, path, options, ret_why);
 	buf_release(&b);

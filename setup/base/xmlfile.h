@@ -8,6 +8,8 @@
 #ifndef WB_XMLFILE_H
 #define WB_XMLFILE_H
 
+#include "base/util.h"
+
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
@@ -27,8 +29,8 @@ int xmlfile_commit(struct xmlfile *f, const char *dir, const char *path, mode_t 
  * Every XML document we read is small: responses from Windows, targets,
  * profiles and state files.  Anything larger is refused unread.
  */
-#define XML_READ_MAX (4u << 20)
-#define XML_READ_MAX_WORDS "4 MiB"
+#define XML_READ_MAX READ_FILE_MAX	/* base/util.h: read_fd() caps XML too */
+#define XML_READ_MAX_WORDS READ_FILE_MAX_WORDS
 
 /*
  * Parse len bytes of XML named name (for messages) with libxml2 options

@@ -89,7 +89,8 @@ static int write_wslconfig(struct run *r, struct transaction *t)
 {
 	if (!r->file_changes)
 		return 0;
-	return transaction_file(t, r->obs.wslconfig_path, &r->old, r->file_exists, r->file_mode, &r->neu);
+	return transaction_file(t, r->obs.wslconfig_path, &r->old, r->file_exists ? &r->file_st : NULL,
+				r->file_mode, &r->neu);
 }
 
 static void save_record(struct run *r)

@@ -44,12 +44,12 @@ static enum journal_state read_state(xmlNodePtr n)
 
 int journal_read(const struct wb_ctx *ctx, struct journal *j)
 {
-	char *path = journal_path(ctx);
-	xmlDocPtr doc = access(path, F_OK) == 0 ?
-			xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
+	char *path = journal_path(ctx), *why = NULL;
+	xmlDocPtr doc = xml_read_path(path, XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &why);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 
 	memset(j, 0, sizeof(*j));
+	free(why);
 	free(path);
 	if (!root) {
 		xmlFreeDoc(doc);

@@ -8,6 +8,7 @@
 #include "base/diff.h"
 #include "conf/ini-edit.h"
 #include "base/log.h"
+#include "base/term.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,11 +130,13 @@ int run_edit_key(struct ini_doc *d, const char *key, const char *value)
 int run_plan_wslconfig(struct run *r)
 {
 	struct ini_doc d = INI_DOC_INIT;
-	struct stat st;
-	int rc;
+	int rc = read_file(r->obs.wslconfig_path, &r->old, &r->file_st);
 
-	r->file_exists = read_file(r->obs.wslconfig_path, &r->old, &st) == 0;
-	r->file_mode = r->file_exists ? st.st_mode & 07777 : 0644;
+	if (rc < 0 && rc != -ENOENT)
+		return wb_error(WB_EXIT_FAIL, "cannot use '%s': %s; nothing was changed",
+				r->obs.wslconfig_path, errstr(rc));
+	r->file_exists = rc == 0;
+	r->file_mode = r->file_exists ? r->file_st.st_mode & 07777 : 0644;
 	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
 	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
 			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), r->mode)))
@@ -153,32 +156,33 @@ void run_print_plan(struct run *r)
 
 	if (r->adapter)
 		printf("Plan for %s (target bridged: switch '%s', adapter %s, macAddress %s):\n", r->verb,
-		       r->wp.switch_name ? r->wp.switch_name : r->switch_name, r->adapter->name, r->mac);
+		       term_safe(r->wp.switch_name ? r->wp.switch_name : r->switch_name), term_safe(r->adapter->name), r->mac);
 	else {
 		char *ports = port_list_format(r->ports, r->nports);
 
 		printf("Plan for %s (target %s%s%s):\n", r->verb, r->mode, *ports ? ", ports let in: " : "", ports);
 		free(ports);
 	}
-	printf("  1. preflight: ok (Windows build %s.%s %s, WSL %s)\n", r->obs.win.build, r->obs.win.ubr ?
-	       r->obs.win.ubr : "?", r->obs.win.edition, r->obs.win.wsl_version);
+	printf("  1. preflight: ok (Windows build %s.%s %s, WSL %s)\n", term_safe(r->obs.win.build),
+	       term_safe(r->obs.win.ubr ? r->obs.win.ubr : "?"), term_safe(r->obs.win.edition),
+	       term_safe(r->obs.win.wsl_version));
 	if (r->adapter)
-		printf("  2. adapter: %s\n", r->adapter_why);
+		printf("  2. adapter: %s\n", term_safe(r->adapter_why));
 	else
 		printf("  2. adapter: none needed (%s mode uses Windows' own networking)\n", r->mode);
 	if (r->wp.warning)
-		printf("     warning: %s\n", r->wp.warning);
+		printf("     warning: %s\n", term_safe(r->wp.warning));
 	if (!r->wp.n)
 		printf("  3. Windows: nothing to change\n");
 	else
 		printf("  3. Windows, in one step (%s):\n", r->obs.win.elevated ? "already elevated" :
 		       "one administrator (UAC) prompt");
 	for (size_t i = 0; i < r->wp.n; i++)
-		printf("       - %s\n", r->wp.describe[i]);
+		printf("       - %s\n", term_safe(r->wp.describe[i]));	/* names come from Windows */
 	for (size_t i = 0; !r->o->repair && i < r->wp.ndiag; i++)
-		printf("       (%s)\n", r->wp.diagnosis[i]);
+		printf("       (%s)\n", term_safe(r->wp.diagnosis[i]));
 	if (r->file_changes) {
-		printf("  4. .wslconfig (%s):\n", r->obs.wslconfig_path);
+		printf("  4. .wslconfig (%s):\n", term_safe(r->obs.wslconfig_path));
 		diff_unified(".wslconfig", r->old.s ? r->old.s : "", r->old.len, r->neu.s, r->neu.len, &d);
 		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
 			nl = strchr(line, '\n');
@@ -200,7 +204,7 @@ void run_print_diagnosis(const struct run *r)
 		return;
 	printf("What is broken:\n");
 	for (size_t i = 0; i < r->wp.ndiag; i++)
-		printf("  - %s\n", r->wp.diagnosis[i]);
+		printf("  - %s\n", term_safe(r->wp.diagnosis[i]));
 	for (size_t i = 0; i < r->rep.n; i++) {
 		const struct check_result *c = &r->rep.r[i];
 

@@ -19,6 +19,7 @@
 #include "base/ports.h"
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 enum { S_PREFLIGHT, S_ADAPTER, S_WINDOWS, S_WSLCONFIG, S_WSLCONF, S_RESTART, S_VERIFY, S_COUNT };
@@ -41,6 +42,7 @@ struct run {
 	struct buf old, neu;		/* .wslconfig before and after */
 	bool file_exists, file_changes, restart_needed;
 	mode_t file_mode;
+	struct stat file_st;		/* the .wslconfig old was read from */
 	struct journal j;
 };
 

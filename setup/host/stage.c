@@ -8,12 +8,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const ours[] = {
@@ -22,38 +22,52 @@ static const char *const ours[] = {
 };
 
 /*
- * Staging folders of runs that were killed (their pid is gone): remove the
- * files we put there and the folder.  Only our own names are touched.
+ * A staging folder not touched for this long is a killed run's debris.  Age,
+ * not kill(pid, 0): another distribution's runs share %TEMP% but not our PID
+ * namespace, and a UAC prompt may stay up for minutes.
  */
+#define STAGE_STALE_SECONDS (24 * 60 * 60)
+
+/* Remove the staging folder name under tdir if it is ours and old: entered
+ * without following a link, only our file names removed, then the folder
+ * (which fails if anything else is in it). */
+static void sweep_one(int tdir, const char *name)
+{
+	int d = openat(tdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (d < 0)
+		return;
+	if (fstat(d, &st) == 0 && time(NULL) - st.st_mtime > STAGE_STALE_SECONDS) {
+		for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
+			char *lock = atomic_file_lock_name(ours[i]);
+
+			(void)unlinkat(d, ours[i], 0);	/* a link is removed, never followed */
+			(void)unlinkat(d, lock, 0);
+			free(lock);
+		}
+		(void)unlinkat(tdir, name, AT_REMOVEDIR);
+	}
+	close(d);
+}
+
+/* The old staging folders under temp, by their name wslbridge-<pid>-<12 hex>. */
 static void stage_sweep(const char *temp)
 {
-	DIR *d = opendir(temp);
+	int tdir = open(temp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tdir < 0 ? NULL : fdopendir(tdir);
 	struct dirent *de;
 
+	if (!d && tdir >= 0)
+		close(tdir);
 	while (d && (de = readdir(d))) {
 		char hex[13];
 		long pid;
 		int end = 0;
 
-		if (sscanf(de->d_name, "wslbridge-%ld-%12[0-9a-f]%n", &pid, hex, &end) != 2 ||
-		    de->d_name[end] || strlen(hex) != 12 || pid <= 0 || pid == (long)getpid() ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++) {
-			char *f = xasprintf("%s/%s/%s", temp, de->d_name, ours[i]);
-			char *lock = atomic_file_lock_name(f);
-
-			(void)unlink(f);
-			(void)unlink(lock);
-			free(lock);
-			free(f);
-		}
-		{
-			char *dir = path_join(temp, de->d_name);
-
-			(void)rmdir(dir);
-			free(dir);
-		}
+		if (sscanf(de->d_name, "wslbridge-%ld-%12[0-9a-f]%n", &pid, hex, &end) == 2 &&
+		    !de->d_name[end] && strlen(hex) == 12 && pid > 0)
+			sweep_one(dirfd(d), de->d_name);
 	}
 	if (d)
 		closedir(d);

@@ -33,7 +33,8 @@ struct stage {
 
 /*
  * Make a new folder wslbridge-<pid>-<random> under the Linux folder temp
- * (after sweeping those of runs that are gone) and write the agent and the
+ * (after sweeping those untouched for a day: ours by name, entered without
+ * following a link, only our files removed) and write the agent and the
  * request into it: 0, or -errno with *ret_why.
  */
 int stage_create(const char *temp, const void *agent, size_t agent_len, const struct buf *req,

@@ -30,8 +30,10 @@ static size_t cols(const char *s)
 
 static void rule(struct box *b, const char *left, const char *title, const char *right)
 {
-	size_t used = 2 + (title ? cols(title) + 2 : 0);
+	size_t used;
 
+	title = term_safe(title);	/* names from Windows and files */
+	used = 2 + (title ? cols(title) + 2 : 0);
 	fputs(left, b->f);
 	fputs(b->fancy ? "\u2500" : "-", b->f);
 	if (title)
@@ -49,7 +51,11 @@ static void row(struct box *b, const char *text, const char *bad)
 	const char *mark = !bad ? "  " : b->fancy ? "\033[31m\u2718\033[0m " : "X ";
 	const size_t room = WIDTH - 5;	/* "| " + mark + text + "|" */
 
-	buf_addf(&line, "%s%s%s", text, bad ? ": " : "", bad ? bad : "");
+	term_escape(&line, text, strlen(text), 0);	/* names from Windows and files */
+	if (bad) {
+		buf_adds(&line, ": ");
+		term_escape(&line, bad, strlen(bad), 0);
+	}
 	/* Too long for the box: cut at a character boundary, say so with "..." */
 	while (cols(line.s) > room) {
 		size_t n = line.len - 1;
@@ -85,7 +91,7 @@ static void bottom(struct box *b)
 
 static void link_line(struct box *b, const char *label)
 {
-	fprintf(b->f, "%*s%s %s\n", 10, "", b->fancy ? "\u2502" : "|", label ? label : "");
+	fprintf(b->f, "%*s%s %s\n", 10, "", b->fancy ? "\u2502" : "|", label ? term_safe(label) : "");
 }
 
 static const char *cfg(const struct ini_doc *d, const char *key)

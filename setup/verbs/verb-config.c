@@ -10,12 +10,14 @@
 #include "conf/ini-lint.h"
 #include "base/log.h"
 #include "base/match.h"
+#include "base/term.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 struct config_opts {
@@ -31,18 +33,7 @@ struct target {
 
 static void add_shown(struct buf *b, const char *v, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-
-		if (c == '\n')
-			buf_adds(b, "\\n");
-		else if (c == '\t')
-			buf_adds(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			buf_addf(b, "\\x%02x", c);
-		else
-			buf_addc(b, (char)c);
-	}
+	term_escape(b, v, len, TERM_NAMED);
 }
 
 static int kind_from_path(const char *path)
@@ -143,11 +134,13 @@ static void targets_free(struct target *t, size_t n)
 
 /* Read and parse; a missing file is an empty one.  Exit code. */
 static int load(const struct target *t, struct ini_doc *doc, struct buf *raw, bool *exists,
-		mode_t *mode)
+		mode_t *mode, struct stat *ret_st)
 {
 	struct stat st;
 	int r = read_file(t->path, raw, &st);
 
+	if (ret_st)
+		*ret_st = st;
 	*exists = r == 0;
 	*mode = r == 0 ? st.st_mode & 07777 : 0644;
 	if (r < 0 && r != -ENOENT)
@@ -183,7 +176,7 @@ static int cmd_get(const struct target *t, const char *name)
 	bool exists;
 	mode_t mode;
 	long at;
-	int rc = load(t, &doc, &raw, &exists, &mode);
+	int rc = load(t, &doc, &raw, &exists, &mode, NULL);
 
 	if (rc)
 		goto out;
@@ -198,8 +191,16 @@ static int cmd_get(const struct target *t, const char *name)
 			wb_error(WB_EXIT_FAIL, "%s:%u: %s; WSL uses its default", t->path,
 				 l->lineno, why);
 		} else {
-			fwrite(l->value, 1, l->value_len, stdout);
+			struct buf shown = BUF_INIT;
+
+			/* raw bytes for a script; on a terminal no escape sequence from the file */
+			if (isatty(STDOUT_FILENO))
+				term_escape(&shown, l->value, l->value_len, TERM_NAMED);
+			else
+				buf_add(&shown, l->value, l->value_len);
+			fwrite(shown.s ? shown.s : "", 1, shown.len, stdout);
 			putchar('\n');
+			buf_release(&shown);
 			if (why)
 				wb_note("%s:%u: %s", t->path, l->lineno, why);
 			if (l->value_lossy || l->value_cut)
@@ -231,7 +232,8 @@ static void print_list(const struct target *t, const struct ini_doc *doc)
 		if (l->type != INI_ENTRY || l->ignored || ini_index_get(&idx, doc, l->name) != (long)i)
 			continue;
 		def = keys_lookup(t->kind, l->name);
-		buf_addf(&b, "%s=", l->name);
+		add_shown(&b, l->name, strlen(l->name));
+		buf_addc(&b, '=');
 		add_shown(&b, l->value, l->value_len);
 		buf_addf(&b, "\t(line %u", l->lineno);
 		if (!def)
@@ -260,7 +262,7 @@ static int cmd_list_lint(const struct target *t, size_t n, bool lint)
 		struct lint findings = { NULL, 0 };
 		bool exists;
 		mode_t mode;
-		int r = load(&t[k], &doc, &raw, &exists, &mode);
+		int r = load(&t[k], &doc, &raw, &exists, &mode, NULL);
 
 		if (r) {
 			rc = r;
@@ -280,7 +282,7 @@ static int cmd_list_lint(const struct target *t, size_t n, bool lint)
 				printf("%s:%u:", t[k].path, it->line);
 				if (it->col)
 					printf("%u:", it->col);
-				printf(" %s: %s\n", sev[it->sev], it->msg);
+				printf(" %s: %s\n", sev[it->sev], term_safe(it->msg));
 			}
 			if (lint_worst(&findings) >= LINT_IGNORED && rc == WB_EXIT_OK)
 				rc = WB_EXIT_FAIL;
@@ -339,6 +341,7 @@ static int cmd_edit(struct wb_ctx *ctx, const struct subverb *sv, const struct t
 	struct buf raw = BUF_INIT, out = BUF_INIT, shown = BUF_INIT;
 	struct ini_edit_note notes = { NULL, 0 };
 	char *why = NULL;
+	struct stat st;
 	bool exists;
 	mode_t mode;
 	int rc, r;
@@ -350,7 +353,7 @@ static int cmd_edit(struct wb_ctx *ctx, const struct subverb *sv, const struct t
 	if (rc == 0)
 		rc = subverb_enter(ctx, "config", sv);
 	if (rc == 0)
-		rc = load(t, &doc, &raw, &exists, &mode);
+		rc = load(t, &doc, &raw, &exists, &mode, &st);
 	if (rc) {
 		if (rc == WB_EXIT_USAGE)
 			wb_note("nothing was changed");
@@ -368,7 +371,7 @@ static int cmd_edit(struct wb_ctx *ctx, const struct subverb *sv, const struct t
 			value ? " with that value" : " as unset");
 		goto out;
 	}
-	rc = transaction_write_file(ctx, t->path, &raw, exists, mode, &out);
+	rc = transaction_write_file(ctx, t->path, &raw, exists ? &st : NULL, mode, &out);
 	if (rc)
 		goto out;
 	for (size_t i = 0; i < notes.n; i++)

@@ -18,6 +18,8 @@
 #include "forward/forward.h"
 #include "base/log.h"
 #include "base/ports.h"
+#include "base/term.h"
+#include "base/trust.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -120,7 +122,7 @@ static int plan_boot_hook(struct run *r, bool keep)
 	struct change *fconf = changeset_add(&r->cs, wb_path(ctx, forward_conf_path), forward_conf_path, 0644);
 	long at = ini_find(&r->obs.wslconf, "boot.command");
 	bool hooked = at >= 0 && strstr(r->obs.wslconf.lines[at].value, vpn_script_path);
-	char self[4096];
+	char self[4096], *why = NULL;
 	ssize_t n;
 
 	if (!keep) {
@@ -145,6 +147,15 @@ static int plan_boot_hook(struct run *r, bool keep)
 		return wb_error(WB_EXIT_FAIL, "cannot tell where this wslbridge is (/proc/self/exe), which the "
 				"boot script must run; nothing was changed");
 	self[n] = '\0';
+	if (trust_root_only(self, &why) < 0) {
+		/* root runs it at every start: whoever can replace it would get root */
+		wb_error(WB_EXIT_FAIL, "the boot command would run this wslbridge as root at every start, "
+			 "but %s; nothing was changed", why);
+		wb_hint("install wslbridge (make install, or the .deb) and run that one: its folders "
+			"and the binary must be root's and writable by no one else");
+		free(why);
+		return WB_EXIT_FAIL;
+	}
 	buf_adds(&fconf->neu, "# Written by `wslbridge forward add`; the boot script runs\n"
 		 "# `$WSLBRIDGE forward sync --boot` at every start.\nWSLBRIDGE=");
 	sh_quote_add(&fconf->neu, self);
@@ -176,7 +187,7 @@ static void print_plan(const struct run *r, const char *what)
 	else
 		printf("  Windows: nothing to change\n");
 	for (size_t i = 0; i < r->wp.n; i++)
-		printf("       - %s\n", r->wp.describe[i]);
+		printf("       - %s\n", term_safe(r->wp.describe[i]));
 	for (size_t i = 0; i < r->cs.n; i++) {
 		const struct change *c = &r->cs.c[i];
 

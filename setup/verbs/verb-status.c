@@ -12,6 +12,7 @@
 #include "observe/observe.h"
 #include "base/log.h"
 #include "base/match.h"
+#include "base/term.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -53,24 +54,27 @@ static bool has_default_route(const struct host_state *st, int ifindex)
 	return false;
 }
 
+/* Windows' and files' words, escaped for the terminal (base/term.h). */
+#define T(s, dflt) term_safe((s) ? (s) : (dflt))
+
 static void print_windows(const struct host_state *st, const struct wsl_env *env)
 {
 	int build = st->build ? atoi(st->build) : 0;
 	bool server = st->installation && !strcasecmp(st->installation, "Server");
 
 	printf("Windows\n  %s %s %s (build %s.%s)\n", server ? "Windows" : build >= 22000 ?
-	       "Windows 11" : "Windows 10", diagram_edition(st->edition),
-	       st->display_version ? st->display_version : "", st->build ? st->build : "?",
-	       st->ubr ? st->ubr : "?");
-	printf("  user profile %s; %s%s\n", st->profile ? st->profile : "?",
+	       "Windows 11" : "Windows 10", T(diagram_edition(st->edition), "?"),
+	       T(st->display_version, ""), T(st->build, "?"),
+	       T(st->ubr, "?"));
+	printf("  user profile %s; %s%s\n", T(st->profile, "?"),
 	       st->elevated ? "elevated" : "not elevated",
 	       st->elevated ? "" : st->admin_member ? " (an administrator: one UAC prompt to change things)" :
 	       " (not an administrator)");
 	printf("  Hyper-V: %s, hypervisor %s, vmms %s\n",
 	       st->hyperv_module ? "PowerShell module present" : "no Hyper-V PowerShell module",
-	       st->hypervisor_present ? "running" : "not running", st->vmms ? st->vmms : "?");
+	       st->hypervisor_present ? "running" : "not running", T(st->vmms, "?"));
 	if (st->wsl_version && *st->wsl_version)
-		printf("  WSL %s, kernel %s\n", st->wsl_version, st->wsl_kernel ? st->wsl_kernel : "?");
+		printf("  WSL %s, kernel %s\n", T(st->wsl_version, "?"), T(st->wsl_kernel, "?"));
 	else
 		printf("  WSL: the inbox version (no `wsl.exe --version`): install WSL from the Store\n");
 	printf("  networking mode in use: %s\n", env->mode ? env->mode : "unknown");
@@ -81,16 +85,16 @@ static void print_windows(const struct host_state *st, const struct wsl_env *env
 
 static void print_adapter(const struct host_state *st, const struct host_adapter *a)
 {
-	printf("  %-20s %s\n", a->name ? a->name : "?", a->description ? a->description : "?");
-	printf("  %-20s %s, %s%s, MTU %d, metric %d, MAC %s%s\n", "", a->status ? a->status : "?",
+	printf("  %-20s %s\n", T(a->name, "?"), T(a->description, "?"));
+	printf("  %-20s %s, %s%s, MTU %d, metric %d, MAC %s%s\n", "", T(a->status, "?"),
 	       a->is_virtual ? "virtual " : "", medium_name(a->physical_medium), a->mtu, a->metric,
-	       a->mac ? a->mac : "?", has_default_route(st, a->ifindex) ? ", default route" : "");
+	       T(a->mac, "?"), has_default_route(st, a->ifindex) ? ", default route" : "");
 	for (size_t i = 0; i < a->nipv4; i++)
-		printf("  %-20s IPv4 %s/%d\n", "", a->ipv4[i].address, a->ipv4[i].prefix);
+		printf("  %-20s IPv4 %s/%d\n", "", T(a->ipv4[i].address, "?"), a->ipv4[i].prefix);
 	if (a->nbindings) {
 		printf("  %-20s bindings:", "");
 		for (size_t i = 0; i < a->nbindings; i++)
-			printf(" %s %s", a->bindings[i].component, a->bindings[i].enabled ? "on" : "off");
+			printf(" %s %s", T(a->bindings[i].component, "?"), a->bindings[i].enabled ? "on" : "off");
 		putchar('\n');
 	}
 }
@@ -115,9 +119,9 @@ static void print_adapters(const struct host_state *st)
 		print_adapter(st, a);
 		printf("  %-20s DNS", "");
 		for (size_t k = 0; k < a->ndns; k++)
-			printf(" %s", a->dns[k]);
+			printf(" %s", T(a->dns[k], "?"));
 		printf("%s%s%s\n", a->ndns ? "" : " none", a->dns_suffix ? ", suffix " : "",
-		       a->dns_suffix ? a->dns_suffix : "");
+		       T(a->dns_suffix, ""));
 	}
 }
 
@@ -128,10 +132,10 @@ static void print_switch(const struct host_state *st, const struct host_switch *
 
 	for (size_t k = 0; k < st->nvmnics; k++)
 		vms += st->vmnics[k].switch_id && s->id && !strcasecmp(st->vmnics[k].switch_id, s->id);
-	printf("  %-24s %s", s->name ? s->name : "?", s->inferred && s->type < 0 ? "type unknown" :
+	printf("  %-24s %s", T(s->name, "?"), s->inferred && s->type < 0 ? "type unknown" :
 	       host_switch_type_name(s->type));
 	if (s->type == SWITCH_EXTERNAL)
-		printf(" on %s", up && up->name ? up->name : "an unknown adapter");
+		printf(" on %s", T(up ? up->name : NULL, "an unknown adapter"));
 	if (s->allow_mos && (s->type == SWITCH_EXTERNAL || s->inferred))
 		printf(", shared with Windows");
 	if (vms)
@@ -141,7 +145,7 @@ static void print_switch(const struct host_state *st, const struct host_switch *
 	if (s->inferred)
 		printf(" (inferred)\n");
 	else
-		printf("\n  %-24s id %s\n", "", s->id ? s->id : "?");
+		printf("\n  %-24s id %s\n", "", T(s->id, "?"));
 }
 
 static void print_switches(const struct host_state *st)
@@ -152,7 +156,7 @@ static void print_switches(const struct host_state *st)
 	if (u) {
 		char *why = host_unreadable_text(u);
 
-		printf("  could not be read: %s\n", why);
+		printf("  could not be read: %s\n", term_safe(why));
 		printf("  fix: join Hyper-V Administrators (`wslbridge setup` adds you; it counts from your next "
 		       "sign-in), or start WSL from an elevated terminal\n");
 		printf("  %s\n", st->nswitches ? "inferred from the vEthernet adapters and the uplinks' bindings:" :
@@ -182,7 +186,7 @@ static void print_unreadable(const struct host_state *st)
 			printf("\nCould not be read on Windows (nothing is planned from these)\n");
 		header = true;
 		why = host_unreadable_text(u);
-		printf("  %-16s %s\n", u->section, why);
+		printf("  %-16s %s\n", T(u->section, "?"), term_safe(why));
 		free(why);
 	}
 }
@@ -191,7 +195,7 @@ static void print_file(const char *path, int err, const struct ini_doc *d, const
 {
 	int shown = 0;
 
-	printf("  %s\n", path ? path : "(unknown place)");
+	printf("  %s\n", T(path, "(unknown place)"));
 	if (!path || err == -ENOENT) {
 		printf("    not present: WSL uses its defaults\n");
 		return;
@@ -204,7 +208,7 @@ static void print_file(const char *path, int err, const struct ini_doc *d, const
 		long at = ini_find(d, keys[i]);
 
 		if (at >= 0) {
-			printf("    %s = %s\n", keys[i], d->lines[at].value);
+			printf("    %s = %s\n", keys[i], T(d->lines[at].value, ""));
 			shown++;
 		}
 	}
@@ -219,25 +223,25 @@ static void print_linux(const struct linux_state *lx)
 {
 	printf("\nThis distribution\n");
 	if (!lx->present) {
-		printf("  %s: not present\n", lx->ifname);
+		printf("  %s: not present\n", T(lx->ifname, "?"));
 	} else {
-		printf("  %s: %s, carrier %s, MTU %d, MAC %s\n", lx->ifname, lx->operstate,
+		printf("  %s: %s, carrier %s, MTU %d, MAC %s\n", T(lx->ifname, "?"), T(lx->operstate, "?"),
 		       lx->carrier == 1 ? "yes" : lx->carrier == 0 ? "NO" : "?", lx->mtu,
-		       lx->mac ? lx->mac : "?");
+		       T(lx->mac, "?"));
 		for (size_t i = 0; i < lx->naddrs; i++)
-			printf("  %-6s IPv4 %s\n", "", lx->addrs[i]);
+			printf("  %-6s IPv4 %s\n", "", T(lx->addrs[i], "?"));
 	}
 	if (lx->gateway)
-		printf("  default route: via %s on %s\n", lx->gateway, lx->route_dev);
+		printf("  default route: via %s on %s\n", T(lx->gateway, "?"), T(lx->route_dev, "?"));
 	else
 		printf("  default route: none\n");
 	printf("  DNS:");
 	for (size_t i = 0; i < lx->nns; i++)
-		printf(" %s", lx->nameservers[i]);
+		printf(" %s", T(lx->nameservers[i], "?"));
 	if (!lx->nns)
 		printf(" no nameserver");
 	for (size_t i = 0; i < lx->nsearch; i++)
-		printf("%s%s", i ? " " : "; search ", lx->search[i]);
+		printf("%s%s", i ? " " : "; search ", T(lx->search[i], "?"));
 	printf("%s\n", lx->resolv_by_wsl ? " (written by WSL)" : "");
 }
 
@@ -249,13 +253,13 @@ static void print_ports(const struct host_state *st)
 		printf("  Hyper-V firewall: not on this Windows (mirrored mode needs Windows 11 22H2)\n");
 	else
 		printf("  Hyper-V firewall for WSL: %s, inbound default %s, %zu rule%s\n",
-		       st->hvfw_enabled ? st->hvfw_enabled : "?", st->hvfw_default_inbound ? st->hvfw_default_inbound : "?",
+		       T(st->hvfw_enabled, "?"), T(st->hvfw_default_inbound, "?"),
 		       st->nhvfw_rules, st->nhvfw_rules == 1 ? "" : "s");
 	for (size_t i = 0; i < st->nhvfw_rules; i++) {
 		const struct host_hvfw_rule *r = &st->hvfw_rules[i];
 
-		printf("    %s: %s %s %s %s%s\n", r->name ? r->name : "?", r->direction ? r->direction : "?",
-		       r->action ? r->action : "?", r->protocol ? r->protocol : "?", r->local_ports ? r->local_ports : "?",
+		printf("    %s: %s %s %s %s%s\n", T(r->name, "?"), T(r->direction, "?"),
+		       T(r->action, "?"), T(r->protocol, "?"), T(r->local_ports, "?"),
 		       r->enabled && !strcasecmp(r->enabled, "True") ? "" : " (disabled)");
 	}
 	if (st->nportproxy)
@@ -267,8 +271,8 @@ static void print_ports(const struct host_state *st)
 	for (size_t i = 0; i < st->nportproxy; i++) {
 		const struct host_portproxy *p = &st->portproxy[i];
 
-		printf("    %s:%s -> %s:%s\n", p->listen_address, p->listen_port, p->connect_address ? p->connect_address : "?",
-		       p->connect_port ? p->connect_port : "?");
+		printf("    %s:%s -> %s:%s\n", T(p->listen_address, "?"), T(p->listen_port, "?"), T(p->connect_address, "?"),
+		       T(p->connect_port, "?"));
 	}
 }
 

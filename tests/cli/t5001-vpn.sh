@@ -68,7 +68,7 @@ test_expect_success 'apply --boot-only, then the boot command sets MTU and resol
 	printf "nameserver 10.1.1.1\nnameserver 10.1.1.2\nsearch corp.example.com example.org\n" >want &&
 	grep -v "^#" h1/root/etc/resolv.conf >got && test_cmp want got &&
 	test_grep "old boot ran" h1/root/var/tmp/old-boot-ran &&
-	test_grep "MTU of eth0 set to 1400" h1/root/var/log/wslbridge-boot.log
+	test_grep "MTU of eth0 set to 1400" h1/root/var/log/wslbridge/boot.log
 '
 
 test_expect_success 'a change set goes on when a folder cannot be flushed: every file written, a warning' '

@@ -137,14 +137,14 @@ test_expect_success 'not root: refused, nothing changed' '
 # The background sync writes one of these last.
 cat >wait-sync.sh <<'EOF_'
 i=0
-while [ $i -lt 150 ] && ! grep -q -e "^Forwards " -e "^wslbridge: " /var/log/wslbridge-boot.log 2>/dev/null; do
+while [ $i -lt 150 ] && ! grep -q -e "^Forwards " -e "^wslbridge: " /var/log/wslbridge/boot.log 2>/dev/null; do
 	sleep 0.1
 	i=$((i + 1))
 done
 EOF_
 boot() {
 	h=$1
-	rm -f "$h/root/var/log/wslbridge-boot.log"
+	rm -f "$h/root/var/log/wslbridge/boot.log"
 	cmd=$("$WB" config get --file "$PWD/$h/root/etc/wsl.conf" boot.command) &&
 	WINHOST_DIR=$PWD/$h "$RUN" ${2:-} win10-pro -- unshare -m sh "$TOP/tests/tools/boot-as-wsl.sh" "$cmd" sh "$TRASH/wait-sync.sh"
 }
@@ -161,8 +161,8 @@ test_expect_success 'WSL restarts with a new address: list and check say so (exi
 test_expect_success 'the boot command syncs them in the background, with one UAC prompt' '
 	boot h &&
 	test_grep "old boot ran" h/root/var/tmp/old-boot-ran &&
-	test_grep "forward sync started in the background" h/root/var/log/wslbridge-boot.log &&
-	test_grep "^Forwards point at WSL 172.20.30.7 again (2 changes)" h/root/var/log/wslbridge-boot.log &&
+	test_grep "forward sync started in the background" h/root/var/log/wslbridge/boot.log &&
+	test_grep "^Forwards point at WSL 172.20.30.7 again (2 changes)" h/root/var/log/wslbridge/boot.log &&
 	test "$(launches h uac)" = 2 &&
 	rules h >got && test_grep "portproxy 0.0.0.0:8080 -> 172.20.30.7:8080" got &&
 	test_grep "portproxy 0.0.0.0:3000 -> 172.20.30.7:3001" got &&
@@ -171,7 +171,7 @@ test_expect_success 'the boot command syncs them in the background, with one UAC
 
 test_expect_success 'the next start with the same address: in sync, no prompt' '
 	boot h &&
-	test_grep "^Forwards are in sync: 2 forwards to WSL at 172.20.30.7" h/root/var/log/wslbridge-boot.log &&
+	test_grep "^Forwards are in sync: 2 forwards to WSL at 172.20.30.7" h/root/var/log/wslbridge/boot.log &&
 	test "$(launches h uac)" = 2
 '
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test-atomic.c - the one writer: content, mode, symlinks, the lock, and a
- * failure injected at each step leaving the old file and no lock behind.
+ * test-atomic.c - the one writer: content, mode, links refused, FIFOs, the
+ * plan check, the lock, and a failure injected at each step leaving the old
+ * file and no lock behind.
  */
 #include "helpers.h"
 #include "base/atomic-file.h"
@@ -68,20 +69,74 @@ static void test_create_and_replace(void **state)
 	free(p);
 }
 
-static void test_symlink_kept(void **state)
+/* A link at the name (planted by whoever can write the folder) is refused,
+ * never followed: the file it points to keeps its bytes. */
+static void test_symlink_refused(void **state)
 {
 	char *target = path_in("real.conf"), *link = path_in("link.conf");
+	struct buf b = BUF_INIT;
 	struct stat st;
 
 	(void)state;
 	put(target, "old\n");
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(atomic_file_replace(link, "new\n", 4, 0644, NULL), 0);
+	assert_int_equal(atomic_file_replace(link, "new\n", 4, 0644, NULL), -ELOOP);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
-	assert_content(target, "new\n");
+	assert_content(target, "old\n");
+	assert_int_equal(read_file(link, &b, NULL), -ELOOP);
+	assert_int_equal(read_file_follow(link, &b, NULL), 0);
+	buf_release(&b);
+	unlink(link);
 	free(target);
 	free(link);
+}
+
+/* A FIFO neither hangs the reader nor the writer. */
+static void test_fifo_refused(void **state)
+{
+	char *p = path_in("fifo.conf");
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(mkfifo(p, 0666), 0);
+	assert_int_equal(read_file(p, &b, NULL), -ENOTREG);
+	assert_int_equal(atomic_file_replace(p, "x", 1, 0644, NULL), -ENOTREG);
+	unlink(p);
+	free(p);
+}
+
+/* _planned writes only over the file the plan was made from. */
+static void test_planned(void **state)
+{
+	char *p = path_in("plan.conf"), *q = path_in("other.conf");
+	struct buf b = BUF_INIT;
+	struct stat st;
+	struct atomic_was was;
+
+	(void)state;
+	put(p, "planned\n");
+	assert_int_equal(read_file(p, &b, &st), 0);
+	was = (struct atomic_was){ true, st.st_dev, st.st_ino, b.s, b.len };
+	put(p, "edited!\n");	/* same length, other bytes */
+	assert_int_equal(atomic_file_replace_planned(p, &was, "new\n", 4, 0644, NULL), -ESTALE);
+	assert_content(p, "edited!\n");
+	put(q, "planned\n");	/* the same bytes in another file */
+	assert_int_equal(rename(q, p), 0);
+	assert_int_equal(atomic_file_replace_planned(p, &was, "new\n", 4, 0644, NULL), -ESTALE);
+	assert_content(p, "planned\n");
+	assert_int_equal(stat(p, &st), 0);
+	was.dev = st.st_dev;
+	was.ino = st.st_ino;
+	assert_int_equal(atomic_file_replace_planned(p, &was, "new\n", 4, 0644, NULL), 0);
+	assert_content(p, "new\n");
+	was = (struct atomic_was){ false, 0, 0, NULL, 0 };	/* planned as absent */
+	assert_int_equal(atomic_file_replace_planned(p, &was, "x", 1, 0644, NULL), -ESTALE);
+	assert_int_equal(atomic_file_remove_planned(p, &was, NULL), -ESTALE);
+	assert_content(p, "new\n");
+	buf_release(&b);
+	free(p);
+	free(q);
 }
 
 static void test_foreign_lock(void **state)
@@ -156,7 +211,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_and_replace),
-		cmocka_unit_test(test_symlink_kept),
+		cmocka_unit_test(test_symlink_refused),
+		cmocka_unit_test(test_fifo_refused),
+		cmocka_unit_test(test_planned),
 		cmocka_unit_test(test_foreign_lock),
 		cmocka_unit_test(test_faults_leave_old_file),
 		cmocka_unit_test(test_remove),
