@@ -575,6 +575,23 @@ function Wait-Settled {
     }
 }
 
+function Set-HyperVAdminMember {
+    # A.2: counts from the member's next sign-in (a new token). Not
+    # Get-LocalGroupMember first: it fails on groups that hold orphaned or
+    # Entra ID SIDs; the error ids say when it was so already.
+    param([string]$Sid, [bool]$Member)
+    try {
+        if ($Member) { Add-LocalGroupMember -SID $script:HyperVAdmins -Member $Sid }
+        else { Remove-LocalGroupMember -SID $script:HyperVAdmins -Member $Sid }
+    } catch {
+        $already = 'MemberNotFound,*'
+        if ($Member) { $already = 'MemberExists,*' }
+        if ([string]$_.FullyQualifiedErrorId -like $already) { return @{ effect = 'none' } }
+        throw
+    }
+    return @{ effect = 'changed' }
+}
+
 function Get-SwitchById {
     param([string]$Id)
     return Get-VMSwitch -Id $Id -ComputerName localhost
@@ -644,25 +661,8 @@ function Invoke-Action {
             Remove-VMSwitch -VMSwitch $sw -Force -Confirm:$false
             return @{ 'switch-id' = $id; effect = 'changed' }
         }
-        'hyperv-admin-add' {
-            # A.2: counts from the member's next sign-in (a new token). Not
-            # Get-LocalGroupMember first: it fails on groups that hold
-            # orphaned or Entra ID SIDs; the error ids say it all.
-            try { Add-LocalGroupMember -SID $script:HyperVAdmins -Member $Action.GetAttribute('sid') }
-            catch {
-                if ([string]$_.FullyQualifiedErrorId -like 'MemberExists,*') { return @{ effect = 'none' } }
-                throw
-            }
-            return @{ effect = 'changed' }
-        }
-        'hyperv-admin-remove' {
-            try { Remove-LocalGroupMember -SID $script:HyperVAdmins -Member $Action.GetAttribute('sid') }
-            catch {
-                if ([string]$_.FullyQualifiedErrorId -like 'MemberNotFound,*') { return @{ effect = 'none' } }
-                throw
-            }
-            return @{ effect = 'changed' }
-        }
+        'hyperv-admin-add' { return Set-HyperVAdminMember $Action.GetAttribute('sid') $true }
+        'hyperv-admin-remove' { return Set-HyperVAdminMember $Action.GetAttribute('sid') $false }
         'set-binding' {
             $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
             $component = $Action.GetAttribute('component')
