@@ -173,4 +173,16 @@ test_expect_success 'a failing cmdlet costs its section only: status says what c
 	grep -A1 "<adapters>" out >adapters && test_grep "<unreadable reason=\"failed\"" adapters
 '
 
+# D.14: a native program's stderr is kept apart and it is judged by its exit code.
+test_expect_success 'D.14: wsl.exe warns on stderr before its answer: the version is still read' '
+	rm -rf h9 && WINHOST_DIR=$PWD/h9 "$RUN" "$(variant fresh-pro wsl-warning=yes)" -- "$WB" status >out &&
+	test_grep "^  WSL 2.6.1.0, kernel 6.6.87.2" out
+'
+
+# A switch already gone counts as removed (make it absent); the result says nothing changed.
+test_expect_success 'remove-switch of a switch that is gone: done, effect none' '
+	"$RUN" fresh-pro -- "$TOOL" apply remove-switch switch-id=0b0c0d0e-1111-2222-3333-444455556666 >out &&
+	test_grep "^result 1 ok none switch-id=0b0c0d0e-1111-2222-3333-444455556666 effect=none" out
+'
+
 test_done

@@ -33,6 +33,11 @@ def version(host):
     values = [w.get("version"), w.get("kernel"), "1.0.66", "1.2.5716", "1.611.1-81528511", "10.0.26100.1-240331-1435.ge-release",
               w.get("windows")]
     labels = LABELS.get(host.error_language(), LABELS["en"])
+    if host.sim_elem().get("wsl-warning") == "yes":
+        # WSL's warning about the user's .wslconfig, on stderr, before the
+        # answer (assumed: wsl.exe prints its config warnings there; D.14).
+        sys.stderr.write("wsl: Unknown key 'wsl2.fooBar' in C:\\Users\\alice\\.wslconfig:3\r\n")
+        sys.stderr.flush()
     emit("".join("%s: %s\r\n" % (k, v) for k, v in zip(labels, values)))
 
 
