@@ -374,10 +374,10 @@ function Write-Adapter {
     $idx = [int64]$a.InterfaceIndex
     $w.WriteStartElement('adapter')
     Write-Attr $w 'name' $a.Name
-    Write-Attr $w 'description' $a.InterfaceDescription
+    Write-Attr $w 'description' ([string]$a.InterfaceDescription)
     Write-Attr $w 'guid' $a.InterfaceGuid
-    Write-Attr $w 'mac' $a.MacAddress
-    Write-Attr $w 'status' $a.Status
+    Write-Attr $w 'mac' ([string]$a.MacAddress)
+    Write-Attr $w 'status' ([string]$a.Status)
     Write-Attr $w 'ifindex' $idx
     Write-Attr $w 'virtual' ([string]$a.Virtual).ToLower()
     Write-Attr $w 'hardware' ([string]$a.HardwareInterface).ToLower()
@@ -492,7 +492,10 @@ function Write-ForwardingFacts {
             Write-Attr $w 'enabled' $setting.Enabled
             Write-Attr $w 'default-inbound' $setting.DefaultInboundAction
         }
-        foreach ($r in @(Get-NetFirewallHyperVRule -VMCreatorId $script:WslCreatorId -ErrorAction SilentlyContinue)) {
+        $errs = $null
+        $rules = @(Get-NetFirewallHyperVRule -VMCreatorId $script:WslCreatorId -ErrorAction SilentlyContinue -ErrorVariable errs)
+        if ($errs.Count -gt 0) { Write-Unreadable $w (Get-UnreadableReason $errs[0]) $errs[0]; return }
+        foreach ($r in $rules) {
             $w.WriteStartElement('rule')
             Write-Attr $w 'name' $r.Name
             Write-Attr $w 'direction' $r.Direction
@@ -507,8 +510,12 @@ function Write-ForwardingFacts {
     # reading them there avoids parsing netsh's localized table.
     Write-Section $Writer 'portproxy' {
         param($w)
-        $pp = Get-RegistryValues $script:PortProxyKey
-        if ($null -eq $pp) { return }
+        # A missing key is no rules; any other failure costs the section.
+        try { $pp = Get-ItemProperty -Path $script:PortProxyKey }
+        catch {
+            if ([string]$_.FullyQualifiedErrorId -like 'PathNotFound,*') { return }
+            throw
+        }
         foreach ($p in $pp.PSObject.Properties) {
             if ($p.Name -notmatch '^[^/]+/[0-9]+$') { continue }
             $listen = $p.Name.Split('/')
@@ -525,7 +532,10 @@ function Write-ForwardingFacts {
     Write-Section $Writer 'firewall-rules' {
         param($w)
         $filter = "ElementName LIKE '" + $script:RulePrefix + "%'"
-        foreach ($r in @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue)) {
+        $errs = $null
+        $rules = @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue -ErrorVariable errs)
+        if ($errs.Count -gt 0) { Write-Unreadable $w (Get-UnreadableReason $errs[0]) $errs[0]; return }
+        foreach ($r in $rules) {
             $w.WriteStartElement('rule')
             Write-Attr $w 'name' $r.ElementName
             Write-Attr $w 'enabled' $r.Enabled
@@ -627,10 +637,17 @@ function Invoke-Action {
             # with this name, our note and this uplink is the one wanted.
             $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
             $name = $Action.GetAttribute('name')
+            $guid = $a.InterfaceGuid.ToUpper()
             foreach ($sw in @(Get-VMSwitch -ComputerName localhost)) {
-                if ($sw.Name -cne $name) { continue }
                 $uplink = @($sw.NetAdapterInterfaceGuid | Where-Object { $null -ne $_ } | ForEach-Object { '{' + ([string]$_).ToUpper() + '}' })
-                if ($sw.Notes -eq $script:CreatedNote -and $uplink -contains $a.InterfaceGuid.ToUpper()) {
+                if ($sw.Name -cne $name) {
+                    # E.21: one external switch an adapter; a blind plan cannot know it
+                    if ($uplink -contains $guid) {
+                        throw (New-Object System.InvalidOperationException "the external switch '$($sw.Name)' uses this adapter already: run again with --switch '$($sw.Name)'")
+                    }
+                    continue
+                }
+                if ($sw.Notes -eq $script:CreatedNote -and $uplink -contains $guid -and [int]$sw.SwitchType -eq 2 -and [bool]$sw.AllowManagementOS -eq $allowMos) {
                     return @{ 'switch-id' = [string]$sw.Id; effect = 'none' }
                 }
                 throw (New-Object System.InvalidOperationException "a switch named '$name' exists already and is not the one wslbridge would create (id $($sw.Id))")
@@ -884,6 +901,7 @@ function Test-NeedsAdmin {
 # hashes). Only .NET calls before PSModulePath is pinned: a cmdlet could
 # autoload a module from the user-writable first entry (B.10).
 $script:Bootstrap = {
+    if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') { exit 5 }
     $env:PSModulePath = [System.IO.Path]::Combine($PSHOME, 'Modules')
     $ErrorActionPreference = 'Stop'
     $u = New-Object System.Text.UTF8Encoding $false, $true
@@ -943,7 +961,11 @@ function Invoke-Elevated {
     }
     $p.WaitForExit()
     if (Test-Path -LiteralPath $Response) { return }
-    if ($p.ExitCode -eq 3) {
+    if ($p.ExitCode -eq 5) {
+        # C.11: a command line runs constrained under application control,
+        # signed agent or not.
+        Write-FatalResponse 'constrained-language' @{ message = 'the elevated step runs in ConstrainedLanguage mode (application control)' }
+    } elseif ($p.ExitCode -eq 3) {
         # The bootstrap found other bytes than wslbridge's agent, or the
         # elevated agent another request: it ran nothing of them.
         Write-FatalResponse 'hash-mismatch' @{ message = 'the agent or request file changed in %TEMP% before the elevated run' }

@@ -63,6 +63,15 @@ char *hvfw_unopened(const struct host_state *st, const char *ports_csv)
 
 void hvfw_plan(const struct host_state *st, const struct port_spec *ps, size_t n, struct win_plan *p)
 {
+	const struct host_unreadable *u = host_unreadable(st, "hyperv-firewall");
+
+	if (u && n) {	/* unreadable is not missing: nothing is planned from it */
+		char *why = host_unreadable_text(u);
+
+		p->refusal = xasprintf("the Hyper-V firewall's rules could not be read (%s)", why);
+		free(why);
+		return;
+	}
 	if (!st->hvfw_present && n) {
 		p->refusal = xstrdup("this Windows has no Hyper-V firewall (New-NetFirewallHyperVRule), so "
 				     "--allow-port cannot open ports into WSL");

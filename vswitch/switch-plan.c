@@ -63,7 +63,8 @@ static const struct host_switch *owner_of(const struct host_state *st, const str
 	for (size_t i = 0; i < st->nswitches; i++) {
 		const struct host_switch *s = &st->switches[i];
 
-		if (s->type == SWITCH_EXTERNAL && s->nuplinks && !strcasecmp(s->uplinks[0], ad->guid))
+		/* an inferred one's name is its vEthernet adapter's: never written for it */
+		if (!s->inferred && s->type == SWITCH_EXTERNAL && s->nuplinks && !strcasecmp(s->uplinks[0], ad->guid))
 			return s;
 	}
 	return NULL;
@@ -169,6 +170,11 @@ void switch_plan(const struct host_state *st, const struct host_adapter *ad, con
 
 	memset(p, 0, sizeof(*p));
 	sw = named(st, name, switch_id, &count, &ids);
+	if (switch_id && !sw && host_unreadable(st, "switches")) {
+		p->refusal = xasprintf("Hyper-V's switches could not be read here, so the id %s cannot be "
+				       "checked: run it from an elevated terminal, or without --switch-id", switch_id);
+		goto out;
+	}
 	if (switch_id && !sw) {
 		p->refusal = xasprintf("no switch has the id %s", switch_id);
 		goto out;

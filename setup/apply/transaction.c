@@ -259,8 +259,10 @@ int transaction_windows(struct transaction *t, struct host *h, const struct host
 	if (!before->elevated && wp->n)
 		wb_note("Windows now asks for an administrator (UAC): the prompt may be behind this terminal "
 			"or flashing in the taskbar");
-	if (host_apply(h, wp->actions, wp->n, &after, &why) < 0) {
-		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", why);
+	if ((rc = host_apply(h, wp->actions, wp->n, &after, &why)) < 0) {
+		/* after a timeout the elevated step may have done part of it */
+		rc = wb_error(WB_EXIT_FAIL, "%s; %s", why, rc == -ETIMEDOUT ? "Windows may have been changed in "
+			      "part: `wslbridge status` shows what it has" : "nothing was changed");
 		goto out;
 	}
 	if (after.error) {

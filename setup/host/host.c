@@ -406,6 +406,11 @@ char *host_error_text(const struct host_error *e)
 			       "ran; nothing was done");
 	if (!strcmp(k, "elevated-no-response"))
 		return xstrdup("the elevated host agent ended without an answer");
+	if (!strcmp(k, "constrained-language"))
+		return xstrdup("the administrator step runs in ConstrainedLanguage mode: application control (App "
+			       "Control for Business or AppLocker) runs every command line constrained, so this "
+			       "version of wslbridge cannot change Windows here; nothing was changed (README: "
+			       "Managed machines)");
 	if (!strcmp(k, "not-elevated"))
 		return xstrdup("Windows started the administrator step without administrator rights (UAC is "
 			       "turned off and this account is a standard user); nothing was changed. Sign in "

@@ -57,11 +57,24 @@ static void run_release(struct run *r)
 	free(r->ip);
 }
 
-/* Forwards exist for NAT: say what to do instead in the other modes. */
+/* Forwards exist for NAT: say what to do instead in the other modes.  And
+ * nothing is planned from Windows' rules when they could not be read. */
 static int mode_refusal(const struct run *r)
 {
 	const char *m = observation_env(&r->obs)->mode;
+	static const char *const needed[] = { "portproxy", "firewall-rules" };
 
+	for (size_t i = 0; r->obs.have_windows && i < 2; i++) {
+		const struct host_unreadable *u = host_unreadable(&r->obs.win, needed[i]);
+		char *why;
+
+		if (!u)
+			continue;
+		why = host_unreadable_text(u);
+		wb_error(WB_EXIT_FAIL, "Windows' %s could not be read (%s); nothing was changed", needed[i], why);
+		free(why);
+		return WB_EXIT_FAIL;
+	}
 	if (!m || !strcmp(m, "nat"))
 		return 0;
 	if (!strcmp(m, "mirrored"))

@@ -81,8 +81,18 @@ test_expect_success 'E.21: a NIC bound to another switch: ObjectInUse, nothing c
 	rm -rf h5 && WINHOST_DIR=$PWD/h5 "$RUN" fresh-pro -- "$TOOL" apply create-switch name=A "$ETH" \
 		allow-management-os=true >out &&
 	test_grep "^result 1 ok" out && cp h5/state.xml before.xml &&
-	WINHOST_DIR=$PWD/h5 "$RUN" fresh-pro -- "$TOOL" apply create-switch name=B "$ETH" >out &&
+	WINHOST_DIR=$PWD/h5 "$RUN" fresh-pro -- "$TOOL" apply \
+		bind-switch switch-id=c08cb7b8-9b3c-408e-8e30-5e16a3aeb444 "$ETH" >out &&
 	test_grep "^result 1 error adapter-in-use" out &&
+	test_cmp before.xml h5/state.xml
+'
+
+# The agent looks before it creates (a plan made blind cannot see the owner).
+test_expect_success 'create-switch on a NIC another switch uses: refused by name, New-VMSwitch not called' '
+	: >h5/cmdlets.log &&
+	WINHOST_DIR=$PWD/h5 "$RUN" fresh-pro -- "$TOOL" apply create-switch name=B "$ETH" >out &&
+	test_grep "^result 1 error refused" out &&
+	! grep -q "^New-VMSwitch" h5/cmdlets.log &&
 	test_cmp before.xml h5/state.xml
 '
 
