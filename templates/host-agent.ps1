@@ -231,7 +231,7 @@ function Write-Section {
         $text = $sb.ToString()
     } catch {
         $Writer.WriteStartElement($Name)
-        Write-Unreadable $Writer 'failed' $_
+        Write-Unreadable $Writer (Get-UnreadableReason $_) $_
         $Writer.WriteEndElement()
         return
     }

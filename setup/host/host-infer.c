@@ -3,6 +3,7 @@
 #include "host/host-infer.h"
 #include "base/util.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,9 +18,11 @@ const struct host_unreadable *host_unreadable(const struct host_state *st, const
 
 char *host_unreadable_text(const struct host_unreadable *u)
 {
+	bool hyperv = u->section && (!strcmp(u->section, "switches") || !strcmp(u->section, "external-ports"));
+
 	if (u->reason && !strcmp(u->reason, "permission"))
-		return xstrdup("permission denied: this Windows process is not elevated and its user is "
-			       "not in Hyper-V Administrators");
+		return xasprintf("permission denied: this Windows process is not elevated%s",
+				 hyperv ? " and its user is not in Hyper-V Administrators" : "");
 	return xasprintf("%s [%s]", u->message && *u->message ? u->message : "it failed",
 			 u->fqid && *u->fqid ? u->fqid : "no error id");
 }

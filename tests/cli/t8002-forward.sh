@@ -57,6 +57,16 @@ test_expect_success 'add again: nothing to change, no prompt' '
 	fwd h add 8080 --yes >out && test_grep "^Nothing to change" out && test "$(launches h uac)" = 1
 '
 
+# Rules that could not be read are not "no rules": nothing is planned from them.
+test_expect_success 'the portproxy rules cannot be read: forward add refuses, nothing changed' '
+	cp h/state.xml pp.xml && rules h >before &&
+	sed -i "s|<sim |<sim fail=\"Get-ItemProperty:tcp\" |" h/state.xml &&
+	{ fwd h add 9091 --yes >out 2>err; echo $? >rc; cp pp.xml h/state.xml; } &&
+	test "$(cat rc)" = 1 &&
+	test_grep "Windows. portproxy could not be read (permission denied: this Windows process is not elevated)" err &&
+	rules h >after && test_cmp before after
+'
+
 # E.22: the rules exist, but with IP Helper stopped nothing listens.
 test_expect_success 'the IP Helper service stopped: check fails with the fix, status says so' '
 	cp h/state.xml ip-helper.xml && sed -i "s|<sim |<sim iphlpsvc=\"Stopped\" |" h/state.xml &&

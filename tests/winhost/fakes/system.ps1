@@ -59,6 +59,12 @@ function Get-ItemProperty {
     Add-WHCall 'Get-ItemProperty'
     foreach ($p in @($Path) + @($LiteralPath)) {
         if (-not $p) { continue }
+        # <sim fail="Get-ItemProperty:LEAF">: that key cannot be read (access denied)
+        if ($null -ne (Get-WHFailure ('Get-ItemProperty:' + (Split-Path -Leaf $p)))) {
+            $ex = New-Object System.UnauthorizedAccessException (Get-WHMessage 'access')
+            $PSCmdlet.WriteError((New-WHError $ex 'System.UnauthorizedAccessException,Microsoft.PowerShell.Commands.GetItemPropertyCommand' 'PermissionDenied' $p))
+            continue
+        }
         $key = Get-WHRegistryKey $p
         if ($null -eq $key) {
             $ex = New-Object System.Management.Automation.ItemNotFoundException (Get-WHMessage 'no-path' $p)
