@@ -13,7 +13,6 @@
 #include "verbs/verbs.h"
 #include "apply/boot-hook.h"
 #include "apply/changeset.h"
-#include "base/diff.h"
 #include "forward/forward.h"
 #include "base/log.h"
 #include "base/ports.h"
@@ -126,12 +125,21 @@ static int plan_boot_hook(struct run *r, bool keep)
 		struct change *conf = changeset_add(&r->cs, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
 
 		fconf->remove = true;
-		if (conf->existed && !boot_conf_has_vpn(conf->old.s)) {
+		/* no settings but still hooked: a run killed half-way; finish it */
+		if (conf->existed ? !boot_conf_has_vpn(conf->old.s) : hooked) {
 			/* The hook was ours alone: WSL's boot command goes back to what it was. */
 			conf->remove = true;
 			changeset_add(&r->cs, wb_path(ctx, vpn_script_path), vpn_script_path, 0755)->remove = true;
-			if (!boot_restore_saved(ctx, "wsl.conf", wb_path(ctx, "/etc/wsl.conf"), &r->cs, "/etc/wsl.conf"))
+			struct change *wc = changeset_add(&r->cs, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
+			bool whole;
+			int u = boot_unhook_wslconf(ctx, wc, false, false, false, &whole);
+
+			if (u < 0)
+				return WB_EXIT_FAIL;
+			if (u == 0) {
 				wb_warn("the original /etc/wsl.conf was not saved; its boot command stays");
+				buf_add(&wc->neu, wc->old.s, wc->old.len);
+			}
 		} else if (conf->existed) {
 			buf_add(&conf->neu, conf->old.s, conf->old.len);	/* the VPN fixes stay */
 		} else {
@@ -166,8 +174,6 @@ static int plan_boot_hook(struct run *r, bool keep)
 
 static void print_plan(const struct run *r, const char *what)
 {
-	struct buf d = BUF_INIT;
-
 	printf("Plan for forward %s:\n", what);
 	if (r->wp.n)
 		printf("  Windows, in one step (%s):\n", r->obs.win.elevated ? "already elevated" :
@@ -190,15 +196,8 @@ static void print_plan(const struct run *r, const char *what)
 			continue;
 		}
 		printf("  %s:\n", c->path);
-		buf_reset(&d);
-		diff_unified(path_basename(c->path), c->old.s ? c->old.s : "", c->old.len, c->neu.s ? c->neu.s : "",
-			     c->neu.len, &d);
-		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			printf("       %.*s\n", (int)(nl - line), line);
-		}
+		change_print_diff(c);
 	}
-	buf_release(&d);
 }
 
 static int confirm(const struct run *r, const char *what)
