@@ -23,30 +23,36 @@ char *boot_state_file(const struct wb_ctx *ctx, const char *name)
 	return p;
 }
 
+/* The value sh_quote_add wrote from s (just after its opening quote): '\'' is a quote. */
+static char *sh_unquote(const char *s)
+{
+	struct buf v = BUF_INIT;
+
+	for (; *s; s++) {
+		if (!strncmp(s, "'\\''", 4)) {
+			buf_addc(&v, '\'');
+			s += 3;
+		} else if (*s == '\'') {
+			break;	/* the closing quote: a command's newlines are inside */
+		} else {
+			buf_addc(&v, *s);
+		}
+	}
+	return buf_detach(&v, NULL);
+}
+
 char *boot_previous_command(const struct ini_doc *wslconf, const char *conf_path)
 {
 	long at = ini_find(wslconf, "boot.command");
 	struct buf b = BUF_INIT;
-	char *line, *save = NULL, *r = NULL;
+	char *r = NULL;
 
 	if (at >= 0 && !strstr(wslconf->lines[at].value, vpn_script_path))
 		return xstrdup(wslconf->lines[at].value);
 	if (read_file(conf_path, &b, NULL) == 0)
-		for (line = strtok_r(b.s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			if (!strncmp(line, "PREVIOUS_COMMAND='", 18)) {
-				/* undo our quoting: '...'\''...' */
-				struct buf v = BUF_INIT;
-
-				for (const char *s = line + 18; *s; s++) {
-					if (!strncmp(s, "'\\''", 4)) {
-						buf_addc(&v, '\'');
-						s += 3;
-					} else if (*s != '\'') {
-						buf_addc(&v, *s);
-					}
-				}
-				r = buf_detach(&v, NULL);
-			}
+		for (const char *p = b.s; p && !r; p = strchr(p + 1, '\n'))
+			if (!strncmp(p + (p != b.s), "PREVIOUS_COMMAND='", 18))
+				r = sh_unquote(p + (p != b.s) + 18);	/* the first: ours */
 	buf_release(&b);
 	return r;
 }

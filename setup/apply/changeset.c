@@ -46,10 +46,7 @@ void change_print_diff(const struct change *c)
 
 	diff_unified(path_basename(c->path), c->old.s ? c->old.s : "", c->old.len, c->neu.s ? c->neu.s : "",
 		     c->neu.len, &d);
-	for (char *line = d.s, *nl; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		printf("       %.*s\n", (int)(nl - line), line);
-	}
+	diff_print(stdout, "       ", &d);
 	buf_release(&d);
 }
 

@@ -234,7 +234,12 @@ static void note_last_run(struct run *r)
 {
 	struct journal last;
 
-	if (journal_read(r->ctx, &last) < 0)
+	int e = journal_read(r->ctx, &last);
+
+	if (e == -EBADMSG)
+		wb_warn("'%s/journal.xml' is not a journal this wslbridge wrote (a step or the run has no "
+			"state it knows); it is ignored", r->ctx->state_dir);
+	if (e < 0)
 		return;
 	if (last.state != JS_UNKNOWN && last.state != JS_DONE) {
 		const char *at = "?";

@@ -48,6 +48,7 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 	xmlDocPtr doc = access(path, F_OK) == 0 ?
 			xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	bool bad = false;
 
 	memset(j, 0, sizeof(*j));
 	free(path);
@@ -69,8 +70,13 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 		free(name);
 		j->steps[j->nsteps - 1].state = read_state(n);
 		j->steps[j->nsteps - 1].detail = xml_prop(n, "detail");
+		bad |= j->steps[j->nsteps - 1].state == JS_UNKNOWN;
 	}
 	xmlFreeDoc(doc);
+	if (bad || j->state == JS_UNKNOWN || !j->verb) {
+		journal_release(j);
+		return -EBADMSG;
+	}
 	return 0;
 }
 
