@@ -32,9 +32,17 @@ static void remove_live_locks(void)
 			(void)unlink(live[i]);	/* async-signal-safe */
 }
 
+/* A handler installed before ours (the transaction's message) runs after it. */
+static struct sigaction prev[3];
+static const int caught[3] = { SIGINT, SIGTERM, SIGHUP };
+
 static void on_signal(int sig)
 {
 	remove_live_locks();
+	for (int i = 0; i < 3; i++)
+		if (caught[i] == sig && prev[i].sa_handler != SIG_DFL && prev[i].sa_handler != SIG_IGN &&
+		    !(prev[i].sa_flags & SA_SIGINFO))
+			prev[i].sa_handler(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -45,9 +53,14 @@ static void install_handlers(void)
 		return;
 	handlers_installed = 1;
 	atexit(remove_live_locks);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	for (int i = 0; i < 3; i++) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		(void)sigaction(caught[i], &sa, &prev[i]);
+	}
 }
 
 static void track(char *lock, int on)
@@ -257,8 +270,10 @@ int atomic_file_remove(const char *path, bool *ret_not_durable)
 	track(lock, 1);
 	close(fd);
 	r = fault_check("rename", target);
+	fault_point("locked, before unlink");
 	if (r == 0 && unlink(target) < 0 && errno != ENOENT)
 		r = -errno;
+	fault_point("unlinked");
 	(void)unlink(lock);
 	track(lock, 0);
 	if (r == 0 && fsync_dir_of(target) < 0 && ret_not_durable)
