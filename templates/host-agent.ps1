@@ -475,7 +475,12 @@ function Invoke-Action {
             Set-VMSwitch -VMSwitch $sw -NetAdapterInterfaceDescription $a.InterfaceDescription -AllowManagementOS $allowMos
         }
         'remove-switch' {
-            $sw = Get-SwitchById $Action.GetAttribute('switch-id')
+            # Removing is "make it absent": a switch already gone (an undo run
+            # again after it was killed) is not an error. Listing all switches
+            # tells absent from unreadable: the caller is elevated here.
+            $id = $Action.GetAttribute('switch-id')
+            if (@(Get-VMSwitch -ComputerName localhost | Where-Object { [string]$_.Id -eq $id }).Count -eq 0) { return }
+            $sw = Get-SwitchById $id
             if ($sw.Notes -ne $script:CreatedNote) {
                 throw (New-Object System.InvalidOperationException 'refusing to remove a switch wslbridge did not create')
             }
@@ -500,7 +505,9 @@ function Invoke-Action {
             Set-NetIPInterface -InterfaceIndex $a.InterfaceIndex -AddressFamily IPv4 -InterfaceMetric ([int]$Action.GetAttribute('metric')) -Confirm:$false
         }
         'hvfw-allow' {
+            # "make it present": our rule already there (an undo run again) is done
             Assert-OurRule $Action.GetAttribute('name')
+            if (@(Get-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -ErrorAction SilentlyContinue).Count -gt 0) { return }
             $null = New-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -DisplayName $Action.GetAttribute('display-name') -Direction Inbound -VMCreatorId $script:WslCreatorId -Protocol $Action.GetAttribute('protocol') -LocalPorts $Action.GetAttribute('port') -Action Allow -Enabled True
         }
         'hvfw-remove' {
@@ -527,7 +534,10 @@ function Invoke-Action {
                 ('listenaddress=' + $Action.GetAttribute('listen-address')))
         }
         'fwrule-add' {
+            # netsh would add a second rule of the same name: present is done
             Assert-OurRule $Action.GetAttribute('name')
+            $filter = "ElementName = '" + $Action.GetAttribute('name') + "'"
+            if (@(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue).Count -gt 0) { return }
             $words = @('advfirewall', 'firewall', 'add', 'rule', ('name=' + $Action.GetAttribute('name')), 'dir=in', 'action=allow',
                 'protocol=TCP', ('localport=' + $Action.GetAttribute('port')))
             if ($Action.GetAttribute('listen-address') -ne '0.0.0.0') { $words += ('localip=' + $Action.GetAttribute('listen-address')) }

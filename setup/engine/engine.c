@@ -102,6 +102,25 @@ static void save_record(struct run *r)
 	target_params_release(&params);
 }
 
+/* The record in the setup's own history entry, so undo takes it back too. */
+static int record_in(struct run *r, struct transaction *t)
+{
+	struct target_params params = { NULL, NULL, 0 };
+	struct buf old = BUF_INIT, neu = BUF_INIT;
+	char *path = record_path(r->ctx);
+	bool existed = read_file(path, &old, NULL) == 0;
+	int rc;
+
+	r->m->params(r, &params);
+	record_render(r->mode, &params, &neu);
+	rc = transaction_file(t, path, &old, existed, 0644, &neu);
+	target_params_release(&params);
+	buf_release(&old);
+	buf_release(&neu);
+	free(path);
+	return rc;
+}
+
 static int restart_wsl(struct run *r)
 {
 	char *drive = NULL, *wsl = wslenv_windows_program(r->ctx, &r->obs.host.env,
@@ -202,7 +221,9 @@ static int apply(struct run *r)
 	if (rc == 0) {
 		run_journal_step(r, S_WSLCONF, JS_SKIPPED, "nothing to change");
 		run_progress(r, S_WSLCONF, "nothing to change");
-		save_record(r);
+		if (record_in(r, &t))
+			wb_warn("could not record the target in '%s'; check and repair will infer it",
+				r->ctx->state_dir);
 	}
 	transaction_end(&t);
 	if (rc) {
