@@ -50,7 +50,7 @@ char *boot_previous_command(const struct ini_doc *wslconf, const char *conf_path
 	if (at >= 0 && !strstr(wslconf->lines[at].value, vpn_script_path))
 		return xstrdup(wslconf->lines[at].value);
 	if (read_file(conf_path, &b, NULL) == 0)
-		for (const char *p = b.s; p && !r; p = strchr(p + 1, '\n'))
+		for (const char *p = b.s; p && !r; p = *p ? strchr(p + 1, '\n') : NULL)
 			if (!strncmp(p + (p != b.s), "PREVIOUS_COMMAND='", 18))
 				r = sh_unquote(p + (p != b.s) + 18);	/* the first: ours */
 	buf_release(&b);

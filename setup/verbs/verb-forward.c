@@ -111,6 +111,16 @@ static int need_address(const struct run *r)
 	return WB_EXIT_FAIL;
 }
 
+/* forward-sync.conf with no forwards left: a remove --all killed half-way, to finish. */
+static bool hook_left(const struct wb_ctx *ctx)
+{
+	char *p = wb_path(ctx, forward_conf_path);
+	bool left = access(p, F_OK) == 0;
+
+	free(p);
+	return left;
+}
+
 /* The hook's files: the boot script, its settings, forward-sync.conf, wsl.conf. */
 static int plan_boot_hook(struct run *r, bool keep)
 {
@@ -345,7 +355,7 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 		rc = wb_error(WB_EXIT_USAGE, "forward remove needs HOSTPORT (or --all)");
 		goto out;
 	}
-	if (!r->fs.n) {
+	if (!r->fs.n && !(r->o->all && hook_left(r->ctx))) {
 		printf("Nothing to remove: there are no forwards.\n");
 		goto out;
 	}
