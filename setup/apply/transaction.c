@@ -90,6 +90,7 @@ static void say_waiting(pid_t holder)
 
 int transaction_lock(struct wb_ctx *ctx)
 {
+	static const char *const swept[] = { "/etc", "/etc/wslbridge", "/usr/local/lib/wslbridge" };
 	const char *w = getenv("WSLBRIDGE_LOCK_WAIT");
 	pid_t holder = 0;
 	int r;
@@ -112,6 +113,13 @@ int transaction_lock(struct wb_ctx *ctx)
 		return WB_EXIT_FAIL;
 	}
 	atomic_file_sweep_stale(ctx->state_dir, 2);	/* a killed run's, now that we hold the lock */
+	/* and next to the distribution's files we change (a file removed with its lock left) */
+	for (size_t i = 0; i < sizeof(swept) / sizeof(swept[0]); i++) {
+		char *dir = wb_path(ctx, swept[i]);
+
+		atomic_file_sweep_stale(dir, 0);
+		free(dir);
+	}
 	return WB_EXIT_OK;
 }
 

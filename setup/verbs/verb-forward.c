@@ -111,13 +111,23 @@ static int need_address(const struct run *r)
 	return WB_EXIT_FAIL;
 }
 
-/* forward-sync.conf with no forwards left: a remove --all killed half-way, to finish. */
-static bool hook_left(const struct wb_ctx *ctx)
+/*
+ * No forwards left but forward's part of the hook still there (its settings,
+ * or wsl.conf running the script without VPN fixes): a remove --all killed
+ * half-way, to finish.
+ */
+static bool hook_left(const struct run *r)
 {
-	char *p = wb_path(ctx, forward_conf_path);
+	char *p = wb_path(r->ctx, forward_conf_path), *c = wb_path(r->ctx, vpn_conf_path);
+	long at = ini_find(&r->obs.wslconf, "boot.command");
+	struct buf conf = BUF_INIT;
 	bool left = access(p, F_OK) == 0;
 
+	if (!left && at >= 0 && strstr(r->obs.wslconf.lines[at].value, vpn_script_path))
+		left = read_file(c, &conf, NULL) < 0 || !boot_conf_has_vpn(conf.s);
+	buf_release(&conf);
 	free(p);
+	free(c);
 	return left;
 }
 
@@ -355,12 +365,13 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 		rc = wb_error(WB_EXIT_USAGE, "forward remove needs HOSTPORT (or --all)");
 		goto out;
 	}
-	if (!r->fs.n && !(r->o->all && hook_left(r->ctx))) {
+	/* no forwards: nothing on Windows to look at, only the hook's files */
+	if ((rc = observe(r, !r->fs.n)))
+		goto out;
+	if (!r->fs.n && !(r->o->all && hook_left(r))) {
 		printf("Nothing to remove: there are no forwards.\n");
 		goto out;
 	}
-	if ((rc = observe(r, false)))
-		goto out;
 	for (size_t i = 0; i < r->fs.n; i++) {
 		if (gone[i])
 			forward_plan_remove(&r->obs.win, &r->fs.f[i], &r->wp);

@@ -9,7 +9,6 @@ test_need_pwsh
 RUN=$TOP/tests/winhost/run
 unset WSLBRIDGE_STATE_DIR
 test_need_root
-cfg=root/mnt/c/Users/alice/.wslconfig
 
 test_expect_success 'a journal step without a state: a warning naming the file, no crash' '
 	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- true && mkdir -p h/st &&
@@ -24,7 +23,7 @@ test_expect_success 'a journal step without a state: a warning naming the file, 
 
 test_expect_success 'a NUL byte in .wslconfig: the plan shows it as \x00' '
 	rm -rf h2 && WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- true &&
-	printf "[wsl2]\nmemory=4GB\000junk\nswap=0\n" >h2/$cfg &&
+	printf "[wsl2]\nmemory=4GB\000junk\nswap=0\n" >h2/root/mnt/c/Users/alice/.wslconfig &&
 	WINHOST_DIR=$PWD/h2 WSLBRIDGE_STATE_DIR=$PWD/h2/st "$RUN" fresh-pro -- "$WB" setup --dry-run >out 2>err &&
 	test_grep "^        memory=4GB.x00junk$" out && test_grep "^       +networkingMode=bridged$" out &&
 	WINHOST_DIR=$PWD/h2 WSLBRIDGE_STATE_DIR=$PWD/h2/st "$RUN" fresh-pro -- "$WB" setup --mode mirrored --dry-run >out 2>err &&
