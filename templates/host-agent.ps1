@@ -10,7 +10,7 @@
 # The response is written with XmlWriter (UTF-8); stdout is for people only.
 #
 # Elevation: an apply that needs admin and is not elevated starts one
-# elevated powershell.exe through UAC (Start-Process -Verb RunAs -Wait) with
+# elevated powershell.exe through UAC (Process.Start, Verb runas) with
 # only a short bootstrap on its command line (-EncodedCommand). The bootstrap
 # pins PSModulePath to the system modules, reads this file's bytes once,
 # checks their SHA-256 against the one wslbridge passed, and runs exactly
@@ -28,6 +28,11 @@ param(
     [switch]$Elevated
 )
 
+# C.11: under application control an unsigned script runs in
+# ConstrainedLanguage, where XmlWriter and the rest are refused: stop before
+# anything else, with a code of our own (5) that wslbridge explains.
+if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') { exit 5 }
+
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
@@ -39,15 +44,19 @@ $script:CreatedNote = 'Created by wslbridge'
 $script:WslCreatorId = '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}'
 # Names of the rules wslbridge makes; it removes no others.
 $script:RulePrefix = 'wslbridge-'
+$script:Caller = @{}
+$script:HyperVAdmins = 'S-1-5-32-578'
 $script:PortProxyKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\PortProxy\v4tov4\tcp'
+$script:BadXmlChars = '[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]'
 
 # --- response writing ------------------------------------------------------
 
 function Get-CleanText {
     param([object]$Value)
     if ($null -eq $Value) { return '' }
-    # XmlWriter refuses control characters; adapter names never need them.
-    return ([string]$Value) -replace '[\x00-\x08\x0B\x0C\x0E-\x1F]', '?'
+    # XmlWriter refuses control characters, lone surrogates and U+FFFE/U+FFFF
+    # (D.16); switch notes and adapter names are user-editable.
+    return ([string]$Value) -replace $script:BadXmlChars, '?'
 }
 
 function Write-Attr {
@@ -55,8 +64,11 @@ function Write-Attr {
     if ($null -ne $Value) { $Writer.WriteAttributeString($Name, (Get-CleanText $Value)) }
 }
 
+# A response is written under a temporary name and renamed into place, so
+# wslbridge reads a whole response or none.
 function New-ResponseWriter {
-    param([string]$Path)
+    param([string]$Part = 'part')
+    $Path = $Response + '.' + $Part
     $settings = New-Object System.Xml.XmlWriterSettings
     $settings.Encoding = New-Object System.Text.UTF8Encoding $false
     $settings.Indent = $true
@@ -68,11 +80,13 @@ function New-ResponseWriter {
 }
 
 function Close-ResponseWriter {
-    param($Writer)
+    param($Writer, [string]$Part = 'part')
     $Writer.WriteEndElement()
     $Writer.WriteEndDocument()
     $Writer.Flush()
     $Writer.Close()
+    if ([System.IO.File]::Exists($Response)) { [System.IO.File]::Delete($Response) }
+    [System.IO.File]::Move($Response + '.' + $Part, $Response)
 }
 
 function Get-ErrorFacts {
@@ -94,10 +108,10 @@ function Get-ErrorFacts {
     }
 }
 
-function Write-ErrorElement {
-    param($Writer, [string]$Kind, [hashtable]$Facts)
-    $Writer.WriteStartElement('error')
-    Write-Attr $Writer 'kind' $Kind
+function Write-FactsElement {
+    param($Writer, [string]$Element, [string]$KindName, [string]$Kind, [hashtable]$Facts)
+    $Writer.WriteStartElement($Element)
+    Write-Attr $Writer $KindName $Kind
     foreach ($k in 'fqid', 'category', 'hresult', 'inner', 'exception', 'message', 'win32') {
         if ($Facts.ContainsKey($k)) { Write-Attr $Writer $k $Facts[$k] }
     }
@@ -106,9 +120,10 @@ function Write-ErrorElement {
 
 function Write-FatalResponse {
     param([string]$Kind, [hashtable]$Facts)
-    $w = New-ResponseWriter $Response
-    Write-ErrorElement $w $Kind $Facts
-    Close-ResponseWriter $w
+    # Its own temporary file: a writer that failed may still hold the other (D.15).
+    $w = New-ResponseWriter 'err'
+    Write-FactsElement $w 'error' 'kind' $Kind $Facts
+    Close-ResponseWriter $w 'err'
 }
 
 # --- observation -----------------------------------------------------------
@@ -134,6 +149,28 @@ function Test-AdminMember {
     return $false
 }
 
+function Invoke-Native {
+    # A native program, judged by its exit code. Its stderr is kept apart:
+    # with 2>&1 under 'Stop', Windows PowerShell 5.1 turns the first stderr
+    # line into a terminating error (D.14). Output is decoded as $Encoding.
+    param([string]$Exe, [string[]]$Words, [System.Text.Encoding]$Encoding)
+    $saved = $null
+    try { $saved = [Console]::OutputEncoding; [Console]::OutputEncoding = $Encoding } catch { }
+    $ErrorActionPreference = 'Continue'
+    try {
+        $all = @(& $Exe @Words 2>&1)
+        $code = $LASTEXITCODE
+    } finally {
+        if ($null -ne $saved) { try { [Console]::OutputEncoding = $saved } catch { } }
+    }
+    $out = @()
+    $err = @()
+    foreach ($line in $all) {
+        if ($line -is [System.Management.Automation.ErrorRecord]) { $err += [string]$line } else { $out += [string]$line }
+    }
+    return @{ code = $code; out = $out; err = $err }
+}
+
 function Get-WslVersionFacts {
     # wsl.exe --version: 7 localized "label: value" lines, UTF-16LE unless
     # WSL_UTF8=1. Take values by position, never by label. Inbox wsl.exe has
@@ -142,7 +179,8 @@ function Get-WslVersionFacts {
     $exe = Join-Path $env:SystemRoot 'System32\wsl.exe'
     if (-not (Test-Path -LiteralPath $exe)) { $facts.inbox = 'missing'; return $facts }
     $env:WSL_UTF8 = '1'
-    try { $out = & $exe --version 2>&1 } catch { $out = @() }
+    $out = @()
+    try { $out = (Invoke-Native $exe @('--version') (New-Object System.Text.UTF8Encoding $false)).out } catch { }
     $lines = @()
     foreach ($line in $out) {
         $text = ([string]$line) -replace "`0", ''
@@ -163,258 +201,333 @@ function Get-WslVersionFacts {
     return $facts
 }
 
+function Get-UnreadableReason {
+    # A.1/A.3: a caller outside Hyper-V Administrators and not elevated.
+    param($ErrorRecord)
+    if ([string]$ErrorRecord.CategoryInfo.Category -eq 'PermissionDenied') { return 'permission' }
+    return 'failed'
+}
+
+function Write-Unreadable {
+    param($Writer, [string]$Reason, $ErrorRecord)
+    Write-FactsElement $Writer 'unreadable' 'reason' $Reason (Get-ErrorFacts $ErrorRecord)
+}
+
+function Write-Section {
+    # Each section is written apart and copied in whole, so a cmdlet that
+    # fails costs only its section: <NAME><unreadable reason="failed"/></NAME>.
+    param($Writer, [string]$Name, [scriptblock]$Body)
+    $text = $null
+    try {
+        $sb = New-Object System.Text.StringBuilder
+        $settings = New-Object System.Xml.XmlWriterSettings
+        $settings.ConformanceLevel = [System.Xml.ConformanceLevel]::Fragment
+        $part = [System.Xml.XmlWriter]::Create($sb, $settings)
+        try {
+            $part.WriteStartElement($Name)
+            & $Body $part
+            $part.WriteEndElement()
+        } finally { $part.Close() }
+        $text = $sb.ToString()
+    } catch {
+        $Writer.WriteStartElement($Name)
+        Write-Unreadable $Writer 'failed' $_
+        $Writer.WriteEndElement()
+        return
+    }
+    $Writer.WriteRaw($text)
+}
+
 function Write-WindowsFacts {
     param($Writer)
-    $cv = Get-RegistryValues 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
-    $Writer.WriteStartElement('windows')
-    if ($null -ne $cv) {
-        Write-Attr $Writer 'build' $cv.CurrentBuildNumber
-        Write-Attr $Writer 'ubr' $cv.UBR
-        Write-Attr $Writer 'edition' $cv.EditionID
-        Write-Attr $Writer 'installation' $cv.InstallationType
-        Write-Attr $Writer 'display-version' $cv.DisplayVersion
+    Write-Section $Writer 'windows' {
+        param($w)
+        $cv = Get-RegistryValues 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+        if ($null -ne $cv) {
+            Write-Attr $w 'build' $cv.CurrentBuildNumber
+            Write-Attr $w 'ubr' $cv.UBR
+            Write-Attr $w 'edition' $cv.EditionID
+            Write-Attr $w 'installation' $cv.InstallationType
+            Write-Attr $w 'display-version' $cv.DisplayVersion
+        }
+        # DisabledComponents=0xFF makes WSL fall back from mirrored to NAT.
+        $tcp6 = Get-RegistryValues 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip6\Parameters'
+        if ($null -ne $tcp6 -and $null -ne $tcp6.DisabledComponents) {
+            Write-Attr $w 'ipv6-disabled-components' ([int64]$tcp6.DisabledComponents)
+        }
     }
-    # DisabledComponents=0xFF makes WSL fall back from mirrored to NAT.
-    $tcp6 = Get-RegistryValues 'HKLM:\SYSTEM\CurrentControlSet\Services\Tcpip6\Parameters'
-    if ($null -ne $tcp6 -and $null -ne $tcp6.DisabledComponents) {
-        Write-Attr $Writer 'ipv6-disabled-components' ([int64]$tcp6.DisabledComponents)
+    Write-Section $Writer 'user' {
+        param($w)
+        # B.7: an elevated copy started over the shoulder runs as another
+        # account; it reports the caller's folders, which wslbridge passed.
+        $id = [Security.Principal.WindowsIdentity]::GetCurrent()
+        $profile = $env:USERPROFILE
+        $temp = $env:TEMP
+        if ($script:Caller.Count -gt 0) { $profile = $script:Caller.profile; $temp = $script:Caller.temp }
+        Write-Attr $w 'profile' $profile
+        Write-Attr $w 'temp' $temp
+        Write-Attr $w 'elevated' ([string](Test-InRole 'S-1-5-32-544')).ToLower()
+        Write-Attr $w 'admin-member' ([string](Test-AdminMember)).ToLower()
+        Write-Attr $w 'hyperv-admin' ([string](Test-InRole 'S-1-5-32-578')).ToLower()
+        Write-Attr $w 'account' $id.Name
+        if ($null -ne $id.User) { Write-Attr $w 'sid' $id.User.Value }
     }
-    $Writer.WriteEndElement()
-
-    $Writer.WriteStartElement('user')
-    Write-Attr $Writer 'profile' $env:USERPROFILE
-    Write-Attr $Writer 'temp' $env:TEMP
-    Write-Attr $Writer 'elevated' ([string](Test-InRole 'S-1-5-32-544')).ToLower()
-    Write-Attr $Writer 'admin-member' ([string](Test-AdminMember)).ToLower()
-    Write-Attr $Writer 'hyperv-admin' ([string](Test-InRole 'S-1-5-32-578')).ToLower()
-    $Writer.WriteEndElement()
-
-    $crypto = Get-RegistryValues 'HKLM:\SOFTWARE\Microsoft\Cryptography'
-    $Writer.WriteStartElement('machine')
-    if ($null -ne $crypto) { Write-Attr $Writer 'guid' $crypto.MachineGuid }
-    $Writer.WriteEndElement()
-
-    $module = $null -ne (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)
-    $hypervisor = ''
-    try { $hypervisor = [string](Get-CimInstance -ClassName Win32_ComputerSystem).HypervisorPresent } catch { }
-    $vmms = ''
-    try { $vmms = [string](Get-Service -Name 'vmms').Status } catch { $vmms = 'missing' }
-    # WSL turns DNS tunneling off while Global Secure Access runs.
-    $gsa = 'missing'
-    try { $gsa = [string](Get-Service -Name 'GlobalSecureAccessTunnelingService').Status } catch { }
-    $Writer.WriteStartElement('services')
-    Write-Attr $Writer 'global-secure-access' $gsa
-    $Writer.WriteEndElement()
-
-    $Writer.WriteStartElement('hyperv')
-    Write-Attr $Writer 'module' ([string]$module).ToLower()
-    Write-Attr $Writer 'hypervisor-present' $hypervisor.ToLower()
-    Write-Attr $Writer 'vmms' $vmms
-    $Writer.WriteEndElement()
-
-    $wsl = Get-WslVersionFacts
-    $Writer.WriteStartElement('wsl')
-    Write-Attr $Writer 'version' $wsl.version
-    Write-Attr $Writer 'kernel' $wsl.kernel
-    Write-Attr $Writer 'windows' $wsl.windows
-    Write-Attr $Writer 'inbox' $wsl.inbox
-    $Writer.WriteEndElement()
-
-    $pol = Get-RegistryValues 'HKLM:\SOFTWARE\Policies\WSL'
-    $Writer.WriteStartElement('policy')
-    if ($null -ne $pol) {
-        Write-Attr $Writer 'allow-networking-mode' $pol.AllowNetworkingModeUserSetting
-        Write-Attr $Writer 'default-networking-mode' $pol.DefaultNetworkingMode
-        Write-Attr $Writer 'allow-firewall' $pol.AllowFirewallUserSetting
+    Write-Section $Writer 'machine' {
+        param($w)
+        $crypto = Get-RegistryValues 'HKLM:\SOFTWARE\Microsoft\Cryptography'
+        if ($null -ne $crypto) { Write-Attr $w 'guid' $crypto.MachineGuid }
     }
-    $Writer.WriteEndElement()
+    Write-Section $Writer 'services' {
+        param($w)
+        # WSL turns DNS tunneling off while Global Secure Access runs;
+        # portproxy rules are served by IP Helper (E.22).
+        Write-Attr $w 'global-secure-access' (Get-ServiceStatus 'GlobalSecureAccessTunnelingService')
+        Write-Attr $w 'ip-helper' (Get-ServiceStatus 'iphlpsvc')
+    }
+    Write-Section $Writer 'hyperv' {
+        param($w)
+        $module = $null -ne (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)
+        $hypervisor = ''
+        try { $hypervisor = [string](Get-CimInstance -ClassName Win32_ComputerSystem).HypervisorPresent } catch { }
+        Write-Attr $w 'module' ([string]$module).ToLower()
+        Write-Attr $w 'hypervisor-present' $hypervisor.ToLower()
+        Write-Attr $w 'vmms' (Get-ServiceStatus 'vmms')
+    }
+    Write-Section $Writer 'wsl' {
+        param($w)
+        $wsl = Get-WslVersionFacts
+        Write-Attr $w 'version' $wsl.version
+        Write-Attr $w 'kernel' $wsl.kernel
+        Write-Attr $w 'windows' $wsl.windows
+        Write-Attr $w 'inbox' $wsl.inbox
+    }
+    Write-Section $Writer 'policy' {
+        param($w)
+        $pol = Get-RegistryValues 'HKLM:\SOFTWARE\Policies\WSL'
+        if ($null -ne $pol) {
+            Write-Attr $w 'allow-networking-mode' $pol.AllowNetworkingModeUserSetting
+            Write-Attr $w 'default-networking-mode' $pol.DefaultNetworkingMode
+            Write-Attr $w 'allow-firewall' $pol.AllowFirewallUserSetting
+        }
+    }
+}
+
+function Get-ServiceStatus {
+    param([string]$Name)
+    try { return [string](Get-Service -Name $Name).Status } catch { return 'missing' }
 }
 
 function Write-AdapterFacts {
     param($Writer)
+    # Counters are uint32 (D.17): [int64], never [int].
     $ipif = @{}
     foreach ($i in @(Get-NetIPInterface -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
-        $ipif[[int]$i.InterfaceIndex] = $i
+        $ipif[[int64]$i.InterfaceIndex] = $i
     }
     $dns = @{}
     foreach ($d in @(Get-DnsClientServerAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
-        $dns[[int]$d.InterfaceIndex] = $d
+        $dns[[int64]$d.InterfaceIndex] = $d
     }
     $suffix = @{}
     foreach ($c in @(Get-DnsClient -ErrorAction SilentlyContinue)) {
-        $suffix[[int]$c.InterfaceIndex] = $c.ConnectionSpecificSuffix
+        $suffix[[int64]$c.InterfaceIndex] = $c.ConnectionSpecificSuffix
     }
     $addrs = @(Get-NetIPAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue)
-
-    $Writer.WriteStartElement('adapters')
-    foreach ($a in @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue)) {
-        $idx = [int]$a.InterfaceIndex
-        $Writer.WriteStartElement('adapter')
-        Write-Attr $Writer 'name' $a.Name
-        Write-Attr $Writer 'description' $a.InterfaceDescription
-        Write-Attr $Writer 'guid' $a.InterfaceGuid
-        Write-Attr $Writer 'mac' $a.MacAddress
-        Write-Attr $Writer 'status' $a.Status
-        Write-Attr $Writer 'ifindex' $idx
-        Write-Attr $Writer 'virtual' ([string]$a.Virtual).ToLower()
-        Write-Attr $Writer 'hardware' ([string]$a.HardwareInterface).ToLower()
-        Write-Attr $Writer 'connector' ([string]$a.ConnectorPresent).ToLower()
-        Write-Attr $Writer 'physical-medium' ([int]$a.NdisPhysicalMedium)
-        Write-Attr $Writer 'media-connect' ([int]$a.MediaConnectState)
-        if ($ipif.ContainsKey($idx)) {
-            Write-Attr $Writer 'mtu' ([int]$ipif[$idx].NlMtu)
-            Write-Attr $Writer 'metric' ([int]$ipif[$idx].InterfaceMetric)
-            Write-Attr $Writer 'automatic-metric' ([int]$ipif[$idx].AutomaticMetric)
-        }
-        if ($suffix.ContainsKey($idx)) { Write-Attr $Writer 'dns-suffix' $suffix[$idx] }
-        if ($a.HardwareInterface -or $a.ConnectorPresent) {
-            foreach ($b in @(Get-NetAdapterBinding -InterfaceDescription $a.InterfaceDescription -AllBindings -ErrorAction SilentlyContinue)) {
-                if (@('vms_pp', 'vmware_bridge', 'ms_tcpip', 'ms_tcpip6') -contains $b.ComponentID) {
-                    $Writer.WriteStartElement('binding')
-                    Write-Attr $Writer 'component' $b.ComponentID
-                    Write-Attr $Writer 'enabled' ([string]$b.Enabled).ToLower()
-                    $Writer.WriteEndElement()
-                }
-            }
-        }
-        foreach ($ip in $addrs) {
-            if ([int]$ip.InterfaceIndex -eq $idx) {
-                $Writer.WriteStartElement('ipv4')
-                Write-Attr $Writer 'address' $ip.IPAddress
-                Write-Attr $Writer 'prefix' ([int]$ip.PrefixLength)
-                $Writer.WriteEndElement()
-            }
-        }
-        if ($dns.ContainsKey($idx)) {
-            foreach ($s in @($dns[$idx].ServerAddresses)) {
-                $Writer.WriteStartElement('dns')
-                Write-Attr $Writer 'server' $s
-                $Writer.WriteEndElement()
-            }
-        }
-        $Writer.WriteEndElement()
+    $script:AdapterFacts = @{ ipif = $ipif; dns = $dns; suffix = $suffix; addrs = $addrs }
+    Write-Section $Writer 'adapters' {
+        param($w)
+        foreach ($a in @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue)) { Write-Adapter $w $a }
     }
-    $Writer.WriteEndElement()
-
-    $Writer.WriteStartElement('routes')
-    foreach ($r in @(Get-NetRoute -DestinationPrefix '0.0.0.0/0' -ErrorAction SilentlyContinue)) {
-        $Writer.WriteStartElement('route')
-        Write-Attr $Writer 'prefix' $r.DestinationPrefix
-        Write-Attr $Writer 'next-hop' $r.NextHop
-        Write-Attr $Writer 'ifindex' ([int]$r.InterfaceIndex)
-        Write-Attr $Writer 'metric' ([int]$r.RouteMetric)
-        $Writer.WriteEndElement()
-    }
-    $Writer.WriteEndElement()
-
-    $global = $null
-    try { $global = Get-DnsClientGlobalSetting } catch { }
-    $Writer.WriteStartElement('dns-search')
-    if ($null -ne $global) {
-        foreach ($s in @($global.SuffixSearchList)) {
-            $Writer.WriteStartElement('suffix')
-            Write-Attr $Writer 'name' $s
-            $Writer.WriteEndElement()
+    Write-Section $Writer 'routes' {
+        param($w)
+        # D.19: the active store only; persistent routes would appear twice.
+        foreach ($r in @(Get-NetRoute -DestinationPrefix '0.0.0.0/0' -PolicyStore ActiveStore -ErrorAction SilentlyContinue)) {
+            $w.WriteStartElement('route')
+            Write-Attr $w 'prefix' $r.DestinationPrefix
+            Write-Attr $w 'next-hop' $r.NextHop
+            Write-Attr $w 'ifindex' ([int64]$r.InterfaceIndex)
+            Write-Attr $w 'metric' ([int64]$r.RouteMetric)
+            $w.WriteEndElement()
         }
     }
-    $Writer.WriteEndElement()
+    Write-Section $Writer 'dns-search' {
+        param($w)
+        $global = $null
+        try { $global = Get-DnsClientGlobalSetting } catch { }
+        if ($null -ne $global) {
+            foreach ($s in @($global.SuffixSearchList)) {
+                $w.WriteStartElement('suffix')
+                Write-Attr $w 'name' $s
+                $w.WriteEndElement()
+            }
+        }
+    }
+}
+
+function Write-Adapter {
+    param($w, $a)
+    $f = $script:AdapterFacts
+    $idx = [int64]$a.InterfaceIndex
+    $w.WriteStartElement('adapter')
+    Write-Attr $w 'name' $a.Name
+    Write-Attr $w 'description' $a.InterfaceDescription
+    Write-Attr $w 'guid' $a.InterfaceGuid
+    Write-Attr $w 'mac' $a.MacAddress
+    Write-Attr $w 'status' $a.Status
+    Write-Attr $w 'ifindex' $idx
+    Write-Attr $w 'virtual' ([string]$a.Virtual).ToLower()
+    Write-Attr $w 'hardware' ([string]$a.HardwareInterface).ToLower()
+    Write-Attr $w 'connector' ([string]$a.ConnectorPresent).ToLower()
+    Write-Attr $w 'physical-medium' ([int64]$a.NdisPhysicalMedium)
+    Write-Attr $w 'media-connect' ([int64]$a.MediaConnectState)
+    if ($f.ipif.ContainsKey($idx)) {
+        Write-Attr $w 'mtu' ([int64]$f.ipif[$idx].NlMtu)
+        Write-Attr $w 'metric' ([int64]$f.ipif[$idx].InterfaceMetric)
+        Write-Attr $w 'automatic-metric' ([int64]$f.ipif[$idx].AutomaticMetric)
+    }
+    if ($f.suffix.ContainsKey($idx)) { Write-Attr $w 'dns-suffix' $f.suffix[$idx] }
+    if ($a.HardwareInterface -or $a.ConnectorPresent) {
+        foreach ($b in @(Get-NetAdapterBinding -InterfaceDescription $a.InterfaceDescription -AllBindings -ErrorAction SilentlyContinue)) {
+            if (@('vms_pp', 'vmware_bridge', 'ms_tcpip', 'ms_tcpip6') -contains $b.ComponentID) {
+                $w.WriteStartElement('binding')
+                Write-Attr $w 'component' $b.ComponentID
+                Write-Attr $w 'enabled' ([string]$b.Enabled).ToLower()
+                $w.WriteEndElement()
+            }
+        }
+    }
+    foreach ($ip in $f.addrs) {
+        if ([int64]$ip.InterfaceIndex -eq $idx) {
+            $w.WriteStartElement('ipv4')
+            Write-Attr $w 'address' $ip.IPAddress
+            Write-Attr $w 'prefix' ([int64]$ip.PrefixLength)
+            $w.WriteEndElement()
+        }
+    }
+    if ($f.dns.ContainsKey($idx)) {
+        foreach ($s in @($f.dns[$idx].ServerAddresses)) {
+            $w.WriteStartElement('dns')
+            Write-Attr $w 'server' $s
+            $w.WriteEndElement()
+        }
+    }
+    $w.WriteEndElement()
+}
+
+function Get-SwitchFacts {
+    # Hyper-V's switches and the VMs' NICs, or the error that kept them from
+    # being read (A.1: not elevated and not in Hyper-V Administrators). An
+    # unreadable list is reported as that, never as an empty one.
+    $errs = $null
+    $switches = @(Get-VMSwitch -ComputerName localhost -ErrorAction SilentlyContinue -ErrorVariable errs)
+    if ($errs.Count -gt 0) { return @{ error = $errs[0] } }
+    $nics = @(Get-VMNetworkAdapter -All -ComputerName localhost -ErrorAction SilentlyContinue -ErrorVariable errs)
+    if ($errs.Count -gt 0) { return @{ error = $errs[0] } }
+    return @{ switches = $switches; nics = $nics; error = $null }
 }
 
 function Write-SwitchFacts {
     param($Writer)
-    $Writer.WriteStartElement('switches')
-    if ($null -ne (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)) {
-        foreach ($s in @(Get-VMSwitch -ComputerName localhost -ErrorAction SilentlyContinue)) {
-            $Writer.WriteStartElement('switch')
-            Write-Attr $Writer 'id' $s.Id
-            Write-Attr $Writer 'name' $s.Name
-            Write-Attr $Writer 'type' ([int]$s.SwitchType)
-            Write-Attr $Writer 'allow-management-os' ([string]$s.AllowManagementOS).ToLower()
-            Write-Attr $Writer 'notes' $s.Notes
+    Write-Section $Writer 'switches' {
+        param($w)
+        if ($null -eq (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)) { return }
+        $facts = Get-SwitchFacts
+        if ($null -ne $facts.error) { Write-Unreadable $w (Get-UnreadableReason $facts.error) $facts.error; return }
+        foreach ($s in $facts.switches) {
+            $w.WriteStartElement('switch')
+            Write-Attr $w 'id' $s.Id
+            Write-Attr $w 'name' $s.Name
+            Write-Attr $w 'type' ([int]$s.SwitchType)
+            Write-Attr $w 'allow-management-os' ([string]$s.AllowManagementOS).ToLower()
+            Write-Attr $w 'notes' $s.Notes
             foreach ($g in @($s.NetAdapterInterfaceGuid)) {
                 if ($null -eq $g) { continue }
-                $Writer.WriteStartElement('uplink')
-                Write-Attr $Writer 'guid' ('{' + ([string]$g).ToUpper() + '}')
-                $Writer.WriteEndElement()
+                $w.WriteStartElement('uplink')
+                Write-Attr $w 'guid' ('{' + ([string]$g).ToUpper() + '}')
+                $w.WriteEndElement()
             }
-            $Writer.WriteEndElement()
+            $w.WriteEndElement()
         }
-        foreach ($n in @(Get-VMNetworkAdapter -All -ComputerName localhost -ErrorAction SilentlyContinue)) {
+        foreach ($n in $facts.nics) {
             if ($n.IsManagementOs -or $null -eq $n.SwitchId) { continue }
-            $Writer.WriteStartElement('vm-nic')
-            Write-Attr $Writer 'vm' $n.VMName
-            Write-Attr $Writer 'switch-id' $n.SwitchId
-            $Writer.WriteEndElement()
+            $w.WriteStartElement('vm-nic')
+            Write-Attr $w 'vm' $n.VMName
+            Write-Attr $w 'switch-id' $n.SwitchId
+            $w.WriteEndElement()
         }
     }
-    $Writer.WriteEndElement()
-
-    # CIM sees what the cmdlets hide, and works without the Hyper-V module.
-    $Writer.WriteStartElement('external-ports')
-    foreach ($p in @(Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName Msvm_ExternalEthernetPort -ErrorAction SilentlyContinue)) {
-        $Writer.WriteStartElement('port')
-        Write-Attr $Writer 'name' $p.ElementName
-        Write-Attr $Writer 'mac' $p.PermanentAddress
-        Write-Attr $Writer 'bound' ([string]$p.IsBound).ToLower()
-        $Writer.WriteEndElement()
+    # CIM sees what the cmdlets hide, and works without the Hyper-V module;
+    # an invalid namespace (0x8004100E) means no Hyper-V, so nothing to list.
+    Write-Section $Writer 'external-ports' {
+        param($w)
+        $errs = $null
+        $ports = @(Get-CimInstance -Namespace 'root/virtualization/v2' -ClassName Msvm_ExternalEthernetPort -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $bad = @($errs | Where-Object { [string]$_.FullyQualifiedErrorId -notlike 'HRESULT 0x8004100e,*' })
+        if ($bad.Count -gt 0) { Write-Unreadable $w (Get-UnreadableReason $bad[0]) $bad[0]; return }
+        foreach ($p in $ports) {
+            $w.WriteStartElement('port')
+            Write-Attr $w 'name' $p.ElementName
+            Write-Attr $w 'mac' $p.PermanentAddress
+            Write-Attr $w 'bound' ([string]$p.IsBound).ToLower()
+            $w.WriteEndElement()
+        }
     }
-    $Writer.WriteEndElement()
 }
 
 function Write-ForwardingFacts {
     param($Writer)
     # Hyper-V firewall (Windows 11 22H2+): WSL's setting and rules.
-    $hv = $null -ne (Get-Command -Name 'New-NetFirewallHyperVRule' -ErrorAction SilentlyContinue)
-    $Writer.WriteStartElement('hyperv-firewall')
-    Write-Attr $Writer 'present' ([string]$hv).ToLower()
-    if ($hv) {
-        try {
-            $setting = Get-NetFirewallHyperVVMSetting -PolicyStore ActiveStore -Name $script:WslCreatorId
-            Write-Attr $Writer 'enabled' $setting.Enabled
-            Write-Attr $Writer 'default-inbound' $setting.DefaultInboundAction
-        } catch { }
+    Write-Section $Writer 'hyperv-firewall' {
+        param($w)
+        $hv = $null -ne (Get-Command -Name 'New-NetFirewallHyperVRule' -ErrorAction SilentlyContinue)
+        Write-Attr $w 'present' ([string]$hv).ToLower()
+        if (-not $hv) { return }
+        $setting = $null
+        try { $setting = Get-NetFirewallHyperVVMSetting -PolicyStore ActiveStore -Name $script:WslCreatorId } catch { }
+        if ($null -ne $setting) {
+            Write-Attr $w 'enabled' $setting.Enabled
+            Write-Attr $w 'default-inbound' $setting.DefaultInboundAction
+        }
         foreach ($r in @(Get-NetFirewallHyperVRule -VMCreatorId $script:WslCreatorId -ErrorAction SilentlyContinue)) {
-            $Writer.WriteStartElement('rule')
-            Write-Attr $Writer 'name' $r.Name
-            Write-Attr $Writer 'direction' $r.Direction
-            Write-Attr $Writer 'protocol' $r.Protocol
-            Write-Attr $Writer 'local-ports' (@($r.LocalPorts) -join ',')
-            Write-Attr $Writer 'action' $r.Action
-            Write-Attr $Writer 'enabled' $r.Enabled
-            $Writer.WriteEndElement()
+            $w.WriteStartElement('rule')
+            Write-Attr $w 'name' $r.Name
+            Write-Attr $w 'direction' $r.Direction
+            Write-Attr $w 'protocol' $r.Protocol
+            Write-Attr $w 'local-ports' (@($r.LocalPorts) -join ',')
+            Write-Attr $w 'action' $r.Action
+            Write-Attr $w 'enabled' $r.Enabled
+            $w.WriteEndElement()
         }
     }
-    $Writer.WriteEndElement()
-
     # netsh keeps v4tov4 rules as registry values "addr/port" = "addr/port":
     # reading them there avoids parsing netsh's localized table.
-    $Writer.WriteStartElement('portproxy')
-    $pp = Get-RegistryValues $script:PortProxyKey
-    if ($null -ne $pp) {
+    Write-Section $Writer 'portproxy' {
+        param($w)
+        $pp = Get-RegistryValues $script:PortProxyKey
+        if ($null -eq $pp) { return }
         foreach ($p in $pp.PSObject.Properties) {
             if ($p.Name -notmatch '^[^/]+/[0-9]+$') { continue }
             $listen = $p.Name.Split('/')
             $connect = ([string]$p.Value).Split('/')
-            $Writer.WriteStartElement('rule')
-            Write-Attr $Writer 'listen-address' $listen[0]
-            Write-Attr $Writer 'listen-port' $listen[1]
-            Write-Attr $Writer 'connect-address' $connect[0]
-            if ($connect.Count -gt 1) { Write-Attr $Writer 'connect-port' $connect[1] }
-            $Writer.WriteEndElement()
+            $w.WriteStartElement('rule')
+            Write-Attr $w 'listen-address' $listen[0]
+            Write-Attr $w 'listen-port' $listen[1]
+            Write-Attr $w 'connect-address' $connect[0]
+            if ($connect.Count -gt 1) { Write-Attr $w 'connect-port' $connect[1] }
+            $w.WriteEndElement()
         }
     }
-    $Writer.WriteEndElement()
-
     # Windows Firewall rules wslbridge made (their display name is ours).
-    $Writer.WriteStartElement('firewall-rules')
-    $filter = "ElementName LIKE '" + $script:RulePrefix + "%'"
-    foreach ($r in @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue)) {
-        $Writer.WriteStartElement('rule')
-        Write-Attr $Writer 'name' $r.ElementName
-        Write-Attr $Writer 'enabled' $r.Enabled
-        $Writer.WriteEndElement()
+    Write-Section $Writer 'firewall-rules' {
+        param($w)
+        $filter = "ElementName LIKE '" + $script:RulePrefix + "%'"
+        foreach ($r in @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue)) {
+            $w.WriteStartElement('rule')
+            Write-Attr $w 'name' $r.ElementName
+            Write-Attr $w 'enabled' $r.Enabled
+            $w.WriteEndElement()
+        }
     }
-    $Writer.WriteEndElement()
 }
 
 function Write-HostState {
@@ -437,6 +550,27 @@ function Get-AdapterByGuid {
     throw (New-Object System.Management.Automation.ItemNotFoundException "no adapter with InterfaceGuid $Guid")
 }
 
+function Wait-Settled {
+    # E.20: a switch shared with Windows takes the host's IP configuration
+    # to vEthernet (NAME), which needs seconds for its lease. Wait for its
+    # address and default route, at most 20 s, before the after-state is
+    # taken: 'true', or 'false' when they have not come back (settling).
+    param([string]$Name, [bool]$Shared)
+    if (-not $Shared) { return 'true' }
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    while ($true) {
+        $nic = @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue | Where-Object { $_.Name -ceq "vEthernet ($Name)" })
+        if ($nic.Count -gt 0) {
+            $idx = [int64]$nic[0].InterfaceIndex
+            $ip = @(Get-NetIPAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue | Where-Object { [int64]$_.InterfaceIndex -eq $idx })
+            $route = @(Get-NetRoute -DestinationPrefix '0.0.0.0/0' -PolicyStore ActiveStore -ErrorAction SilentlyContinue | Where-Object { [int64]$_.InterfaceIndex -eq $idx })
+            if ($ip.Count -gt 0 -and $route.Count -gt 0) { return 'true' }
+        }
+        if ($watch.ElapsedMilliseconds -ge 20000) { return 'false' }
+        Start-Sleep -Milliseconds 500
+    }
+}
+
 function Get-SwitchById {
     param([string]$Id)
     return Get-VMSwitch -Id $Id -ComputerName localhost
@@ -454,9 +588,11 @@ function Invoke-Netsh {
     # exit code is judged. Values are checked by wslbridge (addresses, ports).
     param([string[]]$Words)
     $exe = Join-Path $env:SystemRoot 'System32\netsh.exe'
-    $out = & $exe @Words 2>&1
-    if ($LASTEXITCODE -ne 0) {
-        throw (New-Object System.InvalidOperationException ("netsh exited with code $LASTEXITCODE" + ': ' + ((@($out) -join ' ').Trim())))
+    # D.18: netsh writes the console's OEM code page, not UTF-8.
+    $oem = [System.Text.Encoding]::GetEncoding([System.Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage)
+    $r = Invoke-Native $exe $Words $oem
+    if ($r.code -ne 0) {
+        throw (New-Object System.InvalidOperationException ("netsh exited with code $($r.code)" + ': ' + ((@($r.out + $r.err) -join ' ').Trim())))
     }
 }
 
@@ -466,21 +602,33 @@ function Invoke-Action {
     $allowMos = $Action.GetAttribute('allow-management-os') -eq 'true'
     switch ($type) {
         'create-switch' {
+            # The plan may have been made blind (A.1): look first. A switch
+            # with this name, our note and this uplink is the one wanted.
             $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
-            $null = New-VMSwitch -Name $Action.GetAttribute('name') -NetAdapterInterfaceDescription $a.InterfaceDescription -AllowManagementOS $allowMos -Notes $script:CreatedNote -ComputerName localhost
+            $name = $Action.GetAttribute('name')
+            foreach ($sw in @(Get-VMSwitch -ComputerName localhost)) {
+                if ($sw.Name -cne $name) { continue }
+                $uplink = @($sw.NetAdapterInterfaceGuid | Where-Object { $null -ne $_ } | ForEach-Object { '{' + ([string]$_).ToUpper() + '}' })
+                if ($sw.Notes -eq $script:CreatedNote -and $uplink -contains $a.InterfaceGuid.ToUpper()) {
+                    return @{ 'switch-id' = [string]$sw.Id; effect = 'none' }
+                }
+                throw (New-Object System.InvalidOperationException "a switch named '$name' exists already and is not the one wslbridge would create (id $($sw.Id))")
+            }
+            $sw = New-VMSwitch -Name $name -NetAdapterInterfaceDescription $a.InterfaceDescription -AllowManagementOS $allowMos -Notes $script:CreatedNote -ComputerName localhost
+            return @{ 'switch-id' = [string]$sw.Id; effect = 'changed'; settled = (Wait-Settled $name $allowMos) }
         }
         'bind-switch' {
             $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
             $sw = Get-SwitchById $Action.GetAttribute('switch-id')
             Set-VMSwitch -VMSwitch $sw -NetAdapterInterfaceDescription $a.InterfaceDescription -AllowManagementOS $allowMos
+            return @{ 'switch-id' = [string]$sw.Id; effect = 'changed'; settled = (Wait-Settled $sw.Name $allowMos) }
         }
         'remove-switch' {
-            # Removing is "make it absent": a switch already gone (an undo run
-            # again after it was killed) is not an error. Listing all switches
-            # tells absent from unreadable: the caller is elevated here.
+            # Removing is "make it absent": a switch already gone is done.
             $id = $Action.GetAttribute('switch-id')
-            if (@(Get-VMSwitch -ComputerName localhost | Where-Object { [string]$_.Id -eq $id }).Count -eq 0) { return }
-            $sw = Get-SwitchById $id
+            $sw = @(Get-VMSwitch -ComputerName localhost | Where-Object { [string]$_.Id -eq $id })
+            if ($sw.Count -eq 0) { return @{ 'switch-id' = $id; effect = 'none' } }
+            $sw = $sw[0]
             if ($sw.Notes -ne $script:CreatedNote) {
                 throw (New-Object System.InvalidOperationException 'refusing to remove a switch wslbridge did not create')
             }
@@ -490,6 +638,26 @@ function Invoke-Action {
                 }
             }
             Remove-VMSwitch -VMSwitch $sw -Force -Confirm:$false
+            return @{ 'switch-id' = $id; effect = 'changed' }
+        }
+        'hyperv-admin-add' {
+            # A.2: counts from the member's next sign-in (a new token). Not
+            # Get-LocalGroupMember first: it fails on groups that hold
+            # orphaned or Entra ID SIDs; the error ids say it all.
+            try { Add-LocalGroupMember -SID $script:HyperVAdmins -Member $Action.GetAttribute('sid') }
+            catch {
+                if ([string]$_.FullyQualifiedErrorId -like 'MemberExists,*') { return @{ effect = 'none' } }
+                throw
+            }
+            return @{ effect = 'changed' }
+        }
+        'hyperv-admin-remove' {
+            try { Remove-LocalGroupMember -SID $script:HyperVAdmins -Member $Action.GetAttribute('sid') }
+            catch {
+                if ([string]$_.FullyQualifiedErrorId -like 'MemberNotFound,*') { return @{ effect = 'none' } }
+                throw
+            }
+            return @{ effect = 'changed' }
         }
         'set-binding' {
             $a = Get-AdapterByGuid $Action.GetAttribute('adapter-guid')
@@ -507,7 +675,7 @@ function Invoke-Action {
         'hvfw-allow' {
             # "make it present": our rule already there (an undo run again) is done
             Assert-OurRule $Action.GetAttribute('name')
-            if (@(Get-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -ErrorAction SilentlyContinue).Count -gt 0) { return }
+            if (@(Get-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -ErrorAction SilentlyContinue).Count -gt 0) { return @{ effect = 'none' } }
             $null = New-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -DisplayName $Action.GetAttribute('display-name') -Direction Inbound -VMCreatorId $script:WslCreatorId -Protocol $Action.GetAttribute('protocol') -LocalPorts $Action.GetAttribute('port') -Action Allow -Enabled True
         }
         'hvfw-remove' {
@@ -537,7 +705,7 @@ function Invoke-Action {
             # netsh would add a second rule of the same name: present is done
             Assert-OurRule $Action.GetAttribute('name')
             $filter = "ElementName = '" + $Action.GetAttribute('name') + "'"
-            if (@(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue).Count -gt 0) { return }
+            if (@(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue).Count -gt 0) { return @{ effect = 'none' } }
             $words = @('advfirewall', 'firewall', 'add', 'rule', ('name=' + $Action.GetAttribute('name')), 'dir=in', 'action=allow',
                 'protocol=TCP', ('localport=' + $Action.GetAttribute('port')))
             if ($Action.GetAttribute('listen-address') -ne '0.0.0.0') { $words += ('localip=' + $Action.GetAttribute('listen-address')) }
@@ -557,21 +725,28 @@ function Invoke-Action {
 
 function Invoke-Apply {
     param($Doc)
-    $w = New-ResponseWriter $Response
+    $w = New-ResponseWriter
     $w.WriteStartElement('results')
     $failed = $false
     foreach ($action in @($Doc.request.SelectNodes('action'))) {
         $w.WriteStartElement('result')
         Write-Attr $w 'id' $action.GetAttribute('id')
+        if (-not $failed -and -not [System.IO.File]::Exists($Request)) {
+            # wslbridge gave up and removed the folder: act no further.
+            $failed = $true
+        }
         if ($failed) {
             # After a failure the rest is not attempted: the caller decides.
             Write-Attr $w 'status' 'skipped'
         } else {
             $watch = [System.Diagnostics.Stopwatch]::StartNew()
             try {
-                Invoke-Action $action
+                $extra = Invoke-Action $action
                 Write-Attr $w 'status' 'ok'
                 Write-Attr $w 'ms' $watch.ElapsedMilliseconds
+                if ($extra -is [hashtable]) {
+                    foreach ($k in 'switch-id', 'effect', 'settled') { if ($extra.ContainsKey($k)) { Write-Attr $w $k $extra[$k] } }
+                }
             } catch {
                 $failed = $true
                 $facts = Get-ErrorFacts $_
@@ -596,6 +771,8 @@ $script:ActionShapes = @{
     'create-switch'    = @{ 'name' = 'switch-name'; 'adapter-guid' = 'braced-guid'; 'allow-management-os' = '?bool' }
     'bind-switch'      = @{ 'switch-id' = 'guid'; 'adapter-guid' = 'braced-guid'; 'allow-management-os' = '?bool' }
     'remove-switch'    = @{ 'switch-id' = 'guid' }
+    'hyperv-admin-add' = @{ 'sid' = 'sid' }
+    'hyperv-admin-remove' = @{ 'sid' = 'sid' }
     'set-binding'      = @{ 'adapter-guid' = 'braced-guid'; 'component' = 'component'; 'enabled' = 'bool' }
     'set-metric'       = @{ 'adapter-guid' = 'braced-guid'; 'metric' = 'metric' }
     'hvfw-allow'       = @{ 'name' = 'rule-name'; 'display-name' = 'display-name'; 'protocol' = 'protocol'; 'port' = 'port' }
@@ -624,6 +801,7 @@ $script:ValueKinds = @{
     'address'      = '^(\*|' + $script:Label + '(\.' + $script:Label + ')*)$'
     'port'         = '^[1-9][0-9]{0,4}$'
     'metric'       = '^(0|[1-9][0-9]{0,3})$'
+    'sid'          = '^S-1-[0-9]+(-[0-9]+){1,15}$'
 }
 
 function Test-ActionValue {
@@ -643,6 +821,9 @@ function Get-RequestProblem {
     }
     $op = $root.GetAttribute('op')
     if ($op -ne 'observe' -and $op -ne 'apply') { return "unknown op '$op'" }
+    foreach ($name in 'caller-profile', 'caller-temp') {
+        if ($root.HasAttribute($name) -and $root.GetAttribute($name) -cnotmatch '^[A-Za-z]:\\[^\x00-\x1F"]{0,259}$') { return "'$name' is not a Windows path" }
+    }
     $ids = @{}
     foreach ($node in @($root.ChildNodes)) {
         if ($node.NodeType -ne [System.Xml.XmlNodeType]::Element) { continue }
@@ -735,9 +916,21 @@ function Get-EncodedBootstrap {
 }
 
 function Invoke-Elevated {
-    $argList = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', (Get-EncodedBootstrap))
+    # B.6: Start-Process -Verb RunAs keeps only the message of a declined
+    # prompt; Process.Start keeps the Win32Exception (1223: declined).
+    $psi = New-Object System.Diagnostics.ProcessStartInfo
+    $psi.FileName = Join-Path $PSHOME 'powershell.exe'
+    $psi.Arguments = '-NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ' + (Get-EncodedBootstrap)
+    $psi.UseShellExecute = $true
+    $psi.Verb = 'runas'
+    $psi.WindowStyle = [System.Diagnostics.ProcessWindowStyle]::Hidden
+    # wslbridge holds its timeout from the first mark to the second: a
+    # person may take minutes to find and answer the prompt (B.9).
+    $folder = Split-Path -Parent $Response
+    [System.IO.File]::WriteAllText((Join-Path $folder 'elevating'), '')
     try {
-        $p = Start-Process -FilePath (Join-Path $PSHOME 'powershell.exe') -ArgumentList $argList -Verb RunAs -Wait -PassThru -WindowStyle Hidden
+        $p = [Diagnostics.Process]::Start($psi)
+        [System.IO.File]::WriteAllText((Join-Path $folder 'answered'), '')
     } catch {
         $facts = Get-ErrorFacts $_
         $win32 = 0
@@ -749,6 +942,7 @@ function Invoke-Elevated {
         else { Write-FatalResponse 'elevation-failed' $facts }
         return
     }
+    $p.WaitForExit()
     if (Test-Path -LiteralPath $Response) { return }
     if ($p.ExitCode -eq 3) {
         # The bootstrap found other bytes than wslbridge's agent, or the
@@ -774,8 +968,16 @@ try {
         Write-FatalResponse 'bad-request' @{ message = $problem }
         exit 2
     }
+    $cp = $doc.request.GetAttribute('caller-profile')
+    $ct = $doc.request.GetAttribute('caller-temp')
+    if ($cp -ne '' -and $ct -ne '') { $script:Caller = @{ profile = $cp; temp = $ct } }
+    if ($Elevated -and -not (Test-InRole 'S-1-5-32-544')) {
+        # B.8: with UAC off, RunAs starts a standard user's copy unelevated.
+        Write-FatalResponse 'not-elevated' @{ message = 'the copy started to run as administrator is not elevated (UAC is off and this account is not an administrator)' }
+        exit 4
+    }
     if ($doc.request.GetAttribute('op') -eq 'observe') {
-        $w = New-ResponseWriter $Response
+        $w = New-ResponseWriter
         Write-HostState $w
         Close-ResponseWriter $w
     } elseif ((Test-NeedsAdmin $doc) -and -not (Test-InRole 'S-1-5-32-544') -and -not $Elevated) {

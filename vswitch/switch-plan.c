@@ -122,9 +122,20 @@ static void plan_switch(const struct host_state *st, const struct host_adapter *
 		p->switch_name = xstrdup(own->name);
 		return;
 	}
+	/* An inferred switch that is not inferred ready is not known well enough to rebind. */
+	if (sw && sw->inferred && why_not_ready(st, sw, ad, &b))
+		sw = NULL;
 	p->switch_name = xstrdup(sw ? sw->name : name);
-	if (!sw) {
+	if (!sw && host_unreadable(st, "switches")) {
+		char *why = host_unreadable_text(host_unreadable(st, "switches"));
+
+		diag(p, "Hyper-V's switches could not be read (%s): the administrator step looks for '%s' "
+		     "first and creates it only if it is missing", why, name);
+		free(why);
+	} else if (!sw) {
 		diag(p, "there is no switch named '%s'", name);
+	}
+	if (!sw) {
 		a = win_plan_add(p, HA_CREATE_SWITCH, xasprintf("create the external switch '%s' on %s, shared "
 						      "with Windows  [admin]", name, ad->name));
 		a->attrs[0] = "name"; a->attrs[1] = win_plan_keep(p, name);

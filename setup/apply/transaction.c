@@ -274,42 +274,24 @@ int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct bu
 	return rc;
 }
 
-/* The id of the switch the plan created: named so, ours, and not there before. */
-static const char *created_id(const struct win_plan *wp, const struct host_state *before,
-			      const struct host_state *after)
-{
-	for (size_t i = 0; wp->switch_name && i < after->nswitches; i++) {
-		const struct host_switch *s = &after->switches[i];
-		bool old = false;
-
-		if (!s->name || strcmp(s->name, wp->switch_name) || !s->notes ||
-		    strcmp(s->notes, "Created by wslbridge"))
-			continue;
-		for (size_t k = 0; k < before->nswitches; k++)
-			old |= before->switches[k].id && !strcasecmp(before->switches[k].id, s->id);
-		if (!old)
-			return s->id;
-	}
-	return NULL;
-}
-
 /* Undo what succeeded, newest first. */
-static void record_windows_undo(const struct win_plan *wp, const struct host_state *before,
-				const struct host_state *after, struct backup_entry *e)
+static void record_windows_undo(const struct win_plan *wp, const struct host_state *after,
+				struct backup_entry *e)
 {
 	for (size_t i = wp->n; i-- > 0;) {
 		const struct host_result *res = i < after->nresults ? &after->results[i] : NULL;
 
-		if (!res || !res->status || strcmp(res->status, "ok"))
+		/* effect none: it was so already, so there is nothing of ours to undo */
+		if (!res || !res->status || strcmp(res->status, "ok") || (res->effect && !strcmp(res->effect, "none")))
 			continue;
 		if (wp->irreversible[i])
 			backup_add_irreversible(e, wp->irreversible[i]);
 		else if (wp->undo[i].type == HA_REMOVE_SWITCH) {
-			/* the new switch's id is known only now */
-			const char *id = created_id(wp, before, after);
-			const char *kv[] = { "switch-id", id, NULL };
+			/* the new switch's id is known only now; one that was there
+			 * already (effect none) was not made by this run */
+			const char *kv[] = { "switch-id", res->switch_id, NULL };
 
-			if (id)
+			if (res->switch_id && res->effect && !strcmp(res->effect, "changed"))
 				backup_add_windows_undo(e, "remove-switch", kv);
 		} else if (wp->undo[i].type != HA_NONE) {
 			backup_add_windows_undo(e, host_action_name(wp->undo[i].type), wp->undo[i].attrs);
@@ -363,6 +345,10 @@ int transaction_windows(struct transaction *t, struct host *h, const struct host
 
 	memset(&after, 0, sizeof(after));
 	runlog_changed();
+	/* B.9: without a window handle the prompt may open behind the terminal */
+	if (!before->elevated && wp->n)
+		wb_note("Windows now asks for an administrator (UAC): the prompt may be behind this terminal "
+			"or flashing in the taskbar");
 	if (e) {
 		/* write-ahead: an interruption during the launch leaves what undo needs */
 		record_intent(wp, before, e);
@@ -384,14 +370,20 @@ int transaction_windows(struct transaction *t, struct host *h, const struct host
 	}
 	if (e) {
 		backup_drop_windows_undo(e, had);	/* the results replace the intent */
-		record_windows_undo(wp, before, &after, e);
+		record_windows_undo(wp, &after, e);
 	}
 	if (e && backup_commit(e) < 0)
 		wb_warn("Windows was changed, but its undo could not be saved in '%s'", t->ctx->state_dir);
 	if (e)
 		say_next(t, "after Windows was changed (its undo is recorded)");
-	for (size_t i = 0; i < after.nresults && i < wp->n; i++)
+	for (size_t i = 0; i < after.nresults && i < wp->n; i++) {
 		wb_debug("Windows: %s: %s in %d ms", wp->describe[i], after.results[i].status, after.results[i].ms);
+		if (after.results[i].settled && !strcmp(after.results[i].settled, "false"))
+			wb_warn("Windows' own network is still settling: 20 s after '%s' its vEthernet adapter had "
+				"no IPv4 address and default route back (with DHCP it can take longer); "
+				"`wslbridge status` shows when it is back, `wslbridge undo` reverts the change",
+				wp->describe[i]);
+	}
 	for (size_t i = 0; i < after.nresults && i < wp->n; i++) {
 		const struct host_result *r = &after.results[i];
 

@@ -65,21 +65,27 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Read both pipes until both close or the deadline passes. */
-static bool collect(int out, int err, struct spawn_result *r, long deadline)
+/* Read both pipes until both close or the deadline passes (o->hold moves it). */
+static bool collect(int out, int err, struct spawn_result *r, const struct spawn_opts *o)
 {
+	long deadline = o->timeout_ms > 0 ? now_ms() + o->timeout_ms : 0;
 	struct pollfd fds[2] = { { out, POLLIN, 0 }, { err, POLLIN, 0 } };
 	struct buf *bufs[2] = { &r->out, &r->err };
 	char chunk[8192];
 	int open_fds = 2;
 
 	while (open_fds) {
-		long left = deadline ? deadline - now_ms() : -1;
+		long left;
 		int n;
 
+		if (deadline && o->hold && o->hold(o->hold_arg))
+			deadline = now_ms() + o->timeout_ms;
+		left = deadline ? deadline - now_ms() : -1;
 		if (deadline && left <= 0)
 			return false;
-		n = poll(fds, 2, deadline ? (int)left : -1);
+		if (o->hold && (left < 0 || left > 250))
+			left = 250;
+		n = poll(fds, 2, (int)left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -129,7 +135,7 @@ int spawn_run(const struct spawn_opts *o, struct spawn_result *r)
 		rc = -e;
 		goto out;
 	}
-	if (!collect(po[0], pe[0], r, o->timeout_ms > 0 ? now_ms() + o->timeout_ms : 0)) {
+	if (!collect(po[0], pe[0], r, o)) {
 		r->timed_out = true;
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);

@@ -16,6 +16,11 @@ struct spawn_opts {
 	const char *const *argv;	/* argv[0] is the program's path */
 	const char *cwd;		/* NULL: unchanged */
 	int timeout_ms;			/* <= 0: no limit */
+	/* Asked about 4 times a second: while it says true, the timeout does not
+	 * run (it starts again from the full length), e.g. while Windows waits
+	 * for an answer to the UAC prompt.  NULL: never. */
+	bool (*hold)(const void *arg);
+	const void *hold_arg;
 };
 
 struct spawn_result {

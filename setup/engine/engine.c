@@ -126,7 +126,7 @@ static int restart_wsl(struct run *r)
 	char *drive = NULL, *wsl = wslenv_windows_program(r->ctx, &r->obs.host.env,
 							  "Windows/System32/wsl.exe", &drive);
 	const char *argv[] = { wsl, "--shutdown", NULL };
-	struct spawn_opts so = { argv, drive, 60000 };
+	struct spawn_opts so = { .argv = argv, .cwd = drive, .timeout_ms = 60000 };
 	struct spawn_result res = { 0 };
 	int rc;
 

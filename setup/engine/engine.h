@@ -20,6 +20,7 @@ struct engine_opts {
 	const char *mode;		/* bridged, mirrored, nat; NULL: recorded, else bridged */
 	const char *allow_ports;	/* mirrored: ports to let in ("8080,5353/udp") */
 	const char *host_loopback;	/* mirrored: experimental.hostAddressLoopback */
+	bool no_hyperv_admin;		/* bridged: leave Hyper-V Administrators alone */
 };
 
 int engine_run(struct wb_ctx *ctx, const struct engine_opts *o);

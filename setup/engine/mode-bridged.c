@@ -104,10 +104,33 @@ static void params(const struct run *r, struct target_params *out)
 	target_params_set(out, "mac", r->mac);
 }
 
+/*
+ * In the one administrator step anyway: the user joins Hyper-V
+ * Administrators, so that later runs read Hyper-V's switches without a
+ * prompt (A.1).  It counts from the next sign-in (A.2).
+ */
+static void plan_hyperv_admin(struct run *r)
+{
+	const struct host_state *st = &r->obs.win;
+	struct host_action *a;
+
+	if (r->o->no_hyperv_admin || !r->wp.n || r->wp.refusal || st->hyperv_admin || !st->sid)
+		return;
+	a = win_plan_add(&r->wp, HA_HYPERV_ADMIN_ADD, xasprintf("add %s to Hyper-V Administrators, so that "
+			 "wslbridge reads Hyper-V's switches without a prompt from your next sign-in on "
+			 "(members can manage every virtual machine on this PC; --no-hyperv-admin leaves "
+			 "this out)  [admin]", st->account && *st->account ? st->account : "you"));
+	a->attrs[0] = "sid"; a->attrs[1] = win_plan_keep(&r->wp, st->sid);
+	r->wp.undo[r->wp.n - 1] = *a;
+	r->wp.undo[r->wp.n - 1].type = HA_HYPERV_ADMIN_REMOVE;
+}
+
 static void plan_windows(struct run *r)
 {
-	if (run_failed(r, SIDE_WINDOWS, FIX_NONE) || r->o->switch_id)
+	/* unknown too: the elevated step then looks before it changes anything */
+	if (run_failed(r, SIDE_WINDOWS, FIX_NONE) || run_unknown(r, SIDE_WINDOWS) || r->o->switch_id)
 		switch_plan(&r->obs.win, r->adapter, r->switch_name, r->o->switch_id, &r->wp);
+	plan_hyperv_admin(r);
 }
 
 static int plan_wslconfig(struct run *r, struct ini_doc *d)

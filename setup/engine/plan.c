@@ -24,6 +24,14 @@ bool run_failed(const struct run *r, enum target_side side, enum target_fix fix)
 	return false;
 }
 
+bool run_unknown(const struct run *r, enum target_side side)
+{
+	for (size_t i = 0; i < r->rep.n; i++)
+		if (r->rep.r[i].status == CHECK_UNKNOWN && (side == RUN_ANY_SIDE || r->rep.r[i].e->side == side))
+			return true;
+	return false;
+}
+
 /* What a run cannot mend by itself (a .wslconfig edit it can). */
 static bool blocking(const struct check_result *c)
 {

@@ -56,6 +56,8 @@ int run_load_target(struct run *r);
 /* plan.c: what failed, the refusal before anything changes, the plan. */
 #define RUN_ANY_SIDE SIDE_COUNT
 bool run_failed(const struct run *r, enum target_side side, enum target_fix fix);
+/* Whether an expectation on side could not be read (CHECK_UNKNOWN). */
+bool run_unknown(const struct run *r, enum target_side side);
 void run_print_failures(const struct run *r, enum target_side side);
 int run_preflight(struct run *r);
 int run_plan_wslconfig(struct run *r);

@@ -2,10 +2,12 @@
 /* host-state.c - see host-state.h. */
 #include "host/host-state.h"
 #include "host/host-check.h"
+#include "host/host-infer.h"
 #include "base/util.h"
 #include "base/xmlfile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +50,8 @@ static void read_fields(xmlNodePtr n, void *obj, const struct field *f, size_t n
 		if (f[i].kind == F_INT) {
 			long x = v ? strtol(v, &end, 10) : -1;
 
-			*(int *)at = v && (*end || end == v) ? -1 : (int)x;
+			/* uint32 counters (D.17) beyond int are "unknown", never wrapped */
+			*(int *)at = v && (*end || end == v || x > INT_MAX || x < INT_MIN) ? -1 : (int)x;
 		} else {
 			*(bool *)at = v && !strcasecmp(v, "true");
 		}
@@ -73,7 +76,9 @@ static const struct field windows_f[] = {
 static const struct field user_f[] = {
 	STR(HS, "profile", profile), STR(HS, "temp", temp), BOOL(HS, "elevated", elevated),
 	BOOL(HS, "admin-member", admin_member), BOOL(HS, "hyperv-admin", hyperv_admin),
+	STR(HS, "account", account), STR(HS, "sid", sid),
 };
+static const struct field services_f[] = { STR(HS, "ip-helper", ip_helper) };
 static const struct field machine_f[] = { STR(HS, "guid", machine_guid) };
 static const struct field hyperv_f[] = {
 	BOOL(HS, "module", hyperv_module), BOOL(HS, "hypervisor-present", hypervisor_present),
@@ -100,6 +105,7 @@ static const struct section {
 } sections[] = {
 	{ "windows", windows_f, N(windows_f) }, { "user", user_f, N(user_f) },
 	{ "machine", machine_f, N(machine_f) }, { "hyperv", hyperv_f, N(hyperv_f) },
+	{ "services", services_f, N(services_f) },
 	{ "wsl", wsl_f, N(wsl_f) }, { "policy", policy_f, N(policy_f) },
 	{ "hyperv-firewall", hvfw_f, N(hvfw_f) },
 };
@@ -153,7 +159,13 @@ static const struct field result_f[] = {
 	STR(struct host_result, "fqid", fqid), STR(struct host_result, "category", category),
 	STR(struct host_result, "hresult", hresult), STR(struct host_result, "inner", inner),
 	STR(struct host_result, "exception", exception), STR(struct host_result, "message", message),
-	INT(struct host_result, "ms", ms),
+	INT(struct host_result, "ms", ms), STR(struct host_result, "switch-id", switch_id),
+	STR(struct host_result, "effect", effect), STR(struct host_result, "settled", settled),
+};
+static const struct field unreadable_f[] = {
+	STR(struct host_unreadable, "reason", reason), STR(struct host_unreadable, "fqid", fqid),
+	STR(struct host_unreadable, "category", category), STR(struct host_unreadable, "hresult", hresult),
+	STR(struct host_unreadable, "exception", exception), STR(struct host_unreadable, "message", message),
 };
 static const struct field error_f[] = {
 	STR(struct host_error, "kind", kind), STR(struct host_error, "fqid", fqid),
@@ -260,11 +272,27 @@ static void fwrule_nested(xmlNodePtr n, void *obj)
 	free(en);
 }
 
+/* Every section's <unreadable>, named by its section. */
+static void read_unreadable(xmlNodePtr h, struct host_state *st)
+{
+	for (xmlNodePtr sec = h->children; sec; sec = sec->next) {
+		xmlNodePtr u = sec->type == XML_ELEMENT_NODE ? child(sec, "unreadable") : NULL;
+		struct host_unreadable *x;
+
+		if (!u)
+			continue;
+		x = grow(&st->unreadable, &st->nunreadable, sizeof(*x));
+		read_fields(u, x, unreadable_f, N(unreadable_f));
+		x->section = xstrdup((const char *)sec->name);
+	}
+}
+
 static void parse_host(xmlNodePtr h, struct host_state *st)
 {
 	xmlNodePtr n;
 
 	st->has_host = true;
+	read_unreadable(h, st);
 	for (size_t i = 0; i < N(sections); i++)
 		if ((n = child(h, sections[i].element)))
 			read_fields(n, st, sections[i].f, sections[i].nf);
@@ -351,6 +379,8 @@ int host_state_parse(const char *xml, size_t len, struct host_state *st, char **
 		host_state_release(st);
 		return refused(why, ret_why);
 	}
+	if (host_unreadable(st, "switches"))
+		host_state_infer_switches(st);
 	return 0;
 }
 
@@ -379,6 +409,9 @@ void host_state_release(struct host_state *st)
 	FREE_LIST(st->portproxy, st->nportproxy, portproxy_f);
 	FREE_LIST(st->fwrules, st->nfwrules, fwrule_f);
 	FREE_LIST(st->results, st->nresults, result_f);
+	for (size_t i = 0; i < st->nunreadable; i++)
+		free(st->unreadable[i].section);
+	FREE_LIST(st->unreadable, st->nunreadable, unreadable_f);
 	free(st->raw);
 	if (st->error) {
 		free_fields(st->error, error_f, N(error_f));

@@ -32,9 +32,10 @@ struct host_adapter {
 enum switch_type { SWITCH_PRIVATE = 0, SWITCH_INTERNAL = 1, SWITCH_EXTERNAL = 2 };
 
 struct host_switch {
-	char *id, *name, *notes;
+	char *id, *name, *notes;	/* id and notes NULL when inferred */
 	int type;		/* enum switch_type, -1 unknown */
 	bool allow_mos;
+	bool inferred;		/* from vEthernet (NAME) and its uplink's bindings (A.4) */
 	char **uplinks;		/* adapter InterfaceGuids */
 	size_t nuplinks;
 };
@@ -54,6 +55,15 @@ struct host_result {
 	char *id, *status;	/* ok, error, skipped */
 	char *fqid, *category, *hresult, *inner, *exception, *message;
 	int ms;			/* how long it took on Windows, or -1 */
+	char *switch_id;	/* the switch created, found or removed */
+	char *effect;		/* "changed", or "none": it was so already */
+	char *settled;		/* "false": vEthernet had no address back within 20 s */
+};
+
+/* A section of <host> the agent could not read (A.1, A.3): never empty. */
+struct host_unreadable {
+	char *section, *reason;	/* reason: "permission" or "failed" */
+	char *fqid, *category, *hresult, *exception, *message;
 };
 
 struct host_error { char *kind, *fqid, *hresult, *inner, *exception, *message, *win32; };
@@ -63,9 +73,11 @@ struct host_state {
 	char *build, *ubr, *edition, *installation, *display_version;
 	char *profile, *temp;
 	bool elevated, admin_member, hyperv_admin;
+	char *account, *sid;		/* who the agent ran as */
 	char *machine_guid;
 	bool hyperv_module, hypervisor_present;
 	bool gsa_running;		/* Global Secure Access: no DNS tunneling */
+	char *ip_helper;		/* iphlpsvc's status (serves portproxy, E.22) */
 	char *vmms;
 	char *wsl_version, *wsl_kernel, *wsl_windows, *wsl_inbox;
 	char *policy_allow_mode, *policy_default_mode;	/* NULL: no policy */
@@ -92,6 +104,8 @@ struct host_state {
 	size_t nports;
 	struct host_result *results;
 	size_t nresults;
+	struct host_unreadable *unreadable;
+	size_t nunreadable;
 	struct host_error *error;	/* a failure of the whole call, or NULL */
 	char *raw;			/* the response document as received */
 	size_t raw_len;
@@ -122,6 +136,11 @@ enum host_failure {
 };
 enum host_failure host_result_failure(const struct host_result *r);
 const char *host_failure_name(enum host_failure f);
+
+/* Why section (e.g. "switches") could not be read, or NULL when it was. */
+const struct host_unreadable *host_unreadable(const struct host_state *st, const char *section);
+/* For people: "permission denied (not elevated, not in Hyper-V Administrators)". */
+char *host_unreadable_text(const struct host_unreadable *u);
 
 const struct host_adapter *host_adapter_by_guid(const struct host_state *st, const char *guid);
 /* Hyper-V's name of a switch type (VMSwitchType): "External", ..., "unknown". */

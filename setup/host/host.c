@@ -99,7 +99,7 @@ static int ask_cmd(struct host *h, char **ret_why)
 {
 	char *drive = NULL, *cmd = wslenv_windows_program(h->ctx, &h->env, CMD_SUBPATH, &drive);
 	const char *argv[] = { cmd, "/d", "/c", CMD_ECHO, NULL };
-	struct spawn_opts o = { argv, drive, 30000 };
+	struct spawn_opts o = { .argv = argv, .cwd = drive, .timeout_ms = 30000 };
 	struct spawn_result r = { 0 };
 	char *second;
 	int rc = cmd ? spawn_run(&o, &r) : -ENOENT;
@@ -200,7 +200,8 @@ static const char *const action_names[] = {
 	[HA_REMOVE_SWITCH] = "remove-switch", [HA_SET_BINDING] = "set-binding", [HA_SET_METRIC] = "set-metric",
 	[HA_HVFW_ALLOW] = "hvfw-allow", [HA_HVFW_REMOVE] = "hvfw-remove", [HA_PORTPROXY_SET] = "portproxy-set",
 	[HA_PORTPROXY_DELETE] = "portproxy-delete", [HA_FWRULE_ADD] = "fwrule-add",
-	[HA_FWRULE_DELETE] = "fwrule-delete",
+	[HA_FWRULE_DELETE] = "fwrule-delete", [HA_HYPERV_ADMIN_ADD] = "hyperv-admin-add",
+	[HA_HYPERV_ADMIN_REMOVE] = "hyperv-admin-remove",
 };
 
 const char *host_action_name(enum host_action_type t)
@@ -216,7 +217,8 @@ enum host_action_type host_action_parse(const char *name)
 	return HA_NONE;
 }
 
-static void request_xml(const char *op, const struct host_action *a, size_t n, struct buf *out)
+static void request_xml(const struct host *h, const char *op, const struct host_action *a, size_t n,
+			struct buf *out)
 {
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
@@ -227,6 +229,11 @@ static void request_xml(const char *op, const struct host_action *a, size_t n, s
 	xmlTextWriterStartElement(w, BAD_CAST "request");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "1");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "op", BAD_CAST op);
+	/* B.7: an elevated copy may run as another account; these stay the user's */
+	if (n && h->profile_win && h->temp_win) {
+		xmlTextWriterWriteAttribute(w, BAD_CAST "caller-profile", BAD_CAST h->profile_win);
+		xmlTextWriterWriteAttribute(w, BAD_CAST "caller-temp", BAD_CAST h->temp_win);
+	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(id, sizeof(id), "%zu", i + 1);
 		xmlTextWriterStartElement(w, BAD_CAST "action");
@@ -259,13 +266,28 @@ static char *first_lines(const struct buf *b)
 	return buf_detach(&o, NULL);
 }
 
+/* Why powershell.exe ran no agent (C.11, C.12): its exit code, never its words. */
+static const char *no_response_meaning(int code)
+{
+	if (code == 5)
+		return "; application control (App Control for Business or AppLocker) runs unsigned scripts "
+		       "in ConstrainedLanguage mode here, so the agent stopped before doing anything. An "
+		       "administrator can allow it: sign it, or allow its hash (README: Managed machines)";
+	if (code == 1)
+		return "; where Group Policy sets an execution policy (such as AllSigned), it overrides "
+		       "-ExecutionPolicy Bypass and PowerShell does not start the agent: an administrator "
+		       "can sign it (README: Managed machines)";
+	return "";
+}
+
 static int run_agent(struct host *h, struct stage *s, const struct buf *req, char **ret_why)
 {
 	char ha[65], hr[65], *win = wslenv_to_windows(h->ctx, &h->env, s->dir);
 	char *agent_win = xasprintf("%s\\" STAGE_AGENT, win), *req_win = xasprintf("%s\\" STAGE_REQUEST, win);
 	char *resp_win = xasprintf("%s\\" STAGE_RESPONSE, win);
 	const char *argv[16];
-	struct spawn_opts o = { argv, s->dir, h->timeout_ms };
+	struct spawn_opts o = { .argv = argv, .cwd = s->dir, .timeout_ms = h->timeout_ms,
+				.hold = stage_prompt_pending, .hold_arg = s };
 	struct spawn_result r;
 	size_t i = 0;
 	int rc;
@@ -304,9 +326,9 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 	} else if (!stage_has_response(s)) {
 		char *err = first_lines(r.err.len ? &r.err : &r.out);
 
-		*ret_why = xasprintf("powershell.exe exited with %s %d and wrote no response%s%s",
+		*ret_why = xasprintf("powershell.exe exited with %s %d and wrote no response%s%s%s",
 				     r.signal ? "signal" : "code", r.signal ? r.signal : r.exit_code,
-				     *err ? ": " : "", err);
+				     *err ? ": " : "", err, r.signal ? "" : no_response_meaning(r.exit_code));
 		free(err);
 		rc = -EPROTO;
 	}
@@ -328,7 +350,7 @@ static int host_call(struct host *h, const char *op, const struct host_action *a
 
 	*ret_why = NULL;
 	memset(st, 0, sizeof(*st));
-	request_xml(op, a, n, &req);
+	request_xml(h, op, a, n, &req);
 	temp = wslenv_to_linux(h->ctx, &h->env, h->temp_win);
 	r = stage_create(temp, host_agent_ps1, host_agent_ps1_len, &req, &s, ret_why);
 	free(temp);
@@ -372,8 +394,9 @@ char *host_error_text(const struct host_error *e)
 	const char *k = e->kind ? e->kind : "";
 
 	if (!strcmp(k, "uac-declined"))
-		return xstrdup("the Windows administrator (UAC) prompt was declined; nothing was "
-			       "changed on Windows");
+		return xstrdup("the Windows administrator (UAC) prompt was declined or cancelled (an "
+			       "account that is not an administrator needs an administrator's password "
+			       "there); nothing was changed on Windows");
 	if (!strcmp(k, "elevation-failed"))
 		return xasprintf("Windows did not allow administrator rights (error %s): this "
 				 "account cannot elevate; ask an administrator to run it",
@@ -383,6 +406,10 @@ char *host_error_text(const struct host_error *e)
 			       "ran; nothing was done");
 	if (!strcmp(k, "elevated-no-response"))
 		return xstrdup("the elevated host agent ended without an answer");
+	if (!strcmp(k, "not-elevated"))
+		return xstrdup("Windows started the administrator step without administrator rights (UAC is "
+			       "turned off and this account is a standard user); nothing was changed. Sign in "
+			       "as an administrator, or ask one to turn UAC on");
 	return xasprintf("the host agent failed (%s%s%s)", k, e->fqid ? ": " : "",
 			 e->fqid ? e->fqid : "");
 }

@@ -16,7 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const ours[] = { STAGE_AGENT, STAGE_REQUEST, STAGE_RESPONSE };
+static const char *const ours[] = {
+	STAGE_AGENT, STAGE_REQUEST, STAGE_RESPONSE, STAGE_RESPONSE ".part", STAGE_RESPONSE ".err",
+	STAGE_ELEVATING, STAGE_ANSWERED,
+};
 
 /*
  * Staging folders of runs that were killed (their pid is gone): remove the
@@ -128,6 +131,14 @@ int stage_read_response(const struct stage *s, struct buf *out, char **ret_why)
 		*ret_why = xasprintf("could not read %s/%s: %s; nothing was done with it", s->dir, STAGE_RESPONSE,
 				     xml_read_fd_error(r));
 	return r;
+}
+
+bool stage_prompt_pending(const void *stage)
+{
+	const struct stage *s = stage;
+
+	return faccessat(s->dfd, STAGE_ELEVATING, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       faccessat(s->dfd, STAGE_ANSWERED, F_OK, AT_SYMLINK_NOFOLLOW) != 0;
 }
 
 void stage_remove(struct stage *s)

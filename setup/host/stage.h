@@ -27,6 +27,9 @@ struct stage {
 #define STAGE_AGENT "host-agent.ps1"
 #define STAGE_REQUEST "request.xml"
 #define STAGE_RESPONSE "response.xml"
+/* The agent's marks around the UAC prompt: made before it, and once answered. */
+#define STAGE_ELEVATING "elevating"
+#define STAGE_ANSWERED "answered"
 
 /*
  * Make a new folder wslbridge-<pid>-<random> under the Linux folder temp
@@ -37,6 +40,8 @@ int stage_create(const char *temp, const void *agent, size_t agent_len, const st
 		 struct stage *s, char **ret_why);
 /* Whether the agent left a response (of any kind: it is checked on reading). */
 bool stage_has_response(const struct stage *s);
+/* The UAC prompt is up: the agent marked it, and no answer came yet (a spawn hold). */
+bool stage_prompt_pending(const void *stage);
 /* The response's bytes: 0, or -errno with *ret_why. */
 int stage_read_response(const struct stage *s, struct buf *out, char **ret_why);
 /* Remove our files and the folder (kept with WSLBRIDGE_KEEP_STAGING=1). */

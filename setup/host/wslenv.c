@@ -96,7 +96,7 @@ static void detect_mode(const struct wb_ctx *ctx, struct wsl_env *env)
 {
 	char *prog = wb_path(ctx, "/usr/bin/wslinfo");
 	const char *argv[] = { prog, "--networking-mode", NULL };
-	struct spawn_opts o = { argv, NULL, 5000 };
+	struct spawn_opts o = { .argv = argv, .timeout_ms = 5000 };
 	struct spawn_result r;
 	int rc;
 

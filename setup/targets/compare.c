@@ -61,34 +61,61 @@ static const struct host_adapter *resolve_adapter(const struct expectation *e, c
 	return a;
 }
 
-static char *probe_switch(const struct expectation *e, const struct observation *o)
+static const char inferred_basis[] = "inferred: Hyper-V's switches could not be read, so this comes from "
+	"its vEthernet adapter and the uplink's bindings";
+
+/* The switch probes; when Hyper-V's switches could not be read, from the
+ * inferred ones (host-infer.h), and unknown where even that says nothing. */
+static void probe_switch(const struct expectation *e, const struct observation *o, struct probe_out *out)
 {
 	const struct host_state *st = &o->win;
+	const struct host_unreadable *u = host_unreadable(st, "switches");
 	const struct host_switch *sw;
 	size_t n = switch_count(st, e->sw, &sw);
 	const struct host_adapter *up;
 
-	if (!strcmp(e->probe, "switch.count"))
-		return xasprintf("%zu", n);
-	if (n == 0)
-		return xstrdup("missing");
-	if (n > 1)
-		return xasprintf("ambiguous (%zu switches have this name)", n);
-	if (!strcmp(e->probe, "switch.type"))
-		return xstrdup(host_switch_type_name(sw->type));
-	if (!strcmp(e->probe, "switch.allow-management-os"))
-		return yesno(sw->allow_mos);
+	if (u && (n != 1 || (strcmp(e->probe, "switch.count") && strcmp(e->probe, "switch.allow-management-os") &&
+			     sw->type < 0))) {
+		char *why = host_unreadable_text(u);
+
+		out->unknown = xasprintf("not readable (Get-VMSwitch: %s)%s", why, n ? "" :
+					 ", and no vEthernet adapter shows a switch of this name");
+		free(why);
+		return;
+	}
+	out->basis = u ? inferred_basis : NULL;
+	if (!strcmp(e->probe, "switch.count")) {
+		out->value = xasprintf("%zu", n);
+		return;
+	}
+	if (n == 0) {
+		out->value = xstrdup("missing");
+		return;
+	}
+	if (n > 1) {
+		out->value = xasprintf("ambiguous (%zu switches have this name)", n);
+		return;
+	}
+	if (!strcmp(e->probe, "switch.type")) {
+		out->value = xstrdup(host_switch_type_name(sw->type));
+		return;
+	}
+	if (!strcmp(e->probe, "switch.allow-management-os")) {
+		out->value = yesno(sw->allow_mos);
+		return;
+	}
 	/* switch.uplink-is */
 	up = sw->nuplinks ? host_adapter_by_guid(st, sw->uplinks[0]) : NULL;
 	if (!sw->nuplinks)
-		return xstrdup("false (bound to no adapter)");
-	if (!up)
-		return xstrdup("false (bound to an adapter that is gone)");
-	if (!e->adapter || !strcmp(e->adapter, "*"))
-		return adapter_is_physical(up) ? xstrdup("true") :
-		       xasprintf("false (bound to %s, which is not a physical adapter)", up->name);
-	return adapter_find(st, e->adapter) == up ? xstrdup("true") :
-	       xasprintf("false (bound to %s)", up->name);
+		out->value = xstrdup("false (bound to no adapter)");
+	else if (!up)
+		out->value = xstrdup("false (bound to an adapter that is gone)");
+	else if (!e->adapter || !strcmp(e->adapter, "*"))
+		out->value = adapter_is_physical(up) ? xstrdup("true") :
+			     xasprintf("false (bound to %s, which is not a physical adapter)", up->name);
+	else
+		out->value = adapter_find(st, e->adapter) == up ? xstrdup("true") :
+			     xasprintf("false (bound to %s)", up->name);
 }
 
 static char *probe_adapter(const struct expectation *e, const struct observation *o)
@@ -173,13 +200,22 @@ static char *p_hvfw_unopened(const struct expectation *e, const struct observati
 	return hvfw_unopened(&o->win, e->ports);
 }
 
-static char *p_hyperv(const struct expectation *e, const struct observation *o)
+/* The module is proof; without it, Hyper-V's own ports (A.3: not for everyone). */
+static void p_hyperv(const struct expectation *e, const struct observation *o, struct probe_out *out)
 {
 	const struct host_state *st = &o->win;
+	const struct host_unreadable *u = host_unreadable(st, "external-ports");
 	bool home = st->edition && !strncmp(st->edition, "Core", 4);
 
 	(void)e;
-	return yesno(st->hyperv_module || (st->hypervisor_present && !home && st->nports));
+	if (!st->hyperv_module && st->hypervisor_present && !home && u) {
+		char *why = host_unreadable_text(u);
+
+		out->unknown = xasprintf("not readable (no Hyper-V module, and Hyper-V's ports: %s)", why);
+		free(why);
+		return;
+	}
+	out->value = yesno(st->hyperv_module || (st->hypervisor_present && !home && st->nports));
 }
 
 static char *p_build(const struct expectation *e, const struct observation *o)
@@ -204,6 +240,17 @@ static char *p_forward_stale(const struct expectation *e, const struct observati
 {
 	(void)e;
 	return xstrdup(o->forward_stale ? o->forward_stale : "not read (target_gather was not called)");
+}
+
+/* E.22: portproxy rules are served by IP Helper; stopped, nothing listens. */
+static char *p_ip_helper(const struct expectation *e, const struct observation *o)
+{
+	const struct host_state *st = &o->win;
+
+	(void)e;
+	if (!st->nportproxy)
+		return xstrdup("not needed (no port forwards)");
+	return xstrdup(st->ip_helper ? st->ip_helper : "unknown");
 }
 
 /* ---- files and Linux ---------------------------------------------------- */
@@ -387,38 +434,55 @@ static char *p_ignored_from(const struct expectation *e, const struct observatio
 
 enum { NEEDS_WINDOWS = 1, NEEDS_WSLCONFIG = 2 };
 
-/* Every probe a target can name (target.rng lists the same; test-compare holds them). */
+/*
+ * Every probe a target can name (target.rng lists the same; test-compare
+ * holds them).  sections: the parts of Windows' answer it reads; when one
+ * could not be read, its value is unknown, unless the probe infers (read_ex).
+ */
+static const char *const hyperv_s[] = { "hyperv", NULL };
+static const char *const windows_s[] = { "windows", NULL };
+static const char *const wsl_s[] = { "wsl", NULL };
+static const char *const policy_s[] = { "policy", NULL };
+static const char *const adapters_s[] = { "adapters", NULL };
+static const char *const switch_s[] = { "switches", "adapters", NULL };
+static const char *const hvfw_s[] = { "hyperv-firewall", NULL };
+static const char *const forward_s[] = { "portproxy", "firewall-rules", NULL };
+static const char *const services_s[] = { "services", "portproxy", NULL };
+
 static const struct probe {
 	const char *name;
 	unsigned needs;
+	const char *const *sections;
 	char *(*read)(const struct expectation *e, const struct observation *o);
+	void (*read_ex)(const struct expectation *e, const struct observation *o, struct probe_out *out);
 } probes[] = {
-	{ "windows.hyperv", NEEDS_WINDOWS, p_hyperv },
-	{ "windows.build", NEEDS_WINDOWS, p_build },
-	{ "windows.supports-mirrored", NEEDS_WINDOWS, probe_mirrored },
-	{ "windows.ipv6", NEEDS_WINDOWS, p_ipv6 },
-	{ "wsl.supports-bridged", NEEDS_WINDOWS, probe_wsl_bridged },
-	{ "wsl.supports-mirrored", NEEDS_WINDOWS, p_wsl_mirrored },
-	{ "policy.networking-mode", NEEDS_WINDOWS, p_policy_mode },
-	{ "switch.count", NEEDS_WINDOWS, probe_switch },
-	{ "switch.type", NEEDS_WINDOWS, probe_switch },
-	{ "switch.uplink-is", NEEDS_WINDOWS, probe_switch },
-	{ "switch.allow-management-os", NEEDS_WINDOWS, probe_switch },
-	{ "adapter.binding", NEEDS_WINDOWS, probe_adapter },
-	{ "adapter.status", NEEDS_WINDOWS, probe_adapter },
-	{ "hvfw.unopened", NEEDS_WINDOWS, p_hvfw_unopened },
-	{ "forward.stale", NEEDS_WINDOWS, p_forward_stale },
-	{ "wslconfig", NEEDS_WSLCONFIG, p_wslconfig },
-	{ "wslconf", 0, p_wslconf },
-	{ "wslconf.ignored-from", 0, p_ignored_from },
-	{ "linux.mode", 0, p_linux_mode },
-	{ "linux.carrier", 0, p_interface },
-	{ "linux.mtu", 0, p_interface },
-	{ "linux.address-kind", 0, probe_address_kind },
-	{ "linux.default-route", 0, p_default_route },
-	{ "linux.nameservers", 0, p_nameservers },
-	{ "linux.file-secure", 0, probe_file_secure },
-	{ "linux.kernel", 0, probe_kernel },
+	{ "windows.hyperv", NEEDS_WINDOWS, hyperv_s, NULL, p_hyperv },
+	{ "windows.build", NEEDS_WINDOWS, windows_s, p_build, NULL },
+	{ "windows.supports-mirrored", NEEDS_WINDOWS, windows_s, probe_mirrored, NULL },
+	{ "windows.ipv6", NEEDS_WINDOWS, windows_s, p_ipv6, NULL },
+	{ "wsl.supports-bridged", NEEDS_WINDOWS, wsl_s, probe_wsl_bridged, NULL },
+	{ "wsl.supports-mirrored", NEEDS_WINDOWS, wsl_s, p_wsl_mirrored, NULL },
+	{ "policy.networking-mode", NEEDS_WINDOWS, policy_s, p_policy_mode, NULL },
+	{ "switch.count", NEEDS_WINDOWS, switch_s, NULL, probe_switch },
+	{ "switch.type", NEEDS_WINDOWS, switch_s, NULL, probe_switch },
+	{ "switch.uplink-is", NEEDS_WINDOWS, switch_s, NULL, probe_switch },
+	{ "switch.allow-management-os", NEEDS_WINDOWS, switch_s, NULL, probe_switch },
+	{ "adapter.binding", NEEDS_WINDOWS, adapters_s, probe_adapter, NULL },
+	{ "adapter.status", NEEDS_WINDOWS, adapters_s, probe_adapter, NULL },
+	{ "hvfw.unopened", NEEDS_WINDOWS, hvfw_s, p_hvfw_unopened, NULL },
+	{ "forward.stale", NEEDS_WINDOWS, forward_s, p_forward_stale, NULL },
+	{ "forward.ip-helper", NEEDS_WINDOWS, services_s, p_ip_helper, NULL },
+	{ "wslconfig", NEEDS_WSLCONFIG, NULL, p_wslconfig, NULL },
+	{ "wslconf", 0, NULL, p_wslconf, NULL },
+	{ "wslconf.ignored-from", 0, NULL, p_ignored_from, NULL },
+	{ "linux.mode", 0, NULL, p_linux_mode, NULL },
+	{ "linux.carrier", 0, NULL, p_interface, NULL },
+	{ "linux.mtu", 0, NULL, p_interface, NULL },
+	{ "linux.address-kind", 0, adapters_s, probe_address_kind, NULL },
+	{ "linux.default-route", 0, NULL, p_default_route, NULL },
+	{ "linux.nameservers", 0, NULL, p_nameservers, NULL },
+	{ "linux.file-secure", 0, NULL, probe_file_secure, NULL },
+	{ "linux.kernel", 0, NULL, probe_kernel, NULL },
 };
 
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
@@ -433,25 +497,42 @@ const char *probe_name(size_t i)
 	return i < N_PROBES ? probes[i].name : NULL;
 }
 
-char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip)
+void probe_run(const struct expectation *e, const struct observation *o, struct probe_out *out)
 {
 	const struct probe *p = NULL;
 
-	*ret_skip = NULL;
+	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < N_PROBES && !p; i++)
 		if (!strcmp(e->probe, probes[i].name))
 			p = &probes[i];
-	if (!p)		/* the schema lets none through: never a fallthrough */
-		return xasprintf("unknown probe '%s' (this wslbridge does not know it)", e->probe);
+	if (!p) {	/* the schema lets none through: never a fallthrough */
+		out->value = xasprintf("unknown probe '%s' (this wslbridge does not know it)", e->probe);
+		return;
+	}
 	if ((p->needs & NEEDS_WINDOWS) && !o->have_windows) {
-		*ret_skip = xstrdup("needs Windows (offline)");
-		return NULL;
+		out->skip = xstrdup("needs Windows (offline)");
+		return;
 	}
 	if ((p->needs & NEEDS_WSLCONFIG) && !o->wslconfig_path) {
-		*ret_skip = xstrdup("the place of .wslconfig is not known offline");
-		return NULL;
+		out->skip = xstrdup("the place of .wslconfig is not known offline");
+		return;
 	}
-	return p->read(e, o);
+	for (size_t i = 0; p->sections && o->have_windows && p->sections[i]; i++) {
+		const struct host_unreadable *u = host_unreadable(&o->win, p->sections[i]);
+		char *why;
+
+		/* the switch probes infer what they can (they say when they cannot) */
+		if (!u || (p->read_ex && !strcmp(p->sections[i], "switches")))
+			continue;
+		why = host_unreadable_text(u);
+		out->unknown = xasprintf("not readable (Windows' %s: %s)", p->sections[i], why);
+		free(why);
+		return;
+	}
+	if (p->read_ex)
+		p->read_ex(e, o, out);
+	else
+		out->value = p->read(e, o);
 }
 
 /* ---- comparison --------------------------------------------------------- */
@@ -496,7 +577,7 @@ void compare_target(const struct target *t, const struct observation *o, struct 
 	rep->r = xcalloc(t->nexp ? t->nexp : 1, sizeof(*rep->r));
 	for (size_t i = 0; i < t->nexp; i++) {
 		struct check_result *r = &rep->r[rep->n++];
-		char *skip = NULL, *v;
+		struct probe_out out;
 
 		r->e = &t->exp[i];
 		if (r->e->skipped) {
@@ -505,15 +586,19 @@ void compare_target(const struct target *t, const struct observation *o, struct 
 			rep->skip++;
 			continue;
 		}
-		v = probe_value(r->e, o, &skip);
-		if (!v) {
-			r->status = CHECK_SKIP;
-			r->observed = skip;
-			rep->skip++;
+		probe_run(r->e, o, &out);
+		r->basis = out.basis;
+		if (!out.value) {
+			r->status = out.skip ? CHECK_SKIP : CHECK_UNKNOWN;
+			r->observed = out.skip ? out.skip : out.unknown;
+			if (out.skip)
+				rep->skip++;
+			else
+				rep->unknown++;
 			continue;
 		}
-		r->observed = v;
-		r->status = holds(r->e, v, &r->expected) ? CHECK_PASS : CHECK_FAIL;
+		r->observed = out.value;
+		r->status = holds(r->e, out.value, &r->expected) ? CHECK_PASS : CHECK_FAIL;
 		if (r->status == CHECK_PASS)
 			rep->pass++;
 		else

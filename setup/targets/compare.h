@@ -11,27 +11,35 @@
 #include "observe/observe.h"
 #include "targets/target.h"
 
-enum check_status { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
+/* UNKNOWN: a fact it needs could not be read, nor inferred (never a failure
+ * to plan from, never a pass). */
+enum check_status { CHECK_PASS, CHECK_FAIL, CHECK_SKIP, CHECK_UNKNOWN };
 
 struct check_result {
 	const struct expectation *e;
 	enum check_status status;
-	char *observed;		/* the probe's value, or why it was skipped */
+	char *observed;		/* the probe's value, or why it was skipped or is unknown */
 	char *expected;		/* for people: "bridged", "between 576 and 9000", ... */
+	const char *basis;	/* non-NULL: the value was inferred, from this */
 };
 
 struct check_report {
 	struct check_result *r;
-	size_t n, pass, fail, skip;
+	size_t n, pass, fail, skip, unknown;
 };
 
 void compare_target(const struct target *t, const struct observation *o, struct check_report *rep);
 void check_report_release(struct check_report *rep);
 
-/* The value a probe reads from the observation; NULL when it needs Windows
- * and the observation is offline (then *ret_skip says why).  An unknown
- * probe is a value that fails every expectation, never another probe. */
-char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip);
+/* What a probe made of the observation: its value; or NULL, when it needs
+ * Windows and the observation is offline (skip), or needs a fact Windows
+ * would not give (unknown), with why.  basis: the value was inferred. */
+struct probe_out {
+	char *value, *skip, *unknown;
+	const char *basis;
+};
+/* An unknown probe is a value that fails every expectation, never another probe. */
+void probe_run(const struct expectation *e, const struct observation *o, struct probe_out *out);
 /* The probes this wslbridge knows, for the test that holds them to target.rng. */
 size_t probe_count(void);
 const char *probe_name(size_t i);

@@ -79,7 +79,8 @@ static void print_text(const struct target *t, const struct check_report *rep)
 {
 	bool tty = term_fancy(stdout);
 	const char *ok = tty ? "\033[32m\u2714\033[0m" : "ok  ", *bad = tty ? "\033[31m\u2718\033[0m" : "FAIL";
-	const char *skip = tty ? "-" : "skip";
+	const char *skip = tty ? "-" : "skip", *unknown = tty ? "?" : "??? ";
+	bool unreadable_switches = false;
 
 	printf("Target %s: %s\n", t->name, t->summary);
 	for (size_t s = 0; s < SIDE_COUNT; s++) {
@@ -94,8 +95,11 @@ static void print_text(const struct target *t, const struct check_report *rep)
 				printf("\n%s\n", side_titles[s]);
 			header = true;
 			if (r->status == CHECK_PASS)
-				printf("  %s %s\n", ok, r->e->summary);
-			else if (r->status == CHECK_SKIP)
+				printf("  %s %s%s\n", ok, r->e->summary, r->basis ? " (inferred)" : "");
+			else if (r->status == CHECK_UNKNOWN) {
+				printf("  %s %s: unknown, %s\n", unknown, r->e->summary, r->observed);
+				unreadable_switches |= !strncmp(r->e->probe, "switch.", 7);
+			} else if (r->status == CHECK_SKIP)
 				printf("  %s %s: skipped, %s\n", skip, r->e->summary, r->observed);
 			else
 				printf("  %s %s: observed %s, expected %s\n%s%s%s", bad, r->e->summary,
@@ -110,7 +114,18 @@ static void print_text(const struct target *t, const struct check_report *rep)
 		printf(" (%zu skipped)", rep->skip);
 	if (rep->fail)
 		printf("; %zu differ%s", rep->fail, rep->fail == 1 ? "s" : "");
+	if (rep->unknown)
+		printf("; %zu could not be read", rep->unknown);
 	printf("\n");
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->r[i].basis) {
+			printf("(inferred: Hyper-V's switches could not be read; they were told from the vEthernet "
+			       "adapter and the uplink's bindings)\n");
+			break;
+		}
+	if (unreadable_switches)
+		printf("To read Hyper-V's switches, join Hyper-V Administrators (`wslbridge setup` adds you; it "
+		       "counts from your next sign-in) or start WSL from an elevated terminal.\n");
 }
 
 static void xml_attr(xmlNodePtr n, const char *name, const char *v)
@@ -121,7 +136,7 @@ static void xml_attr(xmlNodePtr n, const char *name, const char *v)
 
 static void print_xml(const struct target *t, const struct check_report *rep)
 {
-	static const char *const status[] = { "pass", "fail", "skip" };
+	static const char *const status[] = { "pass", "fail", "skip", "unknown" };
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "check");
 	xmlChar *out = NULL;
@@ -131,7 +146,7 @@ static void print_xml(const struct target *t, const struct check_report *rep)
 	xmlDocSetRootElement(doc, root);
 	xml_attr(root, "target", t->name);
 	xml_attr(root, "file", t->file);
-	xml_attr(root, "verdict", rep->fail ? "drift" : "ok");
+	xml_attr(root, "verdict", rep->fail ? "drift" : rep->unknown ? "unknown" : "ok");
 	for (size_t i = 0; i < t->nparams; i++) {
 		xmlNodePtr p = xmlNewChild(root, NULL, BAD_CAST "param", NULL);
 
@@ -148,6 +163,7 @@ static void print_xml(const struct target *t, const struct check_report *rep)
 		xml_attr(e, "summary", r->e->summary);
 		xml_attr(e, "observed", r->observed);
 		xml_attr(e, "expected", r->expected);
+		xml_attr(e, "basis", r->basis ? "inferred" : NULL);
 		xml_attr(e, "remedy", r->e->remedy);
 		xml_attr(e, "fix", target_fix_name(r->e->fix));
 		snprintf(line, sizeof(line), "%u", r->e->line);
@@ -221,7 +237,7 @@ int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 	struct observation obs;
 	struct target t;
 	struct target_error err;
-	struct check_report rep = { NULL, 0, 0, 0, 0 };
+	struct check_report rep = { .r = NULL };
 	const char *named = NULL;
 	char *name = NULL, *why = NULL;
 	int rc = parse(argc, argv, &o, &named), r;
@@ -249,7 +265,8 @@ int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 		print_xml(&t, &rep);
 	else
 		print_text(&t, &rep);
-	rc = rep.fail ? WB_EXIT_DRIFT : WB_EXIT_OK;
+	/* what could not be read does not hold either: the target is not confirmed */
+	rc = rep.fail || rep.unknown ? WB_EXIT_DRIFT : WB_EXIT_OK;
 out:
 	check_report_release(&rep);
 	target_release(&t);

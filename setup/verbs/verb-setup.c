@@ -23,9 +23,10 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		{ "dhcp", required_argument, NULL, 'd' }, { "ipv6", required_argument, NULL, '6' },
 		{ "mode", required_argument, NULL, 'M' }, { "allow-port", required_argument, NULL, 'p' },
 		{ "host-loopback", required_argument, NULL, 'L' },
+		{ "no-hyperv-admin", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct engine_opts o = { repair, false, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct engine_opts o = { .repair = repair };
 	struct buf ports = BUF_INIT;
 	int rc;
 	const char *verb = repair ? "repair" : "setup";
@@ -45,6 +46,7 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		case 'M': o.mode = optarg; break;
 		case 'p': buf_addf(&ports, "%s%s", ports.len ? "," : "", optarg); break;	/* repeatable */
 		case 'L': o.host_loopback = optarg; break;
+		case 'H': o.no_hyperv_admin = true; break;
 		}
 	}
 	if (c == 0) {

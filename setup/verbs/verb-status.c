@@ -120,29 +120,69 @@ static void print_adapters(const struct host_state *st)
 	}
 }
 
+static void print_switch(const struct host_state *st, const struct host_switch *s)
+{
+	const struct host_adapter *up = s->nuplinks ? host_adapter_by_guid(st, s->uplinks[0]) : NULL;
+	size_t vms = 0;
+
+	for (size_t k = 0; k < st->nvmnics; k++)
+		vms += st->vmnics[k].switch_id && s->id && !strcasecmp(st->vmnics[k].switch_id, s->id);
+	printf("  %-24s %s", s->name ? s->name : "?", s->inferred && s->type < 0 ? "type unknown" :
+	       host_switch_type_name(s->type));
+	if (s->type == SWITCH_EXTERNAL)
+		printf(" on %s", up && up->name ? up->name : "an unknown adapter");
+	if (s->allow_mos && (s->type == SWITCH_EXTERNAL || s->inferred))
+		printf(", shared with Windows");
+	if (vms)
+		printf(", used by %zu VM adapter%s", vms, vms == 1 ? "" : "s");
+	if (s->notes && !strcmp(s->notes, "Created by wslbridge"))
+		printf(" (created by wslbridge)");
+	if (s->inferred)
+		printf(" (inferred)\n");
+	else
+		printf("\n  %-24s id %s\n", "", s->id ? s->id : "?");
+}
+
 static void print_switches(const struct host_state *st)
 {
-	printf("\nSwitches\n");
-	if (!st->hyperv_module)
-		printf("  (not visible without the Hyper-V PowerShell module)\n");
-	else if (!st->nswitches)
-		printf("  none\n");
-	for (size_t i = 0; i < st->nswitches; i++) {
-		const struct host_switch *s = &st->switches[i];
-		const struct host_adapter *up = s->nuplinks ? host_adapter_by_guid(st, s->uplinks[0]) : NULL;
-		size_t vms = 0;
+	const struct host_unreadable *u = host_unreadable(st, "switches");
 
-		for (size_t k = 0; k < st->nvmnics; k++)
-			vms += st->vmnics[k].switch_id && s->id && !strcasecmp(st->vmnics[k].switch_id, s->id);
-		printf("  %-24s %s", s->name ? s->name : "?", host_switch_type_name(s->type));
-		if (s->type == SWITCH_EXTERNAL)
-			printf(" on %s%s", up && up->name ? up->name : "an unknown adapter",
-			       s->allow_mos ? ", shared with Windows" : "");
-		if (vms)
-			printf(", used by %zu VM adapter%s", vms, vms == 1 ? "" : "s");
-		if (s->notes && !strcmp(s->notes, "Created by wslbridge"))
-			printf(" (created by wslbridge)");
-		printf("\n  %-24s id %s\n", "", s->id ? s->id : "?");
+	printf("\nSwitches\n");
+	if (u) {
+		char *why = host_unreadable_text(u);
+
+		printf("  could not be read: %s\n", why);
+		printf("  fix: join Hyper-V Administrators (`wslbridge setup` adds you; it counts from your next "
+		       "sign-in), or start WSL from an elevated terminal\n");
+		printf("  %s\n", st->nswitches ? "inferred from the vEthernet adapters and the uplinks' bindings:" :
+		       "no vEthernet adapter shows a switch shared with Windows");
+		free(why);
+	} else if (!st->hyperv_module) {
+		printf("  (not visible without the Hyper-V PowerShell module)\n");
+	} else if (!st->nswitches) {
+		printf("  none\n");
+	}
+	for (size_t i = 0; i < st->nswitches; i++)
+		print_switch(st, &st->switches[i]);
+}
+
+/* Every other part of Windows' answer that could not be read, and why. */
+static void print_unreadable(const struct host_state *st)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < st->nunreadable; i++) {
+		const struct host_unreadable *u = &st->unreadable[i];
+		char *why;
+
+		if (!strcmp(u->section, "switches"))
+			continue;
+		if (!header)
+			printf("\nCould not be read on Windows (nothing is planned from these)\n");
+		header = true;
+		why = host_unreadable_text(u);
+		printf("  %-16s %s\n", u->section, why);
+		free(why);
 	}
 }
 
@@ -218,7 +258,9 @@ static void print_ports(const struct host_state *st)
 		       r->enabled && !strcasecmp(r->enabled, "True") ? "" : " (disabled)");
 	}
 	if (st->nportproxy)
-		printf("  portproxy (NAT forwards): %zu rule%s\n", st->nportproxy, st->nportproxy == 1 ? "" : "s");
+		printf("  portproxy (NAT forwards): %zu rule%s%s\n", st->nportproxy, st->nportproxy == 1 ? "" : "s",
+		       st->ip_helper && strcmp(st->ip_helper, "Running") ?
+		       "; the IP Helper service that serves them is not running" : "");
 	else
 		printf("  portproxy (NAT forwards): none\n");
 	for (size_t i = 0; i < st->nportproxy; i++) {
@@ -240,6 +282,7 @@ static void print_text(const struct observation *o, const struct wb_ctx *ctx)
 		print_adapters(&o->win);
 		print_switches(&o->win);
 		print_ports(&o->win);
+		print_unreadable(&o->win);
 	} else {
 		printf("Windows\n  not observed (--offline)\n  networking mode in use: %s\n",
 		       o->env.mode ? o->env.mode : "unknown");

@@ -45,13 +45,12 @@ test_expect_success 'an adapter another switch owns: ObjectInUse; the rest is sk
 	test_cmp before.xml h1/state.xml
 '
 
-# B.6: Start-Process -Verb RunAs rethrows a declined prompt without its
-# Win32Exception, so the agent cannot tell it from other elevation failures
-# (issue 15 moves the agent to a process start that keeps error 1223).
+# B.6: Process.Start (Verb runas) keeps the Win32Exception of a declined
+# prompt, so the agent tells it apart (1223).
 test_expect_success 'UAC declined: a clear error, nothing changed' '
 	rm -rf h2 && WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- true && cp h2/state.xml before.xml &&
 	WINHOST_DIR=$PWD/h2 "$RUN" --uac deny fresh-pro -- "$TOOL" apply create-switch name=X "$ETH" >out &&
-	test_grep "^error elevation-failed" out &&
+	test_grep "^error uac-declined" out &&
 	test_cmp before.xml h2/state.xml &&
 	! grep -q "^from=uac" h2/launches.log
 '
@@ -59,7 +58,7 @@ test_expect_success 'UAC declined: a clear error, nothing changed' '
 test_expect_success 'no way to elevate: a clear error, nothing changed' '
 	rm -rf h3 && WINHOST_DIR=$PWD/h3 "$RUN" uac-none -- true && cp h3/state.xml before.xml &&
 	WINHOST_DIR=$PWD/h3 "$RUN" uac-none -- "$TOOL" apply create-switch name=X "$ETH" >out &&
-	test_grep "^error elevation-failed" out && test_cmp before.xml h3/state.xml
+	test_grep "^error uac-declined" out && test_cmp before.xml h3/state.xml
 '
 
 test_expect_success 'Home edition: the Hyper-V cmdlets do not exist' '

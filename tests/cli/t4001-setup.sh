@@ -132,13 +132,14 @@ test_expect_success 'Windows 10: a clear refusal' '
 	test_grep "What works on this machine instead:" err &&
 	test_grep "wslbridge setup --mode nat" err && ! grep -q "mode mirrored" err
 '
-# B.6: the agent cannot yet tell a declined prompt from other elevation
-# failures (no error 1223 through Start-Process); issue 15 fixes the words.
+# B.6: Process.Start keeps the Win32 error 1223 of a declined prompt.
 test_expect_success 'UAC declined: a clear refusal' '
-	refuse fresh-pro "Windows did not allow administrator rights" "--uac deny"
+	refuse fresh-pro "administrator (UAC) prompt was declined" "--uac deny" &&
+	test_grep "nothing was changed on Windows" err
 '
+# A standard user can only cancel the credential prompt (assumed: 1223 too).
 test_expect_success 'no way to elevate: a clear refusal' '
-	refuse uac-none "this account cannot elevate"
+	refuse uac-none "declined or cancelled.*needs an administrator.s password"
 '
 test_expect_success 'duplicate switch names: explain and stop' '
 	refuse duplicate-switches "2 switches are named .WSL Bridge.*--switch-id"

@@ -57,6 +57,17 @@ function functionsOf(root) {
   return fns;
 }
 
+// A command's own parameters: not those of commands inside its script-block arguments.
+function* paramsOf(cmd) {
+  const stack = [...cmd.children];
+  while (stack.length) {
+    const x = stack.pop();
+    if (x.type === 'command_parameter') yield x;
+    if (x.type === 'command' || x.type === 'script_block' || x.type === 'script_block_expression') continue;
+    stack.push(...x.children);
+  }
+}
+
 function line(n) { return n.startPosition.row + 1; }
 
 async function main(files) {
@@ -94,8 +105,7 @@ async function main(files) {
         report(f, n, `unknown command '${name}' (not in cmdlet-params.tsv, not defined here)`);
         continue;
       }
-      for (const p of walk(n)) {
-        if (p.type !== 'command_parameter') continue;
+      for (const p of paramsOf(n)) {
         const pname = p.text.replace(/^-/, '').replace(/:$/, '').toLowerCase();
         if (!allowed.has(pname)) report(f, p, `'${name}' has no parameter '-${pname}'`);
       }

@@ -6,7 +6,9 @@
  *   host-tool apply TYPE key=value... [-- TYPE key=value...]...
  *   host-tool parse FILE      (the response reader alone, on a saved response)
  * Prints one line per switch (observe) or per action result (apply):
- *   result ID STATUS FAILURE     and "error KIND" for a failed call.
+ *   result ID STATUS FAILURE [switch-id=ID] [effect=E] [settled=false]
+ *   switch NAME type=T uplinks=N [inferred]
+ *   unreadable SECTION REASON    and "error KIND" for a failed call.
  * Exit 0 when the call itself worked, 1 when it did not.
  */
 #include "host/host.h"
@@ -18,12 +20,23 @@
 
 static int print_state(const struct host_state *st)
 {
-	for (size_t i = 0; i < st->nresults; i++)
-		printf("result %s %s %s\n", st->results[i].id, st->results[i].status,
-		       host_failure_name(host_result_failure(&st->results[i])));
+	for (size_t i = 0; i < st->nresults; i++) {
+		const struct host_result *r = &st->results[i];
+
+		printf("result %s %s %s", r->id, r->status, host_failure_name(host_result_failure(r)));
+		if (r->switch_id)
+			printf(" switch-id=%s", r->switch_id);
+		if (r->effect)
+			printf(" effect=%s", r->effect);
+		if (r->settled && !strcmp(r->settled, "false"))
+			printf(" settled=false");
+		printf("\n");
+	}
 	for (size_t i = 0; i < st->nswitches; i++)
-		printf("switch %s type=%d uplinks=%zu\n", st->switches[i].name, st->switches[i].type,
-		       st->switches[i].nuplinks);
+		printf("switch %s type=%d uplinks=%zu%s\n", st->switches[i].name, st->switches[i].type,
+		       st->switches[i].nuplinks, st->switches[i].inferred ? " inferred" : "");
+	for (size_t i = 0; i < st->nunreadable; i++)
+		printf("unreadable %s %s\n", st->unreadable[i].section, st->unreadable[i].reason);
 	if (st->error)
 		printf("error %s\n", st->error->kind);
 	return 0;

@@ -42,6 +42,7 @@ ELEVATED_FLAGS = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
 HOLD_TIMEOUT = 120
 NAMED = ["-Request", "-Response", "-AgentSha256", "-RequestSha256"]
 DECLINED = 223
+OTS_SID = "S-1-5-21-1004336348-1177238915-682003330-500"   # the administrator of B.7
 PROTOCOL = os.path.join(winhost.REPO, "templates", "host-protocol.rng")
 ADMINS, HYPERV_ADMINS = "S-1-5-32-544", "S-1-5-32-578"
 # C.12: what powershell.exe prints when a policy stops an unsigned script.
@@ -92,8 +93,9 @@ def token(host, elevated, account):
         groups.append(ADMINS)
     if user.get("hyperv-admin") == "true" and account == host.sim_elem().get("user", "alice"):
         groups.append(HYPERV_ADMINS)
+    sid = winhost.user_sid(host) if account == host.sim_elem().get("user", "alice") else OTS_SID
     return {"WINHOST_TOKEN": "elevated" if elevated else "filtered", "WINHOST_GROUPS": ",".join(groups),
-            "WINHOST_ACCOUNT": account}
+            "WINHOST_ACCOUNT": account, "WINHOST_SID": sid, "WINHOST_USER_SID": winhost.user_sid(host)}
 
 
 def user_modules(profile):

@@ -215,6 +215,25 @@ def mirrored_eth0(host, cfg):
     return eth, WSL_RESOLV if tunnel or dns is None else "nameserver %s\n" % dns.get("server")
 
 
+HYPERV_ADMINS = "S-1-5-32-578"
+DEFAULT_SID = "S-1-5-21-1004336348-1177238915-682003330-1001"
+
+
+def user_sid(host):
+    return host.sim_elem().get("sid", DEFAULT_SID)
+
+
+def sign_in(host):
+    """A.2: the user signs out and in: the new token holds the groups the
+    user is a member of now (state.xml <groups>, written by the fakes)."""
+    groups = host.host.find("groups")
+    if groups is None:
+        return          # nobody changed a group: the token is what it was
+    member = any(m.get("group") == HYPERV_ADMINS and m.get("sid") == user_sid(host) for m in groups.findall("member"))
+    host.host.find("user").set("hyperv-admin", "true" if member else "false")
+    host.save()
+
+
 def wsl_restart(host):
     """What the VM gets after `wsl --shutdown` and the next start (reference §4)."""
     user = host.host.find("user")

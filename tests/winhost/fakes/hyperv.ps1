@@ -117,7 +117,16 @@ function Set-WHAdapterBinding {
 
 function Move-WHIPConfig {
     # The host's addresses, DNS and default routes move with the switch (E.20).
+    # <sim lease="never">: the new vEthernet adapter gets no DHCP lease, so the
+    # host's address and default route do not come back (assumed: the worst
+    # case of the seconds E.20 speaks of).
     param($From, $To)
+    if ((Get-WHAttr (Get-WHSim) 'lease' '') -eq 'never') {
+        foreach ($e in @($From.SelectNodes('ipv4'))) { $null = $From.RemoveChild($e) }
+        foreach ($r in (Get-WHNodes 'routes/route')) {
+            if ($r.GetAttribute('ifindex') -eq $From.GetAttribute('ifindex')) { $null = $r.ParentNode.RemoveChild($r) }
+        }
+    }
     foreach ($tag in 'ipv4', 'dns') {
         foreach ($e in @($From.SelectNodes($tag))) { $null = $To.AppendChild($From.RemoveChild($e)) }
     }

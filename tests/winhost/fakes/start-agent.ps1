@@ -27,6 +27,8 @@ foreach ($t in 'WindowsIdentity', 'WindowsPrincipal', 'SecurityIdentifier') {
     $accel::Add("Security.Principal.$t", [type]"WinHostFakes.$t")
     $accel::Add("System.Security.Principal.$t", [type]"WinHostFakes.$t")
 }
+$accel::Add('Diagnostics.Process', [type]'WinHostFakes.Process')
+$accel::Add('System.Diagnostics.Process', [type]'WinHostFakes.Process')
 
 . (Join-Path $here 'state.ps1')
 . (Join-Path $here 'net.ps1')

@@ -69,6 +69,8 @@ $global:WHMessages = @{
         'uac'        = 'This command cannot be run due to the error: The operation was canceled by the user.'
         'namespace'  = 'Invalid namespace '
         'exists'     = 'Cannot create a file when that file already exists.'
+        'member-exists' = 'Principal {0} is already a member of group Hyper-V Administrators.'
+        'member-not-found' = 'Member {0} was not found in group Hyper-V Administrators.'
     }
     de = @{
         permission   = "Sie verfügen nicht über die erforderliche Berechtigung zum Ausführen dieser Aufgabe. Wenden Sie sich an den Administrator der Autorisierungsrichtlinie für den Computer ""{0}""."
@@ -85,6 +87,8 @@ $global:WHMessages = @{
         'uac'        = 'Dieser Befehl kann aufgrund des folgenden Fehlers nicht ausgeführt werden: Der Vorgang wurde vom Benutzer abgebrochen.'
         'namespace'  = 'Ungültiger Namespace '
         'exists'     = 'Eine Datei kann nicht erstellt werden, wenn sie bereits vorhanden ist.'
+        'member-exists' = 'Der Prinzipal "{0}" ist bereits Mitglied der Gruppe "Hyper-V-Administratoren".'
+        'member-not-found' = 'Das Mitglied "{0}" wurde in der Gruppe "Hyper-V-Administratoren" nicht gefunden.'
     }
 }
 

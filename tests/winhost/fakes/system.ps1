@@ -199,7 +199,7 @@ function Register-WHHyperVFirewall {
     }
 }
 
-# --- Start-Process: the UAC prompt (B.6-B.8) -----------------------------------
+# --- Process.Start runas: the UAC prompt (B.6-B.8) ------------------------------
 
 function Split-WHCommandLine {
     # CommandLineToArgvW's rules for the quoting the agent uses.
@@ -214,26 +214,89 @@ function Split-WHCommandLine {
     return ,$out
 }
 
-function Start-Process {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string]$FilePath, [Parameter(Position = 1)][string[]]$ArgumentList, [string]$Verb,
-        [switch]$Wait, [switch]$PassThru, [string]$WindowStyle)
-    Add-WHCall 'Start-Process'
-    $expected = Join-Path $PSHOME 'powershell.exe'
-    if ($FilePath -ne $expected -or $Verb -ne 'RunAs') {
-        throw "winhost fakes: Start-Process of '$FilePath' (verb '$Verb') is not modelled"
+# Process.Start(psi) with Verb runas (types.cs Process) lands here.
+[WinHostFakes.Process]::Handler = [Func[string, string, int]] {
+    param([string]$FilePath, [string]$Arguments)
+    Add-WHCall 'Process.Start runas'
+    if ($FilePath -ne (Join-Path $PSHOME 'powershell.exe')) {
+        throw "winhost fakes: Process.Start of '$FilePath' is not modelled"
     }
-    # Start-Process joins ArgumentList with spaces into one command line.
-    $argv = Split-WHCommandLine ($ArgumentList -join ' ')
     # The simulated powershell.exe decides the prompt (sim.json) and starts
-    # the elevated copy; 0x4BF (1223) means the user declined.
+    # the elevated copy; 223 means the user declined.
+    $argv = Split-WHCommandLine $Arguments
     $env:WINHOST_RUNAS = '1'
     try { & $env:WINHOST_PSEXE @argv | Out-Host } finally { Remove-Item Env:WINHOST_RUNAS }
-    $code = $LASTEXITCODE
-    if ($code -eq 223) {
-        # B.6: Start-Process rethrows only the message: no InnerException.
-        $ex = New-Object System.InvalidOperationException (Get-WHMessage 'uac')
-        $PSCmdlet.ThrowTerminatingError((New-WHError $ex 'InvalidOperationException,Microsoft.PowerShell.Commands.StartProcessCommand' 'InvalidOperation'))
+    return [int]$LASTEXITCODE
+}
+
+# --- LocalAccounts: Hyper-V Administrators (A.2) --------------------------------
+# Membership lives in state.xml <groups>, seeded from the scenario's
+# <user hyperv-admin>; the token keeps what it had at sign-in (run --sign-in).
+
+function Get-WHGroups {
+    $h = Get-WHHost
+    $g = $h.SelectSingleNode('groups')
+    if ($null -eq $g) {
+        $g = $h.AppendChild($h.OwnerDocument.CreateElement('groups'))
+        if ($h.SelectSingleNode('user').GetAttribute('hyperv-admin') -eq 'true') {
+            $m = $g.AppendChild($h.OwnerDocument.CreateElement('member'))
+            $m.SetAttribute('group', 'S-1-5-32-578')
+            $m.SetAttribute('sid', $env:WINHOST_USER_SID)
+        }
     }
-    if ($PassThru) { [pscustomobject]@{ Id = 4242; HasExited = $true; ExitCode = $code } }
+    return $g
+}
+
+function Find-WHMember {
+    param($Groups, [string]$Group, [string]$Sid)
+    foreach ($m in @($Groups.SelectNodes('member'))) {
+        if ($m.GetAttribute('group') -eq $Group -and $m.GetAttribute('sid') -eq $Sid) { return $m }
+    }
+    return $null
+}
+
+function Assert-WHLocalAccountsChange {
+    # Changing a local group needs an administrator token (A.5).
+    param([string]$Cmdlet)
+    if (-not (Test-WHElevated)) {
+        $ex = New-Object System.UnauthorizedAccessException (Get-WHMessage 'access')
+        $PSCmdlet.ThrowTerminatingError((New-WHError $ex "AccessDenied,Microsoft.PowerShell.Commands.$Cmdlet" 'PermissionDenied'))
+    }
+}
+
+function Add-LocalGroupMember {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string]$SID, [Parameter(Position = 1)][string[]]$Member)
+    Add-WHCall 'Add-LocalGroupMember'
+    Assert-WHLocalAccountsChange 'AddLocalGroupMemberCommand'
+    $g = Get-WHGroups
+    foreach ($m in $Member) {
+        if ($null -ne (Find-WHMember $g $SID $m)) {
+            $ex = New-Object Microsoft.PowerShell.Commands.MemberExistsException (Get-WHMessage 'member-exists' $m)
+            $PSCmdlet.WriteError((New-WHError $ex 'MemberExists,Microsoft.PowerShell.Commands.AddLocalGroupMemberCommand' 'ResourceExists' $m))
+            continue
+        }
+        $e = $g.AppendChild($g.OwnerDocument.CreateElement('member'))
+        $e.SetAttribute('group', $SID)
+        $e.SetAttribute('sid', $m)
+    }
+    Save-WHState
+}
+
+function Remove-LocalGroupMember {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string]$SID, [Parameter(Position = 1)][string[]]$Member)
+    Add-WHCall 'Remove-LocalGroupMember'
+    Assert-WHLocalAccountsChange 'RemoveLocalGroupMemberCommand'
+    $g = Get-WHGroups
+    foreach ($m in $Member) {
+        $e = Find-WHMember $g $SID $m
+        if ($null -eq $e) {
+            $ex = New-Object Microsoft.PowerShell.Commands.MemberNotFoundException (Get-WHMessage 'member-not-found' $m)
+            $PSCmdlet.WriteError((New-WHError $ex 'MemberNotFound,Microsoft.PowerShell.Commands.RemoveLocalGroupMemberCommand' 'ObjectNotFound' $m))
+            continue
+        }
+        $null = $g.RemoveChild($e)
+    }
+    Save-WHState
 }

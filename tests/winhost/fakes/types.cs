@@ -22,6 +22,19 @@ namespace Microsoft.PowerShell.Cmdletization.Cim
     }
 }
 
+namespace Microsoft.PowerShell.Commands
+{
+    // Microsoft.PowerShell.LocalAccounts' errors (Windows only).
+    public class MemberExistsException : Exception
+    {
+        public MemberExistsException(string message) : base(message) { }
+    }
+    public class MemberNotFoundException : Exception
+    {
+        public MemberNotFoundException(string message) : base(message) { }
+    }
+}
+
 namespace WinHostFakes
 {
     // The token of this (simulated) process: WINHOST_TOKEN is "elevated" or
@@ -38,6 +51,7 @@ namespace WinHostFakes
     public class WindowsIdentity
     {
         public string Name { get; private set; }
+        public SecurityIdentifier User { get; private set; }
         public bool Elevated { get; private set; }
         public List<string> Groups { get; private set; }
         public Claim[] Claims { get; private set; }
@@ -46,6 +60,7 @@ namespace WinHostFakes
         {
             var id = new WindowsIdentity();
             id.Name = Environment.GetEnvironmentVariable("WINHOST_ACCOUNT") ?? "";
+            id.User = new SecurityIdentifier(Environment.GetEnvironmentVariable("WINHOST_SID") ?? "S-1-5-21-0-0-0-1001");
             id.Elevated = Environment.GetEnvironmentVariable("WINHOST_TOKEN") == "elevated";
             id.Groups = new List<string>((Environment.GetEnvironmentVariable("WINHOST_GROUPS") ?? "")
                 .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries));
@@ -72,6 +87,28 @@ namespace WinHostFakes
             if (!id.Groups.Contains(sid.Value)) return false;
             // Administrators is deny-only in a filtered token (UAC).
             return sid.Value != "S-1-5-32-544" || id.Elevated;
+        }
+    }
+
+    // B.6: Process.Start with UseShellExecute and Verb "runas".  The prompt
+    // and the elevated copy are the simulated powershell.exe's (Handler, set
+    // by system.ps1, returns its exit code; 223: declined).  Windows throws a
+    // Win32Exception with NativeErrorCode 1223, which PowerShell wraps in a
+    // MethodInvocationException as its InnerException.
+    public class Process
+    {
+        public static Func<string, string, int> Handler;
+        public int ExitCode { get; private set; }
+        public bool HasExited { get { return true; } }
+        public void WaitForExit() { }
+
+        public static Process Start(System.Diagnostics.ProcessStartInfo psi)
+        {
+            if (!psi.UseShellExecute || psi.Verb != "runas")
+                throw new NotSupportedException("winhost fakes: only Process.Start with UseShellExecute and Verb runas is modelled");
+            int code = Handler(psi.FileName, psi.Arguments);
+            if (code == 223) throw new System.ComponentModel.Win32Exception(1223);
+            return new Process { ExitCode = code };
         }
     }
 }
