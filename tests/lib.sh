@@ -114,3 +114,26 @@ test_need_root() {
 	test_done
 	exit 0
 }
+
+# variant NAME ATTR=VALUE...: a copy of simulated-host scenario NAME whose
+# <sim> has these attributes (set or replaced); prints its path.
+variant() {
+	n=$1; shift
+	python3 - "$TOP/tests/winhost/scenarios/$n.xml" "$PWD/$n-variant.xml" "$@" <<-\EOF_VARIANT
+	import sys, xml.etree.ElementTree as ET
+	tree = ET.parse(sys.argv[1])
+	sim = tree.getroot().find("sim")
+	for kv in sys.argv[3:]:
+	    k, v = kv.split("=", 1)
+	    sim.set(k, v.strip('"'))
+	tree.write(sys.argv[2], encoding="utf-8", xml_declaration=True)
+	EOF_VARIANT
+	echo "$PWD/$n-variant.xml"
+}
+
+# wait_for_file FILE: poll (up to 60 s) until FILE exists.
+wait_for_file() {
+	n=0
+	while [ ! -e "$1" ] && [ $n -lt 3000 ]; do sleep 0.02; n=$((n + 1)); done
+	[ -e "$1" ]
+}

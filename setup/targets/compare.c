@@ -535,6 +535,15 @@ void probe_run(const struct expectation *e, const struct observation *o, struct 
 		out->value = p->read(e, o);
 }
 
+char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip)
+{
+	struct probe_out out;
+
+	probe_run(e, o, &out);
+	*ret_skip = out.skip ? out.skip : out.unknown;
+	return out.value;
+}
+
 /* ---- comparison --------------------------------------------------------- */
 
 static bool holds(const struct expectation *e, const char *v, char **expected)

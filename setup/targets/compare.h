@@ -40,6 +40,8 @@ struct probe_out {
 };
 /* An unknown probe is a value that fails every expectation, never another probe. */
 void probe_run(const struct expectation *e, const struct observation *o, struct probe_out *out);
+/* The value alone; NULL with *ret_skip saying why it was skipped or is unknown. */
+char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip);
 /* The probes this wslbridge knows, for the test that holds them to target.rng. */
 size_t probe_count(void);
 const char *probe_name(size_t i);

@@ -11,12 +11,6 @@ TOOL=$TOP/build/release/tests/tools/host-tool
 unset WSLBRIDGE_STATE_DIR
 ETH='adapter-guid={4A6C1D22-8E3B-4F07-9C5D-2B1E7A9F0C31}'
 
-# variant NAME ATTRS...: a copy of scenario NAME with <sim ATTRS>.
-variant() {
-	n=$1; shift
-	sed "s|<sim |<sim $* |" "$TOP/tests/winhost/scenarios/$n.xml" >"$n-variant.xml"
-	echo "$PWD/$n-variant.xml"
-}
 
 test_expect_success 'A.1: not elevated, not in Hyper-V Administrators: switches unreadable, not empty' '
 	"$RUN" standard-user-pro -- "$TOOL" observe >out &&

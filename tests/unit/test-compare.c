@@ -7,6 +7,7 @@
  */
 #include "helpers.h"
 #include "targets/compare.h"
+#include "host/host-infer.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -150,6 +151,70 @@ static void test_probes_read_facts(void **state)
 	free(v);
 }
 
+/* A.1/A.4: unreadable switches are inferred where Windows shows enough, else unknown. */
+static void test_unreadable_switches(void **state)
+{
+	struct host_binding up_b[] = { { (char *)"vms_pp", true }, { (char *)"ms_tcpip", false } };
+	struct host_adapter ad[] = {
+		{ .name = (char *)"Ethernet", .description = (char *)"Intel(R) I219-V", .guid = (char *)"{A}",
+		  .mac = (char *)"00-1B-21-3A-4F-5C", .hardware = true, .bindings = up_b, .nbindings = 2 },
+		{ .name = (char *)"vEthernet (WSL Bridge)", .description = (char *)"Hyper-V Virtual Ethernet Adapter #3",
+		  .guid = (char *)"{B}", .mac = (char *)"00-1b-21-3a-4f-5c", .is_virtual = true },
+		{ .name = (char *)"vEthernet (Default Switch)", .description = (char *)"Hyper-V Virtual Ethernet Adapter",
+		  .guid = (char *)"{C}", .mac = (char *)"00-15-5D-A1-B2-01", .is_virtual = true },
+	};
+	struct host_unreadable u = { .section = (char *)"switches", .reason = (char *)"permission" };
+	struct expectation e = { 0 };
+	struct observation o;
+	struct probe_out out;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.have_windows = true;
+	o.win.adapters = ad;
+	o.win.nadapters = 3;
+	o.win.unreadable = &u;
+	o.win.nunreadable = 1;
+	host_state_infer_switches(&o.win);
+	assert_int_equal(o.win.nswitches, 2);
+	e.sw = (char *)"WSL Bridge";
+	e.adapter = (char *)"Ethernet";
+	for (const char *const *p = (const char *const[]){ "switch.count", "switch.type", "switch.uplink-is",
+							   "switch.allow-management-os", NULL }; *p; p++) {
+		e.probe = (char *)*p;
+		probe_run(&e, &o, &out);
+		assert_non_null(out.value);
+		assert_non_null(out.basis);
+		free(out.value);
+	}
+	/* the Default Switch: seen, but its type cannot be told; another name: unknown */
+	e.sw = (char *)"Default Switch";
+	e.probe = (char *)"switch.type";
+	probe_run(&e, &o, &out);
+	assert_null(out.value);
+	assert_non_null(strstr(out.unknown, "permission denied"));
+	free(out.unknown);
+	e.sw = (char *)"Other";
+	e.probe = (char *)"switch.count";
+	probe_run(&e, &o, &out);
+	assert_null(out.value);
+	assert_non_null(strstr(out.unknown, "no vEthernet adapter shows a switch of this name"));
+	free(out.unknown);
+	/* an adapter probe needs the adapters, which were read */
+	e.probe = (char *)"adapter.binding";
+	e.component = (char *)"vms_pp";
+	probe_run(&e, &o, &out);
+	assert_string_equal(out.value, "true");
+	free(out.value);
+	for (size_t i = 0; i < o.win.nswitches; i++) {
+		free(o.win.switches[i].name);
+		for (size_t k = 0; k < o.win.switches[i].nuplinks; k++)
+			free(o.win.switches[i].uplinks[k]);
+		free(o.win.switches[i].uplinks);
+	}
+	free(o.win.switches);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_side_and_fix_names),
 		cmocka_unit_test(test_unknown_probe),
 		cmocka_unit_test(test_probes_read_facts),
+		cmocka_unit_test(test_unreadable_switches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,7 +81,10 @@ if ($null -ne $encoded) {
     . ([scriptblock]::Create($encoded))
     exit $LASTEXITCODE
 }
+$global:LASTEXITCODE = 0
 & $agent @named
-# A script that stops with an error exits 1, as powershell.exe -File does.
-if (-not $?) { exit 1 }
-exit $LASTEXITCODE
+$code = $LASTEXITCODE
+# As powershell.exe -File: a script's `exit N` is the exit code; one that
+# stops with an error exits 1.
+if (-not $? -and $code -eq 0) { exit 1 }
+exit $code
