@@ -42,6 +42,16 @@ static void restore_resolv(const struct wb_ctx *ctx)
 	free(link); free(file); free(resolv); free(tmp);
 }
 
+static int resolv_saved(const struct wb_ctx *ctx)
+{
+	char *link = boot_state_file(ctx, "resolv.link"), *file = boot_state_file(ctx, "resolv.conf");
+	int r = !access(link, F_OK) || !access(file, F_OK);
+
+	free(link);
+	free(file);
+	return r;
+}
+
 static bool saved_wslconfig(const struct wb_ctx *ctx)
 {
 	char *p = boot_state_file(ctx, "wslconfig"), *q = boot_state_file(ctx, "wslconfig.absent");
@@ -169,6 +179,7 @@ int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 		c->remove = true;
 		n += c->existed;
 	}
+	n += resolv_saved(ctx);	/* a remove killed before it put resolv.conf back */
 	if (!n)
 		goto nothing;
 	if ((rc = transaction_begin(ctx, &t)) == 0)
