@@ -196,6 +196,19 @@ void transaction_end(struct transaction *t)
 	t->e = NULL;
 }
 
+/* A killed run's lock next to path, which no run may write again (its file
+ * was removed, or is already as undo wants it): the global lock is held. */
+static void sweep_next_to(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+	if (slash) {
+		*slash = '\0';
+		atomic_file_sweep_stale(*dir ? dir : "/", 0);
+	}
+	free(dir);
+}
+
 /* Write (or remove) one planned file: 0 or -errno, said once. */
 static int write_one(struct transaction *t, const struct change *c)
 {
@@ -237,6 +250,7 @@ int transaction_files(struct transaction *t, struct changeset *cs)
 	for (size_t i = 0; i < cs->n; i++) {
 		char done[512];
 
+		sweep_next_to(cs->c[i].path);
 		if (!change_differs(&cs->c[i]))
 			continue;
 		snprintf(done, sizeof(done), "while writing the files: %zu written so far, each whole; "
@@ -437,9 +451,11 @@ int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *s
 	if (e->nwin && transaction_revert_windows(ctx, e))
 		return WB_EXIT_FAIL;
 	runlog_changed();
-	for (size_t k = 0; k < e->nfiles; k++)
+	for (size_t k = 0; k < e->nfiles; k++) {
+		sweep_next_to(e->files[k].path);
 		if (!skip[k] && revert_file(e, k))
 			return WB_EXIT_FAIL;
+	}
 	r = backup_set_state(e, "undone");
 	if (r < 0)
 		wb_warn("files restored, but history entry #%u could not be marked undone: %s",

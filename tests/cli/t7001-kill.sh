@@ -73,7 +73,7 @@ try_all() {
 	while [ $k -le $n ]; do
 		rm -rf h && cp -a base h && before=$(applied h)
 		wb h env WSLBRIDGE_TEST_KILL=$k WSLBRIDGE_TEST_SIGNAL=$sig "$WB" "$@" >/dev/null 2>killed
-		tried=$((tried + 1)) ok=1 where="kill point $k ($(sed -n "${k}p" points), SIG$sig)"
+		tried=$((tried + 1)) ok=1 where="kill point $k ($(grep "^kill-point $k " points | cut -d" " -f3-), SIG$sig)"
 		# Right after the kill: every file is the old or the new one, whole.
 		snapshot h now
 		for f in now/*; do
