@@ -294,8 +294,8 @@ void atomic_file_sweep_stale(const char *dir, int depth)
 		size_t n = strlen(de->d_name);
 		char *p;
 
-		if (de->d_name[0] == '.')
-			continue;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;	/* .wslconfig's lock is a dot name too */
 		p = path_join(dir, de->d_name);
 		if (n > sizeof(LOCK_SUFFIX) - 1 && !strcmp(de->d_name + n - (sizeof(LOCK_SUFFIX) - 1), LOCK_SUFFIX))
 			(void)unlink_if_unheld(p, 0);
