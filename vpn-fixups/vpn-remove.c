@@ -42,19 +42,10 @@ static void restore_resolv(const struct wb_ctx *ctx)
 	free(link); free(file); free(resolv); free(tmp);
 }
 
-static int resolv_saved(const struct wb_ctx *ctx)
+/* Whether the originals saved as NAME or ALT (in <state>/vpn) exist. */
+static bool saved_either(const struct wb_ctx *ctx, const char *name, const char *alt)
 {
-	char *link = boot_state_file(ctx, "resolv.link"), *file = boot_state_file(ctx, "resolv.conf");
-	int r = !access(link, F_OK) || !access(file, F_OK);
-
-	free(link);
-	free(file);
-	return r;
-}
-
-static bool saved_wslconfig(const struct wb_ctx *ctx)
-{
-	char *p = boot_state_file(ctx, "wslconfig"), *q = boot_state_file(ctx, "wslconfig.absent");
+	char *p = boot_state_file(ctx, name), *q = boot_state_file(ctx, alt);
 	bool r = !access(p, F_OK) || !access(q, F_OK);
 
 	free(p);
@@ -169,7 +160,7 @@ int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 		cfg = boot_saved_path(ctx, "wslconfig");
 	if (cfg)
 		n += boot_restore_saved(ctx, "wslconfig", cfg, &a, ".wslconfig");
-	else if ((keep_cfg = saved_wslconfig(ctx)))
+	else if ((keep_cfg = saved_either(ctx, "wslconfig", "wslconfig.absent")))
 		wb_warn("the original .wslconfig is saved in '%s/vpn' but where it belongs is not "
 			"recorded (an older wslbridge); it was kept, not restored", ctx->state_dir);
 	cfg = NULL;
@@ -179,7 +170,7 @@ int vpn_remove(struct wb_ctx *ctx, const struct subverb *sv, bool force)
 		c->remove = true;
 		n += c->existed;
 	}
-	n += resolv_saved(ctx);	/* a remove killed before it put resolv.conf back */
+	n += saved_either(ctx, "resolv.link", "resolv.conf");	/* a remove killed before it put resolv.conf back */
 	if (!n)
 		goto nothing;
 	if ((rc = transaction_begin(ctx, &t)) == 0)
