@@ -164,8 +164,8 @@ static const struct verb verbs[] = {
 	  "\n"
 	  "apply installs a root-owned boot script run from /etc/wsl.conf [boot] command\n"
 	  "(your previous boot command still runs), sets the MTU and resolv.conf now, and\n"
-	  "makes the profile's Windows fix (one UAC prompt).  remove puts wsl.conf back\n"
-	  "byte for byte.  apply and remove need root." },
+	  "makes the profile's Windows fix (one UAC prompt).  remove takes out of wsl.conf\n"
+	  "only what apply set, keeping your other edits.  apply and remove need root." },
 	{ .name = "forward", .run = verb_forward,
 	  .summary = "forward Windows ports to WSL in NAT mode",
 	  .usage = "wslbridge forward add [--listen ADDR] HOSTPORT[:WSLPORT]... [--dry-run [--json]] [--yes]\n"

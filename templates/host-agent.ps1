@@ -694,7 +694,9 @@ function Invoke-Action {
             Set-NetIPInterface -InterfaceIndex $a.InterfaceIndex -AddressFamily IPv4 -InterfaceMetric ([int]$Action.GetAttribute('metric')) -Confirm:$false
         }
         'hvfw-allow' {
+            # "make it present": our rule already there (an undo run again) is done
             Assert-OurRule $Action.GetAttribute('name')
+            if (@(Get-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -ErrorAction SilentlyContinue).Count -gt 0) { return @{ effect = 'none' } }
             $null = New-NetFirewallHyperVRule -Name $Action.GetAttribute('name') -DisplayName $Action.GetAttribute('display-name') -Direction Inbound -VMCreatorId $script:WslCreatorId -Protocol $Action.GetAttribute('protocol') -LocalPorts $Action.GetAttribute('port') -Action Allow -Enabled True
         }
         'hvfw-remove' {
@@ -721,7 +723,10 @@ function Invoke-Action {
                 ('listenaddress=' + $Action.GetAttribute('listen-address')))
         }
         'fwrule-add' {
+            # netsh would add a second rule of the same name: present is done
             Assert-OurRule $Action.GetAttribute('name')
+            $filter = "ElementName = '" + $Action.GetAttribute('name') + "'"
+            if (@(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetFirewallRule -Filter $filter -ErrorAction SilentlyContinue).Count -gt 0) { return @{ effect = 'none' } }
             $words = @('advfirewall', 'firewall', 'add', 'rule', ('name=' + $Action.GetAttribute('name')), 'dir=in', 'action=allow',
                 'protocol=TCP', ('localport=' + $Action.GetAttribute('port')))
             if ($Action.GetAttribute('listen-address') -ne '0.0.0.0') { $words += ('localip=' + $Action.GetAttribute('listen-address')) }

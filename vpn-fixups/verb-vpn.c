@@ -17,7 +17,6 @@
 #include "base/atomic-file.h"
 #include "apply/transaction.h"
 #include "vswitch/switch-plan.h"
-#include "base/diff.h"
 #include "conf/ini-edit.h"
 #include "base/log.h"
 #include "base/term.h"
@@ -129,8 +128,6 @@ static int plan_files(struct wb_ctx *ctx, const struct observation *obs, const s
 
 static void print_plan(const struct vpn_plan *p, const struct changeset *a, const struct win_plan *wp)
 {
-	struct buf d = BUF_INIT;
-
 	printf("Plan for vpn apply (profile %s: %s):\n", p->profile->name, p->profile->summary);
 	printf("  MTU %d: %s\n", p->mtu, term_safe(p->mtu_why));
 	if (p->dns_tunnel) {
@@ -155,14 +152,8 @@ static void print_plan(const struct vpn_plan *p, const struct changeset *a, cons
 			printf("       install it, root-owned, mode 0755\n");
 			continue;
 		}
-		buf_reset(&d);
-		diff_unified(path_basename(c->path), c->old.s ? c->old.s : "", c->old.len, c->neu.s, c->neu.len, &d);
-		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			printf("       %.*s\n", (int)(nl - line), line);
-		}
+		change_print_diff(c);
 	}
-	buf_release(&d);
 }
 
 

@@ -118,6 +118,10 @@ static int write_xml(const struct backup_entry *e)
 	for (size_t k = 0; k < e->nwin; k++) {
 		xmlTextWriterStartElement(w, BAD_CAST "windows-undo");
 		xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST e->win[k].type);
+		if (e->win[k].pending)
+			xmlTextWriterWriteAttribute(w, BAD_CAST "pending", BAD_CAST "yes");
+		if (e->win[k].done)
+			xmlTextWriterWriteAttribute(w, BAD_CAST "done", BAD_CAST "yes");
 		for (size_t i = 0; i + 1 < e->win[k].nkv; i += 2) {
 			xmlTextWriterStartElement(w, BAD_CAST "attr");
 			xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST e->win[k].kv[i]);
@@ -153,10 +157,30 @@ void backup_add_windows_undo(struct backup_entry *e, const char *type, const cha
 	u->type = xstrdup(type);
 	u->kv = NULL;
 	u->nkv = 0;
+	u->pending = false;
+	u->done = false;
 	for (size_t i = 0; attrs && attrs[i] && attrs[i + 1]; i += 2) {
 		u->kv = xrealloc(u->kv, (u->nkv + 2) * sizeof(char *));
 		u->kv[u->nkv++] = xstrdup(attrs[i]);
 		u->kv[u->nkv++] = xstrdup(attrs[i + 1]);
+	}
+}
+
+void backup_add_windows_intent(struct backup_entry *e, const char *type, const char *const *attrs)
+{
+	backup_add_windows_undo(e, type, attrs);
+	e->win[e->nwin - 1].pending = true;
+}
+
+void backup_drop_windows_undo(struct backup_entry *e, size_t n)
+{
+	for (; e->nwin > n; e->nwin--) {
+		struct backup_winundo *u = &e->win[e->nwin - 1];
+
+		for (size_t i = 0; i < u->nkv; i++)
+			free(u->kv[i]);
+		free(u->kv);
+		free(u->type);
 	}
 }
 
@@ -262,6 +286,12 @@ static int load_entry(const char *dir, unsigned seq, struct backup_entry **ret)
 			}
 			kv[k] = NULL;
 			backup_add_windows_undo(e, type, kv);
+			free(type);
+			type = attr(n, "pending");
+			e->win[e->nwin - 1].pending = !strcmp(type, "yes");
+			free(type);
+			type = attr(n, "done");
+			e->win[e->nwin - 1].done = !strcmp(type, "yes");
 			for (size_t i = 0; i < k; i++)
 				free(vals[i]);
 			free(type);

@@ -30,6 +30,10 @@ struct backup_winundo {
 	char *type;
 	char **kv;		/* name, value, name, value, ... */
 	size_t nkv;
+	bool pending;		/* intent: written before the action ran, its result not
+				   yet known (undo looks at Windows first) */
+	bool done;		/* undo made it (recorded before the files, so an undo
+				   run again after a kill goes on from there) */
 };
 
 struct backup_entry {
@@ -48,6 +52,10 @@ int backup_add(struct backup_entry *e, const char *path, const struct buf *old,
 	       bool old_exists, mode_t mode, const struct buf *new_, bool new_exists);
 /* attrs: name/value pairs ending in NULL.  Saved by the next commit. */
 void backup_add_windows_undo(struct backup_entry *e, const char *type, const char *const *attrs);
+/* The same, as an intent (pending). */
+void backup_add_windows_intent(struct backup_entry *e, const char *type, const char *const *attrs);
+/* Forget the Windows undo from index n on (the intents, once results are known). */
+void backup_drop_windows_undo(struct backup_entry *e, size_t n);
 void backup_add_irreversible(struct backup_entry *e, const char *why);
 int backup_commit(struct backup_entry *e);
 int backup_discard(struct backup_entry *e);

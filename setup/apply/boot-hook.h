@@ -31,6 +31,20 @@ void boot_neutral_conf(const char *prev, struct buf *b);
 bool boot_conf_has_vpn(const char *conf_text);
 /* Where the file saved as NAME was (allocated), or NULL if not recorded. */
 char *boot_saved_path(const struct wb_ctx *ctx, const char *name);
+/*
+ * The inverse of the hook's edit of /etc/wsl.conf: c (old: wsl.conf now)
+ * gets as new bytes the file now with only our keys put back as the saved
+ * original has them: [boot] command (or, keep_hook, still ours), and with
+ * resolv [network] generateResolvConf where we set it to false.  Every other
+ * byte stays; when nothing else changed since, the saved bytes come back
+ * whole (an emptied [boot] section we added goes too), which *whole says.
+ * force: the saved bytes whatever changed.  1 when an original is saved
+ * (c set), 0 when none is (c untouched), or <0 after reporting.
+ */
+int boot_unhook_wslconf(const struct wb_ctx *ctx, struct change *c, bool keep_hook, bool resolv,
+			bool force, bool *whole);
+/* Whether wsl.conf (now) runs the boot command the saved original ran. */
+bool boot_command_is_original(const struct wb_ctx *ctx, const struct buf *now);
 /* Remove the saved originals of .wslconfig and /etc/wsl.conf, as asked,
  * after they were restored. */
 void boot_forget_saved(const struct wb_ctx *ctx, bool wslconfig, bool wsl_conf);

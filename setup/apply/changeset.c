@@ -2,9 +2,11 @@
 /* changeset.c - see changeset.h. */
 #include "apply/changeset.h"
 #include "conf/ini-edit.h"
+#include "base/diff.h"
 #include "base/log.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,35 +45,53 @@ void changeset_release(struct changeset *a)
 	a->n = 0;
 }
 
-int changeset_edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out)
+void change_print_diff(const struct change *c)
+{
+	struct buf d = BUF_INIT;
+
+	diff_unified(path_basename(c->path), c->old.s ? c->old.s : "", c->old.len, c->neu.s ? c->neu.s : "",
+		     c->neu.len, &d);
+	diff_print(stdout, "       ", &d);
+	buf_release(&d);
+}
+
+int changeset_edit_keys(const struct buf *in, enum ini_kind kind, const char *const *kv, unsigned flags,
+			struct buf *out, char **ret_why)
 {
 	struct ini_doc d = INI_DOC_INIT;
-	char *why = NULL;
 	int r = ini_load(&d, kind, in->s ? in->s : "", in->len);
 
 	for (size_t i = 0; r == 0 && kv[i]; i += 2) {
 		struct buf tmp = BUF_INIT;
 
-		r = kv[i + 1] ? ini_edit_set(&d, kv[i], kv[i + 1], strlen(kv[i + 1]), 0, &tmp, NULL, &why)
-			      : ini_edit_unset(&d, kv[i], 0, &tmp, NULL, &why);
+		r = kv[i + 1] ? ini_edit_set(&d, kv[i], kv[i + 1], strlen(kv[i + 1]), flags, &tmp, NULL, ret_why)
+			      : ini_edit_unset(&d, kv[i], flags, &tmp, NULL, ret_why);
 		if (r == 0) {
 			ini_release(&d);
 			r = ini_load(&d, kind, tmp.s, tmp.len);
 		} else if (r > 0) {
 			r = 0;
-		} else {
-			wb_error(WB_EXIT_FAIL, "%s: %s", kind == INI_WSLCONF ? "/etc/wsl.conf" : ".wslconfig",
-				 why ? why : "cannot be edited");
-			if (r == -EBADMSG)
-				wb_hint("`sudo wslbridge config set --fix ...` repairs it first");
 		}
-		free(why);
-		why = NULL;
 		buf_release(&tmp);
 	}
 	if (r == 0)
 		r = ini_encode(&d, d.text.s, d.text.len, out);
 	ini_release(&d);
+	return r;
+}
+
+int changeset_edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out)
+{
+	char *why = NULL;
+	int r = changeset_edit_keys(in, kind, kv, 0, out, &why);
+
+	if (r < 0) {
+		wb_error(WB_EXIT_FAIL, "%s: %s", kind == INI_WSLCONF ? "/etc/wsl.conf" : ".wslconfig",
+			 why ? why : "cannot be edited");
+		if (r == -EBADMSG)
+			wb_hint("`sudo wslbridge config set --fix ...` repairs it first");
+	}
+	free(why);
 	return r;
 }
 

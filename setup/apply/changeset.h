@@ -38,6 +38,11 @@ struct changeset {
 struct change *changeset_add(struct changeset *a, char *path, const char *label, mode_t mode);
 bool change_differs(const struct change *c);
 void changeset_release(struct changeset *a);
+/* The change as a unified diff, each line indented for a plan. */
+void change_print_diff(const struct change *c);
+/* The same, with ini-edit.h's flags, not reporting: 0 or <0 and *ret_why. */
+int changeset_edit_keys(const struct buf *in, enum ini_kind kind, const char *const *kv, unsigned flags,
+			struct buf *out, char **ret_why);
 /* in edited: kv = key, value (NULL: unset), ..., NULL; 0 or <0 after reporting. */
 int changeset_edit_ini(const struct buf *in, enum ini_kind kind, const char *const *kv, struct buf *out);
 /* 'text' for sh, which sources settings files. */

@@ -7,6 +7,7 @@
 #include "apply/backup.h"
 #include "apply/runlog.h"
 #include "base/atomic-file.h"
+#include "base/fault.h"
 #include "base/lock.h"
 #include "base/log.h"
 #include "base/trust.h"
@@ -18,9 +19,71 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <strings.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
 static int held_lock = -1;
+
+/*
+ * What an interruption (Ctrl-C, SIGTERM) says: written ahead at each step,
+ * so the handler only write(2)s it.  The locks go by atomic-file's handler,
+ * which runs this one after it, or before it if it came first.
+ */
+static char intr_note[2048];
+static struct sigaction intr_prev[2];
+static const int intr_signals[2] = { SIGINT, SIGTERM };
+
+static void on_interrupt(int sig)
+{
+	size_t len = strlen(intr_note);
+
+	if (len)
+		(void)!write(STDERR_FILENO, intr_note, len);
+	for (int i = 0; i < 2; i++)
+		if (intr_signals[i] == sig && intr_prev[i].sa_handler != SIG_DFL &&
+		    intr_prev[i].sa_handler != SIG_IGN && !(intr_prev[i].sa_flags & SA_SIGINFO))
+			intr_prev[i].sa_handler(sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void transaction_interrupt_note(const char *text)
+{
+	static bool installed;
+
+	if (!installed) {
+		installed = true;
+		for (int i = 0; i < 2; i++) {
+			struct sigaction sa;
+
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_handler = on_interrupt;
+			sigemptyset(&sa.sa_mask);
+			(void)sigaction(intr_signals[i], &sa, &intr_prev[i]);
+		}
+	}
+	snprintf(intr_note, sizeof(intr_note), "%s", text ? text : "");
+}
+
+static void say_on_interrupt(const struct transaction *t, const char *done, const char *next)
+{
+	char note[sizeof(intr_note)];
+
+	if (done)
+		snprintf(note, sizeof(note), "\nwslbridge: interrupted %s (history entry #%u).\n%s\n",
+			 done, t->e ? t->e->seq : 0, next);
+	transaction_interrupt_note(done ? note : NULL);
+}
+
+static void say_next(const struct transaction *t, const char *done)
+{
+	char next[1024];
+
+	snprintf(next, sizeof(next), "Run `wslbridge undo` to revert what was recorded (it looks at Windows "
+		 "again first), or `%s` again to finish.", t->ctx->command_line ? t->ctx->command_line : "wslbridge");
+	say_on_interrupt(t, done, next);
+}
 
 static void say_waiting(pid_t holder)
 {
@@ -29,6 +92,7 @@ static void say_waiting(pid_t holder)
 
 int transaction_lock(struct wb_ctx *ctx)
 {
+	static const char *const swept[] = { "/etc", "/etc/wslbridge", "/usr/local/lib/wslbridge" };
 	const char *w = getenv("WSLBRIDGE_LOCK_WAIT");
 	pid_t holder = 0;
 	char *why = NULL;
@@ -61,6 +125,13 @@ int transaction_lock(struct wb_ctx *ctx)
 		return WB_EXIT_FAIL;
 	}
 	atomic_file_sweep_stale(ctx->state_dir, 2);	/* a killed run's, now that we hold the lock */
+	/* and next to the distribution's files we change (a file removed with its lock left) */
+	for (size_t i = 0; i < sizeof(swept) / sizeof(swept[0]); i++) {
+		char *dir = wb_path(ctx, swept[i]);
+
+		atomic_file_sweep_stale(dir, 0);
+		free(dir);
+	}
 	return WB_EXIT_OK;
 }
 
@@ -123,6 +194,7 @@ int transaction_begin(struct wb_ctx *ctx, struct transaction *t)
 	if (r < 0)
 		return history_failed(t, r);
 	runlog_changed();
+	say_on_interrupt(t, "before anything was changed", "Nothing needs undoing; run the command again.");
 	return WB_EXIT_OK;
 }
 
@@ -130,8 +202,26 @@ void transaction_end(struct transaction *t)
 {
 	if (t->e && !t->written && !t->e->nwin && !t->e->nirr)
 		(void)backup_discard(t->e);
+	else if (t->e)
+		say_on_interrupt(t, "after the change was made and recorded",
+				 "`wslbridge undo` reverts it; `wslbridge undo --list` shows it.");
+	if (!t->e || (!t->written && !t->e->nwin && !t->e->nirr))
+		say_on_interrupt(t, NULL, NULL);
 	backup_entry_free(t->e);
 	t->e = NULL;
+}
+
+/* A killed run's lock next to path, which no run may write again (its file
+ * was removed, or is already as undo wants it): the global lock is held. */
+static void sweep_next_to(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+	if (slash) {
+		*slash = '\0';
+		atomic_file_sweep_stale(*dir ? dir : "/", 0);
+	}
+	free(dir);
 }
 
 /* Write (or remove) one planned file: 0 or -errno, said once. */
@@ -178,9 +268,18 @@ int transaction_files(struct transaction *t, struct changeset *cs)
 		r = backup_commit(t->e);	/* write-ahead: recorded before anything is written */
 	if (r < 0)
 		return history_failed(t, r);
-	for (size_t i = 0; i < cs->n; i++)
-		if (change_differs(&cs->c[i]) && write_one(t, &cs->c[i]))
+	for (size_t i = 0; i < cs->n; i++) {
+		char done[512];
+
+		sweep_next_to(cs->c[i].path);
+		if (!change_differs(&cs->c[i]))
+			continue;
+		snprintf(done, sizeof(done), "while writing the files: %zu written so far, each whole; "
+			 "next was %s", t->written, cs->c[i].path);
+		say_next(t, done);
+		if (write_one(t, &cs->c[i]))
 			return WB_EXIT_FAIL;
+	}
 	return WB_EXIT_OK;
 }
 
@@ -237,6 +336,32 @@ static void record_windows_undo(const struct win_plan *wp, const struct host_sta
 	}
 }
 
+/*
+ * The intent, before the launch: each action's undo, pending.  A switch's id
+ * is not known yet: its name and the ids that were there before stand for
+ * it, so undo can find it on Windows.
+ */
+static void record_intent(const struct win_plan *wp, const struct host_state *before, struct backup_entry *e)
+{
+	for (size_t i = wp->n; i-- > 0;) {
+		if (wp->irreversible[i] || wp->undo[i].type == HA_NONE)
+			continue;
+		if (wp->undo[i].type == HA_REMOVE_SWITCH) {
+			struct buf ids = BUF_INIT;
+			const char *kv[] = { "switch-name", wp->switch_name, "ids-before", NULL, NULL };
+
+			for (size_t k = 0; k < before->nswitches; k++)
+				buf_addf(&ids, "%s%s", ids.len ? " " : "", before->switches[k].id ? before->switches[k].id : "");
+			kv[3] = ids.s ? ids.s : "";
+			if (wp->switch_name)
+				backup_add_windows_intent(e, "remove-switch", kv);
+			buf_release(&ids);
+		} else {
+			backup_add_windows_intent(e, host_action_name(wp->undo[i].type), wp->undo[i].attrs);
+		}
+	}
+}
+
 /* Windows' own (localized) words, and the facts it was classified by. */
 static char *default_failure_text(const struct host_result *r)
 {
@@ -253,12 +378,24 @@ int transaction_windows(struct transaction *t, struct host *h, const struct host
 	char *why = NULL;
 	int rc = WB_EXIT_OK;
 
+	size_t had = e ? e->nwin : 0;
+
 	memset(&after, 0, sizeof(after));
 	runlog_changed();
 	/* B.9: without a window handle the prompt may open behind the terminal */
 	if (!before->elevated && wp->n)
 		wb_note("Windows now asks for an administrator (UAC): the prompt may be behind this terminal "
 			"or flashing in the taskbar");
+	if (e) {
+		/* write-ahead: an interruption during the launch leaves what undo needs */
+		record_intent(wp, before, e);
+		if (e->nwin > had && backup_commit(e) < 0) {
+			backup_drop_windows_undo(e, had);
+			return history_failed(t, -EIO);
+		}
+		say_next(t, "while Windows was being changed: the planned actions are recorded");
+	}
+	fault_point("intent recorded");
 	if ((rc = host_apply(h, wp->actions, wp->n, &after, &why)) < 0) {
 		/* after a timeout the elevated step may have done part of it */
 		rc = wb_error(WB_EXIT_FAIL, "%s; %s", why, rc == -ETIMEDOUT ? "Windows may have been changed in "
@@ -270,10 +407,14 @@ int transaction_windows(struct transaction *t, struct host *h, const struct host
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
-	if (e)
+	if (e) {
+		backup_drop_windows_undo(e, had);	/* the results replace the intent */
 		record_windows_undo(wp, &after, e);
-	if (e && (e->nwin || e->nirr) && backup_commit(e) < 0)
+	}
+	if (e && backup_commit(e) < 0)
 		wb_warn("Windows was changed, but its undo could not be saved in '%s'", t->ctx->state_dir);
+	if (e)
+		say_next(t, "after Windows was changed (its undo is recorded)");
 	for (size_t i = 0; i < after.nresults && i < wp->n; i++) {
 		wb_debug("Windows: %s: %s in %d ms", wp->describe[i], after.results[i].status, after.results[i].ms);
 		if (after.results[i].settled && !strcmp(after.results[i].settled, "false"))
@@ -294,65 +435,13 @@ int transaction_windows(struct transaction *t, struct host *h, const struct host
 		}
 	}
 out:
+	if (e && e->nwin > had && rc && !after.nresults) {
+		/* the agent did not run or answered nothing: no intent came true */
+		backup_drop_windows_undo(e, had);
+		(void)backup_commit(e);
+	}
 	free(why);
 	host_state_release(&after);
-	return rc;
-}
-
-/* A history entry's Windows undo as actions (pointing into e): NULL after
- * saying so when it names a change this version does not know. */
-static struct host_action *undo_actions(const struct backup_entry *e)
-{
-	struct host_action *a = xcalloc(e->nwin, sizeof(*a));
-	const size_t max = sizeof(a->attrs) / sizeof(a->attrs[0]) - 1;
-
-	for (size_t k = 0; k < e->nwin; k++) {
-		a[k].type = host_action_parse(e->win[k].type);
-		if (a[k].type == HA_NONE) {
-			/* a history written by another version, or by hand */
-			wb_error(WB_EXIT_FAIL, "the history names a Windows change wslbridge does not "
-				 "know ('%s'); nothing was undone", e->win[k].type);
-			free(a);
-			return NULL;
-		}
-		for (size_t i = 0; i < e->win[k].nkv && i < max; i++)
-			a[k].attrs[i] = e->win[k].kv[i];
-	}
-	return a;
-}
-
-/* The Windows side of an undo, in one launch; nothing else is touched when it fails. */
-static int revert_windows(struct wb_ctx *ctx, const struct backup_entry *e)
-{
-	struct host_action *a = undo_actions(e);
-	struct host h = { 0 };
-	struct host_state st;
-	char *why = NULL;
-	int r, rc = WB_EXIT_OK;
-
-	if (!a)
-		return WB_EXIT_FAIL;
-	memset(&st, 0, sizeof(st));
-	r = host_open(ctx, &h, &why);
-	if (r == 0)
-		r = host_apply(&h, a, e->nwin, &st, &why);
-	if (r == 0 && st.error) {
-		free(why);
-		why = host_error_text(st.error);
-		r = -EPERM;
-	}
-	if (r < 0)
-		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was undone", why);
-	for (size_t k = 0; rc == WB_EXIT_OK && k < st.nresults && k < e->nwin; k++)
-		if (st.results[k].status && !strcmp(st.results[k].status, "error"))
-			rc = wb_error(WB_EXIT_FAIL, "could not undo '%s' on Windows (%s); the files "
-				      "were left as they are", e->win[k].type,
-				      host_failure_name(host_result_failure(&st.results[k])));
-	free(why);
-	host_state_release(&st);
-	if (h.ctx)
-		host_close(&h);
-	free(a);
 	return rc;
 }
 
@@ -379,12 +468,19 @@ int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *s
 {
 	int r;
 
-	if (e->nwin && revert_windows(ctx, e))
+	char note[256];
+
+	snprintf(note, sizeof(note), "\nwslbridge: interrupted during the undo of #%u; what it did is "
+		 "recorded.\nRun `wslbridge undo` again to finish it.\n", e->seq);
+	transaction_interrupt_note(note);
+	if (e->nwin && transaction_revert_windows(ctx, e))
 		return WB_EXIT_FAIL;
 	runlog_changed();
-	for (size_t k = 0; k < e->nfiles; k++)
+	for (size_t k = 0; k < e->nfiles; k++) {
+		sweep_next_to(e->files[k].path);
 		if (!skip[k] && revert_file(e, k))
 			return WB_EXIT_FAIL;
+	}
 	r = backup_set_state(e, "undone");
 	if (r < 0)
 		wb_warn("files restored, but history entry #%u could not be marked undone: %s",

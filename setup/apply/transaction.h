@@ -79,5 +79,10 @@ int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct bu
  * exist), then the entry marked undone.
  */
 int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip);
+/* The Windows side of it (revert.c), recorded per action as done. */
+int transaction_revert_windows(struct wb_ctx *ctx, struct backup_entry *e);
+
+/* What Ctrl-C or SIGTERM prints from now on (copied; NULL: nothing). */
+void transaction_interrupt_note(const char *text);
 
 #endif

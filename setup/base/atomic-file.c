@@ -31,9 +31,17 @@ static void remove_live_locks(void)
 			(void)unlink(live[i]);	/* async-signal-safe */
 }
 
+/* A handler installed before ours (the transaction's message) runs after it. */
+static struct sigaction prev[3];
+static const int caught[3] = { SIGINT, SIGTERM, SIGHUP };
+
 static void on_signal(int sig)
 {
 	remove_live_locks();
+	for (int i = 0; i < 3; i++)
+		if (caught[i] == sig && prev[i].sa_handler != SIG_DFL && prev[i].sa_handler != SIG_IGN &&
+		    !(prev[i].sa_flags & SA_SIGINFO))
+			prev[i].sa_handler(sig);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -44,9 +52,14 @@ static void install_handlers(void)
 		return;
 	handlers_installed = 1;
 	atexit(remove_live_locks);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	for (int i = 0; i < 3; i++) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		(void)sigaction(caught[i], &sa, &prev[i]);
+	}
 }
 
 static void track(char *lock, int on)
@@ -317,8 +330,10 @@ int atomic_file_remove_planned(const char *path, const struct atomic_was *was, b
 		r = fault_check("rename", path);
 		if (r == 0 && was)
 			r = check_current(&pl, was, &st);
+		fault_point("locked, before unlink");
 		if (r >= 0 && unlinkat(pl.dfd, pl.name, 0) < 0 && errno != ENOENT)
 			r = -errno;
+		fault_point("unlinked");
 		(void)unlinkat(pl.dfd, pl.lock_name, 0);
 		track(pl.lock, 0);
 		if (r >= 0 && fsync_dir(&pl) < 0 && ret_not_durable)
@@ -348,8 +363,8 @@ static void sweep_at(int dfd, int depth)
 		size_t n = strlen(de->d_name);
 		int sub;
 
-		if (de->d_name[0] == '.')
-			continue;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;	/* .wslconfig's lock is a dot name too */
 		if (n > sizeof(LOCK_SUFFIX) - 1 && !strcmp(de->d_name + n - (sizeof(LOCK_SUFFIX) - 1), LOCK_SUFFIX))
 			(void)unlink_if_unheld(dirfd(d), de->d_name, 0);
 		else if (depth > 0 && de->d_type == DT_DIR &&

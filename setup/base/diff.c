@@ -86,3 +86,20 @@ out:
 	free(x.at); free(x.len);
 	free(y.at); free(y.len);
 }
+
+void diff_print(FILE *f, const char *indent, const struct buf *d)
+{
+	bool start = true;
+
+	for (size_t i = 0; i < d->len; i++) {
+		unsigned char ch = (unsigned char)d->s[i];
+
+		if (start)
+			fputs(indent, f);
+		start = ch == '\n';
+		if (ch == '\n' || ch == '\t' || (ch >= 0x20 && ch != 0x7f))
+			fputc(ch, f);
+		else
+			fprintf(f, "\\x%02x", ch);
+	}
+}

@@ -9,8 +9,14 @@
 
 #include "base/util.h"
 
+#include <stdio.h>
+
 /* Appends "--- a/NAME\n+++ b/NAME\n@@ ... @@\n..." to out; nothing if equal. */
 void diff_unified(const char *name, const char *a, size_t alen, const char *b, size_t blen,
 		  struct buf *out);
+
+/* Print a diff (from diff_unified), each line indented; control bytes such
+ * as a NUL or an ESC are shown as \xNN, so any bytes print safely. */
+void diff_print(FILE *f, const char *indent, const struct buf *d);
 
 #endif

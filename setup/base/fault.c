@@ -69,7 +69,11 @@ void fault_point(const char *where)
 		return;
 	}
 	if (reached == want) {
+		const char *how = getenv("WSLBRIDGE_TEST_SIGNAL");
+
 		fflush(NULL);
-		raise(SIGKILL);
+		/* INT and TERM run the handlers, as Ctrl-C and a shutdown would */
+		raise(how && !strcmp(how, "INT") ? SIGINT : how && !strcmp(how, "TERM") ? SIGTERM : SIGKILL);
+		raise(SIGKILL);	/* a handler that returned */
 	}
 }

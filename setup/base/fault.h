@@ -17,7 +17,8 @@ int fault_check(const char *op, const char *path);
  * A step boundary, named for tests: WSLBRIDGE_TEST_KILL=N kills the process
  * (SIGKILL, no cleanup) at the Nth boundary reached; WSLBRIDGE_TEST_KILL=0
  * prints "kill-point N WHERE" to stderr at each one instead, so a test can
- * count them and then try every one.
+ * count them and then try every one.  WSLBRIDGE_TEST_SIGNAL=INT or TERM
+ * raises that signal there instead, so the handlers run (Ctrl-C, SIGTERM).
  */
 void fault_point(const char *where);
 

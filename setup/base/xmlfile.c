@@ -21,6 +21,16 @@ void xmlfile_begin(struct xmlfile *f)
 	xmlTextWriterStartDocument(f->w, NULL, "UTF-8", NULL);
 }
 
+void xmlfile_end(struct xmlfile *f, struct buf *out)
+{
+	xmlTextWriterEndDocument(f->w);
+	xmlFreeTextWriter(f->w);
+	buf_add(out, (const char *)xmlBufferContent(f->buf), (size_t)xmlBufferLength(f->buf));
+	xmlBufferFree(f->buf);
+	f->w = NULL;
+	f->buf = NULL;
+}
+
 int xmlfile_commit(struct xmlfile *f, const char *dir, const char *path, mode_t mode)
 {
 	int r;

@@ -22,6 +22,9 @@ struct xmlfile {
 
 /* An indented UTF-8 document in memory; write elements to f->w. */
 void xmlfile_begin(struct xmlfile *f);
+/* End it, its bytes into out (a change of a transaction). */
+struct buf;
+void xmlfile_end(struct xmlfile *f, struct buf *out);
 /* End it, create dir, and replace path atomically: 0 or -errno. */
 int xmlfile_commit(struct xmlfile *f, const char *dir, const char *path, mode_t mode);
 
@@ -47,7 +50,6 @@ xmlDocPtr xml_read_path(const char *path, int options, char **ret_why);
  * The bytes of an XML document from fd into out: 0; -EINVAL when fd is not
  * a regular file; -EFBIG past XML_READ_MAX; another -errno.
  */
-struct buf;
 int xml_read_fd(int fd, struct buf *out);
 /* What xml_read_fd's (or an O_NOFOLLOW open's) -errno means, in words. */
 const char *xml_read_fd_error(int r);

@@ -310,6 +310,22 @@ static void plan_unset(const struct ini_doc *doc, const char *fullname, struct e
 	}
 }
 
+/* INI_DROP_EMPTY: the key alone under its [section], which goes with it. */
+static bool drop_section(const struct ini_doc *doc, const char *fullname, struct edit *e)
+{
+	long at = ini_find(doc, fullname), h = at >= 0 ? doc->lines[at].header : -1, from;
+
+	if (h < 0 || at != h + 1 || (at + 1 < (long)doc->nlines && doc->lines[at + 1].type != INI_SECTION &&
+				     doc->lines[at + 1].type != INI_BLANK))
+		return false;
+	for (size_t i = (size_t)at + 1; i < doc->nlines; i++)
+		if (doc->lines[i].type == INI_ENTRY && keys_same(doc->kind, doc->lines[i].name, fullname))
+			return false;	/* another occurrence: plan_unset's */
+	from = h > 0 && doc->lines[h - 1].type == INI_BLANK ? h - 1 : h;
+	add_splice(e, doc->lines[from].begin, doc->lines[at].end - doc->lines[from].begin, "", 0);
+	return true;
+}
+
 /*
  * Everything WSL reads, except key: the other keys an edit must not touch.
  * Walks the two indexes' slots, so each line's name is folded only once.
@@ -567,7 +583,8 @@ int ini_edit_unset(const struct ini_doc *doc, const char *fullname, unsigned fla
 		r = 1;
 		goto out;
 	}
-	plan_unset(use, fullname, &e);
+	if (!(flags & INI_DROP_EMPTY) || !drop_section(use, fullname, &e))
+		plan_unset(use, fullname, &e);
 	r = finish(use, &e, fullname, NULL, 0, out, ret_why);
 out:
 	edit_release(&e);

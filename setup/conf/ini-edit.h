@@ -21,6 +21,8 @@
 
 enum ini_edit_flags {
 	INI_FIX = 1 << 0,	/* wsl.conf: drop a BOM, comment out invalid lines */
+	INI_DROP_EMPTY = 1 << 1,	/* unset: a [section] left empty goes too, with the
+					   blank line a new section is put after */
 };
 
 struct ini_edit_note {

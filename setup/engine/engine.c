@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *const step_names[S_COUNT] = {
@@ -101,6 +102,26 @@ static void save_record(struct run *r)
 	if (record_write(r->ctx, r->mode, &params) < 0)
 		wb_warn("could not record the target in '%s'; check and repair will infer it", r->ctx->state_dir);
 	target_params_release(&params);
+}
+
+/* The record in the setup's own history entry, so undo takes it back too. */
+static int record_in(struct run *r, struct transaction *t)
+{
+	struct target_params params = { NULL, NULL, 0 };
+	struct buf old = BUF_INIT, neu = BUF_INIT;
+	char *path = record_path(r->ctx);
+	struct stat st;
+	bool existed = read_file(path, &old, &st) == 0;
+	int rc;
+
+	r->m->params(r, &params);
+	record_render(r->mode, &params, &neu);
+	rc = transaction_file(t, path, &old, existed ? &st : NULL, 0644, &neu);
+	target_params_release(&params);
+	buf_release(&old);
+	buf_release(&neu);
+	free(path);
+	return rc;
 }
 
 static int restart_wsl(struct run *r)
@@ -203,7 +224,9 @@ static int apply(struct run *r)
 	if (rc == 0) {
 		run_journal_step(r, S_WSLCONF, JS_SKIPPED, "nothing to change");
 		run_progress(r, S_WSLCONF, "nothing to change");
-		save_record(r);
+		if (record_in(r, &t))
+			wb_warn("could not record the target in '%s'; check and repair will infer it",
+				r->ctx->state_dir);
 	}
 	transaction_end(&t);
 	if (rc) {
@@ -235,7 +258,12 @@ static void note_last_run(struct run *r)
 {
 	struct journal last;
 
-	if (journal_read(r->ctx, &last) < 0)
+	int e = journal_read(r->ctx, &last);
+
+	if (e == -EBADMSG)
+		wb_warn("'%s/journal.xml' is not a journal this wslbridge wrote (a step or the run has no "
+			"state it knows); it is ignored", r->ctx->state_dir);
+	if (e < 0)
 		return;
 	if (last.state != JS_UNKNOWN && last.state != JS_DONE) {
 		const char *at = "?";

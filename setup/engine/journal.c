@@ -47,6 +47,7 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 	char *path = journal_path(ctx), *why = NULL;
 	xmlDocPtr doc = xml_read_path(path, XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &why);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	bool bad = false;
 
 	memset(j, 0, sizeof(*j));
 	free(why);
@@ -69,8 +70,13 @@ int journal_read(const struct wb_ctx *ctx, struct journal *j)
 		free(name);
 		j->steps[j->nsteps - 1].state = read_state(n);
 		j->steps[j->nsteps - 1].detail = xml_prop(n, "detail");
+		bad |= j->steps[j->nsteps - 1].state == JS_UNKNOWN;
 	}
 	xmlFreeDoc(doc);
+	if (bad || j->state == JS_UNKNOWN || !j->verb) {
+		journal_release(j);
+		return -EBADMSG;
+	}
 	return 0;
 }
 

@@ -35,7 +35,8 @@ struct journal {
 	size_t nsteps;
 };
 
-/* 0, or -ENOENT when there is no journal. */
+/* 0, -ENOENT when there is no journal, or -EBADMSG when it lacks the verb or
+ * a state, or names one this version does not know (j is then empty). */
 int journal_read(const struct wb_ctx *ctx, struct journal *j);
 int journal_write(const struct wb_ctx *ctx, const struct journal *j);
 void journal_set_step(struct journal *j, size_t i, enum journal_state state, const char *detail);

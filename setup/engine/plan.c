@@ -184,10 +184,7 @@ void run_print_plan(struct run *r)
 	if (r->file_changes) {
 		printf("  4. .wslconfig (%s):\n", term_safe(r->obs.wslconfig_path));
 		diff_unified(".wslconfig", r->old.s ? r->old.s : "", r->old.len, r->neu.s, r->neu.len, &d);
-		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			printf("       %.*s\n", (int)(nl - line), line);
-		}
+		diff_print(stdout, "       ", &d);
 	} else {
 		printf("  4. .wslconfig: nothing to change\n");
 	}

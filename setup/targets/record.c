@@ -13,7 +13,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
-static char *record_path(const struct wb_ctx *ctx)
+char *record_path(const struct wb_ctx *ctx)
 {
 	return path_join(ctx->state_dir, "target.xml");
 }
@@ -58,15 +58,13 @@ int record_read(const struct wb_ctx *ctx, char **ret_target, struct target_param
 	return 0;
 }
 
-int record_write(const struct wb_ctx *ctx, const char *target, const struct target_params *params)
+/* The document, without writing it. */
+static void record_start(struct xmlfile *f, const char *target, const struct target_params *params)
 {
-	struct xmlfile f;
 	xmlTextWriterPtr w;
-	char *path = record_path(ctx);
-	int r;
 
-	xmlfile_begin(&f);
-	w = f.w;
+	xmlfile_begin(f);
+	w = f->w;
 	xmlTextWriterStartElement(w, BAD_CAST "recorded");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "target", BAD_CAST target);
 	for (size_t i = 0; i < params->n; i++) {
@@ -75,6 +73,23 @@ int record_write(const struct wb_ctx *ctx, const char *target, const struct targ
 		xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST params->values[i]);
 		xmlTextWriterEndElement(w);
 	}
+}
+
+void record_render(const char *target, const struct target_params *params, struct buf *out)
+{
+	struct xmlfile f;
+
+	record_start(&f, target, params);
+	xmlfile_end(&f, out);
+}
+
+int record_write(const struct wb_ctx *ctx, const char *target, const struct target_params *params)
+{
+	struct xmlfile f;
+	char *path = record_path(ctx);
+	int r;
+
+	record_start(&f, target, params);
 	r = xmlfile_commit(&f, ctx->state_dir, path, 0644);
 	free(path);
 	return r;

@@ -14,7 +14,6 @@
 #include "apply/boot-hook.h"
 #include "apply/changeset.h"
 #include "apply/plan-json.h"
-#include "base/diff.h"
 #include "forward/forward.h"
 #include "base/log.h"
 #include "base/ports.h"
@@ -128,6 +127,26 @@ static int need_address(const struct run *r)
 	return WB_EXIT_FAIL;
 }
 
+/*
+ * No forwards left but forward's part of the hook still there (its settings,
+ * or wsl.conf running the script without VPN fixes): a remove --all killed
+ * half-way, to finish.
+ */
+static bool hook_left(const struct run *r)
+{
+	char *p = wb_path(r->ctx, forward_conf_path), *c = wb_path(r->ctx, vpn_conf_path);
+	long at = ini_find(&r->obs.wslconf, "boot.command");
+	struct buf conf = BUF_INIT;
+	bool left = access(p, F_OK) == 0;
+
+	if (!left && at >= 0 && strstr(r->obs.wslconf.lines[at].value, vpn_script_path))
+		left = read_file(c, &conf, NULL) < 0 || !boot_conf_has_vpn(conf.s);
+	buf_release(&conf);
+	free(p);
+	free(c);
+	return left;
+}
+
 /* The hook's files: the boot script, its settings, forward-sync.conf, wsl.conf. */
 static int plan_boot_hook(struct run *r, bool keep)
 {
@@ -142,12 +161,21 @@ static int plan_boot_hook(struct run *r, bool keep)
 		struct change *conf = changeset_add(&r->cs, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
 
 		fconf->remove = true;
-		if (conf->existed && !boot_conf_has_vpn(conf->old.s)) {
+		/* no settings but still hooked: a run killed half-way; finish it */
+		if (conf->existed ? !boot_conf_has_vpn(conf->old.s) : hooked) {
 			/* The hook was ours alone: WSL's boot command goes back to what it was. */
 			conf->remove = true;
 			changeset_add(&r->cs, wb_path(ctx, vpn_script_path), vpn_script_path, 0755)->remove = true;
-			if (!boot_restore_saved(ctx, "wsl.conf", wb_path(ctx, "/etc/wsl.conf"), &r->cs, "/etc/wsl.conf"))
+			struct change *wc = changeset_add(&r->cs, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
+			bool whole;
+			int u = boot_unhook_wslconf(ctx, wc, false, false, false, &whole);
+
+			if (u < 0)
+				return WB_EXIT_FAIL;
+			if (u == 0) {
 				wb_warn("the original /etc/wsl.conf was not saved; its boot command stays");
+				buf_add(&wc->neu, wc->old.s, wc->old.len);
+			}
 		} else if (conf->existed) {
 			buf_add(&conf->neu, conf->old.s, conf->old.len);	/* the VPN fixes stay */
 		} else {
@@ -191,8 +219,6 @@ static int plan_boot_hook(struct run *r, bool keep)
 
 static void print_plan(const struct run *r, const char *what)
 {
-	struct buf d = BUF_INIT;
-
 	printf("Plan for forward %s:\n", what);
 	if (r->wp.n)
 		printf("  Windows, in one step (%s):\n", r->obs.win.elevated ? "already elevated" :
@@ -215,15 +241,8 @@ static void print_plan(const struct run *r, const char *what)
 			continue;
 		}
 		printf("  %s:\n", c->path);
-		buf_reset(&d);
-		diff_unified(path_basename(c->path), c->old.s ? c->old.s : "", c->old.len, c->neu.s ? c->neu.s : "",
-			     c->neu.len, &d);
-		for (char *line = d.s, *nl; line && *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			printf("       %.*s\n", (int)(nl - line), line);
-		}
+		change_print_diff(c);
 	}
-	buf_release(&d);
 }
 
 /* --dry-run --json: the plan of forward WHAT as JSON (apply/plan-json.h); -1 as a dry run's confirm. */
@@ -390,15 +409,16 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 		rc = wb_error(WB_EXIT_USAGE, "forward remove needs HOSTPORT (or --all)");
 		goto out;
 	}
-	if (!r->fs.n) {
+	/* no forwards: nothing on Windows to look at, only the hook's files */
+	if ((rc = observe(r, !r->fs.n)))
+		goto out;
+	if (!r->fs.n && !(r->o->all && hook_left(r))) {
 		if (r->o->dry_run && r->o->json)
 			rc = plan_json(r, "remove", false);
 		else
 			printf("Nothing to remove: there are no forwards.\n");
 		goto out;
 	}
-	if ((rc = observe(r, false)))
-		goto out;
 	for (size_t i = 0; i < r->fs.n; i++) {
 		if (gone[i])
 			forward_plan_remove(&r->obs.win, &r->fs.f[i], &r->wp);

@@ -25,7 +25,8 @@ static int list(struct backup_entry **v, size_t n)
 	for (size_t i = n; i-- > 0;) {
 		printf("#%u  %s  %-7s  %s\n", v[i]->seq, v[i]->time, v[i]->state, v[i]->what);
 		for (size_t k = 0; k < v[i]->nwin; k++)
-			printf("      Windows: undo by %s\n", v[i]->win[k].type);
+			printf("      Windows: undo by %s%s\n", v[i]->win[k].type,
+			       v[i]->win[k].pending ? " (interrupted before its result came back)" : "");
 		for (size_t k = 0; k < v[i]->nfiles; k++)
 			printf("      %s%s\n", v[i]->files[k].path,
 			       v[i]->files[k].old_exists ? "" : " (created)");
@@ -100,6 +101,30 @@ static int check_all(struct backup_entry *e, bool force, enum file_state *st)
 	return rc;
 }
 
+/*
+ * WSL reads .wslconfig and wsl.conf only when it starts: said when undo put
+ * one back, and exit 4 when that undid a setup or repair (they record the
+ * target): its networking mode is still running until the restart.
+ */
+static int say_restart(const struct backup_entry *e, const bool *skip)
+{
+	const char *which = NULL;
+	bool setup = false;
+
+	for (size_t k = 0; k < e->nfiles; k++) {
+		const char *base = path_basename(e->files[k].path);
+
+		setup |= !strcmp(base, "target.xml");
+		if (!skip[k] && (!strcmp(base, ".wslconfig") || !strcmp(base, "wsl.conf")))
+			which = which && strcmp(which, base) ? ".wslconfig and wsl.conf" : base;
+	}
+	if (!which)
+		return WB_EXIT_OK;
+	wb_note("WSL reads %s only when it starts: from Windows run `wsl.exe --shutdown` and start "
+		"WSL again for what undo put back to take effect", which);
+	return setup && strstr(which, ".wslconfig") ? WB_EXIT_RESTART : WB_EXIT_OK;
+}
+
 static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 {
 	enum file_state *st = xcalloc(e->nfiles, sizeof(*st));
@@ -110,8 +135,9 @@ static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 		goto out;
 	wb_note("undo #%u from %s: %s", e->seq, e->time, e->what);
 	for (size_t k = 0; k < e->nwin; k++)
-		wb_note("  Windows: %s%s%s", e->win[k].type, e->win[k].nkv > 1 ? " " : "",
-			e->win[k].nkv > 1 ? e->win[k].kv[1] : "");
+		wb_note("  Windows: %s%s%s%s", e->win[k].type, e->win[k].nkv > 1 ? " " : "",
+			e->win[k].nkv > 1 ? e->win[k].kv[1] : "", e->win[k].done ? " (done already)" :
+			e->win[k].pending ? " (interrupted: Windows is looked at first)" : "");
 	for (size_t k = 0; k < e->nfiles; k++)
 		wb_note("  %s %s", e->files[k].old_exists ? "restore" : "remove", e->files[k].path);
 	for (size_t k = 0; k < e->nirr; k++)
@@ -131,6 +157,7 @@ static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 	if ((rc = transaction_revert(ctx, e, skip)))
 		goto out;
 	wb_note("undone #%u", e->seq);
+	rc = say_restart(e, skip);
 out:
 	free(skip);
 	free(st);

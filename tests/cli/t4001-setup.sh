@@ -104,11 +104,14 @@ test_expect_success 'undo refuses a history that names a Windows change it does 
 	cp entry.orig "$entry"
 '
 
-test_expect_success 'undo after setup: files as before, the created switch gone' '
-	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" undo --yes 2>err &&
-	test_grep "Windows: remove-switch" err &&
-	test ! -e "$(wslconfig h)" &&
-	test "$(switch_names h)" = "Default Switch|WSL (Hyper-V firewall)"
+test_expect_success 'undo after setup: files and the target record as before, the switch gone, exit 4' '
+	test -e h/root/var/lib/wslbridge/target.xml &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" undo --yes 2>err &&
+	test_grep "Windows: remove-switch" err && test_grep "wsl.exe --shutdown" err &&
+	test ! -e "$(wslconfig h)" && test ! -e h/root/var/lib/wslbridge/target.xml &&
+	test "$(switch_names h)" = "Default Switch|WSL (Hyper-V firewall)" &&
+	{ WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" check >out || :; } &&
+	test_grep "^Target nat" out && ! grep -q "repair" out && test_grep "remedy: restart WSL" out
 '
 
 test_expect_success 'setup keeps the user'"'"'s .wslconfig, byte for byte, apart from the keys' '
@@ -117,7 +120,7 @@ test_expect_success 'setup keeps the user'"'"'s .wslconfig, byte for byte, apart
 	test_expect_code 4 env WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- "$WB" setup --yes --restart >out &&
 	test_grep "^memory = 8GB   # half" "$(wslconfig h2)" &&
 	WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- "$WB" setup --yes >out && test_grep "Nothing to change" out &&
-	WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- "$WB" undo --yes &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h2 "$RUN" fresh-pro -- "$WB" undo --yes &&
 	test_cmp orig "$(wslconfig h2)"
 '
 

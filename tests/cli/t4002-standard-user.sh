@@ -64,7 +64,7 @@ test_expect_success 'after the next sign-in the switches are read, not inferred'
 '
 
 test_expect_success 'undo removes the switch and takes the user out of Hyper-V Administrators' '
-	WINHOST_DIR=$PWD/h "$RUN" standard-user-pro -- "$WB" undo --yes >out 2>&1 &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h "$RUN" standard-user-pro -- "$WB" undo --yes >out 2>&1 &&
 	test "$(switch_names h)" = "Default Switch|WSL (Hyper-V firewall)" &&
 	test "$(hyperv_admins h)" = "" &&
 	test "$(launches h uac)" = 2
@@ -76,7 +76,7 @@ test_expect_success 'a switch made by an earlier run is found, not made twice, a
 	rm -rf h2/root/var/lib/wslbridge h2/root/mnt/c/Users/alice/.wslconfig &&
 	test_expect_code 4 env WINHOST_DIR=$PWD/h2 "$RUN" standard-user-pro -- "$WB" setup --yes --no-hyperv-admin >out &&
 	test "$(switch_names h2)" = "Default Switch|WSL (Hyper-V firewall)|WSL Bridge" &&
-	WINHOST_DIR=$PWD/h2 "$RUN" standard-user-pro -- "$WB" undo --yes >out 2>&1 &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h2 "$RUN" standard-user-pro -- "$WB" undo --yes >out 2>&1 &&
 	test "$(switch_names h2)" = "Default Switch|WSL (Hyper-V firewall)|WSL Bridge" &&
 	test "$(hyperv_admins h2)" = ""
 '

@@ -119,6 +119,34 @@ test_expect_success 'remove refuses when wsl.conf changed since, unless --force'
 	test_cmp h3.orig h3/root/etc/wsl.conf
 '
 
+# The user's edits after `vpn apply`: remove takes out only what apply set.
+test_expect_success 'remove keeps what the user added since (systemd, [user]) and shows the diff' '
+	host h3e fresh-pro &&
+	WINHOST_DIR=$PWD/h3e "$RUN" fresh-pro -- "$WB" vpn apply generic --mtu 1400 --dns 10.1.1.1 --yes >/dev/null &&
+	printf "[boot]\nsystemd=true\n[user]\ndefault=alice\n" >>h3e/root/etc/wsl.conf &&
+	WINHOST_DIR=$PWD/h3e "$RUN" fresh-pro -- "$WB" vpn remove --yes >out &&
+	{ cat h3e.orig | sed "s/\"//g" && printf "[boot]\nsystemd=true\n[user]\ndefault=alice\n"; } >want &&
+	test_cmp want h3e/root/etc/wsl.conf &&
+	test_grep "^       -command = /usr/local/lib/wslbridge/boot-fixups$" out &&
+	test_grep "^       -generateResolvConf = false$" out &&
+	test_grep "^       +command = echo old boot ran" out &&
+	test_grep "your other changes" out &&
+	"$WB" config get --file "$PWD/h3e/root/etc/wsl.conf" boot.command >cmd &&
+	echo "echo old boot ran > /var/tmp/old-boot-ran" >want && test_cmp want cmd &&
+	test ! -e h3e/root/usr/local/lib/wslbridge/boot-fixups
+'
+
+test_expect_success 'a wsl.conf apply created goes on remove; what the user added to it since stays' '
+	rm -rf h3n && WINHOST_DIR=$PWD/h3n "$RUN" fresh-pro -- true && rm -f h3n/root/etc/wsl.conf &&
+	WINHOST_DIR=$PWD/h3n "$RUN" fresh-pro -- "$WB" vpn apply generic --mtu 1400 --dns 10.1.1.1 --yes >/dev/null &&
+	WINHOST_DIR=$PWD/h3n "$RUN" fresh-pro -- "$WB" vpn remove --yes >out &&
+	test ! -e h3n/root/etc/wsl.conf &&
+	WINHOST_DIR=$PWD/h3n "$RUN" fresh-pro -- "$WB" vpn apply generic --mtu 1400 --dns 10.1.1.1 --yes >/dev/null &&
+	printf "[automount]\nenabled=false\n" >>h3n/root/etc/wsl.conf &&
+	WINHOST_DIR=$PWD/h3n "$RUN" fresh-pro -- "$WB" vpn remove --yes >out &&
+	printf "[automount]\nenabled=false\n" >want && test_cmp want h3n/root/etc/wsl.conf
+'
+
 test_expect_success 'vpn-anyconnect end to end: profile, MTU 1300, tunneling, the metric' '
 	host h4 vpn-anyconnect &&
 	WINHOST_DIR=$PWD/h4 "$RUN" vpn-anyconnect -- "$WB" vpn apply --yes >out 2>err &&

@@ -97,8 +97,8 @@ test_expect_success 'runs.log: one line per run that changed something' '
 	WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 test_expect_code 3 "$RUN" fresh-pro -- "$WB" status >/dev/null 2>&1 &&
 	test_expect_code 4 env WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" setup --dry-run >/dev/null &&
 	test "$(wc -l <st6/runs.log)" = 1 &&
-	WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" undo --yes >/dev/null &&
-	test "$(wc -l <st6/runs.log)" = 2 && test_grep "exit 0  wslbridge undo --yes\$" st6/runs.log
+	test_expect_code 4 env WINHOST_DIR=$PWD/h6 WSLBRIDGE_STATE_DIR=$PWD/st6 "$RUN" fresh-pro -- "$WB" undo --yes >/dev/null &&
+	test "$(wc -l <st6/runs.log)" = 2 && test_grep "exit 4  wslbridge undo --yes\$" st6/runs.log
 '
 
 for s in "$TRASH"/tmux.*; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null; done

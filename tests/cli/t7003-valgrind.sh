@@ -50,7 +50,7 @@ test_expect_success 'status, setup, check, repair, undo against the simulator' '
 	"$RUN" fresh-pro -- $VG "$WB" status >out 2>vg.err && ! grep "^==" vg.err &&
 	{ "$RUN" fresh-pro -- $VG "$WB" setup --yes >out 2>vg.err; test $? = 4; } && ! grep "^==" vg.err &&
 	"$RUN" --restart fresh-pro -- $VG "$WB" check >out 2>vg.err && ! grep "^==" vg.err &&
-	"$RUN" fresh-pro -- $VG "$WB" undo --yes >out 2>vg.err && ! grep "^==" vg.err &&
+	{ "$RUN" fresh-pro -- $VG "$WB" undo --yes >out 2>vg.err; test $? = 4; } && ! grep "^==" vg.err &&
 	rm -rf h && "$RUN" vmware-broken -- true &&
 	{ "$RUN" vmware-broken -- $VG "$WB" repair --yes >out 2>vg.err; test $? = 4; } && ! grep "^==" vg.err &&
 	{ "$RUN" vmware-broken -- $VG "$WB" check bridged >out 2>vg.err; test $? = 3; } && ! grep "^==" vg.err &&

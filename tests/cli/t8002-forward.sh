@@ -218,6 +218,17 @@ test_expect_success 'remove one, then undo it; remove all restores wsl.conf byte
 	fwd h list >out && test_grep "^No forwards" out
 '
 
+test_expect_success 'remove --all keeps what the user added to wsl.conf since, shown as a diff' '
+	host h3 &&
+	fwd h3 add 8081 --yes >/dev/null &&
+	printf "[boot]\nsystemd=true\n[user]\ndefault=alice\n" >>h3/root/etc/wsl.conf &&
+	fwd h3 remove --all --yes >out &&
+	{ sed "s/\"//g" h3.orig && printf "[boot]\nsystemd=true\n[user]\ndefault=alice\n"; } >want &&
+	test_cmp want h3/root/etc/wsl.conf &&
+	test_grep "^       -command = /usr/local/lib/wslbridge/boot-fixups$" out &&
+	test ! -e h3/root/usr/local/lib/wslbridge/boot-fixups
+'
+
 test_expect_success 'undo of an add takes the rules, the hook and wsl.conf back' '
 	host h2 &&
 	fwd h2 add 8443 --listen 127.0.0.1 --yes >out &&

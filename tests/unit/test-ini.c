@@ -436,6 +436,32 @@ static void test_unset(void **state)
 	buf_release(&out);
 }
 
+/* INI_DROP_EMPTY (vpn remove): a section left empty goes, with the blank line before it. */
+static void test_unset_drop_empty(void **state)
+{
+	struct buf out = BUF_INIT;
+	const char *added = "# mine\n[boot]\ncommand=x\n\n[network]\ngenerateResolvConf = false\n";
+
+	(void)state;
+	assert_int_equal(do_set(WF, added, "network.generateResolvConf", NULL, INI_DROP_EMPTY, &out), 0);
+	assert_string_equal(out.s, "# mine\n[boot]\ncommand=x\n");
+	/* what the user added after it stays */
+	assert_int_equal(do_set(WF, "[boot]\ncommand=x\n\n[network]\ngenerateResolvConf = false\n[user]\n"
+				"default=a\n", "network.generateResolvConf", NULL, INI_DROP_EMPTY, &out), 0);
+	assert_string_equal(out.s, "[boot]\ncommand=x\n[user]\ndefault=a\n");
+	/* a section with anything else in it stays */
+	assert_int_equal(do_set(WF, "[network]\ngenerateResolvConf = false\nhostname=h\n",
+				"network.generateResolvConf", NULL, INI_DROP_EMPTY, &out), 0);
+	assert_string_equal(out.s, "[network]\nhostname=h\n");
+	assert_int_equal(do_set(WF, "[network]\n# mine\ngenerateResolvConf = false\n",
+				"network.generateResolvConf", NULL, INI_DROP_EMPTY, &out), 0);
+	assert_string_equal(out.s, "[network]\n# mine\n");
+	/* without the flag, the header stays */
+	assert_int_equal(do_set(WF, added, "network.generateResolvConf", NULL, 0, &out), 0);
+	assert_string_equal(out.s, "# mine\n[boot]\ncommand=x\n\n[network]\n");
+	buf_release(&out);
+}
+
 static void test_wslconf_hazards(void **state)
 {
 	struct buf out = BUF_INIT;
@@ -619,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_set_quoting),
 		cmocka_unit_test(test_set_same_is_noop),
 		cmocka_unit_test(test_unset),
+		cmocka_unit_test(test_unset_drop_empty),
 		cmocka_unit_test(test_wslconf_hazards),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_property_generated),
