@@ -65,11 +65,10 @@ static int mode_refusal(const struct run *r)
 
 	for (size_t i = 0; r->obs.have_windows && i < 2; i++) {
 		const struct host_unreadable *u = host_unreadable(&r->obs.win, needed[i]);
-		char *why;
+		char *why = u ? host_unreadable_text(u) : NULL;
 
 		if (!u)
 			continue;
-		why = host_unreadable_text(u);
 		wb_error(WB_EXIT_FAIL, "Windows' %s could not be read (%s); nothing was changed", needed[i], why);
 		free(why);
 		return WB_EXIT_FAIL;
