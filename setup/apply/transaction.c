@@ -445,26 +445,33 @@ out:
 	return rc;
 }
 
-/* Put back file k of e as it was before the change. */
-static int revert_file(const struct backup_entry *e, size_t k)
+/* Put back file k of e as it was before the change: only if it still holds
+ * what wslbridge wrote (undo checked that before its prompts; unless forced). */
+static int revert_file(const struct backup_entry *e, size_t k, bool force)
 {
 	const struct backup_file *f = &e->files[k];
-	struct buf old = BUF_INIT;
+	struct buf old = BUF_INIT, neu = BUF_INIT;
+	struct atomic_was was = { .exists = f->new_exists };
 	bool nd = false;
-	int r;
+	int r = force ? 0 : backup_bytes(e, k, "new", &neu);
 
-	if (!f->old_exists)
-		r = atomic_file_remove(f->path, &nd);
-	else if ((r = backup_bytes(e, k, "old", &old)) == 0)
-		r = atomic_file_replace(f->path, old.s ? old.s : "", old.len, f->mode, &nd);
+	was.bytes = neu.s ? neu.s : "";
+	was.len = neu.len;
+	if (r == 0 && !f->old_exists)
+		r = atomic_file_remove_planned(f->path, force ? NULL : &was, &nd);
+	else if (r == 0 && (r = backup_bytes(e, k, "old", &old)) == 0)
+		r = atomic_file_replace_planned(f->path, force ? NULL : &was, old.s ? old.s : "", old.len,
+						f->mode, &nd);
 	buf_release(&old);
+	buf_release(&neu);
 	if (r < 0)
-		return wb_error(WB_EXIT_FAIL, "could not restore '%s': %s", f->path, errstr(r));
+		return wb_error(WB_EXIT_FAIL, "could not restore '%s': %s", f->path, r == -ESTALE ?
+				"it changed while undo was running; it was left as it was" : errstr(r));
 	warn_not_durable(f->path, nd);
 	return 0;
 }
 
-int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip)
+int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip, bool force)
 {
 	int r;
 
@@ -478,7 +485,7 @@ int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *s
 	runlog_changed();
 	for (size_t k = 0; k < e->nfiles; k++) {
 		sweep_next_to(e->files[k].path);
-		if (!skip[k] && revert_file(e, k))
+		if (!skip[k] && revert_file(e, k, force))
 			return WB_EXIT_FAIL;
 	}
 	r = backup_set_state(e, "undone");

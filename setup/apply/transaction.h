@@ -76,9 +76,10 @@ int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct bu
 /*
  * Undo entry e: its Windows undo in one launch (nothing else is touched if
  * that fails), then each file not skipped put back (removed if it did not
- * exist), then the entry marked undone.
+ * exist) if it still holds what wslbridge wrote (any bytes when force), then
+ * the entry marked undone.
  */
-int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip);
+int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip, bool force);
 /* The Windows side of it (revert.c), recorded per action as done. */
 int transaction_revert_windows(struct wb_ctx *ctx, struct backup_entry *e);
 

@@ -154,7 +154,7 @@ static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 	}
 	for (size_t k = 0; k < e->nfiles; k++)
 		skip[k] = st[k] == F_ALREADY_OLD;
-	if ((rc = transaction_revert(ctx, e, skip)))
+	if ((rc = transaction_revert(ctx, e, skip, force)))
 		goto out;
 	wb_note("undone #%u", e->seq);
 	rc = say_restart(e, skip);

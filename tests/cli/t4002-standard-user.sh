@@ -137,4 +137,18 @@ test_expect_success 'a network that does not come back after the switch is made:
 	test_grep "still settling: 20 s after .create the external switch" err
 '
 
+# Undo checks the files before its prompt and replaces them only if they
+# still hold what it checked: a change made meanwhile stays (issue 16, finding 1).
+test_expect_success 'undo: .wslconfig changed while its UAC prompt waited is left as it is' '
+	rm -rf h10 hold rc && mkdir hold && WINHOST_DIR=$PWD/h10 "$RUN" standard-user-pro -- true &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/h10 "$RUN" standard-user-pro -- "$WB" setup --yes --no-hyperv-admin >out || return 1
+	( WINHOST_DIR=$PWD/h10 "$RUN" --uac-hold "$PWD/hold" standard-user-pro -- "$WB" undo --yes >out 2>err &&
+		echo 0 >rc || echo $? >rc ) &
+	wait_for_file hold/prompt && echo "# mine" >>"$(wslconfig h10)" && cp "$(wslconfig h10)" mine &&
+	touch hold/answer && wait_for_file rc &&
+	test "$(cat rc)" = 1 &&
+	test_grep "it changed while undo was running; it was left as it was" err &&
+	test_cmp mine "$(wslconfig h10)"
+'
+
 test_done
