@@ -190,8 +190,9 @@ test_expect_success '--json: the report follows templates/json/doctor.schema.jso
 test_expect_success 'anyone can run it: as nobody, what needs root is skipped, not failed' '
 	root "nameserver 10.97.2.53" && chmod -R a+rX root && chmod 755 "$TRASH" &&
 	ip netns exec $C sysctl -qw net.ipv4.ping_group_range="1 0" && mkdir -m 777 nobody &&
+	cp "$WB" ./wslbridge-copy && chmod 755 wslbridge-copy &&
 	ip netns exec $C setpriv --reuid=65534 --regid=65534 --clear-groups env WSLBRIDGE_STATE_DIR=$PWD/nobody \
-		"$WB" --root "$PWD/root" doctor --offline --name www.example.test --endpoint 10.97.2.80:80 >out &&
+		./wslbridge-copy --root "$PWD/root" doctor --offline --name www.example.test --endpoint 10.97.2.80:80 >out &&
 	test_grep "^  skip default gateway 10.97.1.1: this user may not ping" out &&
 	test_grep "^  skip path MTU to 10.97.2.80: the don.t-fragment probe needs a raw socket: run doctor as root" out &&
 	test_grep "^  ok   internet endpoint 10.97.2.80:80" out
