@@ -17,7 +17,7 @@ test_need_pwsh
 RUN=$TOP/tests/winhost/run
 test_need_root
 export WSLBRIDGE_LOCK_WAIT=5
-# make check samples, to stay within its budget (each launch runs real
+# make check samples (strides halved again when the suite grew past 15 min), to stay within its budget (each launch runs real
 # PowerShell, about 2 s): the stride of each case below, against the release
 # build (make check runs it only there); strides are odd, because points
 # alternate "before rename" and "renamed".  KILL_EVERY=1 tries every point
@@ -129,19 +129,19 @@ while read -r sig stride scen prep verb; do
 	" 3>"$TRASH/summary"
 	echo "# $t: $(cat "$TRASH/summary")"
 done <<'EOF'
-KILL 7 fresh-pro prep_none setup
-KILL 7 vmware-broken prep_none repair
-KILL 23 home-edition prep_none setup --mode mirrored --allow-port 8080,5353/udp
-KILL 23 fresh-pro prep_bridged setup --mode nat
-KILL 7 vpn-anyconnect prep_none vpn apply
-KILL 11 fresh-pro prep_vpn vpn remove
-KILL 11 win10-pro prep_none forward add 8080 3000:3001
-KILL 11 win10-pro prep_forward forward remove --all
-KILL 11 win10-pro prep_moved forward sync
-KILL 7 fresh-pro prep_bridged undo
-INT 11 fresh-pro prep_none setup
-TERM 11 vpn-anyconnect prep_none vpn apply
-INT 11 fresh-pro prep_vpn vpn remove
+KILL 13 fresh-pro prep_none setup
+KILL 13 vmware-broken prep_none repair
+KILL 37 home-edition prep_none setup --mode mirrored --allow-port 8080,5353/udp
+KILL 37 fresh-pro prep_bridged setup --mode nat
+KILL 13 vpn-anyconnect prep_none vpn apply
+KILL 21 fresh-pro prep_vpn vpn remove
+KILL 21 win10-pro prep_none forward add 8080 3000:3001
+KILL 21 win10-pro prep_forward forward remove --all
+KILL 21 win10-pro prep_moved forward sync
+KILL 13 fresh-pro prep_bridged undo
+INT 21 fresh-pro prep_none setup
+TERM 21 vpn-anyconnect prep_none vpn apply
+INT 21 fresh-pro prep_vpn vpn remove
 EOF
 
 # config set/unset write one file with no Windows launch: every point, always.
