@@ -418,6 +418,12 @@ function Write-Adapter {
     $w.WriteEndElement()
 }
 
+function Format-BracedGuid {
+    # An uplink as the adapters list it: {UPPER-CASE}.
+    param($Guid)
+    return '{' + ([string]$Guid).ToUpper() + '}'
+}
+
 function Get-SwitchFacts {
     # Hyper-V's switches and the VMs' NICs, or the error that kept them from
     # being read (A.1: not elevated and not in Hyper-V Administrators). An
@@ -447,7 +453,7 @@ function Write-SwitchFacts {
             foreach ($g in @($s.NetAdapterInterfaceGuid)) {
                 if ($null -eq $g) { continue }
                 $w.WriteStartElement('uplink')
-                Write-Attr $w 'guid' ('{' + ([string]$g).ToUpper() + '}')
+                Write-Attr $w 'guid' (Format-BracedGuid $g)
                 $w.WriteEndElement()
             }
             $w.WriteEndElement()
@@ -639,7 +645,7 @@ function Invoke-Action {
             $name = $Action.GetAttribute('name')
             $guid = $a.InterfaceGuid.ToUpper()
             foreach ($sw in @(Get-VMSwitch -ComputerName localhost)) {
-                $uplink = @($sw.NetAdapterInterfaceGuid | Where-Object { $null -ne $_ } | ForEach-Object { '{' + ([string]$_).ToUpper() + '}' })
+                $uplink = @($sw.NetAdapterInterfaceGuid | Where-Object { $null -ne $_ } | ForEach-Object { Format-BracedGuid $_ })
                 if ($sw.Name -cne $name) {
                     # E.21: one external switch an adapter; a blind plan cannot know it
                     if ($uplink -contains $guid) {
