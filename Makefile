@@ -35,7 +35,7 @@ MAIN_SRCS = setup/main.c
 UNIT_TESTS = tests/unit/test-ini tests/unit/test-keys tests/unit/test-atomic \
 	     tests/unit/test-textcodec tests/unit/test-backup tests/unit/test-host \
 	     tests/unit/test-profile tests/unit/test-ports tests/unit/test-compare tests/unit/test-plans tests/unit/test-vpn-plan \
-	     tests/unit/test-ini-wsl tests/unit/test-json
+	     tests/unit/test-ini-wsl tests/unit/test-json tests/unit/test-wsl-versions
 
 B = build/release
 # Test drivers (like git's test-tool), built by `make check`.

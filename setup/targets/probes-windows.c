@@ -5,6 +5,7 @@
  * A Windows fact that could not be read is unknown here, or inferred where
  * the switches are concerned (host-infer.h), never a value of its own.
  */
+#include "conf/wsl-versions.h"
 #include "targets/probes.h"
 #include "vswitch/adapter.h"
 #include "vswitch/hvfw-plan.h"
@@ -15,8 +16,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Known WSL versions without bridged mode (reference §6: 2.5.4 removed it). */
-static const char *const bridged_bad_versions[] = { "2.5.4", NULL };
 
 static char *yesno(bool b)
 {
@@ -128,20 +127,31 @@ char *probe_adapter(const struct expectation *e, const struct observation *o)
 	return xstrdup(b < 0 ? "absent" : b ? "true" : "false");
 }
 
-char *probe_wsl_bridged(const struct expectation *e, const struct observation *o)
+/* Whether this WSL has a mode, from the version table, with the versions that do when not. */
+static char *wsl_has_mode(const struct host_state *st, enum wsl_fact fact)
 {
-	const struct host_state *st = &o->win;
-	int major = 0, minor = 0, patch = 0;
+	enum wsl_answer a;
+	char *versions, *out;
 
-	(void)e;
 	if (!st->wsl_version || !*st->wsl_version)
 		return xstrdup("false (inbox WSL, without networking modes)");
-	for (size_t i = 0; bridged_bad_versions[i]; i++)
-		if (!strncmp(st->wsl_version, bridged_bad_versions[i], strlen(bridged_bad_versions[i])))
-			return xasprintf("false (WSL %s removed bridged mode)", st->wsl_version);
-	if (sscanf(st->wsl_version, "%d.%d.%d", &major, &minor, &patch) < 1 || major < 2)
-		return xasprintf("false (WSL %s is older than 2.0)", st->wsl_version);
-	return xstrdup("true");
+	a = wsl_fact_holds(fact, st->wsl_version);
+	if (a == WSLA_YES)
+		return xstrdup("true");
+	versions = wsl_fact_versions_text(fact);
+	out = a == WSLA_NO ?
+	      xasprintf("false (WSL %s has no %s; WSL %s %s)", st->wsl_version, wsl_fact_row(fact)->what,
+			versions, strchr(versions, ',') ? "have it" : "has it") :
+	      xasprintf("false (WSL version '%s' could not be understood; %s needs WSL %s)", st->wsl_version,
+			wsl_fact_row(fact)->what, versions);
+	free(versions);
+	return out;
+}
+
+char *probe_wsl_bridged(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return wsl_has_mode(&o->win, WSLF_BRIDGED);
 }
 
 /* Mirrored mode needs Windows 11 22H2 from build 22621.2359 (§7.2); *ret_build/ubr say what it is. */
@@ -184,12 +194,8 @@ char *probe_ipv6(const struct expectation *e, const struct observation *o)
 
 char *probe_wsl_mirrored(const struct expectation *e, const struct observation *o)
 {
-	const struct host_state *st = &o->win;
-	int major = st->wsl_version ? atoi(st->wsl_version) : 0;
-
 	(void)e;
-	return major >= 2 ? xstrdup("true") : xasprintf("false (%s)", st->wsl_version && *st->wsl_version ?
-			    "WSL older than 2.0" : "inbox WSL, without networking modes");
+	return wsl_has_mode(&o->win, WSLF_MIRRORED);
 }
 
 char *probe_hvfw_unopened(const struct expectation *e, const struct observation *o)

@@ -159,7 +159,7 @@ test_expect_success 'home-edition: a clear refusal naming the alternatives' '
 	test_grep "wslbridge setup --mode mirrored.: WSL shares" err && test_grep "wslbridge setup --mode nat" err
 '
 test_expect_success 'old-wsl: a clear refusal' '
-	refuse old-wsl "WSL 2.5.4.0 removed bridged mode"
+	refuse old-wsl "WSL 2.5.4.0 has no bridged mode; WSL 2.0.0 to 2.5.3, 2.5.5 and later have it"
 '
 test_expect_success 'policy-override: a clear refusal' '
 	refuse policy-override "HKLM.SOFTWARE.Policies.WSL sets the mode"

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * wsl-versions.h - the one table of WSL behaviour that depends on the WSL
+ * version (lint, check and setup all ask it).  Each row names the versions
+ * it holds for and its source, so a message can say both.  Pure data and
+ * predicates; nothing prints.
+ */
+#ifndef WB_WSL_VERSIONS_H
+#define WB_WSL_VERSIONS_H
+
+#include <stdbool.h>
+
+/* A WSL package version as `wsl --version` prints it: 2.7.1.0. */
+struct wsl_version {
+	int part[4];
+};
+
+/* 0, or -EINVAL when s is not 1 to 4 dot-separated decimal numbers. */
+int wsl_version_parse(const char *s, struct wsl_version *ret);
+int wsl_version_cmp(const struct wsl_version *a, const struct wsl_version *b);
+
+enum wsl_fact {
+	WSLF_BRIDGED,		/* networkingMode=bridged exists */
+	WSLF_MIRRORED,		/* networkingMode=mirrored exists */
+	WSLF_FACT_COUNT
+};
+
+enum wsl_answer { WSLA_NO, WSLA_YES, WSLA_UNKNOWN };
+
+struct wsl_fact_row {
+	enum wsl_fact fact;
+	const char *what;	/* one phrase: "bridged mode" */
+	/*
+	 * Where the fact holds: space-separated ranges "A..B" (both included),
+	 * "A.." (A and later), "A" (that version only, any build).  Versions
+	 * outside every range do not have it.
+	 */
+	const char *holds;
+	const char *source;	/* commit, issue or doc that says so */
+};
+
+const struct wsl_fact_row *wsl_fact_row(enum wsl_fact fact);
+
+/*
+ * Does fact hold for the WSL version text `version` (as observed: NULL or ""
+ * when unknown)?  WSLA_UNKNOWN when the version is unknown or unparsable.
+ */
+enum wsl_answer wsl_fact_holds(enum wsl_fact fact, const char *version);
+
+/* The versions it holds for, in words: "2.0.0 to 2.5.3, 2.5.5 and later".  Allocated. */
+char *wsl_fact_versions_text(enum wsl_fact fact);
+
+#endif

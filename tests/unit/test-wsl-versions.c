@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* test-wsl-versions.c - version parsing, the ranges of the table, and their words. */
+#include "helpers.h"
+#include "conf/wsl-versions.h"
+
+static void test_parse(void **state)
+{
+	struct wsl_version a, b;
+
+	(void)state;
+	assert_int_equal(wsl_version_parse("2.7.1.0", &a), 0);
+	assert_int_equal(a.part[1], 7);
+	assert_int_equal(wsl_version_parse("2.7.1", &b), 0);
+	assert_int_equal(wsl_version_cmp(&a, &b), 0);
+	assert_int_equal(wsl_version_parse("2.10.0", &b), 0);
+	assert_int_equal(wsl_version_cmp(&a, &b), -1);
+	for (const char *const *bad = (const char *const[]){ "", "2.", "x", "2.7.1.0.1", "2..7", "2.7a", "-2", NULL };
+	     *bad; bad++)
+		if (wsl_version_parse(*bad, &a) != -EINVAL)
+			fail_msg("'%s' accepted", *bad);
+}
+
+static void test_holds(void **state)
+{
+	(void)state;
+	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED, "2.5.4.0"), WSLA_NO);
+	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED, "2.5.3.12"), WSLA_YES);
+	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED, "2.5.5"), WSLA_YES);
+	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED, "3.0.1.0"), WSLA_YES);
+	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED, "1.2.5.0"), WSLA_NO);
+	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED, ""), WSLA_UNKNOWN);
+	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED, "garbage"), WSLA_UNKNOWN);
+	assert_int_equal(wsl_fact_holds(WSLF_FACT_COUNT, "2.0.0"), WSLA_UNKNOWN);
+}
+
+static void test_words_and_sources(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = wsl_fact_versions_text(WSLF_BRIDGED);
+	assert_string_equal(s, "2.0.0 to 2.5.3, 2.5.5 and later");
+	free(s);
+	/* Every row cites its source and says what it is. */
+	for (int f = 0; f < WSLF_FACT_COUNT; f++) {
+		const struct wsl_fact_row *r = wsl_fact_row((enum wsl_fact)f);
+
+		assert_non_null(r);
+		assert_int_equal(r->fact, f);
+		assert_true(r->what && *r->what && r->source && *r->source && r->holds && *r->holds);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_holds),
+		cmocka_unit_test(test_words_and_sources),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
