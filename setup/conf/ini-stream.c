@@ -125,6 +125,11 @@ void ini_stream_build(bool windows, bool units16, const char *text, size_t len,
 	const unsigned char *z;
 
 	memset(st, 0, sizeof(*st));
+	/* No byte gives more than one unit (a 4-byte character gives two): one
+	 * allocation, no copies as it grows (issue 23). */
+	alloc = len + 2;
+	st->u = xmalloc(alloc * sizeof(*st->u));
+	st->off = xmalloc(alloc * sizeof(*st->off));
 	put(st, &alloc, 0, 0);	/* make room for off[n] */
 	st->n = 0;
 	if (!windows) {
