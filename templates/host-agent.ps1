@@ -333,7 +333,13 @@ function Write-AdapterFacts {
         $suffix[[int64]$c.InterfaceIndex] = $c.ConnectionSpecificSuffix
     }
     $addrs = @(Get-NetIPAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue)
-    $script:AdapterFacts = @{ ipif = $ipif; dns = $dns; suffix = $suffix; addrs = $addrs }
+    # Every adapter's bindings in one query, not one query an adapter.
+    $bindings = @{}
+    foreach ($b in @(Get-NetAdapterBinding -AllBindings -IncludeHidden -ErrorAction SilentlyContinue)) {
+        if (-not $bindings.ContainsKey([string]$b.Name)) { $bindings[[string]$b.Name] = @() }
+        $bindings[[string]$b.Name] += $b
+    }
+    $script:AdapterFacts = @{ ipif = $ipif; dns = $dns; suffix = $suffix; addrs = $addrs; bindings = $bindings }
     Write-Section $Writer 'adapters' {
         param($w)
         # The list itself failing is unreadable, never "no adapters".
@@ -390,8 +396,8 @@ function Write-Adapter {
         Write-Attr $w 'automatic-metric' ([int64]$f.ipif[$idx].AutomaticMetric)
     }
     if ($f.suffix.ContainsKey($idx)) { Write-Attr $w 'dns-suffix' $f.suffix[$idx] }
-    if ($a.HardwareInterface -or $a.ConnectorPresent) {
-        foreach ($b in @(Get-NetAdapterBinding -InterfaceDescription $a.InterfaceDescription -AllBindings -ErrorAction SilentlyContinue)) {
+    if (($a.HardwareInterface -or $a.ConnectorPresent) -and $f.bindings.ContainsKey([string]$a.Name)) {
+        foreach ($b in $f.bindings[[string]$a.Name]) {
             if (@('vms_pp', 'vmware_bridge', 'ms_tcpip', 'ms_tcpip6') -contains $b.ComponentID) {
                 $w.WriteStartElement('binding')
                 Write-Attr $w 'component' $b.ComponentID

@@ -200,34 +200,56 @@ int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-size_t edit_distance(const char *a, const char *b)
+size_t edit_distance_max(const char *a, const char *b, size_t max)
 {
-	size_t la = strlen(a), lb = strlen(b), *row, r;
+	size_t la = strlen(a), lb = strlen(b), small[64], *row = small, inf, r;
 
-	row = xcalloc(lb + 1, sizeof(*row));
+	/* The distance is at least the difference in length. */
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	/* Only cells within max of the diagonal can be max or less (Ukkonen). */
+	inf = max + 1;
+	if (lb >= sizeof(small) / sizeof(*small))
+		row = xcalloc(lb + 1, sizeof(*row));
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		row[j] = j < inf ? j : inf;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
+		size_t lo = i > max ? i - max : 1, hi = i + max < lb ? i + max : lb;
+		size_t diag = row[lo - 1], low = inf;
 
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
+		row[lo - 1] = lo == 1 && i < inf ? i : inf;
+		if (row[lo - 1] < low)
+			low = row[lo - 1];
+		for (size_t j = lo; j <= hi; j++) {
 			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) !=
-				      tolower((unsigned char)b[j - 1]);
-			size_t best = diag + cost;
+			size_t best = diag + (tolower((unsigned char)a[i - 1]) !=
+					      tolower((unsigned char)b[j - 1]));
 
 			if (up + 1 < best)
 				best = up + 1;
 			if (row[j - 1] + 1 < best)
 				best = row[j - 1] + 1;
+			if (best > inf)
+				best = inf;
 			row[j] = best;
 			diag = up;
+			if (best < low)
+				low = best;
 		}
+		/* A row never goes below its minimum: past max already. */
+		if (low > max)
+			break;
 	}
-	r = row[lb];
-	free(row);
+	r = row[lb] > max ? max + 1 : row[lb];
+	if (row != small)
+		free(row);
 	return r;
+}
+
+size_t edit_distance(const char *a, const char *b)
+{
+	/* No distance exceeds the longer length. */
+	return edit_distance_max(a, b, strlen(a) + strlen(b));
 }
 
 bool str_has_suffix(const char *s, const char *suffix)

@@ -65,6 +65,8 @@ int write_all(int fd, const void *data, size_t len);
 
 /* Levenshtein distance, case-insensitive, for "did you mean" hints. */
 size_t edit_distance(const char *a, const char *b);
+/* The same, or max + 1 as soon as it is known to exceed max (cheap). */
+size_t edit_distance_max(const char *a, const char *b, size_t max);
 /* The one of the n names word was most likely meant as, or NULL. */
 const char *nearest_word(const char *word, const char *const *names, size_t n);
 

@@ -9,7 +9,9 @@ void lint_add(struct lint *out, unsigned line, unsigned col, enum lint_sev sev, 
 {
 	struct lint_item *it;
 
-	out->items = xrealloc(out->items, (out->n + 1) * sizeof(*out->items));
+	/* Room doubles at each power of two: linear in findings (issue 23). */
+	if (!(out->n & (out->n - 1)))
+		out->items = xrealloc(out->items, (out->n ? 2 * out->n : 1) * sizeof(*out->items));
 	it = &out->items[out->n++];
 	it->line = line;
 	it->col = col;

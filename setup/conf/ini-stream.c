@@ -20,8 +20,8 @@ static void put(struct ini_stream *st, size_t *alloc, unsigned u, size_t off)
 		st->u = xrealloc(st->u, *alloc * sizeof(*st->u));
 		st->off = xrealloc(st->off, *alloc * sizeof(*st->off));
 	}
-	st->u[st->n] = u;
-	st->off[st->n++] = off;
+	st->u[st->n] = (uint16_t)u;
+	st->off[st->n++] = (uint32_t)off;
 }
 
 /* A code point as fgetwc() returns it: past U+FFFF, two UTF-16 units. */
@@ -125,6 +125,13 @@ void ini_stream_build(bool windows, bool units16, const char *text, size_t len,
 	const unsigned char *z;
 
 	memset(st, 0, sizeof(*st));
+	if (len > UINT32_MAX - 2)
+		abort();	/* offsets are 32 bits: never a file wslbridge reads */
+	/* No byte gives more than one unit (a 4-byte character gives two): one
+	 * allocation, no copies as it grows (issue 23). */
+	alloc = len + 2;
+	st->u = xmalloc(alloc * sizeof(*st->u));
+	st->off = xmalloc(alloc * sizeof(*st->off));
 	put(st, &alloc, 0, 0);	/* make room for off[n] */
 	st->n = 0;
 	if (!windows) {

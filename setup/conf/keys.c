@@ -156,11 +156,53 @@ bool keys_same(enum ini_kind kind, const char *a, const char *b)
 	return !strcasecmp(a, b);
 }
 
+/*
+ * The letter classes a name has (case folded, 64 of them). Each edit adds or
+ * removes at most one class, so the classes one name has and the other lacks
+ * bound the edit distance from below: most keys are rejected without it.
+ */
+static uint64_t letters(const char *s)
+{
+	uint64_t m = 0;
+
+	for (; *s; s++) {
+		int c = tolower((unsigned char)*s);
+
+		/* letters and digits apart; the rest share what is left */
+		m |= (uint64_t)1 << (c >= 'a' && c <= 'z' ? c - 'a' :
+				     c >= '0' && c <= '9' ? 26 + c - '0' : 36 + c % 28);
+	}
+	return m;
+}
+
+static size_t classes(uint64_t m)
+{
+	size_t n = 0;
+
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+}
+
+/* A key's classes as "section.name", once per table; 0 past the cache. */
+static uint64_t key_letters(enum ini_kind kind, size_t i, const struct key_def *def)
+{
+	static uint64_t cache[2][128];
+	uint64_t *c = cache[kind == INI_WSLCONFIG];
+
+	if (i >= sizeof(cache[0]) / sizeof(*cache[0]))
+		return 0;
+	if (!c[i])
+		c[i] = letters(def->section) | letters(".") | letters(def->name);
+	return c[i];
+}
+
 char *keys_explain_unknown(enum ini_kind kind, const char *fullname)
 {
 	enum ini_kind other = kind == INI_WSLCONFIG ? INI_WSLCONF : INI_WSLCONFIG;
 	const struct key_def *t = table_of(kind), *best = NULL;
 	size_t seclen, best_d = SIZE_MAX;
+	uint64_t nm = letters(fullname);
 	const char *key;
 	char *full, *r;
 
@@ -178,10 +220,16 @@ char *keys_explain_unknown(enum ini_kind kind, const char *fullname)
 	if (keys_lookup(other, fullname))
 		return xasprintf("'%s' is a %s key, not a %s key", fullname,
 				 ini_kind_file(other), ini_kind_file(kind));
-	for (size_t i = 0; t[i].name; i++) {
-		char *cand = xasprintf("%s.%s", t[i].section, t[i].name);
-		size_t d = edit_distance(fullname, cand);
+	for (size_t i = 0; t[i].name && best_d; i++) {
+		/* Only a distance of 3 or less names a key: stop past it. */
+		size_t lim = best_d <= 3 ? best_d - 1 : 3, d;
+		uint64_t cm = key_letters(kind, i, &t[i]);
+		char *cand;
 
+		if (cm && (classes(nm & ~cm) > lim || classes(cm & ~nm) > lim))
+			continue;
+		cand = xasprintf("%s.%s", t[i].section, t[i].name);
+		d = edit_distance_max(fullname, cand, lim);
 		if (d < best_d) {
 			best_d = d;
 			best = &t[i];

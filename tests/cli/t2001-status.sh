@@ -27,6 +27,23 @@ test_expect_success 'status in every scenario: one powershell.exe launch, nothin
 	done
 '
 
+# most DIR KIND: the most lines of KIND in one launch of DIR/calls.log (the
+# agent's cost as the fakes count it: import, cmdlet, cim, native).
+most() { awk -v k="$2" '$2 == k { n[$1]++ } END { m = 0; for (l in n) if (n[l] > m) m = n[l]; print m }' "$1/calls.log"; }
+
+# Budgets (DESIGN "Budget", issue 23), from the observes of the test above.
+test_expect_success 'an observe makes at most 30 cmdlet or CIM calls and starts at most 1 native program' '
+	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
+		n=$(basename "$s" .xml) &&
+		c=$(most "h-$n" cmdlet) && q=$(most "h-$n" cim) && p=$(most "h-$n" native) &&
+		i=$(most "h-$n" import) &&
+		# counted at all: every observe reads the adapters and imports something
+		grep -q " cim MSFT_NetAdapter$" "h-$n/calls.log" && test "$i" -ge 1 &&
+		test "$c" -le 30 && test "$p" -le 1 ||
+		{ echo "$n: $c cmdlet calls ($q CIM queries), $p native programs, $i imports:"; cat "h-$n/calls.log"; exit 1; }
+	done
+'
+
 test_expect_success 'the picture labels the link by the mode WSL runs, not by what .wslconfig asks' '
 	test_grep "NAT: the VM is behind Windows" out-fresh-pro &&
 	test_grep "none: the VM has no network" out-switch-missing &&

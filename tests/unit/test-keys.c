@@ -64,6 +64,62 @@ static void test_explain_unknown(void **state)
 	free(m);
 }
 
+/* The bounded distance is the distance, or max + 1 once it exceeds max. */
+static void test_edit_distance_max(void **state)
+{
+	static const char *const w[] = { "", "a", "ab", "ba", "abc", "wsl2.memory",
+		"WSL2.Memroy", "wsl2.swap", "experimental.dnsTunneling", "wsl2.custom123" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++)
+		for (size_t j = 0; j < sizeof(w) / sizeof(*w); j++)
+			for (size_t max = 0; max < 6; max++) {
+				size_t d = edit_distance(w[i], w[j]);
+
+				assert_int_equal(edit_distance_max(w[i], w[j], max),
+						 d > max ? max + 1 : d);
+			}
+	assert_int_equal(edit_distance("kitten", "sitting"), 3);
+}
+
+/*
+ * The letter filter before the distance never changes the suggestion: for
+ * one to three letters added to every key, the key suggested is one at the
+ * least distance of all keys (found here without the filter).
+ */
+static void test_explain_unknown_nearest(void **state)
+{
+	static const char *const slips[] = { "q", "qz", "qzj" };
+
+	(void)state;
+	for (int k = 0; k < 6; k++) {
+		enum ini_kind kind = k % 2 ? INI_WSLCONF : INI_WSLCONFIG;
+		const struct key_def *def;
+
+		for (size_t i = 0; (def = keys_at(kind, i)); i++) {
+			char *name = xasprintf("%s.%s%s", def->section, def->name, slips[k / 2]);
+			char *m = keys_explain_unknown(kind, name), *hint = strstr(m, "did you mean '");
+			size_t best = SIZE_MAX;
+
+			for (size_t j = 0; keys_at(kind, j); j++) {
+				const struct key_def *c = keys_at(kind, j);
+				char *cand = xasprintf("%s.%s", c->section, c->name);
+				size_t d = edit_distance(name, cand);
+
+				best = d < best ? d : best;
+				free(cand);
+			}
+			assert_true(best <= 3);
+			assert_non_null(hint);
+			hint += strlen("did you mean '");
+			*strchr(hint, '\'') = '\0';
+			assert_int_equal(edit_distance(name, hint), best);
+			free(name);
+			free(m);
+		}
+	}
+}
+
 static void test_bool(void **state)
 {
 	(void)state;
@@ -210,6 +266,8 @@ int main(void)
 		cmocka_unit_test(test_patterns_compile),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_explain_unknown),
+		cmocka_unit_test(test_edit_distance_max),
+		cmocka_unit_test(test_explain_unknown_nearest),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_read_rules),

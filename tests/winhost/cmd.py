@@ -18,6 +18,7 @@ def main():
     host = winhost.Host(sys.argv[2])
     argv = sys.argv[3:]
     host.log("programs.log", "cmd.exe %s" % json.dumps(argv))
+    host.native("cmd.exe")
     if argv != EXPECTED:
         host.flag("cmd.exe refused: unexpected command line %s" % json.dumps(argv))
         sys.stderr.write("'%s' is not recognized as an internal or external command\r\n" % " ".join(argv))

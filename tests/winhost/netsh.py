@@ -73,6 +73,7 @@ def main():
     host = winhost.Host(sys.argv[2])
     argv = sys.argv[3:]
     host.log("programs.log", "netsh.exe %s" % json.dumps(argv))
+    host.native("netsh.exe")
     kv = dict(w.split("=", 1) for w in argv if "=" in w)
     words = [w for w in argv if "=" not in w]
     if words[:2] == ["interface", "portproxy"] and len(words) == 4 and words[2] in ("add", "set", "delete") \

@@ -31,6 +31,7 @@ import stat
 import subprocess
 import sys
 import time
+import uuid
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -135,6 +136,10 @@ def run_pwsh(host, script, env_extra):
     if host.sim.get("coverage"):
         env["WINHOST_COVERAGE"] = host.sim["coverage"]
     env.update(env_extra)
+    # The agent's cost, per launch (fakes/state.ps1 Add-WHCall, winhost.native).
+    env["WINHOST_LAUNCH"] = uuid.uuid4().hex[:12]
+    host.log("calls.log", "%s launch %s" % (env["WINHOST_LAUNCH"],
+                                            "elevated" if env.get("WINHOST_TOKEN") == "elevated" else "filtered"))
     env["WINHOST_USER_MODULES"] = host.to_linux(user_modules(env["USERPROFILE"])) or ""
     pwsh = pwsh_path()
     if host.sim.get("warm", "1") != "0":

@@ -11,6 +11,9 @@ A host folder (WINHOST_DIR) holds:
   programs.log   one line per Windows program start (powershell.exe, cmd.exe,
                  and the agent's wsl.exe and netsh.exe)
   cmdlets.log    one line per faked cmdlet call (fakes/), for the budgets
+  calls.log      the agent's cost per launch, "LAUNCH KIND NAME": launch,
+                 import (a module loaded), cmdlet, cim (a CIM query), native
+                 (a program the agent started: wsl.exe, netsh.exe)
   flags.log      anything the simulator refused or found suspicious
   root/          the Linux root wslbridge runs against (WSLBRIDGE_ROOT): the
                  drive mount with the user profile, /etc/wsl.conf, /proc files
@@ -47,6 +50,13 @@ class Host:
     def log(self, name, line):
         with open(os.path.join(self.folder, name), "a", encoding="utf-8") as f:
             f.write(line + "\n")
+
+    def native(self, name):
+        """A Windows program started by the host agent (not by wslbridge):
+        one line in calls.log for the launch that started it."""
+        launch = os.environ.get("WINHOST_LAUNCH")
+        if launch:
+            self.log("calls.log", "%s native %s" % (launch, name))
 
     def flag(self, what):
         self.log("flags.log", what)

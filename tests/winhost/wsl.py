@@ -45,6 +45,7 @@ def main():
     host = winhost.Host(sys.argv[2])
     argv = sys.argv[3:]
     host.log("programs.log", "wsl.exe %s" % json.dumps(argv))
+    host.native("wsl.exe")
     if argv == ["--version"]:
         version(host)
         return

@@ -144,10 +144,88 @@ function Get-WHFailure {
     return New-WHError $ex "HRESULT 0x80041013,$Cmdlet" 'NotSpecified'
 }
 
-# The counters the budgets speak of (DESIGN: an observe makes <= 30 calls).
+# The counters the budgets speak of (DESIGN: an observe makes <= 3 module
+# imports, <= 30 cmdlet or CIM calls). cmdlets.log: one line a call, as
+# before; calls.log: the launch's cost as "LAUNCH KIND NAME" (SOURCES.md,
+# "The agent's cost"). A cmdlet's first use in a session imports its module
+# (PowerShell 3.0+ autoloading); a CDXML cmdlet is one CIM query of its class.
+$global:WHModuleOf = @{
+    'Get-NetAdapter' = 'NetAdapter', 'MSFT_NetAdapter'
+    'Get-NetAdapterBinding' = 'NetAdapter', 'MSFT_NetAdapterBindingSettingData'
+    'Enable-NetAdapterBinding' = 'NetAdapter', 'MSFT_NetAdapterBindingSettingData'
+    'Disable-NetAdapterBinding' = 'NetAdapter', 'MSFT_NetAdapterBindingSettingData'
+    'Get-NetIPInterface' = 'NetTCPIP', 'MSFT_NetIPInterface'
+    'Set-NetIPInterface' = 'NetTCPIP', 'MSFT_NetIPInterface'
+    'Get-NetIPAddress' = 'NetTCPIP', 'MSFT_NetIPAddress'
+    'Get-NetRoute' = 'NetTCPIP', 'MSFT_NetRoute'
+    'Get-NetTCPSetting' = 'NetTCPIP', 'MSFT_NetTCPSetting'
+    'Get-DnsClientServerAddress' = 'DnsClient', 'MSFT_DNSClientServerAddress'
+    'Get-DnsClient' = 'DnsClient', 'MSFT_DNSClient'
+    'Get-DnsClientGlobalSetting' = 'DnsClient', 'MSFT_DNSClientGlobalSetting'
+    'Get-NetFirewallHyperVRule' = 'NetSecurity', 'MSFT_NetFirewallHyperVRule'
+    'New-NetFirewallHyperVRule' = 'NetSecurity', 'MSFT_NetFirewallHyperVRule'
+    'Remove-NetFirewallHyperVRule' = 'NetSecurity', 'MSFT_NetFirewallHyperVRule'
+    'Get-NetFirewallHyperVVMSetting' = 'NetSecurity', 'MSFT_NetFirewallHyperVVMSetting'
+    'Get-VMSwitch' = 'Hyper-V', ''
+    'Get-VMNetworkAdapter' = 'Hyper-V', ''
+    'New-VMSwitch' = 'Hyper-V', ''
+    'Set-VMSwitch' = 'Hyper-V', ''
+    'Remove-VMSwitch' = 'Hyper-V', ''
+    'Get-CimInstance' = 'CimCmdlets', ''
+    'Get-ItemProperty' = 'Microsoft.PowerShell.Management', ''
+    'Get-Service' = 'Microsoft.PowerShell.Management', ''
+    'Get-LocalGroupMember' = 'Microsoft.PowerShell.LocalAccounts', ''
+    'Add-LocalGroupMember' = 'Microsoft.PowerShell.LocalAccounts', ''
+    'Remove-LocalGroupMember' = 'Microsoft.PowerShell.LocalAccounts', ''
+}
+$global:WHImported = @{}
+
+function Add-WHCost {
+    param([string]$Kind, [string]$Name)
+    if ($env:WINHOST_DIR -and $env:WINHOST_LAUNCH) {
+        [System.IO.File]::AppendAllText((Join-Path $env:WINHOST_DIR 'calls.log'), "$env:WINHOST_LAUNCH $Kind $Name`n")
+    }
+}
+
+function Add-WHImport {
+    # A cmdlet no module is known for counts as an import of its own, so a
+    # new fake is measured (and named here) rather than free.
+    param([string]$Cmdlet)
+    $module = if ($global:WHModuleOf.ContainsKey($Cmdlet)) { $global:WHModuleOf[$Cmdlet][0] } else { "unmapped:$Cmdlet" }
+    if (-not $global:WHImported.ContainsKey($module)) {
+        $global:WHImported[$module] = $true
+        Add-WHCost 'import' $module
+    }
+}
+
 function Add-WHCall {
     param([string]$Name)
     if ($env:WINHOST_DIR) {
         [System.IO.File]::AppendAllText((Join-Path $env:WINHOST_DIR 'cmdlets.log'), $Name + "`n")
     }
+    if ($Name -eq 'Process.Start runas') { Add-WHCost 'process' 'powershell.exe'; return }
+    $cmdlet, $class = $Name -split ' ', 2
+    Add-WHImport $cmdlet
+    Add-WHCost 'cmdlet' $cmdlet
+    if (-not $class -and $global:WHModuleOf.ContainsKey($cmdlet)) { $class = $global:WHModuleOf[$cmdlet][1] }
+    if ($class) { Add-WHCost 'cim' $class }
+}
+
+# Get-Command with an exact name imports the module that has the command
+# (Get-Command docs); the real one answers.
+function Get-Command {
+    $names = @()
+    for ($i = 0; $i -lt $args.Count; $i++) {
+        if ([string]$args[$i] -eq '-Name') { $names += @($args[++$i]); continue }
+        if ([string]$args[$i] -like '-*') { $i++; continue }
+        $names += @($args[$i])
+    }
+    foreach ($n in $names) {
+        $n = [string]$n
+        if (-not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($n) -and
+            $global:WHModuleOf.ContainsKey($n) -and (Test-Path -LiteralPath "Function:\$n")) {
+            Add-WHImport $n
+        }
+    }
+    Microsoft.PowerShell.Core\Get-Command @args
 }
