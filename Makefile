@@ -123,7 +123,7 @@ asan: $(A)/wslbridge
 
 # libFuzzer targets need clang; they are built only by `make fuzz`/`make check`.
 # The whole library is built once more with clang and the sanitizers.
-FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target fuzz-json fuzz-state
+FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target fuzz-json fuzz-state fuzz-json-read
 FUZZ_CC ?= clang
 F = build/fuzz
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -Isetup -g -O1 \

@@ -196,6 +196,20 @@ static const struct verb verbs[] = {
 	  "NAT: eth0's default gateway; mirrored: 127.0.0.1; bridged: the address of\n"
 	  "the switch's vEthernet adapter on the LAN (one Windows launch).  Only the\n"
 	  "address is printed, for scripts; --verbose says how it was found." },
+	{ .name = "dsc", .run = verb_dsc,
+	  .summary = "the WslBridge/Network resource of Microsoft DSC v3 (fleets)",
+	  .usage = "wslbridge dsc get|test|set   (the instance as JSON on stdin)\n"
+	  "\n"
+	  "  get   print this machine's state: mode, switch, adapter, mac, forwards\n"
+	  "  test  the same with _inDesiredState: whether it matches the instance\n"
+	  "        (the mode as `check` compares it, the forwards as `forward list`)\n"
+	  "  set   test first, then change only what differs, through setup and\n"
+	  "        `forward add` (one history entry each; `wslbridge undo` reverts);\n"
+	  "        never asks; _rebootRequested when WSL must restart to finish\n"
+	  "\n"
+	  "Run by DSC through templates/dsc/wslbridge.dsc.resource.json (installed in\n"
+	  "/usr/share/wslbridge/dsc/).  Output: one JSON object on stdout; messages on\n"
+	  "stderr.  Exit 0 done, 1 failed, 2 the instance was wrong (nothing changed)." },
 	{ .name = "config", .run = verb_config,
 	  .summary = "read and edit .wslconfig and /etc/wsl.conf losslessly",
 	  .usage = "wslbridge config get   [--file PATH] [--kind wslconfig|wslconf] SECTION.KEY\n"
