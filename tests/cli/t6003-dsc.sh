@@ -65,10 +65,11 @@ test_expect_success 'get -> test -> set -> test: the round trip of the example i
 	test "$(field "[\"actualState\"][\"switch\"]" <test2.json)" = "\"WSL Bridge\""
 '
 
-test_expect_success 'set again is idempotent: pretest finds nothing to do, no prompt, nothing changed' '
+test_expect_success 'set again is idempotent: pretest finds nothing to do (one observe each for DSC'"'"'s get and set), no prompt, nothing changed' '
 	I=$(cat instance) && cp h/state.xml before.xml && cp h/root/mnt/c/Users/alice/.wslconfig before.cfg &&
-	dsc set h fresh-pro "$I" >set2.json &&
+	n=$(launches h wsl) && dsc set h fresh-pro "$I" >set2.json &&
 	test "$(field "[\"changedProperties\"]" <set2.json)" = "[]" &&
+	test "$(launches h wsl)" = $((n + 2)) &&
 	test "$(launches h uac)" = 1 && test_cmp before.xml h/state.xml && test_cmp before.cfg h/root/mnt/c/Users/alice/.wslconfig
 '
 

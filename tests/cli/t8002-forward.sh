@@ -149,20 +149,7 @@ test_expect_success 'not root: refused, nothing changed' '
 	test_grep "^  0.0.0.0:8080 -> WSL port 8080  (not checked: --offline)" out
 '
 
-# The background sync writes one of these last.
-cat >wait-sync.sh <<'EOF_'
-i=0
-while [ $i -lt 150 ] && ! grep -q -e "^Forwards " -e "^wslbridge: " /var/log/wslbridge/boot.log 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
-EOF_
-boot() {
-	h=$1
-	rm -f "$h/root/var/log/wslbridge/boot.log"
-	cmd=$("$WB" config get --file "$PWD/$h/root/etc/wsl.conf" boot.command) &&
-	WINHOST_DIR=$PWD/$h "$RUN" ${2:-} win10-pro -- unshare -m sh "$TOP/tests/tools/boot-as-wsl.sh" "$cmd" sh "$TRASH/wait-sync.sh"
-}
+. "$TOP/tests/tools/forward-boot.sh"
 
 test_expect_success 'WSL restarts with a new address: list and check say so (exit 3)' '
 	WINHOST_DIR=$PWD/h "$RUN" --restart --nat-address 172.20.30.7/20 win10-pro -- true &&

@@ -34,18 +34,7 @@ t.write(sys.argv[1] + '/state.xml')" "$@"
 }
 fresh() { rm -rf "$1" && WINHOST_DIR=$PWD/$1 "$RUN" win10-pro -- true; }
 
-cat >wait-sync.sh <<'EOF_'
-i=0
-while [ $i -lt 150 ] && ! grep -q -e "^Forwards " -e "^wslbridge: " /var/log/wslbridge/boot.log 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
-EOF_
-boot() {
-	rm -f "$1/root/var/log/wslbridge/boot.log"
-	cmd=$("$WB" config get --file "$PWD/$1/root/etc/wsl.conf" boot.command) &&
-	WINHOST_DIR=$PWD/$1 "$RUN" win10-pro -- unshare -m sh "$TOP/tests/tools/boot-as-wsl.sh" "$cmd" sh "$TRASH/wait-sync.sh"
-}
+. "$TOP/tests/tools/forward-boot.sh"
 
 # The simulator first: its relay must refuse what Windows would not carry.
 test_expect_success 'the simulated relay: 127.0.0.1 reaches WSL only with the relay on, a server there and no rule on the port' '
