@@ -123,7 +123,7 @@ asan: $(A)/wslbridge
 
 # libFuzzer targets need clang; they are built only by `make fuzz`/`make check`.
 # The whole library is built once more with clang and the sanitizers.
-FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target fuzz-json fuzz-state
+FUZZ_TARGETS = fuzz-ini fuzz-host-response fuzz-target fuzz-json fuzz-state fuzz-json-read
 FUZZ_CC ?= clang
 F = build/fuzz
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -Isetup -g -O1 \
@@ -182,6 +182,12 @@ install: wslbridge build/wslbridge.1
 	install -m 0644 templates/json/*.schema.json $(DESTDIR)$(DATADIR)/json/
 	install -m 0644 build/wslbridge.1 $(DESTDIR)$(MANDIR)/man1/wslbridge.1
 	install -m 0644 templates/completion/wslbridge.bash $(DESTDIR)$(COMPLETIONSDIR)/wslbridge
+	install -d $(DESTDIR)$(DATADIR)/dsc/examples $(DESTDIR)$(DATADIR)/dsc/intune
+	sed 's|"/usr/bin/wslbridge"|"$(BINDIR)/wslbridge"|' templates/dsc/wslbridge.dsc.resource.json \
+		>$(DESTDIR)$(DATADIR)/dsc/wslbridge.dsc.resource.json
+	chmod 0644 $(DESTDIR)$(DATADIR)/dsc/wslbridge.dsc.resource.json
+	install -m 0644 templates/dsc/examples/*.json $(DESTDIR)$(DATADIR)/dsc/examples/
+	install -m 0644 templates/dsc/intune/*.ps1 $(DESTDIR)$(DATADIR)/dsc/intune/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wslbridge $(DESTDIR)$(MANDIR)/man1/wslbridge.1 \

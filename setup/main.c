@@ -173,16 +173,20 @@ static const struct verb verbs[] = {
 	  "       wslbridge forward remove [--listen ADDR] HOSTPORT... | --all [--dry-run [--json]] [--yes]\n"
 	  "       wslbridge forward sync [--boot] [--yes]\n"
 	  "\n"
-	  "  --listen ADDR  the Windows IPv4 address to listen on (default 0.0.0.0: all)\n"
+	  "  --listen ADDR  the Windows IPv4 address to listen on (default 0.0.0.0: all;\n"
+	  "                 through WSL's relay on the same port: each LAN address)\n"
 	  "  --all          remove every forward\n"
 	  "  --json         with --dry-run: the plan as JSON (templates/json/plan.schema.json)\n"
 	  "  --offline      list without asking Windows whether each forward is right\n"
 	  "  --boot         wait for eth0's address first (the boot script's way)\n"
 	  "\n"
 	  "Each forward is a netsh portproxy rule (TCP only: UDP is refused with what\n"
-	  "to do instead) to WSL's current address plus a Windows Firewall rule.  WSL's\n"
-	  "NAT address can change when it restarts, so add installs the boot script\n"
-	  "that runs `forward sync` at every start.  list exits 3 when a forward is\n"
+	  "to do instead) plus a Windows Firewall rule.  Where WSL's localhost relay\n"
+	  "works the rule connects to 127.0.0.1 and WSL's changing address needs no\n"
+	  "sync; where it does not (localhostForwarding=false, the relay's port taken\n"
+	  "on loopback) it connects to WSL's current address, and the boot script runs\n"
+	  "`forward sync` at every start.  add says which route each forward takes.\n"
+	  "list exits 3 when a forward is\n"
 	  "out of date.  add, remove and sync need root; `wslbridge undo` reverts\n"
 	  "add and remove." },
 	{ .name = "host-ip", .run = verb_host_ip,
@@ -192,6 +196,20 @@ static const struct verb verbs[] = {
 	  "NAT: eth0's default gateway; mirrored: 127.0.0.1; bridged: the address of\n"
 	  "the switch's vEthernet adapter on the LAN (one Windows launch).  Only the\n"
 	  "address is printed, for scripts; --verbose says how it was found." },
+	{ .name = "dsc", .run = verb_dsc,
+	  .summary = "the WslBridge/Network resource of Microsoft DSC v3 (fleets)",
+	  .usage = "wslbridge dsc get|test|set   (the instance as JSON on stdin)\n"
+	  "\n"
+	  "  get   print this machine's state: mode, switch, adapter, mac, forwards\n"
+	  "  test  the same with _inDesiredState: whether it matches the instance\n"
+	  "        (the mode as `check` compares it, the forwards as `forward list`)\n"
+	  "  set   test first, then change only what differs, through setup and\n"
+	  "        `forward add` (one history entry each; `wslbridge undo` reverts);\n"
+	  "        never asks; _rebootRequested when WSL must restart to finish\n"
+	  "\n"
+	  "Run by DSC through templates/dsc/wslbridge.dsc.resource.json (installed in\n"
+	  "/usr/share/wslbridge/dsc/).  Output: one JSON object on stdout; messages on\n"
+	  "stderr.  Exit 0 done, 1 failed, 2 the instance was wrong (nothing changed)." },
 	{ .name = "config", .run = verb_config,
 	  .summary = "read and edit .wslconfig and /etc/wsl.conf losslessly",
 	  .usage = "wslbridge config get   [--file PATH] [--kind wslconfig|wslconf] SECTION.KEY\n"

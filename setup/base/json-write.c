@@ -23,6 +23,8 @@ void json_release(struct json_writer *w)
 
 static void indent(struct json_writer *w)
 {
+	if (w->compact)
+		return;
 	buf_addc(&w->out, '\n');
 	for (int i = 0; i < w->depth; i++)
 		buf_adds(&w->out, "  ");

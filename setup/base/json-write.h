@@ -27,6 +27,7 @@ struct json_writer {
 	bool in_object[JSON_MAX_DEPTH];	/* at each depth: an object (keys due) or an array */
 	bool has_items[JSON_MAX_DEPTH];
 	bool key_given;			/* in an object: a key is written, its value is due */
+	bool compact;			/* set after json_init: one line, no indentation (JSON Lines) */
 };
 
 void json_init(struct json_writer *w);

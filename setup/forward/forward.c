@@ -66,7 +66,8 @@ long forwards_find(const struct forwards *fs, const char *listen, unsigned host_
 	return -1;
 }
 
-/* Lines "tcp LISTEN HOSTPORT WSLPORT"; # starts a comment line. */
+/* Lines "tcp LISTEN HOSTPORT WSLPORT [relay|direct]" (no route: direct, as
+ * before routes were chosen); # starts a comment line. */
 int forwards_load(const char *path, struct forwards *fs, char **ret_why)
 {
 	struct buf b = BUF_INIT;
@@ -82,17 +83,20 @@ int forwards_load(const char *path, struct forwards *fs, char **ret_why)
 		return r;
 	}
 	for (char *line = b.s ? strtok_r(b.s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		char proto[8], listen[64], hp[8], wp[8], extra;
+		char proto[8], listen[64], hp[8], wp[8], route[8] = "direct", extra;
 		struct forward f;
+		int n;
 
 		lineno++;
 		if (*line == '#' || !line[strspn(line, " \t")])
 			continue;
-		if (sscanf(line, "%7s %63s %7s %7s %c", proto, listen, hp, wp, &extra) != 4 || strcmp(proto, "tcp") ||
+		n = sscanf(line, "%7s %63s %7s %7s %7s %c", proto, listen, hp, wp, route, &extra);
+		f.route = !strcmp(route, "relay") ? FWD_RELAY : FWD_DIRECT;
+		if ((n != 4 && n != 5) || strcmp(proto, "tcp") || (strcmp(route, "relay") && strcmp(route, "direct")) ||
 		    !valid_ipv4(listen) || !(f.host_port = port_number(hp, strlen(hp))) ||
 		    !(f.wsl_port = port_number(wp, strlen(wp)))) {
-			*ret_why = xasprintf("%s:%u: not a forward (expected: tcp LISTEN-ADDRESS HOST-PORT WSL-PORT); "
-					 "fix or remove the line", path, lineno);
+			*ret_why = xasprintf("%s:%u: not a forward (expected: tcp LISTEN-ADDRESS HOST-PORT WSL-PORT "
+					 "[relay|direct]); fix or remove the line", path, lineno);
 			forwards_release(fs);
 			buf_release(&b);
 			return -EBADMSG;
@@ -106,9 +110,11 @@ int forwards_load(const char *path, struct forwards *fs, char **ret_why)
 
 void forwards_render(const struct forwards *fs, struct buf *out)
 {
-	buf_adds(out, "# wslbridge forwards (`wslbridge forward list`): protocol listen-address host-port wsl-port\n");
+	buf_adds(out, "# wslbridge forwards (`wslbridge forward list`): protocol listen-address host-port wsl-port "
+		 "route\n");
 	for (size_t i = 0; i < fs->n; i++)
-		buf_addf(out, "tcp %s %u %u\n", fs->f[i].listen, fs->f[i].host_port, fs->f[i].wsl_port);
+		buf_addf(out, "tcp %s %u %u %s\n", fs->f[i].listen, fs->f[i].host_port, fs->f[i].wsl_port,
+			 fs->f[i].route == FWD_RELAY ? "relay" : "direct");
 }
 
 int forward_parse(const char *spec, const char *listen, struct forward *f, char **ret_why)
@@ -189,23 +195,32 @@ static bool points_at(const struct host_portproxy *r, const struct forward *f, c
 	       !strcmp(r->connect_port, port);
 }
 
-char *forward_problem(const struct host_state *st, const struct forward *f, const char *wsl_ip)
+char *forward_problem(const struct forward_env *e, const struct forward *f)
 {
-	const struct host_portproxy *r = forward_rule(st, f);
-	char *name = forward_fw_name(f);
-	const struct host_fwrule *fw = fw_rule(st, name);
+	const struct host_portproxy *r = forward_rule(e->win, f);
+	const char *to = forward_target(f, e->wsl_ip);
+	char *name = forward_fw_name(f), *clash = NULL;
+	const struct host_fwrule *fw = fw_rule(e->win, name);
 	char *why = NULL;
 
 	free(name);
 	if (!r)
 		why = xstrdup("no portproxy rule");
-	else if (!points_at(r, f, wsl_ip))
-		why = xasprintf("points at %s:%s, WSL is at %s:%u", r->connect_address ? r->connect_address : "?",
-				r->connect_port ? r->connect_port : "?", wsl_ip ? wsl_ip : "(no address)", f->wsl_port);
+	else if (!points_at(r, f, to))
+		why = xasprintf("points at %s:%s, %s %s:%u", r->connect_address ? r->connect_address : "?",
+				r->connect_port ? r->connect_port : "?", f->route == FWD_RELAY ?
+				"WSL's localhost relay is at" : "WSL is at", to ? to : "(no address)", f->wsl_port);
+	else if (f->route == FWD_RELAY && !e->relay)
+		why = xstrdup("it goes through WSL's localhost relay, which .wslconfig turns off "
+			      "(wsl2.localhostForwarding=false)");
+	else if (f->route == FWD_RELAY && forward_choose(e, NULL, f, &clash) == FWD_WHY_RULE_CLASH)
+		why = xasprintf("portproxy %s holds 127.0.0.1:%u, where WSL's localhost relay must listen", clash,
+				f->wsl_port);
 	else if (!fw)
 		why = xstrdup("no Windows Firewall rule");
 	else if (!fw->enabled)
 		why = xstrdup("its Windows Firewall rule is disabled");
+	free(clash);
 	return why;
 }
 
@@ -217,13 +232,16 @@ void forward_plan_sync(const struct host_state *st, const struct forward *f, con
 	const struct host_fwrule *fw = fw_rule(st, name);
 	struct host_action *a, *u;
 
+	wsl_ip = forward_target(f, wsl_ip);
 	snprintf(hp, sizeof(hp), "%u", f->host_port);
 	snprintf(wp, sizeof(wp), "%u", f->wsl_port);
 	if (!points_at(r, f, wsl_ip) && p->n < PLAN_MAX) {
 		a = win_plan_add(p, HA_PORTPROXY_SET, r ?
-				 xasprintf("point portproxy %s:%s at WSL %s:%s (it points at %s:%s)  [admin]",
-					   f->listen, hp, wsl_ip, wp, r->connect_address, r->connect_port) :
-				 xasprintf("add portproxy %s:%s -> WSL %s:%s  [admin]", f->listen, hp, wsl_ip, wp));
+				 xasprintf("point portproxy %s:%s at %s %s:%s (it points at %s:%s)  [admin]",
+					   f->listen, hp, f->route == FWD_RELAY ? "WSL's localhost relay" : "WSL",
+					   wsl_ip, wp, r->connect_address, r->connect_port) :
+				 xasprintf("add portproxy %s:%s -> %s %s:%s  [admin]", f->listen, hp,
+					   f->route == FWD_RELAY ? "WSL's localhost relay" : "WSL", wsl_ip, wp));
 		a->attrs[0] = "listen-address"; a->attrs[1] = win_plan_keep(p, r ? r->listen_address : f->listen);
 		a->attrs[2] = "listen-port"; a->attrs[3] = win_plan_keep(p, hp);
 		a->attrs[4] = "connect-address"; a->attrs[5] = win_plan_keep(p, wsl_ip);
@@ -293,14 +311,16 @@ char *forward_stale(const struct observation *o)
 	struct forwards fs;
 	char *path = forward_store_path(o->ctx), *why = NULL, *ip = forward_wsl_address(&o->lx);
 	struct buf b = BUF_INIT;
+	struct forward_env e;
 
 	if (forwards_load(path, &fs, &why) < 0) {
 		free(path);
 		free(ip);
 		return why;
 	}
+	forward_env_init(&e, o, ip);
 	for (size_t i = 0; i < fs.n; i++) {
-		char *p = forward_problem(&o->win, &fs.f[i], ip);
+		char *p = forward_problem(&e, &fs.f[i]);
 
 		if (p)
 			buf_addf(&b, "%s%s:%u (%s)", b.len ? "; " : "", fs.f[i].listen, fs.f[i].host_port, p);

@@ -9,6 +9,7 @@
  * /etc/wsl.conf the first time.  sync only points the rules at WSL's
  * current address again; the boot script runs it in the background.
  */
+#include "verbs/forward-hook.h"
 #include "verbs/subverb.h"
 #include "verbs/verbs.h"
 #include "apply/boot-hook.h"
@@ -42,6 +43,8 @@ struct run {
 	char *store, *ip;
 	struct win_plan wp;
 	struct changeset cs;
+	struct forward_env env;
+	struct buf said;		/* add: each forward's route and why */
 	bool observed;
 };
 
@@ -54,6 +57,7 @@ static void run_release(struct run *r)
 	changeset_release(&r->cs);
 	free(r->store);
 	free(r->ip);
+	buf_release(&r->said);
 }
 
 /* Forwards exist for NAT: say what to do instead in the other modes.  And
@@ -126,99 +130,11 @@ static int need_address(const struct run *r)
 	return WB_EXIT_FAIL;
 }
 
-/*
- * No forwards left but forward's part of the hook still there (its settings,
- * or wsl.conf running the script without VPN fixes): a remove --all killed
- * half-way, to finish.
- */
-static bool hook_left(const struct run *r)
-{
-	char *p = wb_path(r->ctx, forward_conf_path), *c = wb_path(r->ctx, vpn_conf_path);
-	long at = ini_find(&r->obs.wslconf, "boot.command");
-	struct buf conf = BUF_INIT;
-	bool left = access(p, F_OK) == 0;
-
-	if (!left && at >= 0 && strstr(r->obs.wslconf.lines[at].value, vpn_script_path))
-		left = read_file(c, &conf, NULL) < 0 || !boot_conf_has_vpn(conf.s);
-	buf_release(&conf);
-	free(p);
-	free(c);
-	return left;
-}
-
-/* The hook's files: the boot script, its settings, forward-sync.conf, wsl.conf. */
-static int plan_boot_hook(struct run *r, bool keep)
-{
-	struct wb_ctx *ctx = r->ctx;
-	struct change *fconf = changeset_add(&r->cs, wb_path(ctx, forward_conf_path), forward_conf_path, 0644);
-	long at = ini_find(&r->obs.wslconf, "boot.command");
-	bool hooked = at >= 0 && strstr(r->obs.wslconf.lines[at].value, vpn_script_path);
-	char self[4096], *why = NULL;
-	ssize_t n;
-
-	if (!keep) {
-		struct change *conf = changeset_add(&r->cs, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
-
-		fconf->remove = true;
-		/* no settings but still hooked: a run killed half-way; finish it */
-		if (conf->existed ? !boot_conf_has_vpn(conf->old.s) : hooked) {
-			/* The hook was ours alone: WSL's boot command goes back to what it was. */
-			conf->remove = true;
-			changeset_add(&r->cs, wb_path(ctx, vpn_script_path), vpn_script_path, 0755)->remove = true;
-			struct change *wc = changeset_add(&r->cs, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
-			bool whole;
-			int u = boot_unhook_wslconf(ctx, wc, false, false, false, &whole);
-
-			if (u < 0)
-				return WB_EXIT_FAIL;
-			if (u == 0) {
-				wb_warn("the original /etc/wsl.conf was not saved; its boot command stays");
-				buf_add(&wc->neu, wc->old.s, wc->old.len);
-			}
-		} else if (conf->existed) {
-			buf_add(&conf->neu, conf->old.s, conf->old.len);	/* the VPN fixes stay */
-		} else {
-			conf->remove = true;	/* nothing there: nothing to keep or create */
-		}
-		return 0;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return wb_error(WB_EXIT_FAIL, "cannot tell where this wslbridge is (/proc/self/exe), which the "
-				"boot script must run; nothing was changed");
-	self[n] = '\0';
-	if (trust_root_only(self, &why) < 0) {
-		/* root runs it at every start: whoever can replace it would get root */
-		wb_error(WB_EXIT_FAIL, "the boot command would run this wslbridge as root at every start, "
-			 "but %s; nothing was changed", why);
-		wb_hint("install wslbridge (make install, or the .deb) and run that one: its folders "
-			"and the binary must be root's and writable by no one else");
-		free(why);
-		return WB_EXIT_FAIL;
-	}
-	buf_adds(&fconf->neu, "# Written by `wslbridge forward add`; the boot script runs\n"
-		 "# `$WSLBRIDGE forward sync --boot` at every start.\nWSLBRIDGE=");
-	sh_quote_add(&fconf->neu, self);
-	buf_addc(&fconf->neu, '\n');
-	buf_add(&changeset_add(&r->cs, wb_path(ctx, vpn_script_path), vpn_script_path, 0755)->neu,
-		boot_fixups, boot_fixups_len);
-	if (!hooked) {
-		struct change *conf = changeset_add(&r->cs, wb_path(ctx, vpn_conf_path), vpn_conf_path, 0644);
-		struct change *wc = changeset_add(&r->cs, wb_path(ctx, "/etc/wsl.conf"), "/etc/wsl.conf", 0644);
-		const char *kv[] = { "boot.command", vpn_script_path, NULL };
-		char *prev = boot_previous_command(&r->obs.wslconf, conf->path);
-
-		boot_neutral_conf(prev, &conf->neu);
-		free(prev);
-		if (changeset_edit_ini(&wc->old, INI_WSLCONF, kv, &wc->neu) < 0)
-			return WB_EXIT_FAIL;
-	}
-	return 0;
-}
-
 static void print_plan(const struct run *r, const char *what)
 {
 	printf("Plan for forward %s:\n", what);
+	if (r->said.len)
+		printf("  Routes:\n%s", r->said.s);
 	if (r->wp.n)
 		printf("  Windows, in one step (%s):\n", r->obs.win.elevated ? "already elevated" :
 		       "one administrator (UAC) prompt");
@@ -296,11 +212,77 @@ static int apply(struct run *r)
 	return rc;
 }
 
+/* Puts forward f into the store, as one forward or (the default listen on
+ * the same port, which would take the relay's 127.0.0.1:P) one per LAN
+ * address; marks each in asked. */
+static int add_one(struct run *r, const struct forward *f, bool **asked)
+{
+	char **lan = NULL;
+	int rc = 0;
+
+	if (forward_choose(&r->env, &r->fs, f, NULL) == FWD_WHY_SELF_CLASH && !r->o->listen && r->obs.have_windows)
+		lan = forward_lan_addresses(&r->obs.win);
+	for (size_t k = 0; rc == 0 && (lan ? lan[k] != NULL : k == 0); k++) {
+		struct forward g = *f;
+		const struct host_portproxy *pp;
+		long at;
+
+		if (lan)
+			g.listen = lan[k];
+		at = forwards_find(&r->fs, g.listen, g.host_port);
+		pp = forward_rule(&r->obs.win, &g);
+		if (at < 0 && pp && !forward_is_ours(&r->obs.win, &g)) {
+			rc = wb_error(WB_EXIT_FAIL, "Windows already forwards %s:%u (to %s:%s) and wslbridge did not "
+				      "make that rule; nothing was changed", g.listen, g.host_port,
+				      pp->connect_address ? pp->connect_address : "?", pp->connect_port ? pp->connect_port : "?");
+			wb_hint("choose another port, or delete it from an administrator prompt: `netsh interface "
+				"portproxy delete v4tov4 listenport=%u listenaddress=%s`", g.host_port, pp->listen_address);
+			break;
+		}
+		if (at < 0) {
+			forwards_add(&r->fs, &g);
+			at = (long)r->fs.n - 1;
+		}
+		r->fs.f[at].wsl_port = g.wsl_port;
+		*asked = xrealloc(*asked, r->fs.n * sizeof(**asked));
+		(*asked)[at] = true;
+	}
+	for (size_t k = 0; lan && lan[k]; k++)
+		free(lan[k]);
+	free(lan);
+	return rc;
+}
+
+/*
+ * Every forward's route, chosen with all of them in place (two new ones can
+ * hold each other's relay port), and the rules that makes: a forward asked
+ * for, or one whose route changes, is said.
+ */
+static void plan_routes(struct run *r, const bool *asked)
+{
+	for (size_t i = 0; i < r->fs.n; i++) {
+		struct forward *f = &r->fs.f[i];
+		char *clash = NULL, *text;
+		enum forward_why why = forward_choose(&r->env, &r->fs, f, &clash);
+		enum forward_route route = why == FWD_WHY_RELAY ? FWD_RELAY : FWD_DIRECT;
+
+		if (asked[i] || route != f->route) {
+			text = forward_why_text(why, f, clash);
+			buf_addf(&r->said, "  %s:%u -> WSL port %u, %s.\n", f->listen, f->host_port, f->wsl_port, text);
+			free(text);
+		}
+		f->route = route;
+		free(clash);
+		forward_plan_sync(&r->obs.win, f, r->ip, &r->wp);
+	}
+}
+
 static int cmd_add(struct run *r, char **specs, size_t nspecs)
 {
 	struct forward f[PORTS_MAX];
 	size_t nf = 0;
 	char *why = NULL;
+	bool *asked = NULL;
 	int rc = 0;
 
 	for (size_t i = 0; i < nspecs; i++) {
@@ -319,26 +301,15 @@ static int cmd_add(struct run *r, char **specs, size_t nspecs)
 	if ((rc = subverb_enter(r->ctx, "forward", r->sv)) || (rc = load_store(r)) ||
 	    (rc = observe(r, false)) || (rc = mode_refusal(r)) || (rc = need_address(r)))
 		goto out;
-	for (size_t i = 0; i < nf; i++) {
-		long at = forwards_find(&r->fs, f[i].listen, f[i].host_port);
-		const struct host_portproxy *pp = forward_rule(&r->obs.win, &f[i]);
-
-		if (at < 0 && pp && !forward_is_ours(&r->obs.win, &f[i])) {
-			rc = wb_error(WB_EXIT_FAIL, "Windows already forwards %s:%u (to %s:%s) and wslbridge did not "
-				      "make that rule; nothing was changed", f[i].listen, f[i].host_port,
-				      pp->connect_address ? pp->connect_address : "?", pp->connect_port ? pp->connect_port : "?");
-			wb_hint("choose another port, or delete it from an administrator prompt: `netsh interface "
-				"portproxy delete v4tov4 listenport=%u listenaddress=%s`", f[i].host_port, pp->listen_address);
-			goto out;
-		}
-		if (at >= 0)
-			r->fs.f[at].wsl_port = f[i].wsl_port;
-		else
-			forwards_add(&r->fs, &f[i]);
-		forward_plan_sync(&r->obs.win, at >= 0 ? &r->fs.f[at] : &r->fs.f[r->fs.n - 1], r->ip, &r->wp);
-	}
+	forward_env_init(&r->env, &r->obs, r->ip);
+	asked = xcalloc(r->fs.n + 1, sizeof(*asked));
+	for (size_t i = 0; i < nf && !rc; i++)
+		rc = add_one(r, &f[i], &asked);
+	if (rc)
+		goto out;
+	plan_routes(r, asked);
 	forwards_render(&r->fs, &changeset_add(&r->cs, xstrdup(r->store), "forwards", 0644)->neu);
-	if ((rc = plan_boot_hook(r, true)))
+	if ((rc = forward_plan_hook(r->ctx, &r->obs.wslconf, &r->cs, true)))
 		goto out;
 	if (!r->wp.n) {
 		bool files = false;
@@ -359,15 +330,15 @@ static int cmd_add(struct run *r, char **specs, size_t nspecs)
 		goto out;
 	if ((rc = apply(r)))
 		goto out;
-	for (size_t i = 0; i < nf; i++)
-		printf("Forwarding %s:%u on Windows to WSL %s:%u (TCP).\n", f[i].listen, f[i].host_port, r->ip,
-		       f[i].wsl_port);
-	printf("WSL's address can change when it restarts: the boot script runs `wslbridge forward sync` at "
-	       "every start (Windows asks for administrator rights then only if the address changed).\n"
-	       "`wslbridge undo` reverts this; `wslbridge forward remove PORT` removes a forward.\n");
+	printf("Forwarding from Windows to WSL at %s (TCP):\n%s", r->ip, r->said.s);
+	if (!forwards_all_relay(&r->fs))
+		printf("WSL's address can change when it restarts: the boot script runs `wslbridge forward sync` at "
+		       "every start (Windows asks for administrator rights then only if the address changed).\n");
+	printf("`wslbridge undo` reverts this; `wslbridge forward remove PORT` removes a forward.\n");
 out:
 	if (rc < 0)
 		rc = WB_EXIT_OK;	/* --dry-run */
+	free(asked);
 	for (size_t i = 0; i < nf; i++)
 		forward_release(&f[i]);
 	return rc;
@@ -395,9 +366,14 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 			goto out;
 		}
 		at = forwards_find(&r->fs, f.listen, f.host_port);
+		/* without --listen, the port on every address (the relay's forwards are per LAN address) */
+		for (size_t k = 0; !r->o->listen && k < r->fs.n; k++)
+			if (r->fs.f[k].host_port == f.host_port)
+				gone[k] = true, at = (long)k;
 		if (at < 0)
-			rc = wb_error(WB_EXIT_FAIL, "no forward on %s:%u (`wslbridge forward list` shows them); "
-				      "nothing was changed", f.listen, f.host_port);
+			rc = wb_error(WB_EXIT_FAIL, "no forward on %s%s%u (`wslbridge forward list` shows them); "
+				      "nothing was changed", r->o->listen ? f.listen : "port", r->o->listen ? ":" : " ",
+				      f.host_port);
 		else
 			gone[at] = true;
 		forward_release(&f);
@@ -411,7 +387,7 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 	/* no forwards: nothing on Windows to look at, only the hook's files */
 	if ((rc = observe(r, !r->fs.n)))
 		goto out;
-	if (!r->fs.n && !(r->o->all && hook_left(r))) {
+	if (!r->fs.n && !(r->o->all && forward_hook_left(r->ctx, &r->obs.wslconf))) {
 		if (r->o->dry_run && r->o->json)
 			rc = plan_json(r, "remove", false);
 		else
@@ -425,7 +401,7 @@ static int cmd_remove(struct run *r, char **specs, size_t nspecs)
 			forwards_add(&keep, &r->fs.f[i]);
 	}
 	forwards_render(&keep, &changeset_add(&r->cs, xstrdup(r->store), "forwards", 0644)->neu);
-	rc = plan_boot_hook(r, keep.n > 0);
+	rc = forward_plan_hook(r->ctx, &r->obs.wslconf, &r->cs, keep.n > 0);
 	if (rc == 0)
 		rc = confirm(r, "remove");
 	if (rc == 0)
@@ -481,6 +457,12 @@ static int cmd_sync(struct run *r)
 		printf("No forwards to sync.\n");
 		return WB_EXIT_OK;
 	}
+	if (r->o->boot && forwards_all_relay(&r->fs)) {
+		/* their rules point at 127.0.0.1: WSL's new address needs nothing on Windows */
+		printf("Forwards go through WSL's localhost relay: nothing to sync (%zu forward%s).\n", r->fs.n,
+		       r->fs.n == 1 ? "" : "s");
+		return WB_EXIT_OK;
+	}
 	if (r->o->boot)
 		wait_for_address(r);
 	if ((rc = observe(r, false)) || (rc = mode_refusal(r)) || (rc = need_address(r)))
@@ -514,13 +496,15 @@ static int cmd_list(struct run *r)
 	}
 	if ((rc = observe(r, r->o->offline)))
 		return rc;
+	forward_env_init(&r->env, &r->obs, r->ip);
 	printf("Forwards from Windows to WSL%s%s (TCP, netsh portproxy):\n", r->ip ? " at " : "", r->ip ? r->ip : "");
 	rc = WB_EXIT_OK;
 	for (size_t i = 0; i < r->fs.n; i++) {
 		const struct forward *f = &r->fs.f[i];
-		char *p = r->obs.have_windows ? forward_problem(&r->obs.win, f, r->ip) : NULL;
+		char *p = r->obs.have_windows ? forward_problem(&r->env, f) : NULL;
 
-		printf("  %s:%u -> WSL port %u  %s\n", f->listen, f->host_port, f->wsl_port,
+		printf("  %s:%u -> WSL port %u%s  %s\n", f->listen, f->host_port, f->wsl_port,
+		       f->route == FWD_RELAY ? " (through WSL's localhost relay)" : "",
 		       !r->obs.have_windows ? "(not checked: --offline)" : p ? p : "ok");
 		if (p)
 			rc = WB_EXIT_DRIFT;

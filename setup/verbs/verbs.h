@@ -42,5 +42,6 @@ int verb_next_option(const char *verb, int argc, char **argv, const char *opts,
 
 int verb_forward(int argc, char **argv, struct wb_ctx *ctx);
 int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx);
+int verb_dsc(int argc, char **argv, struct wb_ctx *ctx);
 
 #endif

@@ -25,7 +25,7 @@ _wslbridge()
 	esac
 	local common="--root --state-dir --yes --quiet --verbose --help"
 	case $verb in
-	'') words="setup repair check status doctor vpn forward host-ip config undo version help $common" ;;
+	'') words="setup repair check status doctor vpn forward host-ip dsc config undo version help $common" ;;
 	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --detailed-exitcode --json --restart $common" ;;
 	check)
 		words="--offline --xml --json --list --param --switch --adapter --mac --mtu $common"
@@ -59,8 +59,9 @@ _wslbridge()
 		sync) words="--boot $common" ;;
 		esac ;;
 	host-ip) words="$common" ;;
+	dsc) [[ -z $sub ]] && words="get test set" ;;
 	undo) words="--list --force $common" ;;
-	help) words="setup repair check status doctor vpn forward host-ip config undo version help" ;;
+	help) words="setup repair check status doctor vpn forward host-ip dsc config undo version help" ;;
 	esac
 	COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }

@@ -8,7 +8,7 @@ test_need_pwsh
 CHECK=$TOP/tests/pwsh/check.mjs
 
 test_expect_success 'the shipped PowerShell: zero error nodes, real cmdlets and parameters' '
-	node "$CHECK" "$TOP"/templates/*.ps1 >out &&
+	node "$CHECK" "$TOP"/templates/*.ps1 "$TOP"/templates/dsc/intune/*.ps1 >out &&
 	test_grep "commands checked, 0 problems" out
 '
 
@@ -34,7 +34,7 @@ PWSH=$TOP/tests/.tools/pwsh/pwsh
 PS51=$TOP/tests/pwsh/ps51-check.ps1
 
 test_expect_success 'the shipped PowerShell is Windows PowerShell 5.1 (pwsh parser)' '
-	"$PWSH" -NoProfile -File "$PS51" "$TOP"/templates/*.ps1 >out &&
+	"$PWSH" -NoProfile -File "$PS51" "$TOP"/templates/*.ps1 "$TOP"/templates/dsc/intune/*.ps1 >out &&
 	test_grep "files checked, 0 problems" out
 '
 

@@ -8,7 +8,7 @@ BINDIR=$(dirname "$WB")
 verbs=$("$WB" help | sed -n 's/^  \([a-z-]*\)  .*/\1/p')
 
 test_expect_success 'help lists the verbs' '
-	test "$(echo $verbs)" = "setup repair check status doctor vpn forward host-ip config undo version help"
+	test "$(echo $verbs)" = "setup repair check status doctor vpn forward host-ip dsc config undo version help"
 '
 
 test_expect_success 'the man page has every verb with its usage, and renders cleanly' '
@@ -62,6 +62,7 @@ test_expect_success 'completion offers every option each verb documents' '
 test_expect_success 'completion: modes and forward subcommands' '
 	complete_line "wslbridge setup --mode " >out && printf "bridged\nmirrored\nnat\n" >want && test_cmp want out &&
 	complete_line "wslbridge forward " >out && printf "add\nlist\nremove\nsync\n" >want && test_cmp want out &&
+	complete_line "wslbridge dsc " >out && printf "get\ntest\nset\n" >want && test_cmp want out &&
 	complete_line "wslbridge setup --host-loopback t" >out && echo true >want && test_cmp want out
 '
 
@@ -80,6 +81,11 @@ test_expect_success 'make install puts everything under DESTDIR; uninstall remov
 	test_grep "^./opt/wb/share/wslbridge/vpn/anyconnect.xml\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/boot-fixups\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/json/doctor.schema.json\$" files &&
+	test_grep "^./opt/wb/share/wslbridge/dsc/examples/new-developer-pc.dsc.config.json\$" files &&
+	test_grep "^./opt/wb/share/wslbridge/dsc/intune/detect-wslbridge.ps1\$" files &&
+	m=d/opt/wb/share/wslbridge/dsc/wslbridge.dsc.resource.json &&
+	test_grep "\"/opt/wb/bin/wslbridge\"" $m && ! grep -q /usr/bin/wslbridge $m &&
+	"$TOP/tests/tools/dsc-engine" manifest $m &&
 	(unset WSLBRIDGE_DATADIR; d/opt/wb/bin/wslbridge check --list >out) &&
 	test_grep "^bridged " out &&
 	make -s -C "$TOP" uninstall DESTDIR="$PWD/d" PREFIX=/opt/wb >/dev/null &&
@@ -96,6 +102,8 @@ test_expect_success 'make deb: installs with dpkg, runs, and removes cleanly' '
 	dpkg --root="$r" --force-depends --force-not-root -i "$deb" >log 2>&1 &&
 	dpkg --root="$r" -L wslbridge >list &&
 	test_grep "^/usr/share/man/man1/wslbridge.1\$" list &&
+	test_grep "^/usr/share/wslbridge/dsc/wslbridge.dsc.resource.json\$" list &&
+	test_grep "\"/usr/bin/wslbridge\"" "$r/usr/share/wslbridge/dsc/wslbridge.dsc.resource.json" &&
 	(unset WSLBRIDGE_DATADIR; "$r/usr/bin/wslbridge" vpn list >out) && test_grep "^anyconnect " out &&
 	dpkg --root="$r" --force-not-root -r wslbridge >log 2>&1 &&
 	test ! -e "$r/usr/bin/wslbridge" && test ! -e "$r/usr/share/wslbridge/targets/bridged.xml"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# wslbridge forward: portproxy and firewall rules on the simulated Windows
+# wslbridge forward by the direct route (WSL's localhost relay turned off in
+# .wslconfig; t8003 has the relay route): portproxy and firewall rules on the simulated Windows
 # host, the boot hook (the boot command run exactly as WSL runs it, in the
 # VM's network namespace), sync after WSL's NAT address changed, refusals
 # (UDP, bad input, a foreign rule, non-root, mirrored mode), coexistence with
@@ -24,9 +25,10 @@ for r in (h.find('firewall-rules') if h.find('firewall-rules') is not None else 
 }
 fwd() { h=$1; shift; WINHOST_DIR=$PWD/$h "$RUN" win10-pro -- "$WB" forward "$@"; }
 
-# A host whose wsl.conf runs a boot command of the user's.
+# A host whose wsl.conf runs a boot command of the user's, with WSL's localhost relay off.
 host() {
 	rm -rf "$1" && WINHOST_DIR=$PWD/$1 "$RUN" win10-pro -- true &&
+	printf "[wsl2]\nlocalhostForwarding=false\n" >"$1/root/mnt/c/Users/alice/.wslconfig" &&
 	printf "# mine\n[boot]\ncommand = echo \"old boot ran\" > /var/tmp/old-boot-ran\n" >"$1/root/etc/wsl.conf" &&
 	cp "$1/root/etc/wsl.conf" "$1.orig"
 }
@@ -35,6 +37,9 @@ test_expect_success 'add: one observe, one apply with one UAC prompt; rules, boo
 	host h &&
 	fwd h add 8080 3000:3001 --yes >out &&
 	test "$(launches h wsl)" = 2 && test "$(launches h uac)" = 1 &&
+	test_grep "^  0.0.0.0:8080 -> WSL port 8080, straight to WSL.s address: WSL.s localhost relay is off" out &&
+	test_grep "the boot script runs .wslbridge forward sync. at every start" out &&
+	test_grep "^tcp 0.0.0.0 3000 3001 direct$" h/root/var/lib/wslbridge/forwards &&
 	rules h >got && cat >want <<-\EOF_ &&
 	portproxy 0.0.0.0:8080 -> 172.20.20.5:8080
 	portproxy 0.0.0.0:3000 -> 172.20.20.5:3001
@@ -129,7 +134,7 @@ t.write(sys.argv[1])" h/state.xml &&
 	test_expect_code 1 fwd h add 9000 --yes 2>err &&
 	test_grep "Windows already forwards 0.0.0.0:9000 (to 10.9.9.9:80) and wslbridge did not make that rule" err &&
 	test_cmp before h/state.xml &&
-	test_expect_code 1 fwd h remove 9000 --yes 2>err && test_grep "no forward on 0.0.0.0:9000" err &&
+	test_expect_code 1 fwd h remove 9000 --yes 2>err && test_grep "no forward on port 9000" err &&
 	test_cmp before h/state.xml
 '
 
@@ -144,20 +149,7 @@ test_expect_success 'not root: refused, nothing changed' '
 	test_grep "^  0.0.0.0:8080 -> WSL port 8080  (not checked: --offline)" out
 '
 
-# The background sync writes one of these last.
-cat >wait-sync.sh <<'EOF_'
-i=0
-while [ $i -lt 150 ] && ! grep -q -e "^Forwards " -e "^wslbridge: " /var/log/wslbridge/boot.log 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
-EOF_
-boot() {
-	h=$1
-	rm -f "$h/root/var/log/wslbridge/boot.log"
-	cmd=$("$WB" config get --file "$PWD/$h/root/etc/wsl.conf" boot.command) &&
-	WINHOST_DIR=$PWD/$h "$RUN" ${2:-} win10-pro -- unshare -m sh "$TOP/tests/tools/boot-as-wsl.sh" "$cmd" sh "$TRASH/wait-sync.sh"
-}
+. "$TOP/tests/tools/forward-boot.sh"
 
 test_expect_success 'WSL restarts with a new address: list and check say so (exit 3)' '
 	WINHOST_DIR=$PWD/h "$RUN" --restart --nat-address 172.20.30.7/20 win10-pro -- true &&

@@ -4,6 +4,7 @@
  * invalid UTF-8 replaced byte by byte, numbers, and misuse refused.
  */
 #include "helpers.h"
+#include "base/json-read.h"
 #include "base/json-write.h"
 
 #include <math.h>
@@ -160,6 +161,47 @@ static void test_print(void **state)
 	free(text);
 }
 
+/* The strict reader: what it takes, and what it refuses with where and why. */
+static void test_read(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "{\"a\":1,}", "line 1, column 8: expected a member name" },
+		{ "[1,2", "expected ',' or ']'" },
+		{ "{\"a\":1,\"a\":2}", "a member name given twice" },
+		{ "\"\\u0000\"", "NUL" },
+		{ "\"\\ud800\"", "high surrogate" },
+		{ "\"\xc3\x28\"", "not UTF-8" },
+		{ "\"\xed\xa0\x80\"", "not UTF-8" },	/* an encoded surrogate */
+		{ "01", "leading zeros" },
+		{ "1.", "decimal point" },
+		{ "// c\n{}", "expected a value" },
+		{ "{} {}", "more after the value" },
+		{ "\"a\nb\"", "control character" },
+		{ "", "found the end" },
+		{ "[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]", "nested too deeply" },
+	};
+	struct json_value v;
+	char *why = NULL;
+
+	(void)state;
+	assert_int_equal(json_parse("\xef\xbb\xbf {\"m\": \"br\\u00e9\\ud83d\\ude00\", \"n\": [-1.5e3, true, null]}\n",
+				    61, &v, &why), 0);
+	assert_int_equal(v.type, JSON_OBJECT);
+	assert_string_equal(json_member(&v, "m")->s, "br\xc3\xa9\xf0\x9f\x98\x80");
+	assert_int_equal(json_member(&v, "n")->n, 3);
+	assert_string_equal(json_member(&v, "n")->items[0].s, "-1.5e3");
+	assert_true(json_member(&v, "n")->items[1].b);
+	assert_null(json_member(&v, "x"));
+	json_value_release(&v);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = json_parse(bad[i][0], strlen(bad[i][0]), &v, &why);
+
+		if (r == 0 || !strstr(why, bad[i][1]))
+			fail_msg("'%s': %d, %s", bad[i][0], r, r ? why : "accepted");
+		free(why);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

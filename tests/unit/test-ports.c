@@ -82,14 +82,16 @@ static void test_forwards_file(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
-	fputs("# comment\ntcp 0.0.0.0 8080 80\n\ntcp 127.0.0.1 3000 3000\n", f);
+	fputs("# comment\ntcp 0.0.0.0 8080 80\n\ntcp 127.0.0.1 3000 3000 relay\n", f);
 	fclose(f);
 	assert_int_equal(forwards_load(path, &fs, &why), 0);
 	assert_int_equal(fs.n, 2);
+	assert_int_equal(fs.f[0].route, FWD_DIRECT);	/* before routes: direct */
+	assert_int_equal(fs.f[1].route, FWD_RELAY);
 	assert_int_equal(forwards_find(&fs, "127.0.0.1", 3000), 1);
 	assert_int_equal(forwards_find(&fs, "0.0.0.0", 3000), -1);
 	forwards_render(&fs, &out);
-	assert_non_null(strstr(out.s, "\ntcp 0.0.0.0 8080 80\ntcp 127.0.0.1 3000 3000\n"));
+	assert_non_null(strstr(out.s, "\ntcp 0.0.0.0 8080 80 direct\ntcp 127.0.0.1 3000 3000 relay\n"));
 	forwards_release(&fs);
 	buf_release(&out);
 	f = fopen(path, "w");
@@ -97,6 +99,12 @@ static void test_forwards_file(void **state)
 	fclose(f);
 	assert_int_equal(forwards_load(path, &fs, &why), -EBADMSG);
 	assert_non_null(strstr(why, ":2: not a forward"));
+	free(why);
+	f = fopen(path, "w");
+	fputs("tcp 0.0.0.0 8080 80 sideways\n", f);
+	fclose(f);
+	assert_int_equal(forwards_load(path, &fs, &why), -EBADMSG);
+	assert_non_null(strstr(why, ":1: not a forward"));
 	free(why);
 	unlink(path);
 	assert_int_equal(forwards_load(path, &fs, &why), 0);	/* missing: none */
@@ -114,7 +122,8 @@ static void test_hvfw_and_stale(void **state)
 	struct host_fwrule fw = { (char *)"wslbridge-forward-tcp-0.0.0.0-8080", true };
 	struct host_state st;
 	struct port_spec p = { 8050, false };
-	struct forward f = { (char *)"0.0.0.0", 8080, 80 };
+	struct forward f = { (char *)"0.0.0.0", 8080, 80, FWD_DIRECT };
+	struct forward_env e = { &st, "172.20.20.5", false };
 	char *s;
 
 	(void)state;
@@ -128,24 +137,60 @@ static void test_hvfw_and_stale(void **state)
 	s = hvfw_unopened(&st, "80,8100,53/udp,22");
 	assert_string_equal(s, "53/udp 22");	/* disabled, outbound */
 	free(s);
-	s = forward_problem(&st, &f, "172.20.20.5");
+	s = forward_problem(&e, &f);
 	assert_string_equal(s, "no portproxy rule");
 	free(s);
 	st.portproxy = &pp;
 	st.nportproxy = 1;
-	s = forward_problem(&st, &f, "172.20.20.5");
+	s = forward_problem(&e, &f);
 	assert_string_equal(s, "no Windows Firewall rule");
 	free(s);
 	st.fwrules = &fw;
 	st.nfwrules = 1;
-	assert_null(forward_problem(&st, &f, "172.20.20.5"));
-	s = forward_problem(&st, &f, "172.20.30.7");
+	assert_null(forward_problem(&e, &f));
+	e.wsl_ip = "172.20.30.7";
+	s = forward_problem(&e, &f);
 	assert_string_equal(s, "points at 172.20.20.5:80, WSL is at 172.20.30.7:80");
 	free(s);
+	e.wsl_ip = "172.20.20.5";
 	fw.enabled = false;
-	s = forward_problem(&st, &f, "172.20.20.5");
+	s = forward_problem(&e, &f);
 	assert_non_null(strstr(s, "disabled"));
 	free(s);
+}
+
+/* The route: the relay unless it is off or Windows' loopback port it needs is held. */
+static void test_forward_route(void **state)
+{
+	struct host_portproxy pp = { (char *)"127.0.0.1", (char *)"3001", (char *)"10.0.0.9", (char *)"22" };
+	struct host_state st;
+	struct forward_env e = { &st, "172.20.20.5", true };
+	struct forward same = { (char *)"0.0.0.0", 8080, 8080, FWD_DIRECT };
+	struct forward lan = { (char *)"192.168.1.23", 8080, 8080, FWD_DIRECT };
+	struct forward other = { (char *)"0.0.0.0", 3000, 3001, FWD_DIRECT };
+	struct forward held = { (char *)"0.0.0.0", 2222, 8080, FWD_DIRECT };
+	struct forwards fs = { &same, 1 };
+	char *clash = NULL;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(forward_choose(&e, NULL, &lan, NULL), FWD_WHY_RELAY);
+	assert_int_equal(forward_choose(&e, NULL, &other, NULL), FWD_WHY_RELAY);
+	assert_int_equal(forward_choose(&e, NULL, &same, NULL), FWD_WHY_SELF_CLASH);
+	lan.listen = (char *)"127.0.0.1";
+	assert_int_equal(forward_choose(&e, NULL, &lan, NULL), FWD_WHY_SELF_CLASH);
+	st.portproxy = &pp;
+	st.nportproxy = 1;
+	assert_int_equal(forward_choose(&e, NULL, &other, &clash), FWD_WHY_RULE_CLASH);
+	assert_string_equal(clash, "127.0.0.1:3001");
+	free(clash);
+	pp.listen_address = (char *)"192.168.1.23";	/* not loopback: the relay's port stays free */
+	assert_int_equal(forward_choose(&e, NULL, &other, NULL), FWD_WHY_RELAY);
+	assert_int_equal(forward_choose(&e, &fs, &held, NULL), FWD_WHY_RULE_CLASH);	/* a forward holds it */
+	e.relay = false;
+	assert_int_equal(forward_choose(&e, NULL, &other, NULL), FWD_WHY_RELAY_OFF);
+	other.route = FWD_RELAY;
+	assert_string_equal(forward_target(&other, "172.20.20.5"), "127.0.0.1");
 }
 
 int main(void)
@@ -155,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_forward_specs),
 		cmocka_unit_test(test_forwards_file),
 		cmocka_unit_test(test_hvfw_and_stale),
+		cmocka_unit_test(test_forward_route),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

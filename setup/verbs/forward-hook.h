@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* forward-hook.h - the boot hook's files for `wslbridge forward`. */
+#ifndef WB_FORWARD_HOOK_H
+#define WB_FORWARD_HOOK_H
+
+#include "apply/changeset.h"
+#include "base/ctx.h"
+#include "conf/ini.h"
+
+#include <stdbool.h>
+
+/*
+ * No forwards left but forward's part of the hook still there (its settings,
+ * or wsl.conf running the script without VPN fixes): a remove --all killed
+ * half-way, to finish.
+ */
+bool forward_hook_left(const struct wb_ctx *ctx, const struct ini_doc *wslconf);
+/* The hook's files into cs: installed and kept (keep), or taken away. */
+int forward_plan_hook(struct wb_ctx *ctx, const struct ini_doc *wslconf, struct changeset *cs, bool keep);
+
+#endif
