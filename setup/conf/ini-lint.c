@@ -91,6 +91,10 @@ static void lint_value(const struct ini_doc *doc, const struct ini_line *l,
 	}
 	if (kr == KR_CHANGED)
 		lint_add(out, l->lineno, 0, LINT_NOTE, why);
+	if (kr == KR_OK && def->type == KT_MAC && (why = key_mac_unfit(l->value))) {
+		lint_add(out, l->lineno, 0, LINT_NOTE, xasprintf("WSL takes it, but %s", why));
+		free(why);
+	}
 	if (def->type == KT_INT && !(def->flags & KEY_OCTAL_NATURAL)) {
 		const char *v = l->value;
 
@@ -118,6 +122,12 @@ static void lint_chars(const struct ini_line *l, struct lint *out)
 			    "use ASCII only"));
 }
 
+/* Where wsl.exe says a line is, as it prints it: the full Windows path, or /etc/wsl.conf. */
+static const char *wsl_shown_path(enum ini_kind kind)
+{
+	return kind == INI_WSLCONFIG ? "C:\\Users\\<you>\\.wslconfig" : "/etc/wsl.conf";
+}
+
 static void lint_entry(const struct ini_doc *doc, const struct ini_index *idx, size_t i,
 		       struct lint *out)
 {
@@ -138,14 +148,25 @@ static void lint_entry(const struct ini_doc *doc, const struct ini_index *idx, s
 			return;
 	}
 	if (first != (long)i) {
+		const struct ini_line *f = &doc->lines[first];
+		const char *path = wsl_shown_path(doc->kind);
+
+		/* configfile.cpp ConfigKey::Parse, MessageConfigKeyDuplicated */
 		lint_add(out, l->lineno, 0, LINT_IGNORED,
-		    xasprintf("duplicate key '%s': WSL uses line %u and ignores this one",
-			      l->name, doc->lines[first].lineno));
+		    xasprintf("duplicate key '%s': WSL uses line %u and ignores this one; WSL warns: "
+			      "\"Duplicated config key '%s' in %s:%u (Conflicting key: '%s' in %s:%u)\"",
+			      l->name, f->lineno, l->name, path, l->lineno, f->name, path, f->lineno));
 		return;
 	}
 	lint_chars(l, out);
 	if (!def) {
-		lint_add(out, l->lineno, 0, LINT_IGNORED, keys_explain_unknown(doc->kind, l->name));
+		char *why = keys_explain_unknown(doc->kind, l->name);
+
+		/* configfile.cpp SetConfig, MessageConfigUnknownKey: the words the user saw */
+		lint_add(out, l->lineno, 0, LINT_IGNORED,
+		    xasprintf("%s; WSL warns: \"Unknown key '%s' in %s:%u\"", why, l->name,
+			      wsl_shown_path(doc->kind), l->lineno));
+		free(why);
 		return;
 	}
 	lint_value(doc, l, def, out);

@@ -34,9 +34,9 @@ static const struct wsl_fact_row rows[WSLF_FACT_COUNT] = {
 		"microsoft/WSL 8e6584385 (#40235), in 2.7.2 and 2.8.5 on", NULL, false },
 	[WSLF_DHCP_TIMEOUT_ROUNDED] = { WSLF_DHCP_TIMEOUT_ROUNDED,
 		"wsl2.dhcpTimeout is rounded to whole seconds", "2.7.2..2.7 2.8.5..",
-		"microsoft/WSL 58bd525af (BridgedNetworking.cpp: round(ms / 1000.0); before it ms / 1000 "
-		"cut everything below 1000 to 0), in 2.7.2 and 2.8.5 on",
-		"below 500 ms that is 0 seconds, which dhcpcd takes as \"wait forever\"", false },
+		"microsoft/WSL 58bd525af, BridgedNetworking.cpp: round(ms / 1000.0)",
+		"below 500 ms that is 0 seconds (before, ms / 1000 made all below 1000 0), which dhcpcd "
+		"takes as \"wait forever\"", false },
 	[WSLF_WSLCONFIG_8BIT] = { WSLF_WSLCONFIG_8BIT,
 		"WSL keeps only the low 8 bits of each character of a .wslconfig value", "..3.0.0",
 		"reference §3 (configfile.cpp reads wide characters into char); 3.0.1 \"Fix config's "
