@@ -23,11 +23,15 @@ static const struct wsl_fact_row rows[WSLF_FACT_COUNT] = {
 		"DHCP servers that answer only what was asked (dnsmasq, Pi-hole, Kea, ISC dhcpd) leave "
 		"resolv.conf without a nameserver", false },
 	[WSLF_MIRRORED_PORTS_DYNAMIC] = { WSLF_MIRRORED_PORTS_DYNAMIC,
-		"in mirrored mode the guest may not bind ports inside the host's dynamic port range", "2.8.7..",
-		"microsoft/WSL d19366134 (#40597); 86b51fcfe (#41085) later caps the guest at half of the "
-		"range, first release with it not confirmed",
-		"a bind there fails with EADDRINUSE, so a firewall rule for such a port opens a port "
-		"nothing in WSL can listen on", false },
+		"in mirrored mode the guest may not bind ports inside the host's dynamic port range",
+		"2.8.7..2.9.4", "microsoft/WSL d19366134 (#40597), in 2.8.7 to 2.9.4",
+		"such a bind fails with EADDRINUSE, so a firewall rule for the port opens a port nothing "
+		"in WSL can listen on", false },
+	[WSLF_MIRRORED_PORTS_DYNAMIC_HALF] = { WSLF_MIRRORED_PORTS_DYNAMIC_HALF,
+		"in mirrored mode the guest may bind at most half of the host's dynamic port range",
+		"2.9.5..", "microsoft/WSL 86b51fcfe (#41085), merged after 2.9.4; that the next "
+		"releases have it is assumed",
+		"a bind there fails with EADDRINUSE once the guest holds that many of them", false },
 	[WSLF_MIRRORED_IPV6_FALLBACK] = { WSLF_MIRRORED_IPV6_FALLBACK,
 		"mirrored mode falls back to NAT when IPv6 is disabled on the host in an unsupported way "
 		"(Tcpip6 DisabledComponents=0xFF)", "2.7.2..2.7 2.8.5..",

@@ -25,6 +25,7 @@ enum wsl_fact {
 	/* bridged DHCP, mirrored ports, how WSL reads its files, withdrawn warnings */
 	WSLF_BRIDGED_DHCP_NO_DNS,	/* bridged DHCP asks for no DNS servers, domain or MTU */
 	WSLF_MIRRORED_PORTS_DYNAMIC,	/* mirrored: no guest binds in the host's dynamic range */
+	WSLF_MIRRORED_PORTS_DYNAMIC_HALF,	/* mirrored: at most half of that range */
 	WSLF_MIRRORED_IPV6_FALLBACK,	/* mirrored falls back to NAT when IPv6 is off on the host */
 	WSLF_DHCP_TIMEOUT_ROUNDED,	/* dhcpTimeout rounded to seconds: below 500 is 0 */
 	WSLF_WSLCONFIG_8BIT,		/* .wslconfig values keep 8 bits of each character */

@@ -6,6 +6,7 @@
  */
 #include "verbs/doctor.h"
 #include "base/util.h"
+#include "conf/wsl-versions.h"
 #include "vpn-fixups/netif.h"
 
 #include <errno.h>
@@ -158,6 +159,21 @@ void doctor_dns(struct doc_report *r, const struct observation *o, const struct 
 	if (tunnel && !listed) {
 		sources[ns] = "DNS tunnelling, not in resolv.conf";
 		servers[ns++] = tunnel;
+	}
+	if (!ns && r->mode && !strcasecmp(r->mode, "bridged")) {
+		/* DNS tunnelling is not for bridged mode; WSL's own DHCP regression may be the cause */
+		const char *v = o->have_windows ? o->win.wsl_version : NULL;
+		char *why = wsl_fact_holds(WSLF_BRIDGED_DHCP_NO_DNS, v) != WSLA_NO ?
+			    wsl_fact_sentence(WSLF_BRIDGED_DHCP_NO_DNS) : xstrdup("the LAN's DHCP server sent none");
+		struct doc_check *c = doc_add(r, DG_DNS, "dns.servers", DOC_FAIL, xstrdup("nameservers"),
+					      xasprintf("resolv.conf names no nameserver (WSL %s, bridged): %s",
+							v && *v ? v : "version unknown", why));
+
+		c->remedy = xstrdup("until a WSL release has the fix (microsoft/WSL#41539): [network] "
+				    "generateResolvConf=false in /etc/wsl.conf, and the DNS servers Windows uses "
+				    "as nameserver lines in /etc/resolv.conf (`wslbridge check` names them)");
+		free(why);
+		return;
 	}
 	if (!ns) {
 		struct doc_check *c = doc_add(r, DG_DNS, "dns.servers", DOC_FAIL, xstrdup("nameservers"),

@@ -46,6 +46,10 @@ static void test_holds(void **state)
 	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED_DHCP_NO_DNS, "2.7.1.0"), WSLA_YES);
 	assert_int_equal(wsl_fact_holds(WSLF_MIRRORED_PORTS_DYNAMIC, "2.7.11.0"), WSLA_NO);
 	assert_int_equal(wsl_fact_holds(WSLF_MIRRORED_PORTS_DYNAMIC, "2.8.7.0"), WSLA_YES);
+	assert_int_equal(wsl_fact_holds(WSLF_MIRRORED_PORTS_DYNAMIC, "2.9.4.0"), WSLA_YES);
+	assert_int_equal(wsl_fact_holds(WSLF_MIRRORED_PORTS_DYNAMIC, "3.0.1.0"), WSLA_NO);
+	assert_int_equal(wsl_fact_holds(WSLF_MIRRORED_PORTS_DYNAMIC_HALF, "3.0.1.0"), WSLA_YES);
+	assert_int_equal(wsl_fact_holds(WSLF_MIRRORED_PORTS_DYNAMIC_HALF, "2.8.12.0"), WSLA_NO);
 	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED_DEPRECATED_WARNING, "2.4.4"), WSLA_NO);
 	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED_DEPRECATED_WARNING, "2.5.3.1"), WSLA_YES);
 	assert_int_equal(wsl_fact_holds(WSLF_BRIDGED_DEPRECATED_WARNING, "2.5.6"), WSLA_NO);
