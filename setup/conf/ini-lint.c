@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ini-lint.c - see ini-lint.h. */
 #include "conf/ini-lint.h"
+#include "conf/wsl-versions.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -115,11 +116,16 @@ static void lint_chars(const struct ini_line *l, struct lint *out)
 		    xasprintf("WSL reads only '%s': the value ends at a NUL character, or at "
 			      "one whose low 8 bits are 0 (WSL keeps 8 bits of each "
 			      "character)", l->value));
-	else if (l->value_lossy)
+	else if (l->value_lossy) {
+		char *versions = wsl_fact_versions_text(WSLF_WSLCONFIG_8BIT);
+
 		lint_add(out, l->lineno, 0, LINT_IGNORED,
-		    xstrdup("WSL reads this value corrupted: it keeps only the low 8 bits of "
-			    "each non-ASCII character (and of each half of one past U+FFFF); "
-			    "use ASCII only"));
+		    xasprintf("WSL %s reads this value corrupted: it keeps only the low 8 bits of "
+			      "each non-ASCII character (and of each half of one past U+FFFF); later "
+			      "versions fixed their handling of non-ASCII in ways not known here "
+			      "(%s); use ASCII only", versions, wsl_fact_row(WSLF_WSLCONFIG_8BIT)->source));
+		free(versions);
+	}
 }
 
 /* Where wsl.exe says a line is, as it prints it: the full Windows path, or /etc/wsl.conf. */

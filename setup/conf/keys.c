@@ -424,9 +424,13 @@ static int check_chars(enum ini_kind kind, const char *v, size_t len, char **ret
 		unsigned char c = (unsigned char)v[i];
 
 		if (c >= 0x80 && kind == INI_WSLCONFIG) {
-			*ret_why = xstrdup("non-ASCII characters in a .wslconfig value: WSL "
-					   "truncates each character to 8 bits and corrupts it; "
-					   "use ASCII only");
+			char *versions = wsl_fact_versions_text(WSLF_WSLCONFIG_8BIT);
+
+			/* refused on every version: what 3.0.1 changed is not known */
+			*ret_why = xasprintf("non-ASCII characters in a .wslconfig value: WSL %s "
+					     "truncates each character to 8 bits and corrupts it, and "
+					     "what later versions do is not known; use ASCII only", versions);
+			free(versions);
 			return -EINVAL;
 		}
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\b') || c == 0x7f) {

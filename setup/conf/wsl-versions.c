@@ -24,7 +24,7 @@ static const struct wsl_fact_row rows[WSLF_FACT_COUNT] = {
 		"resolv.conf without a nameserver", false },
 	[WSLF_MIRRORED_PORTS_DYNAMIC] = { WSLF_MIRRORED_PORTS_DYNAMIC,
 		"in mirrored mode the guest may not bind ports inside the host's dynamic port range",
-		"2.8.7..2.9.4", "microsoft/WSL d19366134 (#40597), in 2.8.7 to 2.9.4",
+		"2.8.7..2.9.4", "microsoft/WSL d19366134 (#40597)",
 		"such a bind fails with EADDRINUSE, so a firewall rule for the port opens a port nothing "
 		"in WSL can listen on", false },
 	[WSLF_MIRRORED_PORTS_DYNAMIC_HALF] = { WSLF_MIRRORED_PORTS_DYNAMIC_HALF,

@@ -208,6 +208,32 @@ test_expect_success 'a bad --adapter or --switch is refused before anything' '
 	test_grep "non-ASCII" err
 '
 
+test_expect_success "--mac: WSL's own default, multicast, broadcast and zero MACs are refused before anything" '
+	for m in 5e:bb:f6:9e:ee:fa 01:00:5e:00:00:fb ff:ff:ff:ff:ff:ff 00-00-00-00-00-00; do
+		test_expect_code 2 "$WB" setup --mac $m --yes 2>err || return 1
+		test_grep "$m is \(WSL.s own default MAC\|a multicast MAC\|the broadcast MAC\|the all-zero MAC\)" err || return 1
+	done
+'
+
+test_expect_success "repair replaces WSL's default MAC in .wslconfig with one of this PC's own" '
+	rm -rf hm && WINHOST_DIR=$PWD/hm "$RUN" bridged-no-dns -- true &&
+	sed -i "s/^macAddress=.*/macAddress=5e:bb:f6:9e:ee:fa/" "$(wslconfig hm)" &&
+	test_expect_code 3 env WINHOST_DIR=$PWD/hm "$RUN" bridged-no-dns -- "$WB" check >out &&
+	test_grep "FAIL wsl2.macAddress is this PC.s own unicast MAC.*observed unfit (5e:bb:f6:9e:ee:fa is WSL.s own default MAC" out &&
+	WINHOST_DIR=$PWD/hm "$RUN" bridged-no-dns -- "$WB" repair --dry-run >out &&
+	test_grep "^       -macAddress=5e:bb:f6:9e:ee:fa" out && test_grep "^       +macAddress=02:" out
+'
+
+test_expect_success "bridged on a WSL that printed the withdrawn deprecation warning: told it no longer holds" '
+	sed "s/version=\"2.7.11.0\"/version=\"2.5.3.0\"/" "$TOP/tests/winhost/scenarios/bridged-no-dns.xml" >dep.xml &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd test_expect_code 1 "$RUN" "$PWD/dep.xml" -- "$WB" setup --dry-run >out 2>err &&
+	test_grep "WSL 2.5.3.0 prints a warning about bridged mode: .*that no longer holds: WSL kept bridged mode" err &&
+	test_grep "microsoft/WSL#12743" err &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd test_expect_code 1 "$RUN" bridged-no-dns -- "$WB" setup --dry-run >out 2>err &&
+	test_grep "resolv.conf names no nameserver; this WSL, 2.7.11.0, is affected" err &&
+	! grep -q "no longer holds" err
+'
+
 test_expect_success 'a failed file write after the Windows step: journal and undo' '
 	rm -rf h7 && WINHOST_DIR=$PWD/h7 "$RUN" fresh-pro -- true &&
 	WSLBRIDGE_TEST_FAIL="rename:EIO@.wslconfig" test_expect_code 1 env WINHOST_DIR=$PWD/h7 \
