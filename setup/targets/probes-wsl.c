@@ -7,6 +7,7 @@
 #include "conf/wsl-versions.h"
 #include "targets/probes.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,24 +30,36 @@ char *probe_mac_fit(const struct expectation *e, const struct observation *o)
 	return out;
 }
 
-/* "; Windows' vEthernet (SWITCH) uses DNS a b": the servers a static resolv.conf can name. */
+/*
+ * "; Windows' vEthernet (SWITCH) uses DNS a, b, which `sudo wslbridge vpn
+ * apply generic ...` writes into resolv.conf at every start": the servers of
+ * the switch's host adapter and the existing boot hook's command for them
+ * (its MTU eth0's own, so only DNS changes).  Only address literals count: a
+ * Windows value goes into a command line.
+ */
 static char *switch_dns(const struct expectation *e, const struct observation *o)
 {
-	char *name = e->sw ? xasprintf("vEthernet (%s)", e->sw) : NULL;
-	struct buf b = BUF_INIT;
+	char *name = e->sw ? xasprintf("vEthernet (%s)", e->sw) : NULL, *r;
+	struct buf list = BUF_INIT;
+	unsigned char a[16];
+	size_t n = 0;
 
 	for (size_t i = 0; name && o->have_windows && i < o->win.nadapters; i++) {
 		const struct host_adapter *ad = &o->win.adapters[i];
 
-		if (!ad->name || strcmp(ad->name, name) || !ad->ndns)
+		if (!ad->name || strcmp(ad->name, name))
 			continue;
-		buf_addf(&b, "; Windows' %s uses DNS", name);
-		for (size_t k = 0; k < ad->ndns; k++)
-			buf_addf(&b, " %s", ad->dns[k]);
+		for (size_t k = 0; k < ad->ndns && n < 3; k++)
+			if (inet_pton(AF_INET, ad->dns[k], a) == 1 || inet_pton(AF_INET6, ad->dns[k], a) == 1)
+				buf_addf(&list, "%s%s", n++ ? "," : "", ad->dns[k]);
 		break;
 	}
+	r = n ? xasprintf("; Windows' %s uses DNS %s, which `sudo wslbridge vpn apply generic --mtu %d "
+			  "--dns %s` writes into resolv.conf now and at every start (through the boot hook)",
+			  name, list.s, o->lx.mtu > 0 ? o->lx.mtu : 1500, list.s) : xstrdup("");
+	buf_release(&list);
 	free(name);
-	return b.s ? buf_detach(&b, NULL) : xstrdup("");
+	return r;
 }
 
 /*

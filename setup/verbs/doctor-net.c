@@ -6,7 +6,7 @@
  */
 #include "verbs/doctor.h"
 #include "base/util.h"
-#include "conf/wsl-versions.h"
+#include "targets/compare.h"
 #include "vpn-fixups/netif.h"
 
 #include <errno.h>
@@ -161,18 +161,16 @@ void doctor_dns(struct doc_report *r, const struct observation *o, const struct 
 		servers[ns++] = tunnel;
 	}
 	if (!ns && r->mode && !strcasecmp(r->mode, "bridged")) {
-		/* DNS tunnelling is not for bridged mode; WSL's own DHCP regression may be the cause */
-		const char *v = o->have_windows ? o->win.wsl_version : NULL;
-		char *why = wsl_fact_holds(WSLF_BRIDGED_DHCP_NO_DNS, v) != WSLA_NO ?
-			    wsl_fact_sentence(WSLF_BRIDGED_DHCP_NO_DNS) : xstrdup("the LAN's DHCP server sent none");
+		/* DNS tunnelling is not for bridged mode: check's probe names the cause and the fix */
+		const char *sw = ini_value(&o->wslconfig, "wsl2.vmSwitch");
+		struct expectation e = { .probe = (char *)"linux.dns", .sw = (char *)(sw ? sw : "WSL Bridge") };
+		char *skip = NULL, *v = probe_value(&e, o, &skip);
 		struct doc_check *c = doc_add(r, DG_DNS, "dns.servers", DOC_FAIL, xstrdup("nameservers"),
-					      xasprintf("resolv.conf names no nameserver (WSL %s, bridged): %s",
-							v && *v ? v : "version unknown", why));
+					      v ? v : skip);
 
-		c->remedy = xstrdup("until a WSL release has the fix (microsoft/WSL#41539): [network] "
-				    "generateResolvConf=false in /etc/wsl.conf, and the DNS servers Windows uses "
-				    "as nameserver lines in /etc/resolv.conf (`wslbridge check` names them)");
-		free(why);
+		c->remedy = xstrdup(strstr(c->detail, "sudo wslbridge vpn apply") ? "the `sudo wslbridge vpn "
+				    "apply ...` command above, until a WSL release has the fix (microsoft/WSL#41539)" :
+				    "make the LAN's DHCP server send DNS servers");
 		return;
 	}
 	if (!ns) {

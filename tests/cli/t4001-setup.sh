@@ -224,6 +224,23 @@ test_expect_success "repair replaces WSL's default MAC in .wslconfig with one of
 	test_grep "^       -macAddress=5e:bb:f6:9e:ee:fa" out && test_grep "^       +macAddress=02:" out
 '
 
+test_expect_success "bridged-no-dns: check and repair name the cause and offer the boot hook's fix; it works, and goes again" '
+	rm -rf hn && WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- true &&
+	test_expect_code 1 env WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" repair --yes >out 2>err &&
+	test_grep "resolv.conf names no nameserver; this WSL, 2.7.11.0, is affected: .*d27b64883" err &&
+	test_grep "sudo wslbridge vpn apply generic --mtu 1500 --dns 192.168.1.1. writes into resolv.conf" err &&
+	cmd=$(sed -n "s/.*\(sudo wslbridge vpn apply [^\`]*\)\`.*/\1/p" err | head -n 1) &&
+	test "$cmd" = "sudo wslbridge vpn apply generic --mtu 1500 --dns 192.168.1.1" &&
+	WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" ${cmd#sudo wslbridge } --yes >out 2>err &&
+	test_grep "^nameserver 192.168.1.1$" hn/root/etc/resolv.conf &&
+	test_grep "^generateResolvConf=false" hn/root/etc/wsl.conf &&
+	test_grep "^RESOLV=static" hn/root/etc/wslbridge/boot-fixups.conf &&
+	WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" check >out &&
+	test_grep "ok   resolv.conf names a DNS server" out &&
+	WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" vpn remove --yes >out 2>err &&
+	test ! -e hn/root/etc/wslbridge/boot-fixups.conf
+'
+
 test_expect_success "bridged on a WSL that printed the withdrawn deprecation warning: told it no longer holds" '
 	sed "s/version=\"2.7.11.0\"/version=\"2.5.3.0\"/" "$TOP/tests/winhost/scenarios/bridged-no-dns.xml" >dep.xml &&
 	rm -rf hd && WINHOST_DIR=$PWD/hd test_expect_code 1 "$RUN" "$PWD/dep.xml" -- "$WB" setup --dry-run >out 2>err &&
