@@ -56,7 +56,9 @@ static const struct verb verbs[] = {
 	  "                     asks for it, else bridged; where a mode\n"
 	  "                     cannot work, setup says which ones do\n"
 	  "  --allow-port PORT  mirrored: let PORT (TCP, or PORT/udp) from the LAN into WSL\n"
-	  "                     through the Hyper-V firewall; repeatable or comma-separated\n"
+	  "                     through the Hyper-V firewall; repeatable or comma-separated;\n"
+	  "                     refused inside Windows' dynamic port range where WSL\n"
+	  "                     (2.8.7 to 2.9.4) refuses binds there, else warned about\n"
 	  "  --host-loopback true|false  mirrored: experimental.hostAddressLoopback (reach\n"
 	  "                     Windows at its LAN address from WSL and back)\n"
 	  "  --adapter ADAPTER  the physical adapter to bridge, by name, description, MAC\n"
@@ -64,7 +66,8 @@ static const struct verb verbs[] = {
 	  "                     before Wi-Fi)\n"
 	  "  --switch NAME      the external switch's name (default \"WSL Bridge\")\n"
 	  "  --switch-id ID     which switch, when several have the name\n"
-	  "  --mac MAC          eth0's MAC (default: derived from this PC's MachineGuid)\n"
+	  "  --mac MAC          eth0's MAC (default: derived from this PC's MachineGuid);\n"
+	  "                     not WSL's default 5e:bb:f6:9e:ee:fa, multicast, broadcast or 0\n"
 	  "  --dhcp true|false  wsl2.dhcp (default: left as it is; WSL's default is true)\n"
 	  "  --ipv6 true|false  wsl2.ipv6 (default: left as it is; WSL's default is false)\n"
 	  "  --no-hyperv-admin  bridged: do not add you to Hyper-V Administrators in the\n"
@@ -230,7 +233,8 @@ static const struct verb verbs[] = {
 	  "\n"
 	  "get prints the value WSL reads and exits 1 when it reads none; list shows\n"
 	  "every key WSL reads with its line; lint shows what WSL would warn about or\n"
-	  "ignore and exits 1 if it ignores anything; keys lists the keys WSL knows." },
+	  "ignore, quoting the warning wsl.exe prints for unknown and duplicate keys,\n"
+	  "and exits 1 if it ignores anything; keys lists the keys WSL knows." },
 	{ .name = "undo", .run = verb_undo, .flags = V_LOCK, .readonly = { "-l", "--list" },
 	  .summary = "restore the files of the latest change",
 	  .usage = "wslbridge undo [--list] [--force] [--yes]\n"

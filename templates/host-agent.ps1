@@ -518,6 +518,15 @@ function Write-ForwardingFacts {
             $w.WriteEndElement()
         }
     }
+    # The dynamic (ephemeral) port ranges: mirrored WSL 2.8.7+ limits guest binds
+    # inside them.  WSL takes the first setting with a range (WslCoreGuestNetworkService.cpp).
+    Write-Section $Writer 'dynamic-ports' {
+        param($w)
+        $tcp = @(Get-NetTCPSetting -ErrorAction Stop | Where-Object { [int]$_.DynamicPortRangeStartPort -gt 0 -and [int]$_.DynamicPortRangeNumberOfPorts -gt 0 })
+        $udp = @(Get-NetUDPSetting -ErrorAction Stop | Where-Object { [int]$_.DynamicPortRangeStartPort -gt 0 -and [int]$_.DynamicPortRangeNumberOfPorts -gt 0 })
+        if ($tcp.Count -gt 0) { Write-Attr $w 'tcp-start' $tcp[0].DynamicPortRangeStartPort; Write-Attr $w 'tcp-count' $tcp[0].DynamicPortRangeNumberOfPorts }
+        if ($udp.Count -gt 0) { Write-Attr $w 'udp-start' $udp[0].DynamicPortRangeStartPort; Write-Attr $w 'udp-count' $udp[0].DynamicPortRangeNumberOfPorts }
+    }
     # netsh keeps v4tov4 rules as registry values "addr/port" = "addr/port":
     # reading them there avoids parsing netsh's localized table.
     Write-Section $Writer 'portproxy' {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ini-lint.c - see ini-lint.h. */
 #include "conf/ini-lint.h"
+#include "conf/wsl-versions.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,10 @@ static void lint_value(const struct ini_doc *doc, const struct ini_line *l,
 	}
 	if (kr == KR_CHANGED)
 		lint_add(out, l->lineno, 0, LINT_NOTE, why);
+	if (kr == KR_OK && def->type == KT_MAC && (why = key_mac_unfit(l->value))) {
+		lint_add(out, l->lineno, 0, LINT_NOTE, xasprintf("WSL takes it, but %s", why));
+		free(why);
+	}
 	if (def->type == KT_INT && !(def->flags & KEY_OCTAL_NATURAL)) {
 		const char *v = l->value;
 
@@ -113,11 +118,22 @@ static void lint_chars(const struct ini_line *l, struct lint *out)
 		    xasprintf("WSL reads only '%s': the value ends at a NUL character, or at "
 			      "one whose low 8 bits are 0 (WSL keeps 8 bits of each "
 			      "character)", l->value));
-	else if (l->value_lossy)
+	else if (l->value_lossy) {
+		char *versions = wsl_fact_versions_text(WSLF_WSLCONFIG_8BIT);
+
 		lint_add(out, l->lineno, 0, LINT_IGNORED,
-		    xstrdup("WSL reads this value corrupted: it keeps only the low 8 bits of "
-			    "each non-ASCII character (and of each half of one past U+FFFF); "
-			    "use ASCII only"));
+		    xasprintf("WSL %s reads this value corrupted: it keeps only the low 8 bits of "
+			      "each non-ASCII character (and of each half of one past U+FFFF); later "
+			      "versions fixed their handling of non-ASCII in ways not known here "
+			      "(%s); use ASCII only", versions, wsl_fact_row(WSLF_WSLCONFIG_8BIT)->source));
+		free(versions);
+	}
+}
+
+/* Where wsl.exe says a line is, as it prints it: the full Windows path, or /etc/wsl.conf. */
+static const char *wsl_shown_path(enum ini_kind kind)
+{
+	return kind == INI_WSLCONFIG ? "C:\\Users\\<you>\\.wslconfig" : "/etc/wsl.conf";
 }
 
 static void lint_entry(const struct ini_doc *doc, const struct ini_index *idx, size_t i,
@@ -140,14 +156,25 @@ static void lint_entry(const struct ini_doc *doc, const struct ini_index *idx, s
 			return;
 	}
 	if (first != (long)i) {
+		const struct ini_line *f = &doc->lines[first];
+		const char *path = wsl_shown_path(doc->kind);
+
+		/* configfile.cpp ConfigKey::Parse, MessageConfigKeyDuplicated */
 		lint_add(out, l->lineno, 0, LINT_IGNORED,
-		    xasprintf("duplicate key '%s': WSL uses line %u and ignores this one",
-			      l->name, doc->lines[first].lineno));
+		    xasprintf("duplicate key '%s': WSL uses line %u and ignores this one; WSL warns: "
+			      "\"Duplicated config key '%s' in %s:%u (Conflicting key: '%s' in %s:%u)\"",
+			      l->name, f->lineno, l->name, path, l->lineno, f->name, path, f->lineno));
 		return;
 	}
 	lint_chars(l, out);
 	if (!def) {
-		lint_add(out, l->lineno, 0, LINT_IGNORED, keys_explain_unknown(doc->kind, l->name));
+		char *why = keys_explain_unknown(doc->kind, l->name);
+
+		/* configfile.cpp SetConfig, MessageConfigUnknownKey: the words the user saw */
+		lint_add(out, l->lineno, 0, LINT_IGNORED,
+		    xasprintf("%s; WSL warns: \"Unknown key '%s' in %s:%u\"", why, l->name,
+			      wsl_shown_path(doc->kind), l->lineno));
+		free(why);
 		return;
 	}
 	lint_value(doc, l, def, out);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* keys.c - see keys.h. */
 #include "conf/keys.h"
+#include "conf/wsl-versions.h"
 #include "base/match.h"
 #include "base/util.h"
 
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -282,6 +284,16 @@ static enum key_read read_int(enum ini_kind kind, const struct key_def *def, con
 				    "on the system (%lld > N)\"", was ? was : "", was ? "; " : "", n);
 		free(was);
 	}
+	if (!strcmp(def->name, "dhcpTimeout") && n < 500) {
+		char *was = *why, *rounding = wsl_fact_sentence(WSLF_DHCP_TIMEOUT_ROUNDED);
+
+		/* BridgedNetworking.cpp: seconds for dhcpcd's "timeout", whose 0 never ends */
+		*why = xasprintf("%s%swsl2.dhcpTimeout=%lld ms: %s, so WSL's DHCP client waits forever "
+				 "for an address in bridged mode; write 1000 or more (milliseconds)",
+				 was ? was : "", was ? "; " : "", n, rounding);
+		free(was);
+		free(rounding);
+	}
 	return *why ? KR_CHANGED : KR_OK;
 }
 
@@ -420,6 +432,39 @@ static int check_enum(const struct key_def *def, const char *v, char **ret_why,
 	return -EINVAL;
 }
 
+/* WSL's own default MAC: the same on every PC, so two PCs on one LAN collide (#9492). */
+static const unsigned char wsl_default_mac[6] = { 0x5e, 0xbb, 0xf6, 0x9e, 0xee, 0xfa };
+
+char *key_mac_unfit(const char *mac)
+{
+	unsigned b[6];
+	unsigned char m[6];
+	bool zero = true, ones = true;
+
+	if (!mac || !match(RE_MAC, mac, strlen(mac)) ||
+	    sscanf(mac, "%2x%*1[:-]%2x%*1[:-]%2x%*1[:-]%2x%*1[:-]%2x%*1[:-]%2x", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5]) != 6)
+		return NULL;
+	for (int i = 0; i < 6; i++) {
+		m[i] = (unsigned char)b[i];
+		zero &= m[i] == 0;
+		ones &= m[i] == 0xff;
+	}
+	if (!memcmp(m, wsl_default_mac, 6))
+		return xasprintf("%s is WSL's own default MAC, the same on every PC: two PCs bridged on one "
+				 "LAN would collide; use one of this PC's own, such as one `wslbridge setup` "
+				 "derives", mac);
+	if (zero)
+		return xasprintf("%s is the all-zero MAC, which no interface may use", mac);
+	if (ones)
+		return xasprintf("%s is the broadcast MAC, which no interface may use", mac);
+	if (m[0] & 1)
+		return xasprintf("%s is a multicast MAC (the low bit of its first byte is set), which no "
+				 "interface may use; a locally administered unicast one has a first byte "
+				 "like 02, 06, 0a or 0e", mac);
+	return NULL;
+}
+
 /* Bytes no escape in WSL's parser can carry, or that WSL would corrupt. */
 static int check_chars(enum ini_kind kind, const char *v, size_t len, char **ret_why)
 {
@@ -427,9 +472,13 @@ static int check_chars(enum ini_kind kind, const char *v, size_t len, char **ret
 		unsigned char c = (unsigned char)v[i];
 
 		if (c >= 0x80 && kind == INI_WSLCONFIG) {
-			*ret_why = xstrdup("non-ASCII characters in a .wslconfig value: WSL "
-					   "truncates each character to 8 bits and corrupts it; "
-					   "use ASCII only");
+			char *versions = wsl_fact_versions_text(WSLF_WSLCONFIG_8BIT);
+
+			/* refused on every version: what 3.0.1 changed is not known */
+			*ret_why = xasprintf("non-ASCII characters in a .wslconfig value: WSL %s "
+					     "truncates each character to 8 bits and corrupts it, and "
+					     "what later versions do is not known; use ASCII only", versions);
+			free(versions);
 			return -EINVAL;
 		}
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\b') || c == 0x7f) {
@@ -507,6 +556,9 @@ int key_check_value(enum ini_kind kind, const struct key_def *def,
 		return r;
 	switch (key_read_check(kind, def, v, len, ret_why)) {
 	case KR_OK:
+		/* WSL takes these MACs; a LAN does not */
+		if (def->type == KT_MAC && (*ret_why = key_mac_unfit(v)))
+			return -EINVAL;
 		return 0;
 	case KR_CHANGED: {
 		char *w = *ret_why;

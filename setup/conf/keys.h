@@ -60,13 +60,21 @@ enum key_read key_read_check(enum ini_kind kind, const struct key_def *def,
 
 /*
  * May `set` write value (len bytes) for def?  Only when WSL reads it back
- * exactly and takes it as it is (key_read_check() gives KR_OK).  0 when it would; -EINVAL with
+ * exactly and takes it as it is (key_read_check() gives KR_OK), and a MAC
+ * only when it is fit for a LAN (key_mac_unfit()).  0 when it would; -EINVAL with
  * an allocated *ret_why naming the accepted forms otherwise.  Non-ASCII in a
  * .wslconfig value and characters no escape can carry are refused for every
  * key (def may be NULL for an unknown key).
  */
 int key_check_value(enum ini_kind kind, const struct key_def *def,
 		    const char *value, size_t len, char **ret_why);
+
+/*
+ * Why a MAC WSL accepts is still unfit for eth0 on a LAN: WSL's own default
+ * (the same on every PC), multicast, broadcast or all zeros.  Allocated, or
+ * NULL when it is fit (or not a MAC at all: key_read_check says that).
+ */
+char *key_mac_unfit(const char *mac);
 
 /* Iterate the table: returns NULL past the end. */
 const struct key_def *keys_at(enum ini_kind kind, size_t i);

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/sha256.h"
 #include "conf/keys.h"
+#include "conf/wsl-versions.h"
 #include "vswitch/adapter.h"
 
 #include <stdio.h>
@@ -76,6 +77,14 @@ static int settle(struct run *r, const struct target_params *rec)
 	if (r->o->allow_ports || r->o->host_loopback)
 		return wb_error(WB_EXIT_USAGE, "--allow-port and --host-loopback are for mirrored mode; add "
 				"--mode mirrored");
+	if (wsl_fact_holds(WSLF_BRIDGED_DEPRECATED_WARNING, r->obs.win.wsl_version) == WSLA_YES) {
+		char *fact = wsl_fact_sentence(WSLF_BRIDGED_DEPRECATED_WARNING);
+
+		/* a user who sees that warning should not give up on bridged mode for it */
+		wb_note("WSL %s prints a warning about bridged mode: %s; `wsl.exe --update` makes it go",
+			r->obs.win.wsl_version, fact);
+		free(fact);
+	}
 	if (rec_adapter && !strcmp(rec_adapter, "*"))
 		rec_adapter = NULL;
 	if (rec_mac && !*rec_mac)

@@ -96,6 +96,10 @@ static const struct field hvfw_f[] = {
 	BOOL(HS, "present", hvfw_present), STR(HS, "enabled", hvfw_enabled),
 	STR(HS, "default-inbound", hvfw_default_inbound),
 };
+static const struct field dynports_f[] = {
+	INT(HS, "tcp-start", dyn_tcp_start), INT(HS, "tcp-count", dyn_tcp_count),
+	INT(HS, "udp-start", dyn_udp_start), INT(HS, "udp-count", dyn_udp_count),
+};
 #undef HS
 
 static const struct section {
@@ -107,7 +111,7 @@ static const struct section {
 	{ "machine", machine_f, N(machine_f) }, { "hyperv", hyperv_f, N(hyperv_f) },
 	{ "services", services_f, N(services_f) },
 	{ "wsl", wsl_f, N(wsl_f) }, { "policy", policy_f, N(policy_f) },
-	{ "hyperv-firewall", hvfw_f, N(hvfw_f) },
+	{ "hyperv-firewall", hvfw_f, N(hvfw_f) }, { "dynamic-ports", dynports_f, N(dynports_f) },
 };
 
 /* The repeated elements, each into an array of its struct. */

@@ -86,6 +86,8 @@ struct host_state {
 	char *hvfw_enabled, *hvfw_default_inbound;	/* WSL's Hyper-V firewall setting */
 	struct host_hvfw_rule *hvfw_rules;
 	size_t nhvfw_rules;
+	/* Windows' dynamic port ranges (mirrored WSL 2.8.7+ limits binds there); <= 0: not read */
+	int dyn_tcp_start, dyn_tcp_count, dyn_udp_start, dyn_udp_count;
 	struct host_portproxy *portproxy;
 	size_t nportproxy;
 	struct host_fwrule *fwrules;

@@ -24,6 +24,7 @@ struct linux_state {
 	size_t nns, nsearch;
 	char *resolv_link;		/* symlink target of resolv.conf, or NULL */
 	bool resolv_by_wsl;		/* WSL's generated header is there */
+	int resolv_err;			/* 0, or -errno: resolv.conf could not be read */
 };
 
 void linux_observe(const struct wb_ctx *ctx, const char *ifname, struct linux_state *st);

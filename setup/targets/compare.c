@@ -215,6 +215,8 @@ static const struct probe {
 	{ "linux.address-kind", 0, adapters_s, probe_address_kind, NULL },
 	{ "linux.default-route", 0, NULL, p_default_route, NULL },
 	{ "linux.nameservers", 0, NULL, p_nameservers, NULL },
+	{ "linux.dns", 0, NULL, NULL, probe_dns },
+	{ "wslconfig.mac", NEEDS_WSLCONFIG, NULL, probe_mac_fit, NULL },
 	{ "linux.file-secure", 0, NULL, probe_file_secure, NULL },
 	{ "linux.kernel", 0, NULL, probe_kernel, NULL },
 };

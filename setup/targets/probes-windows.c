@@ -188,8 +188,15 @@ char *probe_ipv6(const struct expectation *e, const struct observation *o)
 {
 	const struct host_state *st = &o->win;
 
+	char *fact, *r;
+
 	(void)e;
-	return xstrdup(ipv6_disabled(st) ? "disabled (Tcpip6 DisabledComponents=0xff)" : "enabled");
+	if (!ipv6_disabled(st))
+		return xstrdup("enabled");
+	fact = wsl_fact_sentence(WSLF_MIRRORED_IPV6_FALLBACK);
+	r = xasprintf("disabled (Tcpip6 DisabledComponents=0xff; %s)", fact);
+	free(fact);
+	return r;
 }
 
 char *probe_wsl_mirrored(const struct expectation *e, const struct observation *o)

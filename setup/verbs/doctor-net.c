@@ -6,6 +6,7 @@
  */
 #include "verbs/doctor.h"
 #include "base/util.h"
+#include "targets/compare.h"
 #include "vpn-fixups/netif.h"
 
 #include <errno.h>
@@ -158,6 +159,19 @@ void doctor_dns(struct doc_report *r, const struct observation *o, const struct 
 	if (tunnel && !listed) {
 		sources[ns] = "DNS tunnelling, not in resolv.conf";
 		servers[ns++] = tunnel;
+	}
+	if (!ns && r->mode && !strcasecmp(r->mode, "bridged")) {
+		/* DNS tunnelling is not for bridged mode: check's probe names the cause and the fix */
+		const char *sw = ini_value(&o->wslconfig, "wsl2.vmSwitch");
+		struct expectation e = { .probe = (char *)"linux.dns", .sw = (char *)(sw ? sw : "WSL Bridge") };
+		char *skip = NULL, *v = probe_value(&e, o, &skip);
+		struct doc_check *c = doc_add(r, DG_DNS, "dns.servers", DOC_FAIL, xstrdup("nameservers"),
+					      v ? v : skip);
+
+		c->remedy = xstrdup(strstr(c->detail, "sudo wslbridge vpn apply") ? "the `sudo wslbridge vpn "
+				    "apply ...` command above, until a WSL release has the fix (microsoft/WSL#41539)" :
+				    "make the LAN's DHCP server send DNS servers");
+		return;
 	}
 	if (!ns) {
 		struct doc_check *c = doc_add(r, DG_DNS, "dns.servers", DOC_FAIL, xstrdup("nameservers"),

@@ -69,6 +69,35 @@ test_expect_success 'lint reports what WSL ignores, as file:line: message, exit 
 	test_grep ":21: ignored: duplicate key .wsl2.swap.: WSL uses line 9" out
 '
 
+test_expect_success "lint quotes wsl.exe's own warning for unknown, misplaced and duplicate keys" '
+	test_expect_code 1 "$WB" config lint --file "$messy" >out &&
+	test_grep ":18: ignored: .boot.systemd. is a /etc/wsl.conf key.*; WSL warns: \"Unknown key .boot.systemd. in C:.*\\\\.wslconfig:18\"" out &&
+	test_grep ":8: ignored: .*WSL warns: \"Unknown key .wsl2.sparseVhd. in " out &&
+	test_grep ":7: ignored: duplicate key.*WSL warns: \"Duplicated config key .wsl2.Memory. in [^ ]*:7 (Conflicting key: .wsl2.memory. in [^ ]*:3)\"" out &&
+	printf "[boot]\nfloating=1\n" >w.conf &&
+	test_expect_code 1 "$WB" config lint --kind wslconf --file w.conf >out &&
+	test_grep ":2: ignored: .*WSL warns: \"Unknown key .boot.floating. in /etc/wsl.conf:2\"" out
+'
+
+test_expect_success 'lint: dhcpTimeout below 500 ms is "wait forever", with the versions that round it' '
+	printf "[wsl2]\ndhcpTimeout=499\n" >d.wslconfig &&
+	test_expect_code 0 "$WB" config lint --file d.wslconfig >out &&
+	test_grep ":2: note: wsl2.dhcpTimeout=499 ms: .*WSL 2.7.2 and later 2.7.x, 2.8.5 and later; microsoft/WSL 58bd525af.*wait forever" out &&
+	printf "[wsl2]\ndhcpTimeout=500\n" >d.wslconfig &&
+	"$WB" config lint --file d.wslconfig >out && test ! -s out
+'
+
+test_expect_success "lint: WSL's default MAC, multicast, broadcast and zero MACs are named" '
+	for m in 5e:bb:f6:9e:ee:fa:default 5E-BB-F6-9E-EE-FA:default 01:00:5e:00:00:01:multicast \
+		 ff:ff:ff:ff:ff:ff:broadcast 00:00:00:00:00:00:all-zero; do
+		printf "[wsl2]\nmacAddress=%s\n" "${m%:*}" >m.wslconfig &&
+		"$WB" config lint --file m.wslconfig >out &&
+		test_grep ":2: note: WSL takes it, but .*${m##*:}" out || return 1
+	done &&
+	printf "[wsl2]\nmacAddress=02:15:5d:12:34:56\n" >m.wslconfig &&
+	"$WB" config lint --file m.wslconfig >out && test ! -s out
+'
+
 test_expect_success 'lint: wsl.conf stops at the first invalid line' '
 	test_expect_code 1 "$WB" config lint --file "$FIXTURES/ini/stops.wsl.conf" >out &&
 	test_grep ":3:1: ignored: Invalid key name; WSL stops reading wsl.conf here and ignores lines 3-7" out

@@ -46,6 +46,15 @@ test_expect_success 'bad enum, with a suggestion' '
 test_expect_success 'bad MAC address' '
 	refuse 2 "WSL will not start" set $W wsl2.macAddress 02:15:5d:00:00
 '
+test_expect_success "a MAC WSL takes but a LAN does not: WSL's default, multicast, broadcast, zero" '
+	refuse 2 "WSL.s own default MAC, the same on every PC" set $W wsl2.macAddress 5e:bb:f6:9e:ee:fa &&
+	refuse 2 "is a multicast MAC" set $W wsl2.macAddress 03:15:5d:00:00:01 &&
+	refuse 2 "is the broadcast MAC" set $W wsl2.macAddress FF-FF-FF-FF-FF-FF &&
+	refuse 2 "is the all-zero MAC" set $W wsl2.macAddress 00:00:00:00:00:00
+'
+test_expect_success 'dhcpTimeout below 500 ms, which WSL turns into "wait forever"' '
+	refuse 2 "wait forever" set $W wsl2.dhcpTimeout 100
+'
 test_expect_success 'bad IPv4 address and port list' '
 	refuse 2 "invalid IPv4" set $W experimental.dnsTunnelingIpAddress 10.0.0 &&
 	refuse 2 "skips .0." set $W experimental.ignoredPorts "0,80" &&

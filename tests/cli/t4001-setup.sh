@@ -46,7 +46,7 @@ test_expect_success 'after the restart: setup verifies, check passes' '
 	WINHOST_DIR=$PWD/h "$RUN" --restart fresh-pro -- "$WB" setup --yes >out &&
 	test_grep "Nothing to change" out &&
 	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" check >out &&
-	test_grep "20 of 20 expectations hold" out
+	test_grep "21 of 21 expectations hold" out
 '
 
 test_expect_success '--dry-run --detailed-exitcode: 0 when nothing would change, 2 when changes are pending' '
@@ -132,13 +132,13 @@ test_expect_success 'vmware-broken: repair says what is broken, fixes it in orde
 	grep -n "unbind VMware\|bind the Hyper-V switch protocol\|bind the switch" out >order &&
 	test "$(cut -d: -f1 order | tr "\n" " ")" = "$(cut -d: -f1 order | sort -n | tr "\n" " ")" &&
 	WINHOST_DIR=$PWD/h3 "$RUN" vmware-broken -- "$WB" repair --yes >out && test_grep "Nothing to change" out &&
-	WINHOST_DIR=$PWD/h3 "$RUN" vmware-broken -- "$WB" check >out && test_grep "20 of 20" out
+	WINHOST_DIR=$PWD/h3 "$RUN" vmware-broken -- "$WB" check >out && test_grep "21 of 21" out
 '
 
 test_expect_success 'switch-missing: repair creates the switch .wslconfig names, converges' '
 	rm -rf h4 && test_expect_code 4 env WINHOST_DIR=$PWD/h4 "$RUN" switch-missing -- "$WB" repair --yes --restart >out &&
 	test_grep "there is no switch named .LAN Bridge." out &&
-	WINHOST_DIR=$PWD/h4 "$RUN" switch-missing -- "$WB" check >out && test_grep "20 of 20" out &&
+	WINHOST_DIR=$PWD/h4 "$RUN" switch-missing -- "$WB" check >out && test_grep "21 of 21" out &&
 	test_grep "^vmSwitch=LAN Bridge" "$(wslconfig h4)"
 '
 
@@ -206,6 +206,49 @@ test_expect_success 'a bad --adapter or --switch is refused before anything' '
 	test_grep "cannot be bridged: it is a VPN.s adapter" err &&
 	test_expect_code 2 "$WB" setup --switch "Caf$(printf "\303\251")" 2>err &&
 	test_grep "non-ASCII" err
+'
+
+test_expect_success "--mac: WSL's own default, multicast, broadcast and zero MACs are refused before anything" '
+	for m in 5e:bb:f6:9e:ee:fa 01:00:5e:00:00:fb ff:ff:ff:ff:ff:ff 00-00-00-00-00-00; do
+		test_expect_code 2 "$WB" setup --mac $m --yes 2>err || return 1
+		test_grep "$m is \(WSL.s own default MAC\|a multicast MAC\|the broadcast MAC\|the all-zero MAC\)" err || return 1
+	done
+'
+
+test_expect_success "repair replaces WSL's default MAC in .wslconfig with one of this PC's own" '
+	rm -rf hm && WINHOST_DIR=$PWD/hm "$RUN" bridged-no-dns -- true &&
+	sed -i "s/^macAddress=.*/macAddress=5e:bb:f6:9e:ee:fa/" "$(wslconfig hm)" &&
+	test_expect_code 3 env WINHOST_DIR=$PWD/hm "$RUN" bridged-no-dns -- "$WB" check >out &&
+	test_grep "FAIL wsl2.macAddress is this PC.s own unicast MAC.*observed unfit (5e:bb:f6:9e:ee:fa is WSL.s own default MAC" out &&
+	WINHOST_DIR=$PWD/hm "$RUN" bridged-no-dns -- "$WB" repair --dry-run >out &&
+	test_grep "^       -macAddress=5e:bb:f6:9e:ee:fa" out && test_grep "^       +macAddress=[0-9a-f][26ae]:" out && ! grep -q "^       +macAddress=5e:bb:f6" out
+'
+
+test_expect_success "bridged-no-dns: check and repair name the cause and offer the boot hook's fix; it works, and goes again" '
+	rm -rf hn && WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- true &&
+	test_expect_code 1 env WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" repair --yes >out 2>err &&
+	test_grep "resolv.conf names no nameserver; this WSL, 2.7.11.0, is affected: .*d27b64883" err &&
+	test_grep "sudo wslbridge vpn apply generic --mtu 1500 --dns 192.168.1.1. writes into resolv.conf" err &&
+	cmd=$(sed -n "s/.*\(sudo wslbridge vpn apply [^\`]*\)\`.*/\1/p" err | head -n 1) &&
+	test "$cmd" = "sudo wslbridge vpn apply generic --mtu 1500 --dns 192.168.1.1" &&
+	WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" ${cmd#sudo wslbridge } --yes >out 2>err &&
+	test_grep "^nameserver 192.168.1.1$" hn/root/etc/resolv.conf &&
+	test_grep "^generateResolvConf=false" hn/root/etc/wsl.conf &&
+	test_grep "^RESOLV=static" hn/root/etc/wslbridge/boot-fixups.conf &&
+	WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" check >out &&
+	test_grep "ok   resolv.conf names a DNS server" out &&
+	WINHOST_DIR=$PWD/hn "$RUN" bridged-no-dns -- "$WB" vpn remove --yes >out 2>err &&
+	test ! -e hn/root/etc/wslbridge/boot-fixups.conf
+'
+
+test_expect_success "bridged on a WSL that printed the withdrawn deprecation warning: told it no longer holds" '
+	sed "s/version=\"2.7.11.0\"/version=\"2.5.3.0\"/" "$TOP/tests/winhost/scenarios/bridged-no-dns.xml" >dep.xml &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd test_expect_code 1 "$RUN" "$PWD/dep.xml" -- "$WB" setup --dry-run >out 2>err &&
+	test_grep "WSL 2.5.3.0 prints a warning about bridged mode: .*that no longer holds: WSL kept bridged mode" err &&
+	test_grep "microsoft/WSL#12743" err &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd test_expect_code 1 "$RUN" bridged-no-dns -- "$WB" setup --dry-run >out 2>err &&
+	test_grep "resolv.conf names no nameserver; this WSL, 2.7.11.0, is affected" err &&
+	! grep -q "no longer holds" err
 '
 
 test_expect_success 'a failed file write after the Windows step: journal and undo' '

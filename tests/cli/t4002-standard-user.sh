@@ -52,14 +52,14 @@ test_expect_success 'setup, restart, verify, check: one UAC prompt in all, verif
 	test_grep "Nothing to change" out &&
 	WINHOST_DIR=$PWD/h "$RUN" standard-user-pro -- "$WB" check >out &&
 	test_grep "switch .WSL Bridge. exists exactly once (inferred)" out &&
-	test_grep "^20 of 20 expectations hold$" out &&
+	test_grep "^21 of 21 expectations hold$" out &&
 	test "$(launches h uac)" = 1 &&
 	test "$(switch_names h)" = "Default Switch|WSL (Hyper-V firewall)|WSL Bridge"
 '
 
 test_expect_success 'after the next sign-in the switches are read, not inferred' '
 	WINHOST_DIR=$PWD/h "$RUN" --sign-in standard-user-pro -- "$WB" check >out &&
-	test_grep "^20 of 20 expectations hold$" out &&
+	test_grep "^21 of 21 expectations hold$" out &&
 	! grep -q "(inferred)" out
 '
 
@@ -87,7 +87,7 @@ test_expect_success 'already in Hyper-V Administrators: switches read directly, 
 	! grep -q "Hyper-V Administrators" out &&
 	test_grep "there is no switch named .WSL Bridge." out &&
 	WINHOST_DIR=$PWD/h3 "$RUN" --restart fresh-pro -- "$WB" check >out &&
-	test_grep "^20 of 20 expectations hold$" out && ! grep -q "(inferred)" out
+	test_grep "^21 of 21 expectations hold$" out && ! grep -q "(inferred)" out
 '
 
 test_expect_success 'over the shoulder (B.7): the administrator step acts for the user who asked' '

@@ -120,6 +120,46 @@ test_expect_success 'Windows 22621 before update 2359: refused; 22621.2359 itsel
 	rm -rf h3 && WINHOST_DIR=$PWD/h3 test_expect_code 4 "$RUN" "$PWD/new-22h2.xml" -- "$WB" setup --mode mirrored --yes >out
 '
 
+# mirrored-dynamic-ports: WSL 2.9.4, Windows' TCP range moved to 10000-10999 (UDP: the default).
+test_expect_success "--allow-port inside Windows' dynamic range: refused where WSL refuses such binds" '
+	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" mirrored-dynamic-ports -- true && cp hd/state.xml before &&
+	for p in 10000 10999 50000/udp; do
+		test_expect_code 2 env WINHOST_DIR=$PWD/hd "$RUN" mirrored-dynamic-ports -- "$WB" setup --mode mirrored \
+			--allow-port 8080 --allow-port $p --yes >out 2>err || return 1
+		test_grep "allow-port $p: it lies in Windows. dynamic [TU][CD]P port range" err &&
+		test_grep "WSL 2.9.4.0 in mirrored mode the guest may not bind .*d19366134" err &&
+		test_grep "netsh int ipv4 set dynamicport" err || return 1
+	done &&
+	test_cmp before hd/state.xml && test ! -e "$(wslconfig hd)"
+'
+
+test_expect_success "--allow-port just outside the range, or in experimental.ignoredPorts, is planned" '
+	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" mirrored-dynamic-ports -- "$WB" setup --mode mirrored \
+		--allow-port 9999 --allow-port 11000 --allow-port 5353/udp --dry-run >out 2>err &&
+	test ! -s err && test_grep "let TCP port 11000" out &&
+	mkdir -p "$(dirname "$(wslconfig hd)")" &&
+	printf "[experimental]\nignoredPorts=10080\n" >"$(wslconfig hd)" &&
+	WINHOST_DIR=$PWD/hd "$RUN" mirrored-dynamic-ports -- "$WB" setup --mode mirrored --allow-port 10080 --dry-run >out 2>err &&
+	! grep -q "dynamic" err
+'
+
+test_expect_success "where WSL caps the guest at half of the range (assumed from 2.9.5), a warning only" '
+	scenario half mirrored-dynamic-ports "s/version=\"2.9.4.0\"/version=\"3.0.1.0\"/" &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" "$PWD/half.xml" -- "$WB" setup --mode mirrored --allow-port 10080 --dry-run >out 2>err &&
+	test_grep "warning: port 10080/tcp lies in Windows. dynamic TCP port range 10000-10999: .*at most half" err &&
+	test_grep "let TCP port 10080" out &&
+	scenario older mirrored-dynamic-ports "s/version=\"2.9.4.0\"/version=\"2.7.11.0\"/" &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" "$PWD/older.xml" -- "$WB" setup --mode mirrored --allow-port 10080 --dry-run >out 2>err &&
+	test ! -s err
+'
+
+test_expect_success "the range unreadable on Windows: a warning, never a refusal" '
+	scenario nors mirrored-dynamic-ports "s/<sim user=/<sim fail=\"Get-NetTCPSetting\" user=/" &&
+	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" "$PWD/nors.xml" -- "$WB" setup --mode mirrored --allow-port 10080 --dry-run >out 2>err &&
+	test_grep "warning: port 10080/tcp: Windows. dynamic TCP port range could not be read" err &&
+	test_grep "let TCP port 10080" out
+'
+
 test_expect_success 'bad options: a clear error, exit 2, nothing changed' '
 	for bad in "--mode bridge" "--mode mirrored --allow-port 70000" "--mode mirrored --allow-port 80/sctp" \
 		"--allow-port 8080" "--mode mirrored --switch X" "--mode mirrored --host-loopback yes" "--mode nat --mac 02:00:00:00:00:01"; do

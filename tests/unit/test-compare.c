@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -152,6 +153,67 @@ static void test_probes_read_facts(void **state)
 }
 
 /* A.1/A.4: unreadable switches are inferred where Windows shows enough, else unknown. */
+/* The probes whose answer depends on WSL's version or what it does with a value (probes-wsl.c). */
+static void test_wsl_probes(void **state)
+{
+	static const char cfg[] = "[wsl2]\nmacAddress=5e:bb:f6:9e:ee:fa\n", fit[] = "[wsl2]\nmacAddress=02:15:5d:12:34:56\n";
+	char *dns_list[] = { (char *)"192.168.1.1" }, *dns[] = { (char *)"192.168.1.1" };
+	struct host_adapter vnic = { .name = (char *)"vEthernet (LAN)", .dns = dns, .ndns = 1 };
+	struct expectation e = { 0 };
+	struct observation o;
+	struct wb_ctx ctx = { 0 };
+	char *skip = NULL, *v;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.ctx = &ctx;
+	o.wslconfig_path = (char *)"/c/Users/u/.wslconfig";
+	assert_int_equal(ini_load(&o.wslconfig, INI_WSLCONFIG, cfg, sizeof(cfg) - 1), 0);
+	e.probe = (char *)"wslconfig.mac";
+	v = probe_value(&e, &o, &skip);
+	assert_non_null(strstr(v, "unfit (5e:bb:f6:9e:ee:fa is WSL's own default MAC"));
+	free(v);
+	ini_release(&o.wslconfig);
+	assert_int_equal(ini_load(&o.wslconfig, INI_WSLCONFIG, fit, sizeof(fit) - 1), 0);
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, "fit");
+	free(v);
+	ini_release(&o.wslconfig);
+
+	/* linux.dns: bridged, an affected WSL, no nameserver: the regression, and Windows' servers */
+	e.probe = (char *)"linux.dns";
+	e.sw = (char *)"LAN";
+	o.have_windows = true;
+	o.host.env.mode = (char *)"bridged";
+	o.win.wsl_version = (char *)"2.7.11.0";
+	o.win.adapters = &vnic;
+	o.win.nadapters = 1;
+	v = probe_value(&e, &o, &skip);
+	assert_non_null(strstr(v, "false (resolv.conf names no nameserver; this WSL, 2.7.11.0, is affected"));
+	assert_non_null(strstr(v, "d27b64883"));
+	assert_non_null(strstr(v, "Windows' vEthernet (LAN) uses DNS 192.168.1.1"));
+	free(v);
+	o.win.wsl_version = (char *)"2.6.1.0";
+	v = probe_value(&e, &o, &skip);
+	assert_non_null(strstr(v, "the LAN's DHCP server sent none; WSL 2.6.1.0 is not affected"));
+	free(v);
+	o.host.env.mode = (char *)"nat";
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, "false (resolv.conf names no nameserver; WSL runs nat mode)");
+	free(v);
+	o.lx.nameservers = dns_list;
+	o.lx.nns = 1;
+	v = probe_value(&e, &o, &skip);
+	assert_string_equal(v, "true");
+	free(v);
+	/* unreadable is not missing */
+	o.lx.nns = 0;
+	o.lx.resolv_err = -EACCES;
+	assert_null(probe_value(&e, &o, &skip));
+	assert_non_null(strstr(skip, "not readable (/etc/resolv.conf"));
+	free(skip);
+}
+
 static void test_unreadable_switches(void **state)
 {
 	struct host_binding up_b[] = { { (char *)"vms_pp", true }, { (char *)"ms_tcpip", false } };
@@ -223,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_probe),
 		cmocka_unit_test(test_probes_read_facts),
 		cmocka_unit_test(test_unreadable_switches),
+		cmocka_unit_test(test_wsl_probes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

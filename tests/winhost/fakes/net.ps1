@@ -197,3 +197,36 @@ function Get-DnsClientGlobalSetting {
         SuffixSearchList = [string[]]@(Get-WHNodes 'dns-search/suffix' | ForEach-Object { $_.GetAttribute('name') })
     }
 }
+
+# The dynamic port ranges (SOURCES.md, "Dynamic port range"): <dynamic-ports
+# tcp-start= tcp-count= udp-start= udp-count=/>, else Windows' default 49152 + 16384.
+function Get-WHDynamicRange {
+    param([string]$Proto)
+    $el = (Get-WHHost).SelectSingleNode('dynamic-ports')
+    return @([uint16](Get-WHAttr $el "$Proto-start" '49152'), [uint16](Get-WHAttr $el "$Proto-count" '16384'))
+}
+
+function Get-NetTCPSetting {
+    [CmdletBinding()]
+    param([string[]]$SettingName)
+    Add-WHCall 'Get-NetTCPSetting'
+    $failure = Get-WHFailure 'Get-NetTCPSetting'
+    if ($null -ne $failure) { $PSCmdlet.WriteError($failure); return }
+    $r = Get-WHDynamicRange 'tcp'
+    # 'Automatic' lists no values of its own (assumed); the others share the system's range.
+    [pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetTCPSetting'
+        SettingName = 'Automatic'; DynamicPortRangeStartPort = $null; DynamicPortRangeNumberOfPorts = $null }
+    foreach ($n in 'InternetCustom', 'DatacenterCustom', 'Compat', 'Datacenter', 'Internet') {
+        [pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetTCPSetting'
+            SettingName = $n; DynamicPortRangeStartPort = $r[0]; DynamicPortRangeNumberOfPorts = $r[1] }
+    }
+}
+
+function Get-NetUDPSetting {
+    [CmdletBinding()]
+    param()
+    Add-WHCall 'Get-NetUDPSetting'
+    $r = Get-WHDynamicRange 'udp'
+    [pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_NetUDPSetting'
+        DynamicPortRangeStartPort = $r[0]; DynamicPortRangeNumberOfPorts = $r[1] }
+}
