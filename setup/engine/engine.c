@@ -24,6 +24,9 @@
 #include "targets/record.h"
 #include "base/spawn.h"
 #include "apply/transaction.h"
+#include "apply/rescue.h"
+#include "base/sha256.h"
+#include "base/term.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -173,6 +176,33 @@ static int verify(struct run *r)
 	return WB_EXIT_OK;
 }
 
+/*
+ * The way back from Windows (apply/rescue.h), left before .wslconfig
+ * changes: a change that could cut WSL off is made only with it in place.
+ */
+static int leave_rescue(struct run *r, struct transaction *t)
+{
+	struct rescue_change rc = { .mode = r->mode, .switch_name = r->wp.switch_name, .before = &r->old,
+				    .existed = r->file_exists };
+
+	if ((!r->wp.n && !r->file_changes) || !r->obs.host.profile_win)
+		return 0;
+	return rescue_leave(t, &r->obs.host, &rc, &r->rescue_win);
+}
+
+static void print_rescue(const struct run *r)
+{
+	char hex[65];
+
+	if (!r->rescue_win)
+		return;
+	sha256_hex(wslbridge_rescue_ps1, wslbridge_rescue_ps1_len, hex);
+	printf("If WSL no longer starts or has no network, revert this from Windows, in PowerShell:\n"
+	       "    powershell -ExecutionPolicy Bypass -File \"%s\" -Revert\n"
+	       "(as administrator to remove the switch too; the script's SHA-256 is %s)\n",
+	       term_safe(r->rescue_win), hex);
+}
+
 static void journal_begin(struct run *r)
 {
 	char stamp[32];
@@ -215,6 +245,8 @@ static int apply(struct run *r)
 		run_journal_step(r, S_WINDOWS, JS_SKIPPED, "nothing to change");
 		run_progress(r, S_WINDOWS, "nothing to change");
 	}
+	if (rc == 0)
+		rc = leave_rescue(r, &t);
 	if (rc == 0) {
 		run_journal_step(r, S_WSLCONFIG, JS_STARTED, NULL);
 		rc = write_wslconfig(r, &t);
@@ -233,6 +265,7 @@ static int apply(struct run *r)
 		journal_end(r, JS_FAILED);
 		return rc;
 	}
+	print_rescue(r);
 	if (r->restart_needed) {
 		run_journal_step(r, S_RESTART, JS_AWAITING, NULL);
 		journal_end(r, JS_AWAITING_RESTART);
@@ -469,6 +502,7 @@ out:
 	buf_release(&r.old);
 	buf_release(&r.neu);
 	free(r.adapter_why);
+	free(r.rescue_win);
 	free(r.loopback);
 	free(r.switch_name);
 	free(r.mac);

@@ -38,6 +38,7 @@ struct run {
 	struct check_report rep;
 	const struct host_adapter *adapter;
 	char *adapter_why, *switch_name, *mac;
+	char *rescue_win;		/* the rescue script left on Windows (apply/rescue.h) */
 	struct win_plan wp;
 	struct buf old, neu;		/* .wslconfig before and after */
 	bool file_exists, file_changes, restart_needed;
