@@ -102,32 +102,50 @@ static void render_record(const struct transaction *t, const struct rescue_chang
 	xmlfile_end(&f, out);
 }
 
-int rescue_leave(struct transaction *t, const struct host *h, const struct rescue_change *rc, char **ret_win)
+int rescue_prepare(const struct host *h, struct changeset *cs, char **ret_win)
 {
 	char *profile = h->profile_win ? wslenv_to_linux(h->ctx, &h->env, h->profile_win) : NULL, *dir;
-	struct changeset cs = { .n = 0 };
-	struct change *c;
-	int err = -ENOENT, r;
+	static const char *const names[] = { RESCUE_SCRIPT, "rescue.xml", "wslconfig.before" };
+	int err = -ENOENT;
 
 	*ret_win = NULL;
 	dir = profile ? rescue_dir(profile, &err) : NULL;
 	free(profile);
 	if (!dir)
-		return wb_error(WB_EXIT_FAIL, "could not make the rescue folder %s\\AppData\\Local\\wslbridge: %s",
-				h->profile_win ? h->profile_win : "%USERPROFILE%", errstr(err));
-	/* Replaced whatever is there: the script as shipped, the record, the copy. */
-	c = changeset_add(&cs, path_join(dir, RESCUE_SCRIPT), "the rescue script", 0644);
-	buf_add(&c->neu, wslbridge_rescue_ps1, wslbridge_rescue_ps1_len);
-	c = changeset_add(&cs, path_join(dir, "rescue.xml"), "the rescue record", 0644);
-	render_record(t, rc, &c->neu);
-	c = changeset_add(&cs, path_join(dir, "wslconfig.before"), "the saved .wslconfig", 0644);
-	if (rc->existed && rc->before)
-		buf_add(&c->neu, rc->before->s ? rc->before->s : "", rc->before->len);
-	c->remove = !rc->existed;
-	r = transaction_files(t, &cs);
-	changeset_release(&cs);
+		return wb_error(WB_EXIT_FAIL, "could not make the rescue folder %s\\AppData\\Local\\wslbridge: %s; "
+				"nothing was changed", h->profile_win ? h->profile_win : "%USERPROFILE%", errstr(err));
+	/* Each read now, without following a link: what the files are replaced from. */
+	for (size_t i = 0; i < 3; i++) {
+		struct change *c = changeset_add(cs, path_join(dir, names[i]), names[i], 0644);
+
+		if (c->read_err) {
+			err = c->read_err;
+			wb_error(WB_EXIT_FAIL, "cannot use '%s' for the rescue: %s; nothing was changed", c->path,
+				 errstr(err));
+			free(dir);
+			changeset_release(cs);
+			return WB_EXIT_FAIL;
+		}
+	}
 	free(dir);
-	if (r == 0)
-		*ret_win = xasprintf("%s\\AppData\\Local\\wslbridge\\" RESCUE_SCRIPT, h->profile_win);
+	*ret_win = xasprintf("%s\\AppData\\Local\\wslbridge\\" RESCUE_SCRIPT, h->profile_win);
+	return 0;
+}
+
+int rescue_leave(struct transaction *t, const struct rescue_change *rc, struct changeset *cs)
+{
+	int r;
+
+	/* Replaced whatever is there: the script as shipped, the record, the copy. */
+	buf_reset(&cs->c[0].neu);
+	buf_add(&cs->c[0].neu, wslbridge_rescue_ps1, wslbridge_rescue_ps1_len);
+	buf_reset(&cs->c[1].neu);
+	render_record(t, rc, &cs->c[1].neu);
+	buf_reset(&cs->c[2].neu);
+	if (rc->existed && rc->before)
+		buf_add(&cs->c[2].neu, rc->before->s ? rc->before->s : "", rc->before->len);
+	cs->c[2].remove = !rc->existed;
+	r = transaction_files(t, cs);
+	changeset_release(cs);
 	return r;
 }

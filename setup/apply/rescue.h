@@ -26,10 +26,16 @@ struct rescue_change {
 };
 
 /*
- * Write the rescue for the change in t's entry (its Windows part already
- * recorded) through t, with h's %USERPROFILE%: 0, or an exit code after
- * reporting.  *ret_win (allocated) is the script's Windows path.
+ * Before anything changes: make the folder (each part entered without
+ * following a link) and read what is there into cs (3 changes), which the
+ * rescue replaces only if still so: 0, or an exit code after reporting.
+ * *ret_win (allocated) is the script's Windows path.
  */
-int rescue_leave(struct transaction *t, const struct host *h, const struct rescue_change *rc, char **ret_win);
+int rescue_prepare(const struct host *h, struct changeset *cs, char **ret_win);
+/*
+ * Write the rescue for the change in t's entry (its Windows part already
+ * recorded) through t, from cs (released): 0, or an exit code after reporting.
+ */
+int rescue_leave(struct transaction *t, const struct rescue_change *rc, struct changeset *cs);
 
 #endif

@@ -177,17 +177,21 @@ static int verify(struct run *r)
 }
 
 /*
- * The way back from Windows (apply/rescue.h), left before .wslconfig
- * changes: a change that could cut WSL off is made only with it in place.
+ * The way back from Windows (apply/rescue.h): its files are read before
+ * anything changes and written before .wslconfig is, so that a change that
+ * could cut WSL off is made only with the rescue in place.
  */
+static bool wants_rescue(const struct run *r)
+{
+	return (r->wp.n || r->file_changes) && r->obs.host.profile_win;
+}
+
 static int leave_rescue(struct run *r, struct transaction *t)
 {
 	struct rescue_change rc = { .mode = r->mode, .switch_name = r->wp.switch_name, .before = &r->old,
 				    .existed = r->file_exists };
 
-	if ((!r->wp.n && !r->file_changes) || !r->obs.host.profile_win)
-		return 0;
-	return rescue_leave(t, &r->obs.host, &rc, &r->rescue_win);
+	return wants_rescue(r) ? rescue_leave(t, &rc, &r->rescue) : 0;
 }
 
 static void print_rescue(const struct run *r)
@@ -226,7 +230,7 @@ static void journal_end(struct run *r, enum journal_state state)
 
 static int apply(struct run *r)
 {
-	struct transaction t;
+	struct transaction t = { 0 };
 	int rc;
 
 	journal_begin(r);
@@ -235,7 +239,9 @@ static int apply(struct run *r)
 		run_journal_step(r, s, JS_DONE, NULL);
 	run_progress(r, S_PREFLIGHT, "ok");
 	run_progress(r, S_ADAPTER, "%s", r->adapter ? r->adapter->name : "none needed");
-	rc = transaction_begin(r->ctx, &t);
+	rc = wants_rescue(r) ? rescue_prepare(&r->obs.host, &r->rescue, &r->rescue_win) : 0;
+	if (rc == 0)
+		rc = transaction_begin(r->ctx, &t);
 	if (rc == 0 && r->wp.n) {
 		run_journal_step(r, S_WINDOWS, JS_STARTED, NULL);
 		rc = transaction_windows(&t, &r->obs.host, &r->obs.win, &r->wp, failure_text, r);
@@ -503,6 +509,7 @@ out:
 	buf_release(&r.neu);
 	free(r.adapter_why);
 	free(r.rescue_win);
+	changeset_release(&r.rescue);
 	free(r.loopback);
 	free(r.switch_name);
 	free(r.mac);

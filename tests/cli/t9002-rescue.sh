@@ -151,6 +151,22 @@ test_expect_success 'a script changed in its folder is put back as shipped by th
 	test_cmp "$TOP/templates/wslbridge-rescue.ps1" "$(dir h)/wslbridge-rescue.ps1"
 '
 
+test_expect_success 'a link planted in the rescue folder stops setup before anything changes' '
+	WINHOST_DIR=$PWD/l "$RUN" fresh-pro -- true && mkdir -p "$(dir l)" && echo precious >target &&
+	ln -s "$PWD/target" "$(dir l)/rescue.xml" &&
+	test_expect_code 1 env WINHOST_DIR=$PWD/l "$RUN" fresh-pro -- "$WB" setup --yes >out 2>err &&
+	test_grep "cannot use .*rescue.xml. for the rescue: .*nothing was changed" err &&
+	test "$(cat target)" = precious && test -z "$(switch_id l "WSL Bridge")" && test ! -e "$(wslconfig l)"
+'
+
+test_expect_success 'a folder of the path that is a link stops setup too' '
+	WINHOST_DIR=$PWD/k "$RUN" fresh-pro -- true && mkdir elsewhere &&
+	ln -s "$PWD/elsewhere" "$(dir k)" &&
+	test_expect_code 1 env WINHOST_DIR=$PWD/k "$RUN" fresh-pro -- "$WB" setup --yes >out 2>err &&
+	test_grep "could not make the rescue folder" err &&
+	test -z "$(ls elsewhere)" && test -z "$(switch_id k "WSL Bridge")"
+'
+
 test_expect_success 'undo takes the rescue back with the change it described' '
 	rm -rf h && cp -r h.setup h &&
 	test_expect_code 4 env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" undo --yes >out &&
