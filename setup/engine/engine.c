@@ -267,27 +267,31 @@ static int apply(struct run *r)
 				r->ctx->state_dir);
 	}
 	transaction_end(&t);
+	changeset_release(&r->rescue);	/* when not written: the Windows step failed */
 	if (rc) {
 		journal_end(r, JS_FAILED);
 		return rc;
 	}
-	print_rescue(r);
 	if (r->restart_needed) {
 		run_journal_step(r, S_RESTART, JS_AWAITING, NULL);
 		journal_end(r, JS_AWAITING_RESTART);
 		run_progress(r, S_RESTART, "needed");
-		if (r->o->restart)
+		if (r->o->restart) {
+			print_rescue(r);
 			return restart_wsl(r);
+		}
 		printf("\n%c%s mode takes effect when WSL restarts. From Windows (PowerShell or cmd), run:\n"
 		       "    wsl.exe --shutdown\n"
 		       "wait about 8 seconds, start WSL again, and run `wslbridge %s` to verify.\n"
 		       "(`wslbridge %s --restart` does the shutdown itself, as its very last action.)\n",
 		       toupper((unsigned char)r->mode[0]), r->mode + 1, r->verb, r->verb);
+		print_rescue(r);
 		return WB_EXIT_RESTART;
 	}
 	run_journal_step(r, S_RESTART, JS_SKIPPED, "not needed");
 	run_progress(r, S_RESTART, "not needed");
 	rc = verify(r);
+	print_rescue(r);
 	run_journal_step(r, S_VERIFY, rc ? JS_FAILED : JS_DONE, NULL);
 	journal_end(r, rc ? JS_FAILED : JS_DONE);
 	return rc;
@@ -509,7 +513,6 @@ out:
 	buf_release(&r.neu);
 	free(r.adapter_why);
 	free(r.rescue_win);
-	changeset_release(&r.rescue);
 	free(r.loopback);
 	free(r.switch_name);
 	free(r.mac);
