@@ -139,6 +139,13 @@ test_expect_success 'a saved copy that is a link is not read' '
 	test_cmp now "$(wslconfig h)" && test_grep "wslconfig.before is missing or is a link" out
 '
 
+test_expect_success 'unsigned under application control (ConstrainedLanguage): it stops at once, exit 5' '
+	rm -rf h && cp -r h.setup h && stop_wsl h && cp "$(wslconfig h)" now &&
+	sed -i "s/<sim /<sim language-mode=\"ConstrainedLanguage\" /" h/state.xml &&
+	test_expect_code 5 rescue h --elevated "$RESCUE" -Revert >out &&
+	test_grep "ConstrainedLanguage" out && test_cmp now "$(wslconfig h)" && test -n "$(switch_id h "WSL Bridge")"
+'
+
 test_expect_success 'no record: nothing to revert (exit 2)' '
 	WINHOST_DIR=$PWD/e "$RUN" fresh-pro -- true &&
 	mkdir -p "$(dir e)" && cp "$TOP/templates/wslbridge-rescue.ps1" "$(dir e)/" &&
