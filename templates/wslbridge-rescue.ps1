@@ -137,7 +137,12 @@ function Restore-WslConfig {
             throw 'the saved copy wslconfig.before does not match the hash in rescue.xml; .wslconfig was left as it is'
         }
     }
-    $exists = Test-Path -LiteralPath $target
+    # A link, even one that points nowhere, is refused: Test-Path would not see that one.
+    $item = Get-Item -LiteralPath $target -Force -ErrorAction SilentlyContinue
+    $exists = $null -ne $item
+    if ($exists -and ($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
+        throw "$target is a link; it was left as it is"
+    }
     if ($exists) {
         # Nothing is lost: the .wslconfig replaced here is kept next to this script.
         $now = Read-PlainBytes $target

@@ -132,6 +132,13 @@ test_expect_success 'a .wslconfig that is a link is not written through' '
 	test -n "$(switch_id h "WSL Bridge")"
 '
 
+test_expect_success 'nor one that points nowhere (yet)' '
+	rm -rf h && cp -r h.setup h && stop_wsl h && rm -f later &&
+	rm "$(wslconfig h)" && ln -s "$PWD/later" "$(wslconfig h)" &&
+	test_expect_code 1 rescue h --elevated "$RESCUE" -Revert >out &&
+	test ! -e later && test -L "$(wslconfig h)" && test_grep "is a link" out
+'
+
 test_expect_success 'a saved copy that is a link is not read' '
 	rm -rf h && cp -r h.setup h && stop_wsl h && cp "$(wslconfig h)" now &&
 	cp own secret && rm "$(dir h)/wslconfig.before" && ln -s "$PWD/secret" "$(dir h)/wslconfig.before" &&
