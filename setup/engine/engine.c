@@ -183,7 +183,12 @@ static int verify(struct run *r)
  */
 static bool wants_rescue(const struct run *r)
 {
-	return (r->wp.n || r->file_changes) && r->obs.host.profile_win;
+	bool creates = false;
+
+	/* what the rescue can take back: .wslconfig, and a switch this run makes */
+	for (size_t i = 0; i < r->wp.n; i++)
+		creates |= r->wp.actions[i].type == HA_CREATE_SWITCH;
+	return (creates || r->file_changes) && r->obs.host.profile_win;
 }
 
 static int leave_rescue(struct run *r, struct transaction *t)

@@ -84,6 +84,14 @@ test_expect_success 'a setup on a machine with no .wslconfig: the rescue removes
 	test_grep "removed (there was none before)" out
 '
 
+test_expect_success 'a change the rescue cannot take back (a firewall port) leaves the last one described' '
+	WINHOST_DIR=$PWD/m "$RUN" home-edition -- true &&
+	test_expect_code 4 env WINHOST_DIR=$PWD/m "$RUN" home-edition -- "$WB" setup --mode mirrored --yes >/dev/null &&
+	test_grep "entry=\"1\".*mode=\"mirrored\"" "$(dir m)/rescue.xml" && cp "$(dir m)/rescue.xml" rescue.1 &&
+	WINHOST_DIR=$PWD/m "$RUN" --restart home-edition -- "$WB" setup --mode mirrored --allow-port 3000 --yes >out;
+	test_grep "Windows: 1 change made" out && test_cmp rescue.1 "$(dir m)/rescue.xml"
+'
+
 test_expect_success 'not as administrator (a standard user): .wslconfig back, the switch kept, and it says how' '
 	WINHOST_DIR=$PWD/s "$RUN" standard-user-pro -- true && own_wslconfig s &&
 	test_expect_code 4 env WINHOST_DIR=$PWD/s "$RUN" standard-user-pro -- "$WB" setup --yes --no-hyperv-admin >/dev/null &&
