@@ -44,8 +44,10 @@ A = build/asan
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 
-LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/host-protocol.o $(B)/gen/boot-fixups.o
-ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/host-protocol.o $(A)/gen/boot-fixups.o
+LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/host-protocol.o $(B)/gen/boot-fixups.o \
+	   $(B)/gen/wslbridge-rescue.o
+ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/host-protocol.o $(A)/gen/boot-fixups.o \
+	   $(A)/gen/wslbridge-rescue.o
 
 .PHONY: all check asan unit fuzz bench man install uninstall deb clean
 all: wslbridge build/wslbridge.1
@@ -84,6 +86,10 @@ build/gen/host-protocol.c: templates/host-protocol.rng
 
 build/gen/boot-fixups.c: templates/boot-fixups
 	$(call embed,$<,boot_fixups)
+
+# The Windows-side rescue (apply/rescue.h), written as shipped so it can be signed.
+build/gen/wslbridge-rescue.c: templates/wslbridge-rescue.ps1
+	$(call embed,$<,wslbridge_rescue_ps1)
 
 $(B)/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
@@ -130,7 +136,8 @@ FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -Isetup -g -O1 \
 	     -fsanitize=address,undefined -fno-sanitize-recover=all \
 	     -DWSLBRIDGE_DATADIR='"$(DATADIR)"' -DFUZZ_DATADIR='"$(CURDIR)/templates"' \
 	     $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/gen/host-agent.o $(F)/obj/gen/host-protocol.o $(F)/obj/gen/boot-fixups.o
+FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/gen/host-agent.o $(F)/obj/gen/host-protocol.o $(F)/obj/gen/boot-fixups.o \
+	$(F)/obj/gen/wslbridge-rescue.o
 $(F)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<

@@ -82,7 +82,9 @@ static const struct verb verbs[] = {
 	  "Prints a plan (Windows actions, a diff of .wslconfig), asks once, makes all\n"
 	  "Windows changes in one step (at most one UAC prompt), writes .wslconfig and\n"
 	  "exits 4 until WSL restarts; run it again afterwards to verify (a fallback\n"
-	  "to another mode is reported with WSL's reason).  `wslbridge undo` reverts it." },
+	  "to another mode is reported with WSL's reason).  `wslbridge undo` reverts it;\n"
+	  "if WSL no longer starts, the script it leaves in %LOCALAPPDATA%\\wslbridge\n"
+	  "reverts it from Windows (wslbridge-rescue.ps1 -Revert)." },
 	{ .name = "repair", .run = verb_repair, .flags = V_LOCK,
 	  .summary = "find and fix what broke WSL's networking (VMware, updates)",
 	  .usage = "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"

@@ -24,6 +24,9 @@
 #include "targets/record.h"
 #include "base/spawn.h"
 #include "apply/transaction.h"
+#include "apply/rescue.h"
+#include "base/sha256.h"
+#include "base/term.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -173,6 +176,42 @@ static int verify(struct run *r)
 	return WB_EXIT_OK;
 }
 
+/*
+ * The way back from Windows (apply/rescue.h): its files are read before
+ * anything changes and written before .wslconfig is, so that a change that
+ * could cut WSL off is made only with the rescue in place.
+ */
+static bool wants_rescue(const struct run *r)
+{
+	bool creates = false;
+
+	/* what the rescue can take back: .wslconfig, and a switch this run makes */
+	for (size_t i = 0; i < r->wp.n; i++)
+		creates |= r->wp.actions[i].type == HA_CREATE_SWITCH;
+	return (creates || r->file_changes) && r->obs.host.profile_win;
+}
+
+static int leave_rescue(struct run *r, struct transaction *t)
+{
+	struct rescue_change rc = { .mode = r->mode, .switch_name = r->wp.switch_name, .before = &r->old,
+				    .existed = r->file_exists };
+
+	return wants_rescue(r) ? rescue_leave(t, &rc, &r->rescue) : 0;
+}
+
+static void print_rescue(const struct run *r)
+{
+	char hex[65];
+
+	if (!r->rescue_win)
+		return;
+	sha256_hex(wslbridge_rescue_ps1, wslbridge_rescue_ps1_len, hex);
+	printf("If WSL no longer starts or has no network, revert this from Windows, in PowerShell:\n"
+	       "    powershell -ExecutionPolicy Bypass -File \"%s\" -Revert\n"
+	       "(as administrator to remove the switch too; the script's SHA-256 is %s)\n",
+	       term_safe(r->rescue_win), hex);
+}
+
 static void journal_begin(struct run *r)
 {
 	char stamp[32];
@@ -196,7 +235,7 @@ static void journal_end(struct run *r, enum journal_state state)
 
 static int apply(struct run *r)
 {
-	struct transaction t;
+	struct transaction t = { 0 };
 	int rc;
 
 	journal_begin(r);
@@ -205,7 +244,9 @@ static int apply(struct run *r)
 		run_journal_step(r, s, JS_DONE, NULL);
 	run_progress(r, S_PREFLIGHT, "ok");
 	run_progress(r, S_ADAPTER, "%s", r->adapter ? r->adapter->name : "none needed");
-	rc = transaction_begin(r->ctx, &t);
+	rc = wants_rescue(r) ? rescue_prepare(&r->obs.host, &r->rescue, &r->rescue_win) : 0;
+	if (rc == 0)
+		rc = transaction_begin(r->ctx, &t);
 	if (rc == 0 && r->wp.n) {
 		run_journal_step(r, S_WINDOWS, JS_STARTED, NULL);
 		rc = transaction_windows(&t, &r->obs.host, &r->obs.win, &r->wp, failure_text, r);
@@ -215,6 +256,8 @@ static int apply(struct run *r)
 		run_journal_step(r, S_WINDOWS, JS_SKIPPED, "nothing to change");
 		run_progress(r, S_WINDOWS, "nothing to change");
 	}
+	if (rc == 0)
+		rc = leave_rescue(r, &t);
 	if (rc == 0) {
 		run_journal_step(r, S_WSLCONFIG, JS_STARTED, NULL);
 		rc = write_wslconfig(r, &t);
@@ -229,6 +272,7 @@ static int apply(struct run *r)
 				r->ctx->state_dir);
 	}
 	transaction_end(&t);
+	changeset_release(&r->rescue);	/* when not written: the Windows step failed */
 	if (rc) {
 		journal_end(r, JS_FAILED);
 		return rc;
@@ -237,18 +281,22 @@ static int apply(struct run *r)
 		run_journal_step(r, S_RESTART, JS_AWAITING, NULL);
 		journal_end(r, JS_AWAITING_RESTART);
 		run_progress(r, S_RESTART, "needed");
-		if (r->o->restart)
+		if (r->o->restart) {
+			print_rescue(r);
 			return restart_wsl(r);
+		}
 		printf("\n%c%s mode takes effect when WSL restarts. From Windows (PowerShell or cmd), run:\n"
 		       "    wsl.exe --shutdown\n"
 		       "wait about 8 seconds, start WSL again, and run `wslbridge %s` to verify.\n"
 		       "(`wslbridge %s --restart` does the shutdown itself, as its very last action.)\n",
 		       toupper((unsigned char)r->mode[0]), r->mode + 1, r->verb, r->verb);
+		print_rescue(r);
 		return WB_EXIT_RESTART;
 	}
 	run_journal_step(r, S_RESTART, JS_SKIPPED, "not needed");
 	run_progress(r, S_RESTART, "not needed");
 	rc = verify(r);
+	print_rescue(r);
 	run_journal_step(r, S_VERIFY, rc ? JS_FAILED : JS_DONE, NULL);
 	journal_end(r, rc ? JS_FAILED : JS_DONE);
 	return rc;
@@ -469,6 +517,7 @@ out:
 	buf_release(&r.old);
 	buf_release(&r.neu);
 	free(r.adapter_why);
+	free(r.rescue_win);
 	free(r.loopback);
 	free(r.switch_name);
 	free(r.mac);

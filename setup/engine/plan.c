@@ -150,6 +150,20 @@ int run_plan_wslconfig(struct run *r)
 	return rc < 0 ? WB_EXIT_FAIL : 0;
 }
 
+/* E.20: an external switch takes over the adapter, and Windows' own
+ * addresses move to its vEthernet adapter: the link drops meanwhile. */
+static void print_network_drop(const struct run *r)
+{
+	for (size_t i = 0; i < r->wp.n; i++)
+		if (r->wp.actions[i].type == HA_CREATE_SWITCH || r->wp.actions[i].type == HA_BIND_SWITCH) {
+			printf("       note: this drops Windows' own network on %s for a few seconds while the switch "
+			       "takes the adapter over\n"
+			       "       (a remote desktop or VPN session over it may drop and reconnect)\n",
+			       r->adapter ? term_safe(r->adapter->name) : "the adapter");
+			return;
+		}
+}
+
 void run_print_plan(struct run *r)
 {
 	struct buf d = BUF_INIT;
@@ -181,6 +195,7 @@ void run_print_plan(struct run *r)
 		printf("       - %s\n", term_safe(r->wp.describe[i]));	/* names come from Windows */
 	for (size_t i = 0; !r->o->repair && i < r->wp.ndiag; i++)
 		printf("       (%s)\n", term_safe(r->wp.diagnosis[i]));
+	print_network_drop(r);
 	if (r->file_changes) {
 		printf("  4. .wslconfig (%s):\n", term_safe(r->obs.wslconfig_path));
 		diff_unified(".wslconfig", r->old.s ? r->old.s : "", r->old.len, r->neu.s, r->neu.len, &d);

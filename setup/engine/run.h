@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "engine/mode.h"
 #include "engine/journal.h"
+#include "apply/changeset.h"
 #include "observe/observe.h"
 #include "targets/compare.h"
 #include "targets/gather.h"
@@ -38,6 +39,8 @@ struct run {
 	struct check_report rep;
 	const struct host_adapter *adapter;
 	char *adapter_why, *switch_name, *mac;
+	char *rescue_win;		/* the rescue script left on Windows (apply/rescue.h) */
+	struct changeset rescue;	/* its files as read before the change */
 	struct win_plan wp;
 	struct buf old, neu;		/* .wslconfig before and after */
 	bool file_exists, file_changes, restart_needed;

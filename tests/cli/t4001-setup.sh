@@ -19,6 +19,7 @@ print('|'.join(s.get('name') for s in ET.parse(sys.argv[1] + '/state.xml').getro
 test_expect_success 'setup --dry-run prints the plan with a diff and changes nothing' '
 	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --dry-run >out &&
 	test_grep "create the external switch .WSL Bridge. on Ethernet, shared with Windows  \[admin\]" out &&
+	test_grep "note: this drops Windows. own network on Ethernet for a few seconds" out &&
 	test_grep "^       +networkingMode=bridged" out &&
 	test_grep "^       +vmSwitch=WSL Bridge" out &&
 	test_grep "nothing was changed" out &&

@@ -54,7 +54,8 @@ if ($args[0] -eq '-EncodedCommand') {
 $named = @{}
 for ($i = 1; $null -eq $encoded -and $i -lt $args.Count; $i++) {
     $k = ([string]$args[$i]).TrimStart('-')
-    if ($k -eq 'Elevated') { $named[$k] = $true; continue }
+    # Switches: the agent's -Elevated, the rescue's -Revert.
+    if ($k -eq 'Elevated' -or $k -eq 'Revert') { $named[$k] = $true; continue }
     $named[$k] = $args[++$i]
 }
 $ErrorActionPreference = 'Continue'
