@@ -22,6 +22,11 @@ int wsl_version_cmp(const struct wsl_version *a, const struct wsl_version *b);
 enum wsl_fact {
 	WSLF_BRIDGED,		/* networkingMode=bridged exists */
 	WSLF_MIRRORED,		/* networkingMode=mirrored exists */
+	/* modes and DNS */
+	WSLF_CONSOMME,		/* the user-mode NAT mode exists (as VirtioProxy, later Consomme) */
+	WSLF_CONSOMME_NAME,	/* it is spelled Consomme (virtioproxy still accepted) */
+	WSLF_DNS_TUNNEL_DEFAULT,	/* dnsTunneling is on unless .wslconfig says false */
+	WSLF_CONSOMME_DNS_TUNNEL,	/* DNS tunnelling works in Consomme (was forced off for VirtioProxy) */
 	WSLF_FACT_COUNT
 };
 

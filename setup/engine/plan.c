@@ -49,8 +49,8 @@ void run_print_failures(const struct run *r, enum target_side side)
 		    (side == SIDE_ENVIRONMENT && !blocking(c)))
 			continue;
 		fprintf(stderr, "  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
-		if (c->e->remedy)
-			fprintf(stderr, "    %s\n", c->e->remedy);
+		if (c->remedy || c->e->remedy)
+			fprintf(stderr, "    %s\n", c->remedy ? c->remedy : c->e->remedy);
 	}
 }
 
@@ -138,9 +138,13 @@ int run_plan_wslconfig(struct run *r)
 	r->file_exists = rc == 0;
 	r->file_mode = r->file_exists ? r->file_st.st_mode & 07777 : 0644;
 	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
-	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
-			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), r->mode)))
-		rc = run_edit_key(&d, "wsl2.networkingMode", r->mode);
+	if (rc == 0) {
+		const char *cur = ini_value(&d, "wsl2.networkingMode");
+		const char *want = r->m->wslconfig_mode ? r->m->wslconfig_mode(r, cur) : r->mode;
+
+		if (!(cur && !strcasecmp(cur, want)))
+			rc = run_edit_key(&d, "wsl2.networkingMode", want);
+	}
 	if (rc == 0)
 		rc = r->m->plan_wslconfig(r, &d);
 	if (rc == 0)
