@@ -84,6 +84,9 @@ static void suggest_modes(struct run *r)
 	}
 	if (b.len)
 		fprintf(stderr, "What works on this machine instead:\n%s", b.s);
+	else
+		fprintf(stderr, "No other mode passes its checks on this machine either (`wslbridge check "
+			"MODE` shows each one's); the reasons above say what to change.\n");
 	buf_release(&b);
 }
 
