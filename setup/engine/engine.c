@@ -98,7 +98,8 @@ static void save_record(struct run *r)
 {
 	struct target_params params = { NULL, NULL, 0 };
 
-	r->m->params(r, &params);
+	if (r->m->params)
+		r->m->params(r, &params);
 	if (record_write(r->ctx, r->mode, &params) < 0)
 		wb_warn("could not record the target in '%s'; check and repair will infer it", r->ctx->state_dir);
 	target_params_release(&params);
@@ -114,7 +115,8 @@ static int record_in(struct run *r, struct transaction *t)
 	bool existed = read_file(path, &old, &st) == 0;
 	int rc;
 
-	r->m->params(r, &params);
+	if (r->m->params)
+		r->m->params(r, &params);
 	record_render(r->mode, &params, &neu);
 	rc = transaction_file(t, path, &old, existed ? &st : NULL, 0644, &neu);
 	target_params_release(&params);
@@ -401,7 +403,8 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)) || (rc = run_preflight(&r)))
 		goto out;
-	r.m->plan_windows(&r);
+	if (r.m->plan_windows)
+		r.m->plan_windows(&r);
 	if (r.wp.refusal) {
 		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", r.wp.refusal);
 		goto out;

@@ -8,32 +8,18 @@
 #include "engine/mode.h"
 #include "engine/run.h"
 #include "conf/wsl-versions.h"
+#include "base/log.h"
 
 #include <string.h>
 #include <strings.h>
 
+/* No parameters; mirrored's options do not apply. */
 static int settle(struct run *r, const struct target_params *rec)
 {
-	(void)r;
 	(void)rec;
-	return 0;
-}
-
-static void params(const struct run *r, struct target_params *out)
-{
-	(void)r;
-	(void)out;
-}
-
-static void plan_windows(struct run *r)
-{
-	(void)r;
-}
-
-static int plan_wslconfig(struct run *r, struct ini_doc *d)
-{
-	(void)r;
-	(void)d;
+	if (r->o->allow_ports || r->o->host_loopback)
+		return wb_error(WB_EXIT_USAGE, "--allow-port and --host-loopback are for mirrored mode: in Consomme "
+				"mode WSL binds a port on Windows for each one a server in WSL listens on");
 	return 0;
 }
 
@@ -56,9 +42,6 @@ const struct mode_ops mode_consomme = {
 	.name = "consomme",
 	.instead = "WSL's user-mode NAT on Windows' own address (often works where mirrored fails behind a VPN)",
 	.settle = settle,
-	.params = params,
-	.plan_windows = plan_windows,
-	.plan_wslconfig = plan_wslconfig,
 	.wslconfig_mode = wslconfig_mode,
 	.fallback_reason = fallback_reason,
 };

@@ -20,6 +20,7 @@ struct mode_ops {
 	const char *name;		/* as .wslconfig's networkingMode and the target say it */
 	const char *instead;		/* why to choose it, when another mode cannot work */
 	bool restart_always;		/* WSL applies the Windows change only when it starts */
+	/* The hooks below may be NULL: the mode has none of that. */
 	/* The mode's own parameters, from the options and rec, what was recorded. */
 	int (*settle)(struct run *r, const struct target_params *rec);
 	/* The target's parameters, added to out; also what is recorded. */

@@ -149,7 +149,7 @@ int run_plan_wslconfig(struct run *r)
 			rc = run_edit_key(&d, "wsl2.networkingMode", want);
 	}
 	if (rc == 0)
-		rc = r->m->plan_wslconfig(r, &d);
+		rc = r->m->plan_wslconfig ? r->m->plan_wslconfig(r, &d) : 0;
 	if (rc == 0)
 		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
 	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));

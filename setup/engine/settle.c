@@ -62,7 +62,7 @@ int run_settle(struct run *r)
 	(void)record_read(r->ctx, &target, &rec);
 	rc = settle_mode(r, target);
 	if (rc == 0)	/* another mode's recorded parameters do not apply */
-		rc = r->m->settle(r, target && strcmp(target, r->mode) ? &none : &rec);
+		rc = r->m->settle ? r->m->settle(r, target && strcmp(target, r->mode) ? &none : &rec) : 0;
 	free(target);
 	target_params_release(&rec);
 	return rc;
@@ -74,7 +74,8 @@ int run_load_target(struct run *r)
 	struct target_error err;
 	int rc = 0;
 
-	r->m->params(r, &params);
+	if (r->m->params)
+		r->m->params(r, &params);
 	target_release(&r->t);
 	check_report_release(&r->rep);
 	if (target_load_params(r->ctx, r->mode, &params, &r->t, &err) < 0) {

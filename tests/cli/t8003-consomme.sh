@@ -48,6 +48,13 @@ test_expect_success 'host-ip with localhostForwarding=false (no loopback0): cann
 	test_grep "cannot be known" err && test ! -s ip && ! grep -q 192.168.1.1 err
 '
 
+test_expect_success 'mirrored'"'"'s options with --mode consomme: exit 2, nothing changed' '
+	rm -rf hb && WINHOST_DIR=$PWD/hb "$RUN" consomme -- true && cp hb/state.xml before &&
+	WINHOST_DIR=$PWD/hb test_expect_code 2 "$RUN" consomme -- "$WB" setup --mode consomme --allow-port 8080 --yes 2>err &&
+	test_grep "allow-port and --host-loopback are for mirrored mode: in Consomme mode WSL binds a port on Windows" err &&
+	test_cmp before hb/state.xml && test ! -e "$(wslconfig hb)"
+'
+
 test_expect_success 'WSL 2.6.1: the same mode is written VirtioProxy (2.6 does not know Consomme) and verified' '
 	rm -rf h2 && WINHOST_DIR=$PWD/h2 test_expect_code 4 "$RUN" home-edition -- "$WB" setup --mode consomme --yes >out &&
 	test_grep "^       +networkingMode=VirtioProxy$" out &&
