@@ -215,6 +215,19 @@ def mirrored_eth0(host, cfg):
     return eth, WSL_RESOLV if tunnel or dns is None else "nameserver %s\n" % dns.get("server")
 
 
+def lan_ipv4(host, vnic_ipv4):
+    """The LAN a bridged guest's DHCP lease comes from: the vNIC's network, or, while the vNIC
+    has only a link-local address (its own lease not renewed yet, E.20), the network of the
+    adapter with the default route (assumed)."""
+    if not vnic_ipv4.get("address", "").startswith("169.254."):
+        return vnic_ipv4
+    for r in host.host.find("routes").findall("route"):
+        a = next((x for x in adapters(host).findall("adapter") if x.get("ifindex") == r.get("ifindex")), None)
+        if a is not None and a.find("ipv4") is not None:
+            return a.find("ipv4")
+    return vnic_ipv4
+
+
 def wsl_version(host):
     """WSL's version as a tuple; () for inbox WSL."""
     v = host.host.find("wsl").get("version", "")
@@ -285,8 +298,9 @@ def wsl_restart(host):
             vnic = vnic_for(host, name)
             if sw.get("type") == "2" and up is not None and up.get("status") == "Up" and vnic is not None \
                     and vnic.find("ipv4") is not None:
-                net = vnic.find("ipv4").get("address").rsplit(".", 1)[0]
-                eth.update(address="%s.57/%s" % (net, vnic.find("ipv4").get("prefix")),
+                lan = lan_ipv4(host, vnic.find("ipv4"))
+                net = lan.get("address").rsplit(".", 1)[0]
+                eth.update(address="%s.57/%s" % (net, lan.get("prefix")),
                            gateway=net + ".1", carrier="up")
     if mode == "mirrored":
         why = mirrored_capable(host)
