@@ -41,18 +41,20 @@ static int verb_version(int argc, char **argv, struct wb_ctx *ctx);
 
 static const struct verb verbs[] = {
 	{ .name = "setup", .run = verb_setup, .flags = V_LOCK,
-	  .summary = "set WSL's networking up (bridged, mirrored or NAT) and verify it",
+	  .summary = "set WSL's networking up (bridged, mirrored, Consomme or NAT) and verify it",
 	  .usage = "wslbridge setup [--mode bridged] [--adapter ADAPTER] [--switch NAME] [--switch-id ID]\n"
 	  "                [--mac MAC] [--dhcp true|false] [--ipv6 true|false] [--no-hyperv-admin]\n"
 	  "                [--dry-run] [--restart] [--yes]\n"
 	  "       wslbridge setup --mode mirrored [--allow-port PORT[/udp]]... [--host-loopback true|false]\n"
 	  "                [--dry-run] [--restart] [--yes]\n"
-	  "       wslbridge setup --mode nat [--dry-run] [--restart] [--yes]\n"
+	  "       wslbridge setup --mode consomme|nat [--dry-run] [--restart] [--yes]\n"
 	  "\n"
 	  "  --mode MODE        bridged (WSL on the LAN through an external Hyper-V switch),\n"
-	  "                     mirrored (WSL shares Windows' interfaces; Windows 11 22H2+)\n"
+	  "                     mirrored (WSL shares Windows' interfaces; Windows 11 22H2+),\n"
+	  "                     consomme (WSL's user-mode NAT on Windows' own address; WSL\n"
+	  "                     2.3.25+, written VirtioProxy before 2.9.0; needs wsl2.virtio)\n"
 	  "                     or nat (WSL's default; forward ports with `wslbridge forward`);\n"
-	  "                     default: the mode set up last, else mirrored if .wslconfig\n"
+	  "                     default: the mode set up last, else mirrored or consomme if .wslconfig\n"
 	  "                     asks for it, else bridged; where a mode\n"
 	  "                     cannot work, setup says which ones do\n"
 	  "  --allow-port PORT  mirrored: let PORT (TCP, or PORT/udp) from the LAN into WSL\n"
@@ -101,7 +103,7 @@ static const struct verb verbs[] = {
 	  .usage = "wslbridge check [TARGET] [--offline] [--xml | --json] [--param NAME=VALUE]...\n"
 	  "       wslbridge check --list\n"
 	  "\n"
-	  "  TARGET              bridged, mirrored, nat, vpn, or a target in /etc/wslbridge/targets\n"
+	  "  TARGET              bridged, mirrored, consomme, nat, vpn, or a target in /etc/wslbridge/targets\n"
 	  "                      or a path; default: what setup recorded, else what\n"
 	  "                      .wslconfig implies\n"
 	  "  --param NAME=VALUE  a target parameter (--switch, --adapter, --mac and --mtu\n"
@@ -198,9 +200,12 @@ static const struct verb verbs[] = {
 	  .summary = "print the Windows host's address as seen from WSL",
 	  .usage = "wslbridge host-ip\n"
 	  "\n"
-	  "NAT: eth0's default gateway; mirrored: 127.0.0.1; bridged: the address of\n"
-	  "the switch's vEthernet adapter on the LAN (one Windows launch).  Only the\n"
-	  "address is printed, for scripts; --verbose says how it was found." },
+	  "NAT: eth0's default gateway; mirrored: 127.0.0.1; Consomme: 127.0.0.1, which\n"
+	  "WSL relays to Windows over loopback0 (eth0's gateway there is the LAN's router,\n"
+	  "never printed; without loopback0, as with localhostForwarding=false, it says\n"
+	  "so and exits 1); bridged: the address of the switch's vEthernet adapter on\n"
+	  "the LAN (one Windows launch).  Only the address is printed, for scripts;\n"
+	  "--verbose says how it was found." },
 	{ .name = "dsc", .run = verb_dsc,
 	  .summary = "the WslBridge/Network resource of Microsoft DSC v3 (fleets)",
 	  .usage = "wslbridge dsc get|test|set   (the instance as JSON on stdin)\n"

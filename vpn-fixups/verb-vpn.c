@@ -115,7 +115,9 @@ static int plan_files(struct wb_ctx *ctx, const struct observation *obs, const s
 	if (r == 0 && p->dns_tunnel && obs->wslconfig_path) {
 		long t = ini_find(&obs->wslconfig, "wsl2.dnsTunneling");
 
-		if (t >= 0 && strcasecmp(obs->wslconfig.lines[t].value, "true") && strcmp(obs->wslconfig.lines[t].value, "1")) {
+		/* off in the file, or unset where this WSL's default is off: write it */
+		if (t >= 0 ? strcasecmp(obs->wslconfig.lines[t].value, "true") && strcmp(obs->wslconfig.lines[t].value, "1") :
+		    p->dns_write) {
 			struct change *cfg = changeset_add(a, xstrdup(obs->wslconfig_path), ".wslconfig", 0644);
 			const char *kv2[] = { "wsl2.dnsTunneling", "true", NULL };
 

@@ -7,6 +7,7 @@
  * settings and the edited wsl.conf / .wslconfig.
  */
 #include "vpn-fixups/vpn.h"
+#include "conf/wsl-versions.h"
 #include "vswitch/adapter.h"
 #include "conf/ini-edit.h"
 #include "base/log.h"
@@ -109,21 +110,48 @@ int vpn_choose_mtu(const struct vpn_opts *o, const struct linux_state *lx, struc
 	return 0;
 }
 
+/* Why WSL would not tunnel DNS here, or NULL: GSA, or VirtioProxy before Consomme had it. */
+static char *no_tunnel_why(const struct observation *obs, const char *mode)
+{
+	const char *ver = obs->win.wsl_version;
+
+	if (obs->win.gsa_running)
+		return xstrdup("Global Secure Access runs (GlobalSecureAccessTunnelingService), and WSL turns DNS "
+			       "tunneling off while it does");
+	if ((!strcasecmp(mode, "consomme") || !strcasecmp(mode, "virtioproxy")) &&
+	    wsl_fact_holds(WSLF_CONSOMME_DNS_TUNNEL, ver) != WSLA_YES)
+		return xasprintf("WSL %s turns DNS tunneling off in %s mode (Consomme has it from WSL 2.9.0)",
+				 ver && *ver ? ver : "(version unknown)", mode);
+	return NULL;
+}
+
+/* Tunnelling chosen: is it on by itself in this WSL, or must dnsTunneling=true be written? */
+static void tunnel_default(const struct observation *obs, struct vpn_plan *p)
+{
+	char *why = p->dns_why;
+
+	p->dns_write = wsl_fact_holds(WSLF_DNS_TUNNEL_DEFAULT, obs->win.wsl_version) != WSLA_YES;
+	p->dns_why = xasprintf("%s%s%s", why ? why : "as asked", why ? "; " : " ", p->dns_write ?
+			       "written as dnsTunneling=true: this WSL does not turn it on by default" :
+			       "on by default in this WSL");
+	free(why);
+}
+
 int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, struct vpn_plan *p, char **ret_why)
 {
 	const char *want = o->dns ? o->dns : p->profile->dns;
 	const char *mode = observation_mode(obs, NULL);
 	bool bridged = !strcasecmp(mode, "bridged");
 	int build = obs->win.build ? atoi(obs->win.build) : 0;
+	char *no = no_tunnel_why(obs, mode);
 
 	if (!strcmp(want, "auto")) {
 		if (bridged) {
 			want = "static";
 			p->dns_why = xstrdup("bridged mode has no DNS tunneling: the VPN's servers go in resolv.conf");
-		} else if (obs->win.gsa_running) {
+		} else if (no) {
 			want = "static";
-			p->dns_why = xstrdup("Global Secure Access runs, and WSL turns DNS tunneling off while it "
-					     "does: the VPN's servers go in resolv.conf");
+			p->dns_why = xasprintf("%s: the VPN's servers go in resolv.conf", no);
 		} else if (build >= 22000 && obs->win.wsl_version && *obs->win.wsl_version &&
 			   strncmp(obs->win.wsl_version, "1.", 2)) {
 			want = "tunnel";
@@ -134,11 +162,21 @@ int vpn_choose_dns(const struct vpn_opts *o, const struct observation *obs, stru
 			p->dns_why = xstrdup("DNS tunneling needs Windows 11 and WSL 2: the VPN's servers go in resolv.conf");
 		}
 	} else if (!strcmp(want, "tunnel") && bridged) {
+		free(no);
 		return fail(ret_why, WB_EXIT_USAGE, "WSL turns DNS tunneling off in bridged mode: use --dns SERVER,... instead");
+	} else if (!strcmp(want, "tunnel") && no) {
+		int rc = fail(ret_why, WB_EXIT_FAIL, "%s: --dns tunnel would leave WSL with DNS that does not go "
+			      "through the VPN; use --dns static (the VPN adapter's servers) or --dns SERVER,...", no);
+
+		free(no);
+		return rc;
 	}
+	free(no);
 	p->dns_tunnel = !strcmp(want, "tunnel");
-	if (p->dns_tunnel)
+	if (p->dns_tunnel) {
+		tunnel_default(obs, p);
 		return 0;
+	}
 	if (strcmp(want, "static") && strcmp(want, "auto")) {
 		char *copy = xstrdup(want), *save = NULL;
 

@@ -25,6 +25,7 @@ struct vpn_plan {
 	int mtu;
 	char *mtu_why, *dns_why;
 	bool dns_tunnel;
+	bool dns_write;			/* tunnelling is not on by default in this WSL: write dnsTunneling=true */
 	char *servers[3];
 	size_t nservers;
 };

@@ -98,7 +98,12 @@ const struct host_adapter *adapter_choose(const struct host_state *st, char **re
 			best = a;
 	}
 	if (!best) {
-		*ret_why = xstrdup("no physical adapter is up (virtual and VPN adapters cannot be bridged)");
+		char *down = adapter_others_that_fit(st, NULL);
+
+		*ret_why = xasprintf("no physical adapter is up (virtual and VPN adapters cannot be bridged); %s%s%s",
+				     down ? "these would fit once connected: " : "Windows shows no physical adapter at all",
+				     down ? down : "", down ? " (or name one with --adapter)" : "");
+		free(down);
 		return NULL;
 	}
 	*ret_why = xasprintf("%s (%s): %s%s, %s%s", best->name, best->description,
@@ -107,4 +112,21 @@ const struct host_adapter *adapter_choose(const struct host_state *st, char **re
 			     best->physical_medium == 14 ? "wired" : best->physical_medium == 9 ? "Wi-Fi" : "other",
 			     fit > 1 && best->physical_medium == 14 ? " (wired before Wi-Fi)" : "");
 	return best;
+}
+
+char *adapter_others_that_fit(const struct host_state *st, const struct host_adapter *except)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < st->nadapters; i++) {
+		const struct host_adapter *a = &st->adapters[i];
+		bool up = a->status && !strcmp(a->status, "Up");
+
+		if (a == except || !adapter_is_physical(a))
+			continue;
+		buf_addf(&b, "%s%s (%s%s%s%s)", b.len ? ", " : "", a->name ? a->name : "?",
+			 a->description ? a->description : "?", up ? "" : "; ",
+			 up ? "" : a->status ? a->status : "status unknown", up ? "" : " now");
+	}
+	return b.len ? buf_detach(&b, NULL) : (buf_release(&b), NULL);
 }

@@ -35,4 +35,12 @@ const struct host_adapter *adapter_former_uplink(const struct host_state *st);
  */
 const struct host_adapter *adapter_choose(const struct host_state *st, char **ret_why);
 
+/*
+ * The physical adapters a bridge could use other than except (may be NULL),
+ * each "NAME (DESCRIPTION)", with "; STATUS now" for one that is not up:
+ * "Wi-Fi (Intel(R) Wi-Fi 6 AX201 160MHz), Ethernet 2 (Realtek ...; Disconnected now)".
+ * Allocated; NULL when there is none.
+ */
+char *adapter_others_that_fit(const struct host_state *st, const struct host_adapter *except);
+
 #endif

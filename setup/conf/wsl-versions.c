@@ -53,6 +53,18 @@ static const struct wsl_fact_row rows[WSLF_FACT_COUNT] = {
 		"*not* be deprecating bridged networking mode\"), 2.5.6 \"Bring back bridged networking "
 		"mode\"; learn.microsoft.com still says \"deprecated since 2.4.5\"",
 		"that no longer holds: WSL kept bridged mode, and no later version prints the warning", true },
+	/* modes and DNS */
+	[WSLF_CONSOMME] = { WSLF_CONSOMME, "Consomme (VirtioProxy) mode", "2.3.25..",
+			    "windows-hyperv-vpn.md: NAT falls back to VirtioProxy since 2.3.25 (the earliest "
+			    "version known to have the mode)" },
+	[WSLF_CONSOMME_NAME] = { WSLF_CONSOMME_NAME, "the name Consomme", "2.9.0..",
+				 "wsl-2026.md: b9e1d7044 (#40873) renamed VirtioProxy to Consomme in 2.9.0" },
+	[WSLF_DNS_TUNNEL_DEFAULT] = { WSLF_DNS_TUNNEL_DEFAULT, "DNS tunnelling on by default", "2.2.1..",
+				      "windows-hyperv-vpn.md §6: documented on by default on Windows 11 22H2+; "
+				      "the default since WSL 2.2.1 (community gist)" },
+	[WSLF_CONSOMME_DNS_TUNNEL] = { WSLF_CONSOMME_DNS_TUNNEL, "DNS tunnelling in Consomme mode", "2.9.0..",
+				       "wsl-2026.md: 2.9.0 no longer forces DNS tunnelling off for Consomme "
+				       "(WslCoreConfig.cpp, WslCoreVm.cpp:613)" },
 };
 
 int wsl_version_parse(const char *s, struct wsl_version *ret)

@@ -30,6 +30,11 @@ enum wsl_fact {
 	WSLF_DHCP_TIMEOUT_ROUNDED,	/* dhcpTimeout rounded to seconds: below 500 is 0 */
 	WSLF_WSLCONFIG_8BIT,		/* .wslconfig values keep 8 bits of each character */
 	WSLF_BRIDGED_DEPRECATED_WARNING,	/* printed "bridged will be deprecated" (withdrawn) */
+	/* modes and DNS */
+	WSLF_CONSOMME,		/* the user-mode NAT mode exists (as VirtioProxy, later Consomme) */
+	WSLF_CONSOMME_NAME,	/* it is spelled Consomme (virtioproxy still accepted) */
+	WSLF_DNS_TUNNEL_DEFAULT,	/* dnsTunneling is on unless .wslconfig says false */
+	WSLF_CONSOMME_DNS_TUNNEL,	/* DNS tunnelling works in Consomme (was forced off for VirtioProxy) */
 	WSLF_FACT_COUNT
 };
 

@@ -101,7 +101,8 @@ static void save_record(struct run *r)
 {
 	struct target_params params = { NULL, NULL, 0 };
 
-	r->m->params(r, &params);
+	if (r->m->params)
+		r->m->params(r, &params);
 	if (record_write(r->ctx, r->mode, &params) < 0)
 		wb_warn("could not record the target in '%s'; check and repair will infer it", r->ctx->state_dir);
 	target_params_release(&params);
@@ -117,7 +118,8 @@ static int record_in(struct run *r, struct transaction *t)
 	bool existed = read_file(path, &old, &st) == 0;
 	int rc;
 
-	r->m->params(r, &params);
+	if (r->m->params)
+		r->m->params(r, &params);
 	record_render(r->mode, &params, &neu);
 	rc = transaction_file(t, path, &old, existed ? &st : NULL, 0644, &neu);
 	target_params_release(&params);
@@ -339,25 +341,15 @@ static bool interrupted_after_changes(const struct journal *j)
 	return false;
 }
 
-/*
- * 1 when the WSL VM booted after the ISO time when (btime in /proc/stat is
- * the VM's boot: `wsl --shutdown` and a start renew it), 0 if not, -1 unknown.
- */
-static int booted_since(const struct wb_ctx *ctx, const char *when)
+/* 1 when the WSL VM booted after the ISO time when, 0 if not, -1 unknown. */
+static int booted_since(const struct run *r, const char *when)
 {
-	char *path = wb_path(ctx, "/proc/stat");
-	struct buf b = BUF_INIT;
 	struct tm tm;
-	const char *bt;
-	int r = -1;
 
 	memset(&tm, 0, sizeof(tm));
-	if (when && strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm) && read_file(path, &b, NULL) == 0 &&
-	    (bt = strstr(b.s, "btime ")) && (bt == b.s || bt[-1] == '\n'))
-		r = strtoll(bt + 6, NULL, 10) >= (long long)timegm(&tm);
-	buf_release(&b);
-	free(path);
-	return r;
+	if (r->obs.boot_time < 0 || !when || !strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return -1;
+	return r->obs.boot_time >= (long long)timegm(&tm);
 }
 
 /* WSL restarted since .wslconfig asked for this mode, and applied another one. */
@@ -400,7 +392,7 @@ static int finish_unchanged(struct run *r)
 	/* The last run's journal: did it wait for a restart, and did one happen since? */
 	last = journal_read(r->ctx, &r->j) == 0 && r->j.state != JS_UNKNOWN;
 	awaiting = last && r->j.state == JS_AWAITING_RESTART;
-	if (run_failed(r, SIDE_LINUX, FIX_RESTART) && awaiting && booted_since(r->ctx, r->j.time) == 1)
+	if (run_failed(r, SIDE_LINUX, FIX_RESTART) && awaiting && booted_since(r, r->j.time) == 1)
 		return report_fallback(r);
 	if (run_failed(r, SIDE_LINUX, FIX_RESTART)) {
 		printf("Windows and .wslconfig are ready; WSL has not restarted into %s mode yet.\n", r->mode);
@@ -459,7 +451,8 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)) || (rc = run_preflight(&r)))
 		goto out;
-	r.m->plan_windows(&r);
+	if (r.m->plan_windows)
+		r.m->plan_windows(&r);
 	if (r.wp.refusal) {
 		rc = wb_error(WB_EXIT_FAIL, "%s; nothing was changed", r.wp.refusal);
 		goto out;

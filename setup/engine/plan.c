@@ -49,8 +49,8 @@ void run_print_failures(const struct run *r, enum target_side side)
 		    (side == SIDE_ENVIRONMENT && !blocking(c)))
 			continue;
 		fprintf(stderr, "  - %s: observed %s\n", c->e->summary, *c->observed ? c->observed : "(unset)");
-		if (c->e->remedy)
-			fprintf(stderr, "    %s\n", c->e->remedy);
+		if (c->remedy || c->e->remedy)
+			fprintf(stderr, "    %s\n", c->remedy ? c->remedy : c->e->remedy);
 	}
 }
 
@@ -84,6 +84,9 @@ static void suggest_modes(struct run *r)
 	}
 	if (b.len)
 		fprintf(stderr, "What works on this machine instead:\n%s", b.s);
+	else
+		fprintf(stderr, "No other mode passes its checks on this machine either (`wslbridge check "
+			"MODE` shows each one's); the reasons above say what to change.\n");
 	buf_release(&b);
 }
 
@@ -138,11 +141,15 @@ int run_plan_wslconfig(struct run *r)
 	r->file_exists = rc == 0;
 	r->file_mode = r->file_exists ? r->file_st.st_mode & 07777 : 0644;
 	rc = ini_load(&d, INI_WSLCONFIG, r->old.s ? r->old.s : "", r->old.len);
-	if (rc == 0 && !(ini_value(&d, "wsl2.networkingMode") &&
-			 !strcasecmp(ini_value(&d, "wsl2.networkingMode"), r->mode)))
-		rc = run_edit_key(&d, "wsl2.networkingMode", r->mode);
+	if (rc == 0) {
+		const char *cur = ini_value(&d, "wsl2.networkingMode");
+		const char *want = r->m->wslconfig_mode ? r->m->wslconfig_mode(r, cur) : r->mode;
+
+		if (!(cur && !strcasecmp(cur, want)))
+			rc = run_edit_key(&d, "wsl2.networkingMode", want);
+	}
 	if (rc == 0)
-		rc = r->m->plan_wslconfig(r, &d);
+		rc = r->m->plan_wslconfig ? r->m->plan_wslconfig(r, &d) : 0;
 	if (rc == 0)
 		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
 	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));

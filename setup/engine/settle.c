@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct mode_ops *const modes[] = { &mode_bridged, &mode_mirrored, &mode_nat, NULL };
+const struct mode_ops *const modes[] = { &mode_bridged, &mode_mirrored, &mode_consomme, &mode_nat, NULL };
 
 const struct mode_ops *mode_find(const char *name)
 {
+	if (name && !strcasecmp(name, "virtioproxy"))	/* Consomme's name before WSL 2.9.0 */
+		return &mode_consomme;
 	for (size_t i = 0; name && modes[i]; i++)
 		if (!strcasecmp(name, modes[i]->name))
 			return modes[i];
@@ -23,7 +25,7 @@ const struct mode_ops *mode_find(const char *name)
 }
 
 /* The mode: --mode, else the recorded target, else what .wslconfig says (repair: any;
- * setup: mirrored, which someone chose by hand), else bridged. */
+ * setup: mirrored or consomme, which someone chose by hand), else bridged. */
 static int settle_mode(struct run *r, const char *recorded)
 {
 	const char *cur = ini_value(&r->obs.wslconfig, "wsl2.networkingMode");
@@ -33,7 +35,7 @@ static int settle_mode(struct run *r, const char *recorded)
 		if (!cur || !*cur) {
 			wb_error(WB_EXIT_FAIL, "nothing to repair: no setup was recorded and .wslconfig sets no "
 				 "networking mode");
-			wb_hint("run `wslbridge setup` (bridged), or `wslbridge setup --mode mirrored|nat`");
+			wb_hint("run `wslbridge setup` (bridged), or `wslbridge setup --mode mirrored|consomme|nat`");
 			return WB_EXIT_FAIL;
 		}
 		r->m = mode_find(cur);
@@ -41,8 +43,8 @@ static int settle_mode(struct run *r, const char *recorded)
 			return wb_error(WB_EXIT_FAIL, "nothing to repair: .wslconfig asks for networking mode '%s', "
 					"which wslbridge does not set up", cur);
 	}
-	if (!r->m && cur && !strcasecmp(cur, "mirrored"))
-		r->m = &mode_mirrored;	/* the user's own choice, made by hand */
+	if (!r->m && cur && (!strcasecmp(cur, "mirrored") || mode_find(cur) == &mode_consomme))
+		r->m = mode_find(cur);	/* the user's own choice, made by hand */
 	if (!r->m)
 		r->m = &mode_bridged;
 	r->mode = r->m->name;
@@ -60,7 +62,7 @@ int run_settle(struct run *r)
 	(void)record_read(r->ctx, &target, &rec);
 	rc = settle_mode(r, target);
 	if (rc == 0)	/* another mode's recorded parameters do not apply */
-		rc = r->m->settle(r, target && strcmp(target, r->mode) ? &none : &rec);
+		rc = r->m->settle ? r->m->settle(r, target && strcmp(target, r->mode) ? &none : &rec) : 0;
 	free(target);
 	target_params_release(&rec);
 	return rc;
@@ -72,7 +74,8 @@ int run_load_target(struct run *r)
 	struct target_error err;
 	int rc = 0;
 
-	r->m->params(r, &params);
+	if (r->m->params)
+		r->m->params(r, &params);
 	target_release(&r->t);
 	check_report_release(&r->rep);
 	if (target_load_params(r->ctx, r->mode, &params, &r->t, &err) < 0) {

@@ -10,10 +10,14 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-static int load_file(const char *path, enum ini_kind kind, struct ini_doc *d)
+static int load_file(const char *path, enum ini_kind kind, struct ini_doc *d, long long *ret_mtime)
 {
 	struct buf b = BUF_INIT;
-	int r = path ? read_file(path, &b, NULL) : -ENOENT;
+	struct stat st;
+	int r = path ? read_file(path, &b, &st) : -ENOENT;
+
+	if (ret_mtime)
+		*ret_mtime = r == 0 ? (long long)st.st_mtime : -1;
 
 	if (r == 0)
 		r = ini_load(d, kind, b.s, b.len);
@@ -62,6 +66,43 @@ static char *read_kernel(const struct wb_ctx *ctx)
 	buf_release(&b);
 	free(p);
 	return r;
+}
+
+/* btime in <root>/proc/stat, or -1. */
+static long long read_boot_time(const struct wb_ctx *ctx)
+{
+	char *path = wb_path(ctx, "/proc/stat");
+	struct buf b = BUF_INIT;
+	const char *bt;
+	long long r = -1;
+
+	if (read_file(path, &b, NULL) == 0 && (bt = strstr(b.s, "btime ")) && (bt == b.s || bt[-1] == '\n'))
+		r = strtoll(bt + 6, NULL, 10);
+	buf_release(&b);
+	free(path);
+	return r;
+}
+
+static bool is_consomme(const char *mode)
+{
+	return !strcasecmp(mode, "consomme") || !strcasecmp(mode, "virtioproxy");
+}
+
+int observation_fell_back(const struct observation *o, const char **ret_asked)
+{
+	const char *runs = observation_env(o)->mode, *asked = ini_value(&o->wslconfig, "wsl2.networkingMode");
+
+	*ret_asked = NULL;
+	if (!runs || !o->wslconfig_path || o->wslconfig_err)
+		return -1;
+	if (!asked || !*asked)
+		asked = "nat";
+	if (!strcasecmp(runs, asked) || (is_consomme(runs) && is_consomme(asked)))
+		return 0;
+	if (o->boot_time < 0 || o->wslconfig_mtime < 0)
+		return -1;
+	*ret_asked = asked;
+	return o->boot_time >= o->wslconfig_mtime;	/* whole seconds: a same-second write counts as read */
 }
 
 const struct linux_state *observation_interface(const struct observation *o, const char *ifname)
@@ -133,12 +174,13 @@ int observation_gather(const struct wb_ctx *ctx, bool offline, struct observatio
 		o->have_windows = true;
 	}
 	o->wslconfig_path = host_wslconfig_path(o->have_windows ? &o->host : NULL);
-	o->wslconfig_err = load_file(o->wslconfig_path, INI_WSLCONFIG, &o->wslconfig);
+	o->wslconfig_err = load_file(o->wslconfig_path, INI_WSLCONFIG, &o->wslconfig, &o->wslconfig_mtime);
 	wslconf = wb_path(ctx, "/etc/wsl.conf");
-	o->wslconf_err = load_file(wslconf, INI_WSLCONF, &o->wslconf);
+	o->wslconf_err = load_file(wslconf, INI_WSLCONF, &o->wslconf, NULL);
 	free(wslconf);
 	linux_observe(ctx, "eth0", &o->lx);
 	o->kernel = read_kernel(ctx);
+	o->boot_time = read_boot_time(ctx);
 	return 0;
 }
 
@@ -186,6 +228,36 @@ static int bridged_host_ip(const struct observation *o, char **ret_addr, char **
 	return r;
 }
 
+/*
+ * Consomme: eth0's gateway is the LAN's router (Windows' own gateway, copied).
+ * Windows is reached through loopback0 instead: with localhostForwarding on
+ * (the default) WSL adds that device and routes 127.0.0.1 over it to the
+ * host's loopback (ConsommeNetworking.cpp SetupLoopbackDevice, WslCoreVm.cpp
+ * LocalhostRelay; guest side NetworkManager.cpp, as in mirrored mode).
+ */
+static int consomme_host_ip(const struct observation *o, const char *mode, char **ret_addr, char **ret_how)
+{
+	const char *fwd = ini_value(&o->wslconfig, "wsl2.localhostForwarding");
+	const struct linux_state *lo = observation_interface(o, LOOPBACK_RELAY_IF);
+
+	if (fwd && (!strcasecmp(fwd, "false") || !strcmp(fwd, "0"))) {
+		*ret_how = xasprintf("%s mode with wsl2.localhostForwarding=false: WSL gives the guest no way to "
+				     "Windows (eth0's gateway is the LAN's router, not Windows), so the host's "
+				     "address cannot be known", mode);
+		return -ENETUNREACH;
+	}
+	if (lo && !lo->present) {
+		*ret_how = xasprintf("%s mode, but %s (WSL's relay to Windows' loopback) is missing, and eth0's "
+				     "gateway is the LAN's router, not Windows: the host's address cannot be known",
+				     mode, LOOPBACK_RELAY_IF);
+		return -ENETUNREACH;
+	}
+	*ret_how = xasprintf("%s mode: WSL relays 127.0.0.1 to Windows' loopback over %s (eth0's gateway is "
+			     "the LAN's router)", mode, LOOPBACK_RELAY_IF);
+	*ret_addr = xstrdup("127.0.0.1");
+	return 0;
+}
+
 int observation_host_ip(const struct observation *o, char **ret_addr, char **ret_how)
 {
 	const char *from, *mode = observation_mode(o, &from);
@@ -197,7 +269,9 @@ int observation_host_ip(const struct observation *o, char **ret_addr, char **ret
 		*ret_addr = xstrdup("127.0.0.1");
 		return 0;
 	}
-	if (!strcasecmp(mode, "nat") || !strcasecmp(mode, "virtioproxy") || !strcasecmp(mode, "consomme")) {
+	if (is_consomme(mode))
+		return consomme_host_ip(o, mode, ret_addr, ret_how);
+	if (!strcasecmp(mode, "nat")) {
 		if (!o->lx.gateway) {
 			*ret_how = xstrdup("NAT mode, but eth0 has no default gateway: WSL's network is not up");
 			return -ENETUNREACH;

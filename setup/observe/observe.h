@@ -34,6 +34,9 @@ struct observation {
 	struct ini_doc wslconfig, wslconf;	/* WSL's defaults when not read */
 	int wslconfig_err, wslconf_err;		/* 0, or -errno why not (-ENOENT: missing) */
 	char *kernel;			/* the running kernel's release */
+	/* When the VM booted (/proc/stat btime: `wsl --shutdown` and a start renew it) and when
+	 * .wslconfig was last written, in seconds since the epoch; -1: unknown. */
+	long long boot_time, wslconfig_mtime;
 	/* What only some targets need, read before they are compared (targets/gather.c). */
 	struct linux_state *others;	/* interfaces other than eth0 */
 	size_t nothers;
@@ -58,9 +61,23 @@ const struct wsl_env *observation_env(const struct observation *o);
 const char *observation_mode(const struct observation *o, const char **ret_from);
 
 /*
+ * WSL restarted after .wslconfig was last written and runs another mode than
+ * it asks for (virtioproxy and consomme are one): WSL fell back.  Then
+ * *ret_asked is .wslconfig's mode (not allocated) and the result is 1; 0 when
+ * not (or a restart is still pending); -1 when the times are unknown.
+ */
+int observation_fell_back(const struct observation *o, const char **ret_asked);
+
+/* The device WSL relays the guest's 127.0.0.1 to Windows over (mirrored and Consomme). */
+#define LOOPBACK_RELAY_IF "loopback0"
+
+/*
  * The Windows host's address as seen from WSL in the mode WSL applied
  * (observation_mode): NAT: eth0's default gateway; mirrored: 127.0.0.1 (WSL
- * shares the host's loopback); bridged: the IPv4 address of the switch's
+ * shares the host's loopback); Consomme: 127.0.0.1 over loopback0 unless
+ * localhostForwarding is off or loopback0 is missing (when o read it:
+ * observation_add_interface), never eth0's gateway, which is the LAN's
+ * router there; bridged: the IPv4 address of the switch's
  * vEthernet adapter on the LAN, which only Windows knows.  0 and *ret_addr;
  * -ENOSYS when bridged and o has no Windows view; else -ENETUNREACH.  Either
  * way *ret_how (allocated) says how it was found, or why there is none.

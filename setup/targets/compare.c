@@ -39,20 +39,44 @@ static bool in_subnet(const char *addr, const char *net, int prefix)
 }
 
 /*
- * "lan" or "nat": NAT when eth0's address lies in the subnet of Windows'
- * vEthernet (WSL...) adapter; offline, when it lies in 172.16.0.0/12, where
- * WSL usually puts its NAT network.
+ * Consomme (ex-VirtioProxy) copies Windows' own address into eth0
+ * (ConsommeNetworking.cpp, BuildVirtioNetConfig): "host ...", never "lan".
+ */
+static char *consomme_kind(const char *addr, const struct observation *o)
+{
+	const struct host_state *st = &o->win;
+
+	if (!o->have_windows)
+		return xasprintf("host (%s: Consomme copies Windows' own address; not compared offline)", addr);
+	for (size_t i = 0; i < st->nadapters; i++)
+		for (size_t k = 0; k < st->adapters[i].nipv4; k++)
+			if (st->adapters[i].name && !strcmp(st->adapters[i].ipv4[k].address, addr))
+				return xasprintf("host (%s is Windows' own address on %s: Consomme copies it)", addr,
+						 st->adapters[i].name);
+	return xasprintf("consomme (%s is none of Windows' addresses: Windows' network changed since)", addr);
+}
+
+/*
+ * "lan", "nat", "host" (Consomme) or "link-local": NAT when eth0's address
+ * lies in the subnet of Windows' vEthernet (WSL...) adapter; offline, when
+ * it lies in 172.16.0.0/12, where WSL usually puts its NAT network.
  */
 static char *probe_address_kind(const struct expectation *e, const struct observation *o)
 {
 	char addr[64];
 	const struct host_state *st = &o->win;
+	const char *mode = observation_env(o)->mode;
 
 	(void)e;
 	if (!o->lx.naddrs)
 		return xstrdup("none");
 	snprintf(addr, sizeof(addr), "%s", o->lx.addrs[0]);
 	addr[strcspn(addr, "/")] = '\0';
+	/* RFC 3927: what a host takes when no DHCP server answered; no network gave it */
+	if (in_subnet(addr, "169.254.0.0", 16))
+		return xasprintf("link-local (%s: no DHCP server answered, this is not a LAN address)", addr);
+	if (mode && (!strcasecmp(mode, "consomme") || !strcasecmp(mode, "virtioproxy")))
+		return consomme_kind(addr, o);
 	for (size_t i = 0; o->have_windows && i < st->nadapters; i++) {
 		const struct host_adapter *a = &st->adapters[i];
 
@@ -105,19 +129,63 @@ static char *join(char **v, size_t n)
 	return buf_detach(&b, NULL);
 }
 
-static char *p_linux_mode(const struct expectation *e, const struct observation *o)
+char *consomme_fallback_reason(const struct observation *o)
+{
+	const char *v = ini_value(&o->wslconfig, "wsl2.virtio");
+
+	/* WslCoreConfig.cpp: NAT, or None when Consomme is the policy's default */
+	if (v && (!strcasecmp(v, "false") || !strcmp(v, "0")))
+		return xstrdup("Consomme networking is not supported when wsl2.virtio is disabled; falling back "
+			       "to networkingMode Nat.");
+	return NULL;
+}
+
+/* What WSL said when it left the mode asked for, as far as it shows from here. */
+static char *fallback_reason(const struct observation *o, const char *asked)
+{
+	if (!strcasecmp(asked, "mirrored"))
+		return mirrored_fallback_reason(o);
+	if (!strcasecmp(asked, "consomme") || !strcasecmp(asked, "virtioproxy"))
+		return consomme_fallback_reason(o);
+	return NULL;
+}
+
+/*
+ * The mode WSL applied; when it restarted after .wslconfig was written and
+ * runs another mode, it fell back: then another restart changes nothing, and
+ * the remedy says where WSL printed why.
+ */
+static void p_linux_mode(const struct expectation *e, const struct observation *o, struct probe_out *out)
 {
 	const struct wsl_env *env = observation_env(o);
+	const char *asked = NULL;
+	int fell = observation_fell_back(o, &asked);
 	const char *want = o->wslconfig_path ? ini_value(&o->wslconfig, "wsl2.networkingMode") : NULL;
-	char *why = env->mode && want && !strcasecmp(want, "mirrored") && strcmp(env->mode, "mirrored") &&
-		    e->equals && !strcmp(e->equals, "mirrored") ?
-		    mirrored_fallback_reason(o) : NULL;
-	char *r;
+	char *why = NULL;
 
+	if (!env->mode) {
+		out->value = xstrdup("unknown");
+		return;
+	}
+	if (fell == 1)
+		why = fallback_reason(o, asked);
+	else if (want && !strcasecmp(want, "mirrored") && strcmp(env->mode, "mirrored") && e->equals &&
+		 !strcmp(e->equals, "mirrored"))
+		why = mirrored_fallback_reason(o);	/* a restart may be pending: the reason it will meet */
 	/* WSL says why only on the Windows console; the same checks tell it here. */
-	r = why ? xasprintf("%s (WSL fell back: %s)", env->mode, why) : xstrdup(env->mode ? env->mode : "unknown");
+	if (why)
+		out->value = xasprintf("%s (WSL fell back: %s)", env->mode, why);
+	else if (fell == 1)
+		out->value = xasprintf("%s (WSL fell back: .wslconfig asks for %s)", env->mode, asked);
+	else
+		out->value = xstrdup(env->mode);
+	if (fell == 1)
+		out->remedy = xasprintf("WSL restarted after .wslconfig was written and runs %s, not %s: another "
+					"restart will not change that. WSL printed its reason on the Windows console "
+					"when it started (run `wsl.exe` in PowerShell to see it again)%s", env->mode,
+					asked, why ? "; it is quoted above" : "; the environment checks above say "
+					"what can be seen from here");
 	free(why);
-	return r;
 }
 
 static char *p_default_route(const struct expectation *e, const struct observation *o)
@@ -196,6 +264,7 @@ static const struct probe {
 	{ "windows.ipv6", NEEDS_WINDOWS, windows_s, probe_ipv6, NULL },
 	{ "wsl.supports-bridged", NEEDS_WINDOWS, wsl_s, probe_wsl_bridged, NULL },
 	{ "wsl.supports-mirrored", NEEDS_WINDOWS, wsl_s, probe_wsl_mirrored, NULL },
+	{ "wsl.supports-consomme", NEEDS_WINDOWS, wsl_s, probe_wsl_consomme, NULL },
 	{ "policy.networking-mode", NEEDS_WINDOWS, policy_s, probe_policy_mode, NULL },
 	{ "switch.count", NEEDS_WINDOWS, switch_s, NULL, probe_switch },
 	{ "switch.type", NEEDS_WINDOWS, switch_s, NULL, probe_switch },
@@ -209,7 +278,7 @@ static const struct probe {
 	{ "wslconfig", NEEDS_WSLCONFIG, NULL, p_wslconfig, NULL },
 	{ "wslconf", 0, NULL, p_wslconf, NULL },
 	{ "wslconf.ignored-from", 0, NULL, p_ignored_from, NULL },
-	{ "linux.mode", 0, NULL, p_linux_mode, NULL },
+	{ "linux.mode", 0, NULL, NULL, p_linux_mode },
 	{ "linux.carrier", 0, NULL, p_interface, NULL },
 	{ "linux.mtu", 0, NULL, p_interface, NULL },
 	{ "linux.address-kind", 0, adapters_s, probe_address_kind, NULL },
@@ -344,6 +413,10 @@ void compare_target(const struct target *t, const struct observation *o, struct 
 		}
 		r->observed = out.value;
 		r->status = holds(r->e, out.value, &r->expected) ? CHECK_PASS : CHECK_FAIL;
+		if (r->status == CHECK_FAIL)
+			r->remedy = out.remedy;
+		else
+			free(out.remedy);
 		if (r->status == CHECK_PASS)
 			rep->pass++;
 		else
@@ -370,6 +443,7 @@ void check_report_release(struct check_report *rep)
 	for (size_t i = 0; i < rep->n; i++) {
 		free(rep->r[i].observed);
 		free(rep->r[i].expected);
+		free(rep->r[i].remedy);
 	}
 	free(rep->r);
 	memset(rep, 0, sizeof(*rep));

@@ -21,6 +21,7 @@ struct check_result {
 	char *observed;		/* the probe's value, or why it was skipped or is unknown */
 	char *expected;		/* for people: "bridged", "between 576 and 9000", ... */
 	const char *basis;	/* non-NULL: the value was inferred, from this */
+	char *remedy;		/* non-NULL: what to do instead of the expectation's remedy */
 };
 
 struct check_report {
@@ -41,6 +42,7 @@ void check_report_release(struct check_report *rep);
 struct probe_out {
 	char *value, *skip, *unknown;
 	const char *basis;
+	char *remedy;		/* what the observation says to do, over the expectation's remedy */
 };
 /* An unknown probe is a value that fails every expectation, never another probe. */
 void probe_run(const struct expectation *e, const struct observation *o, struct probe_out *out);
@@ -54,5 +56,7 @@ const char *probe_name(size_t i);
  * mode is not supported: ..."), from what Windows and Linux show; NULL when
  * nothing observable stops it (or offline). */
 char *mirrored_fallback_reason(const struct observation *o);
+/* The same for Consomme: "Consomme networking is not supported when wsl2.virtio is disabled ..." */
+char *consomme_fallback_reason(const struct observation *o);
 
 #endif

@@ -205,6 +205,12 @@ char *probe_wsl_mirrored(const struct expectation *e, const struct observation *
 	return wsl_has_mode(&o->win, WSLF_MIRRORED);
 }
 
+char *probe_wsl_consomme(const struct expectation *e, const struct observation *o)
+{
+	(void)e;
+	return wsl_has_mode(&o->win, WSLF_CONSOMME);
+}
+
 char *probe_hvfw_unopened(const struct expectation *e, const struct observation *o)
 {
 	return hvfw_unopened(&o->win, e->ports);

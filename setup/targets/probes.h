@@ -16,6 +16,7 @@ char *probe_wsl_bridged(const struct expectation *e, const struct observation *o
 char *probe_mirrored(const struct expectation *e, const struct observation *o);
 char *probe_ipv6(const struct expectation *e, const struct observation *o);
 char *probe_wsl_mirrored(const struct expectation *e, const struct observation *o);
+char *probe_wsl_consomme(const struct expectation *e, const struct observation *o);
 char *probe_hvfw_unopened(const struct expectation *e, const struct observation *o);
 void probe_hyperv(const struct expectation *e, const struct observation *o, struct probe_out *out);
 char *probe_build(const struct expectation *e, const struct observation *o);

@@ -38,7 +38,7 @@ static void add_param(struct check_opts *o, const char *name, const char *value)
 
 /*
  * The target: named, else what setup recorded, else what .wslconfig
- * implies (bridged with its vmSwitch and macAddress, mirrored, or nat).
+ * implies (bridged with its vmSwitch and macAddress, mirrored, consomme, or nat).
  */
 static char *choose_target(const struct wb_ctx *ctx, const struct observation *obs,
 			   const char *named, struct check_opts *o)
@@ -72,8 +72,19 @@ static char *choose_target(const struct wb_ctx *ctx, const struct observation *o
 		wb_note("target: mirrored, as .wslconfig implies (no setup recorded)");
 		return xstrdup("mirrored");
 	}
+	if (at >= 0 && (!strcasecmp(obs->wslconfig.lines[at].value, "consomme") ||
+			!strcasecmp(obs->wslconfig.lines[at].value, "virtioproxy"))) {
+		wb_note("target: consomme, as .wslconfig implies (no setup recorded)");
+		return xstrdup("consomme");
+	}
 	wb_note("target: nat, as .wslconfig implies (no setup recorded)");
 	return xstrdup("nat");
+}
+
+/* The observation's own remedy (a fallback after a restart), else the target's. */
+static const char *remedy(const struct check_result *r)
+{
+	return r->remedy ? r->remedy : r->e->remedy;
 }
 
 static void print_text(const struct target *t, const struct check_report *rep)
@@ -106,8 +117,8 @@ static void print_text(const struct target *t, const struct check_report *rep)
 				printf("  %s %s: observed %s, expected %s\n%s%s%s", bad, r->e->summary,
 				       *r->observed ? r->observed : !strncmp(r->e->probe, "wslconf", 7) ?
 				       "(unset)" : "(nothing)", r->expected,
-				       r->e->remedy ? "       remedy: " : "", r->e->remedy ? r->e->remedy : "",
-				       r->e->remedy ? "\n" : "");
+				       remedy(r) ? "       remedy: " : "", remedy(r) ? remedy(r) : "",
+				       remedy(r) ? "\n" : "");
 		}
 	}
 	printf("\n%zu of %zu expectations hold", rep->pass, rep->n - rep->skip);
@@ -164,7 +175,7 @@ static void print_xml(const struct target *t, const struct check_report *rep)
 		xml_attr(e, "observed", r->observed);
 		xml_attr(e, "expected", r->expected);
 		xml_attr(e, "basis", r->basis ? "inferred" : NULL);
-		xml_attr(e, "remedy", r->e->remedy);
+		xml_attr(e, "remedy", remedy(r));
 		xml_attr(e, "fix", target_fix_name(r->e->fix));
 		snprintf(line, sizeof(line), "%u", r->e->line);
 		xml_attr(e, "line", line);
@@ -204,7 +215,7 @@ static int print_json(const struct target *t, const struct check_report *rep)
 		json_kstring(&w, "summary", r->e->summary);
 		json_kstring(&w, "observed", r->observed);
 		json_kstring(&w, "expected", r->expected);
-		json_kstring(&w, "remedy", r->e->remedy);
+		json_kstring(&w, "remedy", remedy(r));
 		json_kstring(&w, "fix", target_fix_name(r->e->fix));
 		json_kint(&w, "line", r->e->line);
 		json_object_end(&w);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * verb-host-ip.c - `wslbridge host-ip`: the Windows host's address as seen
- * from WSL in the mode WSL applied (observation_host_ip: NAT and mirrored
- * need no Windows launch, bridged needs one).
+ * from WSL in the mode WSL applied (observation_host_ip: NAT, mirrored and
+ * Consomme need no Windows launch, bridged needs one).
  */
 #include "verbs/verbs.h"
 #include "base/log.h"
@@ -29,6 +29,7 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 	(void)observation_gather(ctx, true, &o, &why);
 	free(why);
 	why = NULL;
+	observation_add_interface(&o, LOOPBACK_RELAY_IF);	/* Consomme reaches Windows over it */
 	mode = observation_mode(&o, &from);
 	if (strcmp(from, "wslinfo"))
 		wb_debug("wslinfo did not say which mode WSL applied; from %s: %s", from, mode);
@@ -42,6 +43,7 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 			return WB_EXIT_FAIL;
 		}
 		free(how);
+		observation_add_interface(&o, LOOPBACK_RELAY_IF);
 		r = observation_host_ip(&o, &addr, &how);
 	}
 	if (r == 0) {

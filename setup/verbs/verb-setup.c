@@ -73,8 +73,9 @@ static int check_options(const struct engine_opts *oo, int argc, char **argv, co
 		return wb_error(WB_EXIT_USAGE, "%s takes no arguments ('%s')", verb, argv[optind]);
 	if ((o.detailed_exitcode || o.json) && !o.dry_run)
 		return wb_error(WB_EXIT_USAGE, "--%s goes with --dry-run", o.json ? "json" : "detailed-exitcode");
-	if (o.mode && strcmp(o.mode, "bridged") && strcmp(o.mode, "mirrored") && strcmp(o.mode, "nat"))
-		return wb_error(WB_EXIT_USAGE, "--mode takes bridged, mirrored or nat, not '%s'", o.mode);
+	if (o.mode && strcmp(o.mode, "bridged") && strcmp(o.mode, "mirrored") && strcmp(o.mode, "consomme") &&
+	    strcmp(o.mode, "virtioproxy") && strcmp(o.mode, "nat"))
+		return wb_error(WB_EXIT_USAGE, "--mode takes bridged, mirrored, consomme or nat, not '%s'", o.mode);
 	if (o.mode && strcmp(o.mode, "bridged") && (o.switch_name || o.switch_id || o.adapter || o.mac || o.dhcp || o.ipv6))
 		return wb_error(WB_EXIT_USAGE, "--switch, --switch-id, --adapter, --mac, --dhcp and --ipv6 are for "
 				"bridged mode, not %s", o.mode);

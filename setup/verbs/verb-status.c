@@ -83,6 +83,24 @@ static void print_windows(const struct host_state *st, const struct wsl_env *env
 		       "cannot change it\n", host_policy_mode_name(st->policy_default_mode));
 }
 
+/* The mode WSL runs against the one .wslconfig asks for; what Consomme means for addresses. */
+static void print_mode_notes(const struct observation *o)
+{
+	const char *asked = NULL, *runs = observation_env(o)->mode;
+	int fell = observation_fell_back(o, &asked);
+
+	if (fell == 1)
+		printf("  WSL fell back: .wslconfig asks for %s, and WSL restarted after it was written but runs "
+		       "%s (WSL printed why on the Windows console when it started; `wslbridge check` says what "
+		       "it can see)\n", T(asked, "?"), T(runs, "?"));
+	else if (fell == 0 && asked)
+		printf("  .wslconfig asks for %s: WSL applies it at its next restart (`wsl.exe --shutdown`)\n",
+		       T(asked, "?"));
+	if (runs && (!strcmp(runs, "consomme") || !strcmp(runs, "virtioproxy")))
+		printf("  Consomme: eth0 carries Windows' own address and gateway (the LAN's router, not "
+		       "Windows); Windows is 127.0.0.1 from here (`wslbridge host-ip`)\n");
+}
+
 static void print_adapter(const struct host_state *st, const struct host_adapter *a)
 {
 	printf("  %-20s %s\n", T(a->name, "?"), T(a->description, "?"));
@@ -284,6 +302,7 @@ static void print_text(const struct observation *o, const struct wb_ctx *ctx)
 	putchar('\n');
 	if (o->have_windows) {
 		print_windows(&o->win, &o->host.env);
+		print_mode_notes(o);
 		print_adapters(&o->win);
 		print_switches(&o->win);
 		print_ports(&o->win);
@@ -291,6 +310,7 @@ static void print_text(const struct observation *o, const struct wb_ctx *ctx)
 	} else {
 		printf("Windows\n  not observed (--offline)\n  networking mode in use: %s\n",
 		       o->env.mode ? o->env.mode : "unknown");
+		print_mode_notes(o);
 	}
 	printf("\nFiles\n");
 	if (o->have_windows)

@@ -20,7 +20,7 @@ _wslbridge()
 	--mtu) COMPREPLY=($(compgen -W "auto probe 1280 1300 1350 1400 1420" -- "$cur")); return ;;
 	--dns) COMPREPLY=($(compgen -W "auto tunnel static" -- "$cur")); return ;;
 	--dhcp|--ipv6|--host-loopback) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
-	--mode) COMPREPLY=($(compgen -W "bridged mirrored nat" -- "$cur")); return ;;
+	--mode) COMPREPLY=($(compgen -W "bridged mirrored consomme nat" -- "$cur")); return ;;
 	--allow-port|--listen|--endpoint|--name|--timeout) return ;;
 	esac
 	local common="--root --state-dir --yes --quiet --verbose --help"

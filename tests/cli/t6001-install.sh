@@ -60,7 +60,7 @@ test_expect_success 'completion offers every option each verb documents' '
 '
 
 test_expect_success 'completion: modes and forward subcommands' '
-	complete_line "wslbridge setup --mode " >out && printf "bridged\nmirrored\nnat\n" >want && test_cmp want out &&
+	complete_line "wslbridge setup --mode " >out && printf "bridged\nmirrored\nconsomme\nnat\n" >want && test_cmp want out &&
 	complete_line "wslbridge forward " >out && printf "add\nlist\nremove\nsync\n" >want && test_cmp want out &&
 	complete_line "wslbridge dsc " >out && printf "get\ntest\nset\n" >want && test_cmp want out &&
 	complete_line "wslbridge setup --host-loopback t" >out && echo true >want && test_cmp want out

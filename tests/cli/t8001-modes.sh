@@ -169,7 +169,7 @@ test_expect_success 'bad options: a clear error, exit 2, nothing changed' '
 		test_cmp before hb/state.xml && test ! -e "$(wslconfig hb)" || exit 1
 	done &&
 	WINHOST_DIR=$PWD/hb test_expect_code 2 "$RUN" home-edition -- "$WB" setup --mode bridge 2>err &&
-	test_grep "\-\-mode takes bridged, mirrored or nat, not .bridge." err &&
+	test_grep "\-\-mode takes bridged, mirrored, consomme or nat, not .bridge." err &&
 	WINHOST_DIR=$PWD/hb test_expect_code 2 "$RUN" home-edition -- "$WB" host-ip eth0 2>err &&
 	test_grep "host-ip takes no arguments" err && test_cmp before hb/state.xml
 '

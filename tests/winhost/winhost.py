@@ -225,6 +225,44 @@ def mirrored_eth0(host, cfg):
     return eth, WSL_RESOLV if tunnel or dns is None else "nameserver %s\n" % dns.get("server")
 
 
+def lan_ipv4(host, vnic_ipv4):
+    """The LAN a bridged guest's DHCP lease comes from: the vNIC's network, or, while the vNIC
+    has only a link-local address (its own lease not renewed yet, E.20), the network of the
+    adapter with the default route (assumed)."""
+    if not vnic_ipv4.get("address", "").startswith("169.254."):
+        return vnic_ipv4
+    for r in host.host.find("routes").findall("route"):
+        a = next((x for x in adapters(host).findall("adapter") if x.get("ifindex") == r.get("ifindex")), None)
+        if a is not None and a.find("ipv4") is not None:
+            return a.find("ipv4")
+    return vnic_ipv4
+
+
+def wsl_version(host):
+    """WSL's version as a tuple; () for inbox WSL."""
+    v = host.host.find("wsl").get("version", "")
+    return tuple(int(x) for x in v.split(".") if x.isdigit()) if v else ()
+
+
+def consomme_start(host, cfg, mode, eth, resolv):
+    """Consomme (VirtioProxy before 2.9.0): WSL's user-mode NAT (wsl-2026.md, WslCoreConfig.cpp)."""
+    ver = wsl_version(host)
+    if mode == "consomme" and ver < (2, 9, 0) or ver < (2, 3, 25):
+        # an enum value this WSL does not know: a warning, and the default mode
+        wsl_message(host, "wsl: Invalid value '%s' for config key 'wsl2.networkingMode' (Valid values: "
+                    "Bridged, Mirrored, Nat, None, VirtioProxy)" % cfg.get("wsl2.networkingmode"))
+        return "nat", eth, resolv
+    if cfg.get("wsl2.virtio", "true").lower() in ("false", "0"):
+        wsl_message(host, "wsl: Consomme networking is not supported when wsl2.virtio is disabled; "
+                    "falling back to networkingMode Nat.")
+        return "nat", eth, resolv
+    # BuildVirtioNetConfig: the host's preferred address and its best gateway; a fixed client MAC
+    eth, resolv = mirrored_eth0(host, cfg)
+    if eth.get("present") != "false":
+        eth["mac"] = "00:00:00:00:01:00"
+    return ("consomme" if ver >= (2, 9, 0) else "virtioproxy"), eth, resolv
+
+
 HYPERV_ADMINS = "S-1-5-32-578"
 DEFAULT_SID = "S-1-5-21-1004336348-1177238915-682003330-1001"
 
@@ -270,8 +308,9 @@ def wsl_restart(host):
             vnic = vnic_for(host, name)
             if sw.get("type") == "2" and up is not None and up.get("status") == "Up" and vnic is not None \
                     and vnic.find("ipv4") is not None:
-                net = vnic.find("ipv4").get("address").rsplit(".", 1)[0]
-                eth.update(address="%s.57/%s" % (net, vnic.find("ipv4").get("prefix")),
+                lan = lan_ipv4(host, vnic.find("ipv4"))
+                net = lan.get("address").rsplit(".", 1)[0]
+                eth.update(address="%s.57/%s" % (net, lan.get("prefix")),
                            gateway=net + ".1", carrier="up")
     if mode == "mirrored":
         why = mirrored_capable(host)
@@ -287,6 +326,8 @@ def wsl_restart(host):
             mode = "nat"
         else:
             eth, resolv = mirrored_eth0(host, cfg)
+    if mode in ("consomme", "virtioproxy"):
+        mode, eth, resolv = consomme_start(host, cfg, mode, eth, resolv)
     if mode == "nat":
         if host.sim.get("nat_address"):
             eth["address"] = host.sim["nat_address"]
@@ -295,10 +336,13 @@ def wsl_restart(host):
         eth["mtu"] = str(min(mtus + [1500]))
     linux = host.root.find("linux")
     for child in list(linux):
-        if child.tag in ("eth0", "resolv"):
+        if child.tag in ("eth0", "resolv", "loopback0"):
             linux.remove(child)
     linux.set("mode", mode)
     ET.SubElement(linux, "eth0", eth if eth is not None else {"present": "false"})
+    relay = cfg.get("wsl2.localhostforwarding", "true").lower() not in ("false", "0")
+    if mode in ("mirrored", "consomme", "virtioproxy") and relay:
+        ET.SubElement(linux, "loopback0")   # WSL's relay to Windows' 127.0.0.1
     if resolv:
         ET.SubElement(linux, "resolv").text = resolv
     host.save()
