@@ -30,6 +30,24 @@ static char *derive_mac(const char *machine_guid)
 	return xasprintf("%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
 }
 
+/* A refusal of the asked adapter names the ones that would do, also those down now. */
+static int refuse_adapter(const struct run *r, const char *want)
+{
+	char *fit = adapter_others_that_fit(&r->obs.win, r->adapter);
+	int e;
+
+	if (!r->adapter)
+		e = wb_error(r->o->adapter ? WB_EXIT_USAGE : WB_EXIT_FAIL, "no adapter '%s' (by name, description, "
+			     "MAC or GUID); %s%s", want, fit ? "these would fit: " : "`wslbridge status` lists them",
+			     fit ? fit : "");
+	else
+		e = wb_error(WB_EXIT_USAGE, "%s (%s) cannot be bridged: it is %s adapter%s%s", r->adapter->name,
+			     r->adapter->description, adapter_is_vpn(r->adapter) ? "a VPN's" : "a virtual",
+			     fit ? "; these would fit: " : "", fit ? fit : "");
+	free(fit);
+	return e;
+}
+
 static int pick_adapter(struct run *r, const char *recorded)
 {
 	const struct host_state *st = &r->obs.win;
@@ -38,12 +56,8 @@ static int pick_adapter(struct run *r, const char *recorded)
 
 	if (want) {
 		r->adapter = adapter_find(st, want);
-		if (!r->adapter)
-			return wb_error(r->o->adapter ? WB_EXIT_USAGE : WB_EXIT_FAIL, "no adapter '%s' "
-					"(by name, description, MAC or GUID); `wslbridge status` lists them", want);
-		if (!adapter_is_physical(r->adapter))
-			return wb_error(WB_EXIT_USAGE, "%s (%s) cannot be bridged: it is %s adapter", r->adapter->name,
-					r->adapter->description, adapter_is_vpn(r->adapter) ? "a VPN's" : "a virtual");
+		if (!r->adapter || !adapter_is_physical(r->adapter))
+			return refuse_adapter(r, want);
 		r->adapter_why = xasprintf("%s (%s), as %s", r->adapter->name, r->adapter->description,
 					   r->o->adapter ? "asked" : "the last setup chose");
 		return 0;

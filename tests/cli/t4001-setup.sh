@@ -202,9 +202,10 @@ test_expect_success 'another external switch on the adapter is reused, with its 
 test_expect_success 'a bad --adapter or --switch is refused before anything' '
 	test_expect_code 2 env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --adapter nosuch --yes 2>err &&
 	test_grep "no adapter .nosuch." err &&
+	test_grep "these would fit: Ethernet (Intel" err &&
 	test_expect_code 2 "$RUN" vpn-anyconnect -- "$WB" setup --yes \
 		--adapter "Ethernet 3" 2>err &&
-	test_grep "cannot be bridged: it is a VPN.s adapter" err &&
+	test_grep "cannot be bridged: it is a VPN.s adapter; these would fit: " err &&
 	test_expect_code 2 "$WB" setup --switch "Caf$(printf "\303\251")" 2>err &&
 	test_grep "non-ASCII" err
 '
