@@ -11,8 +11,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-static const char *const modes[] = { "bridged", "mirrored", "nat" };
+static const char *const modes[] = { "bridged", "mirrored", "nat", "consomme" };
+#define NMODES (sizeof(modes) / sizeof(modes[0]))
 
 static int bad(const char *what, const char *hint)
 {
@@ -101,10 +103,10 @@ int dsc_want_parse(const char *json, size_t len, struct dsc_want *w)
 	if (rc == 0 && w->mode) {
 		size_t m = 0;
 
-		while (m < 3 && strcmp(w->mode, modes[m]))
+		while (m < NMODES && strcmp(w->mode, modes[m]))
 			m++;
-		if (m == 3)
-			rc = bad("'mode' must be bridged, mirrored or nat", NULL);
+		if (m == NMODES)
+			rc = bad("'mode' must be bridged, mirrored, nat or consomme", NULL);
 	}
 	if (rc == 0 && (w->sw || w->adapter || w->mac) && (!w->mode || strcmp(w->mode, "bridged")))
 		rc = bad("switch, adapter and mac go with \"mode\": \"bridged\"", NULL);
@@ -268,8 +270,13 @@ void dsc_write_state(const struct observation *o, struct json_writer *w)
 	char *path = forward_store_path(o->ctx), *why = NULL;
 	struct forwards fs;
 
-	json_kstring(w, "mode", mode ? mode : "nat");
-	if (mode && !strcmp(mode, "bridged")) {
+	/* As the schema spells it: WSL takes any case, and VirtioProxy is Consomme's old name. */
+	mode = !mode ? "nat" : !strcasecmp(mode, "virtioproxy") ? "consomme" : mode;
+	for (size_t m = 0; m < NMODES; m++)
+		if (!strcasecmp(mode, modes[m]))
+			mode = modes[m];
+	json_kstring(w, "mode", mode);
+	if (!strcmp(mode, "bridged")) {
 		if (sw)
 			json_kstring(w, "switch", sw);
 		if (adapter)

@@ -37,7 +37,7 @@ test_expect_success 'the manifest is valid for DSC, with the version and exit co
 	assert m["set"]["implementsPretest"] and m["set"]["return"] == "state" and m["test"]["return"] == "state"
 	for op in ("get", "test", "set"):
 	    assert m[op]["args"][-2:] == ["dsc", op] and m[op]["input"] == "stdin", m[op]
-	assert set(m["schema"]["embedded"]["properties"]["mode"]["enum"]) == {"bridged", "mirrored", "nat"}
+	assert set(m["schema"]["embedded"]["properties"]["mode"]["enum"]) == {"bridged", "mirrored", "nat", "consomme"}
 	EOF_
 '
 
@@ -130,6 +130,17 @@ test_expect_success 'Intune: detect = check exit 3 -> 1, remediate = repair --ye
 	test_grep "^networkingMode=bridged" i/root/mnt/c/Users/alice/.wslconfig &&
 	WINHOST_DIR=$PWD/i "$RUN" --restart fresh-pro -- true &&
 	intune i fresh-pro detect-wslbridge.ps1 >out
+'
+
+test_expect_success 'get spells the mode as the schema does: VirtioProxy (any case) is consomme' '
+	rm -rf v && WINHOST_DIR=$PWD/v "$RUN" fresh-pro -- true &&
+	printf "[wsl2]\nnetworkingMode=virtioPROXY\n" >v/root/mnt/c/Users/alice/.wslconfig &&
+	WINHOST_DIR=$PWD/v "$RUN" --restart fresh-pro -- true &&
+	echo virtioproxy >v/linux-mode &&
+	dsc get v fresh-pro "{}" >get.json &&
+	test "$(field "[\"actualState\"][\"mode\"]" <get.json)" = "\"consomme\"" &&
+	dsc test v fresh-pro "{\"mode\": \"consomme\"}" >test.json &&
+	test "$(field "[\"actualState\"][\"mode\"]" <test.json)" = "\"consomme\""
 '
 
 test_done
