@@ -159,6 +159,7 @@ $global:WHModuleOf = @{
     'Get-NetIPAddress' = 'NetTCPIP', 'MSFT_NetIPAddress'
     'Get-NetRoute' = 'NetTCPIP', 'MSFT_NetRoute'
     'Get-NetTCPSetting' = 'NetTCPIP', 'MSFT_NetTCPSetting'
+    'Get-NetUDPSetting' = 'NetTCPIP', 'MSFT_NetUDPSetting'
     'Get-DnsClientServerAddress' = 'DnsClient', 'MSFT_DNSClientServerAddress'
     'Get-DnsClient' = 'DnsClient', 'MSFT_DNSClient'
     'Get-DnsClientGlobalSetting' = 'DnsClient', 'MSFT_DNSClientGlobalSetting'
