@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* The locale's charset from the environment, as setlocale() would pick it;
@@ -28,6 +29,18 @@ bool term_fancy(FILE *f)
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
 	return isatty(fileno(f)) && !(nc && *nc) && !(term && !strcmp(term, "dumb")) && locale_utf8();
+}
+
+int term_width(FILE *f)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	long n = c && *c ? strtol(c, NULL, 10) : 0;
+
+	/* the terminal's own answer first; COLUMNS (as less and ls take it) when piped */
+	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return n > 0 && n < 10000 ? (int)n : 80;
 }
 
 /* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */

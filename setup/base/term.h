@@ -12,6 +12,9 @@
 
 bool term_fancy(FILE *f);
 
+/* f's width in columns: the terminal's, else $COLUMNS, else 80. */
+int term_width(FILE *f);
+
 /*
  * Text from a file or from Windows, made safe to print: a terminal control
  * character (C0 but tab, DEL, and C1 in UTF-8 or as a raw byte) becomes

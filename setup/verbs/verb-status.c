@@ -6,6 +6,7 @@
  */
 #include "verbs/verbs.h"
 #include "verbs/diagram.h"
+#include "verbs/verdict.h"
 #include "verbs/status.h"
 #include "host/host.h"
 #include "conf/ini.h"
@@ -276,11 +277,12 @@ static void print_ports(const struct host_state *st)
 	}
 }
 
-static void print_text(const struct observation *o, const struct wb_ctx *ctx)
+static void print_text(const struct observation *o, const struct wb_ctx *ctx, const char *target,
+		       size_t nfail)
 {
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf");
 
-	diagram_print(stdout, o);
+	diagram_print(stdout, o, target, nfail);
 	putchar('\n');
 	if (o->have_windows) {
 		print_windows(&o->win, &o->host.env);
@@ -363,6 +365,9 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct observation o;
+	struct verdict_params params = { NULL, 0 };
+	struct target t;
+	struct check_report rep = { .r = NULL };
 	bool offline = false, xml = false, json = false;
 	char *why = NULL, **problems;
 	size_t nproblems;
@@ -381,6 +386,7 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		return WB_EXIT_USAGE;
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "status takes no arguments");
+	memset(&t, 0, sizeof(t));
 	r = observation_gather(ctx, offline, &o, &why);
 	if (r < 0) {
 		wb_error(WB_EXIT_FAIL, "%s", why ? why : errstr(r));
@@ -390,16 +396,25 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		observation_release(&o);
 		return WB_EXIT_FAIL;
 	}
-	nproblems = diagram_problems(&o, &problems);
+	r = verdict_compare(ctx, &o, NULL, &params, true, &t, &rep);
+	if (r) {
+		observation_release(&o);
+		verdict_params_release(&params);
+		return r;
+	}
+	nproblems = verdict_problems(&rep, &problems);
 	if (json)
 		r = status_print_json(&o, problems, nproblems);
 	else if (xml)
 		r = print_xml(&o);
 	else
-		print_text(&o, ctx);
+		print_text(&o, ctx, t.name, nproblems);
 	if (r == 0)
 		r = status_report_problems(problems, nproblems);
 	status_problems_free(problems, nproblems);
+	check_report_release(&rep);
+	target_release(&t);
+	verdict_params_release(&params);
 	observation_release(&o);
 	return r;
 }

@@ -66,14 +66,14 @@ test_expect_success 'NO_COLOR in a terminal: no escapes, no symbols' '
 
 test_expect_success 'status diagram marks what VMware broke' '
 	WINHOST_DIR=$PWD/h4 test_expect_code 3 "$RUN" vmware-broken -- "$WB" status >out 2>err &&
-	test "$(grep -c "^wslbridge: warning: broken: " err)" = 4 &&
+	test "$(grep -c "^wslbridge: warning: broken: " err)" = 7 &&
 	sed -n "1,/broken:/p" out >diagram &&
 	test_grep "^ *LAN / Internet" diagram &&
 	test_grep "^| X VMware Bridge Protocol bound" diagram &&
 	test_grep "^| X switch .WSL Bridge.: Internal" diagram &&
 	test_grep "^| X eth0 (no address)" diagram &&
-	test_grep "things are broken: .wslbridge check. says more" diagram &&
-	awk "/^[|+]/ && length(\$0) != 72 { print; bad = 1 } END { exit bad }" diagram
+	test_grep "7 things are broken (target bridged): .wslbridge check. says what" diagram &&
+	awk "/^[|+]/ && length(\$0) != 80 { print; bad = 1 } END { exit bad }" diagram
 '
 
 test_expect_success 'status diagram of a working bridge marks nothing' '
