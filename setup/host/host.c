@@ -126,6 +126,16 @@ static int ask_cmd(struct host *h, char **ret_why)
 	return rc;
 }
 
+char *host_env_refusal(const struct wsl_env *env)
+{
+	if (env->kind == WSL_NOT)
+		return xasprintf("wslbridge runs inside WSL2, and this is not WSL: %s", env->not_wsl_why);
+	if (env->kind == WSL_ONE)
+		return xstrdup("this distribution runs under WSL1; wslbridge needs WSL2 "
+			       "(from Windows: `wsl.exe --set-version <distro> 2`)");
+	return NULL;
+}
+
 int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why)
 {
 	char *temp;
@@ -136,16 +146,8 @@ int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why)
 	h->timeout_ms = timeout_ms();
 	*ret_why = NULL;
 	wslenv_detect(ctx, &h->env);
-	if (h->env.kind == WSL_NOT) {
-		*ret_why = xasprintf("wslbridge runs inside WSL2, and this is not WSL: %s",
-				     h->env.not_wsl_why);
-		return -ENOSYS;
-	}
-	if (h->env.kind == WSL_ONE) {
-		*ret_why = xstrdup("this distribution runs under WSL1; wslbridge needs WSL2 "
-				   "(from Windows: `wsl.exe --set-version <distro> 2`)");
-		return -EOPNOTSUPP;
-	}
+	if ((*ret_why = host_env_refusal(&h->env)))
+		return h->env.kind == WSL_NOT ? -ENOSYS : -EOPNOTSUPP;
 	if (!h->env.interop) {
 		*ret_why = xasprintf("cannot start Windows programs: %s", h->env.interop_why);
 		return -ENOEXEC;
@@ -193,6 +195,23 @@ char *host_wslconfig_path(const struct host *h)
 	lin = wslenv_to_linux(h->ctx, &h->env, win);
 	free(win);
 	return lin;
+}
+
+char *host_wslconfig_path_offline(const struct wb_ctx *ctx, const struct wsl_env *env)
+{
+	struct host h;
+	char *p = host_wslconfig_path(NULL);
+
+	if (p)
+		return p;
+	memset(&h, 0, sizeof(h));
+	h.ctx = ctx;
+	h.env = *env;	/* borrowed: not released here */
+	if (read_cache(&h) == 0)
+		p = host_wslconfig_path(&h);
+	free(h.temp_win);
+	free(h.profile_win);
+	return p;
 }
 
 static const char *const action_names[] = {

@@ -130,17 +130,7 @@ static const char *cfg(const struct ini_doc *d, const char *key)
 
 const char *diagram_edition(const char *e)
 {
-	static const char *const map[][2] = {
-		{ "Core", "Home" }, { "CoreSingleLanguage", "Home" }, { "Professional", "Pro" },
-		{ "ProfessionalWorkstation", "Pro for Workstations" }, { "Enterprise", "Enterprise" },
-		{ "Education", "Education" }, { "ServerStandard", "Server Standard" },
-		{ "ServerDatacenter", "Server Datacenter" },
-	};
-
-	for (size_t i = 0; e && i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(e, map[i][0]))
-			return map[i][1];
-	return e ? e : "?";
+	return host_edition_name(e);
 }
 
 static const struct host_switch *switch_named(const struct host_state *st, const char *name)

@@ -28,7 +28,13 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 	(void)argv;
 	(void)observation_gather(ctx, true, &o, &why);
 	free(why);
-	why = NULL;
+	/* outside WSL2 there is no host to name: refused as every verb refuses */
+	if ((why = host_env_refusal(&o.env))) {
+		wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		observation_release(&o);
+		return WB_EXIT_FAIL;
+	}
 	mode = observation_mode(&o, &from);
 	if (strcmp(from, "wslinfo"))
 		wb_debug("wslinfo did not say which mode WSL applied; from %s: %s", from, mode);

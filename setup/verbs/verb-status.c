@@ -295,7 +295,7 @@ static void print_text(const struct observation *o, const struct wb_ctx *ctx, co
 		       o->env.mode ? o->env.mode : "unknown");
 	}
 	printf("\nFiles\n");
-	if (o->have_windows)
+	if (o->have_windows || o->wslconfig_path)	/* offline: the place an earlier run learnt */
 		print_file(o->wslconfig_path, o->wslconfig_err, &o->wslconfig, wslconfig_keys);
 	print_file(wslconf, o->wslconf_err, &o->wslconf, wslconf_keys);
 	free(wslconf);

@@ -80,6 +80,8 @@ int verdict_compare(const struct wb_ctx *ctx, struct observation *obs, const cha
 	free(name);
 	if (r < 0)
 		return verb_report_load_error(&err);
+	if (observation_env(obs)->interop_note)
+		wb_warn("%s", observation_env(obs)->interop_note);
 	target_gather(t, obs);
 	compare_target(t, obs, rep);
 	return 0;

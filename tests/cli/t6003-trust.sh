@@ -57,5 +57,74 @@ test_expect_success 'picture: the link and the VM box name the same mode, offlin
 	test -n "$box" && test "$link" = "$box"
 '
 
+test_expect_success 'setup --mode nat on a machine WSL runs in NAT: no restart, the && goes on' '
+	rm -rf h && WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- \
+		sh -c "$WB setup --mode nat --yes && echo SECOND HALF RAN" >out 2>&1 &&
+	test_grep "^SECOND HALF RAN" out && test_grep "6. restart WSL: not needed" out &&
+	test_grep "^networkingMode=nat" h/root/mnt/c/$PROFILE &&
+	test_grep "NAT mode uses Windows. own networking" out && ! grep -q " nat mode" out &&
+	test_grep "Windows build 22631.4460 Pro," out &&
+	rm -rf h && WINHOST_DIR=$PWD/h test_expect_code 4 "$RUN" fresh-pro -- "$WB" --state-dir "$PWD/st2" setup --mode mirrored --yes >out &&
+	test_grep "restart WSL: needed: mirrored mode" out
+'
+
+test_expect_success 'the run after the restart says it verifies, not that it recovers' '
+	rm -rf h st && WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st test_expect_code 4 "$RUN" fresh-pro -- "$WB" setup --yes >/dev/null &&
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st test_expect_code 4 "$RUN" fresh-pro -- "$WB" setup --yes >out 2>&1 &&
+	test_grep "the last setup (.*) is waiting for WSL to restart" out &&
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" --restart fresh-pro -- "$WB" setup --yes >out 2>&1 &&
+	test_grep "verifying after the restart the last setup (.*) asked for" out &&
+	! grep -q "continues from what it finds" out
+'
+
+test_expect_success 'check --offline reads .wslconfig where an earlier run learnt it is' '
+	rm -rf h st && mkdir -p h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- true &&
+	printf "[wsl2]\nnetworkingMode=mirrored\n" >h/root/mnt/c/$PROFILE &&
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" check --offline nat >out 2>&1 &&
+	test_grep "skipped, the place of .wslconfig is not known offline until" out &&
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" config get wsl2.networkingMode >/dev/null &&
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st test_expect_code 3 "$RUN" fresh-pro -- "$WB" check --offline nat >out 2>&1 &&
+	test_grep "FAIL .wslconfig: networkingMode is NAT (or unset): observed mirrored" out &&
+	! grep -q "^from=wsl" h/launches.log 2>/dev/null &&
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" status --offline >out 2>&1
+	test_grep "wsl2.networkingMode = mirrored" out
+'
+
+test_expect_success '[interop] enabled=false is warned about by status, check and setup' '
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- true &&
+	printf "[interop]\nenabled=false\n" >>h/root/etc/wsl.conf &&
+	for v in "status" "check" "setup --dry-run --mode nat"; do
+		WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" $v >out 2>err;
+		test_grep "^wslbridge: warning: /etc/wsl.conf turns interop off at the next start" err || exit 1
+	done
+'
+
+test_expect_success 'the setup plan names the other problems in .wslconfig' '
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- true &&
+	printf "[wsl2]\nmemroy=4GB\nswap=lots\n" >h/root/mnt/c/$PROFILE &&
+	WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" setup --dry-run --mode nat >out 2>&1 &&
+	n=$(WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" config lint 2>&1 | grep -c ":[0-9]*:") && test "$n" -gt 0 &&
+	test_grep "($n other problems in .wslconfig, left as they are: .wslbridge config lint.)" out
+'
+
+test_expect_success 'host-ip: a link-local address is refused; outside WSL it refuses as every verb' '
+	rm -rf h st && WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" setup --yes >/dev/null;
+	WINHOST_DIR=$PWD/h "$RUN" --restart fresh-pro -- "$WB" host-ip >ip && test_grep "^192\.168\.1\.23\$" ip &&
+	python3 - h/state.xml <<-\EOF_LL &&
+	import sys, xml.etree.ElementTree as ET
+	t = ET.parse(sys.argv[1])
+	for a in t.getroot().iter("adapter"):
+	    if a.get("name") == "vEthernet (WSL Bridge)":
+	        for i in a.findall("ipv4"):
+	            i.set("address", "169.254.7.9"); i.set("prefix", "16")
+	t.write(sys.argv[1], encoding="utf-8", xml_declaration=True)
+	EOF_LL
+	WINHOST_DIR=$PWD/h test_expect_code 1 "$RUN" fresh-pro -- "$WB" host-ip >ip 2>err &&
+	test ! -s ip && test_grep "only the link-local address 169.254.7.9" err &&
+	mkdir -p notwsl/proc && echo "Linux version 6.1.0-18-amd64 (debian)" >notwsl/proc/version &&
+	WSLBRIDGE_ROOT=$PWD/notwsl test_expect_code 1 "$WB" host-ip >ip 2>err &&
+	test ! -s ip && test_grep "this is not WSL" err
+'
+
 test_done_terminal() { terminals_done; test_done; }
 test_done_terminal
