@@ -126,5 +126,36 @@ test_expect_success 'host-ip: a link-local address is refused; outside WSL it re
 	test ! -s ip && test_grep "this is not WSL" err
 '
 
+test_expect_success 'README: the check after a default vpn apply passes; its dns pattern is for --dns static' '
+	grep -q "^Check it with .wslbridge check vpn --param mtu=1300.\. The .dns. parameter" "$TOP/README.md" &&
+	rm -rf h st && WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" vpn-anyconnect -- sh -c \
+		"$WB vpn apply --yes >/dev/null 2>&1 && $WB check vpn --param mtu=1300" >out 2>&1 ||
+		{ cat out; exit 1; }
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st test_expect_code 3 "$RUN" vpn-anyconnect -- \
+		"$WB" check vpn --param mtu=1300 --param "dns=10\.10\.0\.10.*" >out 2>&1
+'
+
+test_expect_success 'forward list outside NAT does not suggest forward add' '
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" vmware-broken -- "$WB" --state-dir "$PWD/fst" forward list >out &&
+	test_grep "WSL runs in bridged mode, which needs none" out && ! grep -q "forward add" out &&
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" --state-dir "$PWD/fst" forward list >out &&
+	test_grep "Add one with .sudo wslbridge forward add PORT." out
+'
+
+test_expect_success 'wording: undo --list says what undo will do; a skipped check names its parameter' '
+	rm -rf h st && WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" setup --yes >/dev/null;
+	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" undo --list >out &&
+	test_grep "Windows: undo will remove the Hyper-V switch this change created (id " out &&
+	! grep -q "undo by" out &&
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" check mirrored >out 2>&1;
+	test_grep "experimental.hostAddressLoopback (no --param loopback=...): skipped" out &&
+	! grep -q "hostAddressLoopback=:" out &&
+	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" wifi-only -- "$WB" setup --dry-run >out 2>&1;
+	test_grep "is a wireless adapter" out && ! grep -q "Wi-Fi is Wi-Fi" out &&
+	"$WB" help undo >out && test_grep "what it did on Windows" out &&
+	"$WB" help vpn >out && test_grep "auto|tunnel|static|SERVER" out &&
+	"$WB" help setup >out && test_grep "^  -n, --dry-run" out
+'
+
 test_done_terminal() { terminals_done; test_done; }
 test_done_terminal
