@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "apply/runlog.h"
 #include "base/match.h"
+#include "base/term.h"
 #include "base/util.h"
 #include "verbs/verbs.h"
 
@@ -112,9 +113,11 @@ static const struct verb verbs[] = {
 	  "expected and a remedy.  Exit 0 when all hold, 3 when something differs." },
 	{ .name = "status", .run = verb_status,
 	  .summary = "show what is observed on Windows and in WSL",
-	  .usage = "wslbridge status [--offline] [--xml | --json]\n"
+	  .usage = "wslbridge status [--offline] [--xml | --json] [--no-pager]\n"
 	  "\n"
 	  "  --offline   do not start powershell.exe: show the Linux side only\n"
+	  "  --no-pager  on a terminal, print straight out instead of through $PAGER\n"
+	  "              (else `less`, with LESS=FRX unless LESS is set; never when piped)\n"
 	  "  --xml       the same as one XML document\n"
 	  "  --json      the same as one JSON document (templates/json/status.schema.json)\n"
 	  "\n"
@@ -241,6 +244,8 @@ static const char common_usage[] =
 	"                    as root, else $XDG_STATE_HOME/wslbridge); also WSLBRIDGE_STATE_DIR\n"
 	"  -y, --yes         do not ask for confirmation\n"
 	"  -q, --quiet       print only errors (the exit code says the rest)\n"
+	"  --color=WHEN      colours and symbols: auto (on a terminal, unless NO_COLOR\n"
+	"                    or TERM=dumb), always or never\n"
 	"  -v, --verbose     print more detail\n"
 	"  -h, --help        show help\n"
 	"  -V, --version     print the version (as `wslbridge version`)\n";
@@ -354,6 +359,13 @@ static int take_common(int *argc, char **argv, struct common *c)
 			c->state = v;
 		else if (err)
 			return err;
+		else if (!strncmp(a, "--color", 7) && (!a[7] || a[7] == '=')) {
+			const char *w = a[7] ? a + 8 : "always";	/* bare --color: always, as ls */
+
+			if (strcmp(w, "auto") && strcmp(w, "always") && strcmp(w, "never"))
+				return wb_error(WB_EXIT_USAGE, "--color takes auto, always or never, not '%s'", w);
+			term_force_color(!strcmp(w, "always") ? 1 : !strcmp(w, "never") ? 0 : -1);
+		}
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			c->help = true;
 		else if ((!strcmp(a, "-V") || !strcmp(a, "--version")) && out == 1)

@@ -38,6 +38,14 @@ struct spawn_result {
  * environment.
  */
 int spawn_run(const struct spawn_opts *o, struct spawn_result *r);
+
+/*
+ * Send the rest of stdout through a pager, cmdline split on blanks (no
+ * shell; LESS=FRX unless LESS is set): 0, or -errno when it cannot start
+ * (stdout unchanged).  spawn_pager_wait() closes stdout and waits for it.
+ */
+int spawn_pager(const char *cmdline);
+void spawn_pager_wait(void);
 void spawn_result_release(struct spawn_result *r);
 
 #endif

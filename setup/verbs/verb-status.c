@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/match.h"
 #include "base/term.h"
+#include "base/spawn.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -356,19 +358,35 @@ static int print_xml(const struct observation *o)
 	return WB_EXIT_OK;
 }
 
+/*
+ * On a terminal, the text goes through $PAGER (else less, as LESS=FRX:
+ * gone at once when it fits), as systemctl does; never when piped.
+ */
+static bool start_pager(void)
+{
+	const char *p = getenv("PAGER");
+
+	if (!isatty(STDOUT_FILENO) || (p && (!*p || !strcmp(p, "cat"))))
+		return false;
+	term_keep_for_pager();
+	return spawn_pager(p ? p : "less") == 0;
+}
+
 int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 {
 	static const struct option longopts[] = {
 		{ "offline", no_argument, NULL, 'o' },
 		{ "xml", no_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-pager", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool pager = true;
 	struct observation o;
 	struct verdict_params params = { NULL, 0 };
 	struct target t;
 	struct check_report rep = { .r = NULL };
-	bool offline = false, xml = false, json = false;
+	bool offline = false, xml = false, json = false, paged = false;
 	char *why = NULL, **problems;
 	size_t nproblems;
 	int c, r;
@@ -381,6 +399,8 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 			xml = true;
 		else if (c == 'j')
 			json = true;
+		else if (c == 'P')
+			pager = false;
 	}
 	if (c == 0)
 		return WB_EXIT_USAGE;
@@ -407,8 +427,12 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		r = status_print_json(&o, problems, nproblems);
 	else if (xml)
 		r = print_xml(&o);
-	else
+	else {
+		paged = pager && start_pager();
 		print_text(&o, ctx, t.name, nproblems);
+	}
+	if (paged)	/* the picture first, then the warnings under it */
+		spawn_pager_wait();
 	if (r == 0)
 		r = status_report_problems(problems, nproblems);
 	status_problems_free(problems, nproblems);

@@ -26,7 +26,7 @@ fits() {
 for w in 60 80 120; do
 	test_expect_success "status picture at $w columns: fits, addresses whole" '
 		rm -rf h && WINHOST_DIR=$TRASH/h "$RUN" fresh-pro -- true &&
-		in_terminal "WINHOST_DIR=$TRASH/h $RUN fresh-pro -- $WB status" '$w' &&
+		in_terminal "WINHOST_DIR=$TRASH/h $RUN fresh-pro -- $WB status --no-pager" '$w' &&
 		wait_for "EXIT=" && screen && fits '$w' &&
 		grep -q "192\.168\.1\.23/24 *│" pane && grep -q "172\.20\.20\.5/20" pane &&
 		! grep -q "192\.168\.1\.2│" pane
