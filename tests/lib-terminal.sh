@@ -8,6 +8,9 @@
 #   screen                         the visible screen, as wide as the
 #                                  terminal (no joining), into ./pane
 #   terminals_done                 kill every terminal this file started
+#   TERMINAL_SETUP                 shell words run first (e.g. "trap '' INT;"
+#                                  so Ctrl-C reaches only the program that
+#                                  handles it, not the simulator around it)
 
 # A private socket per terminal, so the server starts with this environment.
 TM=false
@@ -15,7 +18,7 @@ in_terminal() {
 	command -v tmux >/dev/null || { echo "tmux missing: tests/install-deps.sh"; return 1; }
 	TM="tmux -S $(mktemp -u "$TRASH/tmux.XXXXXX")"
 	$TM -f /dev/null new-session -d -s wb -x "${2:-120}" -y "${3:-60}" \
-		"cd '$TRASH' && env -u NO_COLOR -u COLUMNS LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm $1; echo EXIT=\$?; sleep 60"
+		"cd '$TRASH' && ${TERMINAL_SETUP:-}env -u NO_COLOR -u COLUMNS LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm $1; echo EXIT=\$?; sleep 60"
 }
 wait_for() {
 	n=0

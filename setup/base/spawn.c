@@ -81,10 +81,14 @@ static bool collect(int out, int err, struct spawn_result *r, const struct spawn
 
 		if (deadline && o->hold && o->hold(o->hold_arg))
 			deadline = now_ms() + o->timeout_ms;
+		if (o->stop && o->stop(o->stop_arg)) {
+			r->stopped = true;
+			return false;
+		}
 		left = deadline ? deadline - now_ms() : -1;
 		if (deadline && left <= 0)
 			return false;
-		if (o->hold && (left < 0 || left > 250))
+		if ((o->hold || o->stop) && (left < 0 || left > 250))
 			left = 250;
 		n = poll(fds, 2, (int)left);
 		if (n < 0 && errno == EINTR)
@@ -137,7 +141,7 @@ int spawn_run(const struct spawn_opts *o, struct spawn_result *r)
 		goto out;
 	}
 	if (!collect(po[0], pe[0], r, o)) {
-		r->timed_out = true;
+		r->timed_out = !r->stopped;
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 	}

@@ -3,6 +3,7 @@
 #include "host/host.h"
 #include "host/host-check.h"
 #include "host/stage.h"
+#include "host/slow-line.h"
 #include "base/atomic-file.h"
 #include "base/sha256.h"
 #include "base/fault.h"
@@ -305,9 +306,11 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 	char *agent_win = xasprintf("%s\\" STAGE_AGENT, win), *req_win = xasprintf("%s\\" STAGE_REQUEST, win);
 	char *resp_win = xasprintf("%s\\" STAGE_RESPONSE, win);
 	const char *argv[16];
+	struct slow_line line;
 	struct spawn_opts o = { .argv = argv, .cwd = s->dir, .timeout_ms = h->timeout_ms,
-				.hold = stage_prompt_pending, .hold_arg = s };
+				.hold = slow_line_hold, .hold_arg = &line, .stop = slow_line_stop, .stop_arg = &line };
 	struct spawn_result r;
+	char *stopped;
 	size_t i = 0;
 	int rc;
 
@@ -326,15 +329,20 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 		struct timespec t0, t1;
 
 		fault_point("before powershell.exe");
+		slow_line_begin(&line, s, strstr(req->s, "op=\"apply\"") != NULL);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = spawn_run(&o, &r);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		stopped = slow_line_end(&line, rc == 0 && r.stopped);
 		fault_point("after powershell.exe");
 		wb_debug("powershell.exe (%s): %ld ms", strstr(req->s, "op=\"apply\"") ? "apply" : "observe",
 			 (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L);
 	}
 	h->launches++;
-	if (rc < 0) {
+	if (stopped) {
+		*ret_why = stopped;
+		rc = -EINTR;
+	} else if (rc < 0) {
 		*ret_why = xasprintf("could not start %s: %s%s", h->powershell, strerror(-rc),
 				     rc == -ENOEXEC ? " (is WSL interop on?)" : "");
 	} else if (r.timed_out) {

@@ -50,5 +50,30 @@ test_expect_success '--color=always piped: colours and symbols; a bad WHEN is a 
 	test_grep "color takes auto, always or never, not .sometimes." err
 '
 
+test_expect_success 'while Windows is slow: a line counts the seconds, and is gone afterwards' '
+	rm -rf hs && WINHOST_DIR=$TRASH/hs "$RUN" fresh-pro -- true &&
+	in_terminal "WINHOST_DIR=$TRASH/hs $RUN --latency 4000 fresh-pro -- $WB status --no-pager >/dev/null" 100 20 &&
+	wait_for "reading Windows… 2 s" && wait_for "EXIT=0" &&
+	! grep -q "reading Windows" pane &&
+	WINHOST_DIR=$TRASH/hs "$RUN" --latency 1500 fresh-pro -- "$WB" status >/dev/null 2>err &&
+	! grep -q "reading Windows" err
+'
+
+test_expect_success 'Ctrl-C while reading Windows: stopped, and it says nothing was changed' '
+	TERMINAL_SETUP="trap \"\" INT; " in_terminal "WINHOST_DIR=$TRASH/hs $RUN --latency 20000 fresh-pro -- $WB status --no-pager" 100 20 &&
+	wait_for "reading Windows… 1 s" && $TM send-keys -t wb C-c &&
+	wait_for "EXIT=" && test_grep "interrupted (Ctrl-C) while reading Windows, after [0-9]* s: nothing was changed" pane &&
+	test_grep "^EXIT=1" pane
+'
+
+test_expect_success 'Ctrl-C while Windows changes things: waited for, said so, the run finishes' '
+	rm -rf ha && WINHOST_DIR=$TRASH/ha "$RUN" fresh-pro -- true &&
+	TERMINAL_SETUP="trap \"\" INT; " in_terminal "WINHOST_DIR=$TRASH/ha WSLBRIDGE_STATE_DIR=$TRASH/sta $RUN --latency 3000 fresh-pro -- $WB setup --yes" 100 40 &&
+	wait_for "changing Windows… 1 s" && $TM send-keys -t wb C-c &&
+	wait_for "Windows is making the changes now: waiting for its answer" &&
+	wait_for "EXIT=" && test_grep "^EXIT=4" pane && test_grep "Windows: 1 change made" pane &&
+	WSLBRIDGE_STATE_DIR=$TRASH/sta "$WB" undo --list >list && test_grep "undo will remove the Hyper-V switch" list
+'
+
 terminals_done
 test_done
