@@ -417,8 +417,6 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
-	if (observation_env(&r.obs)->interop_note)
-		wb_warn("%s", observation_env(&r.obs)->interop_note);
 	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)) || (rc = run_preflight(&r)))
 		goto out;
 	r.m->plan_windows(&r);

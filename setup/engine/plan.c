@@ -93,6 +93,8 @@ int run_preflight(struct run *r)
 {
 	bool stop = false;
 
+	if (observation_env(&r->obs)->interop_note)	/* before the plan: it decides whether any of it can run */
+		wb_warn("%s", observation_env(&r->obs)->interop_note);
 	for (size_t i = 0; i < r->rep.n; i++) {
 		const struct check_result *c = &r->rep.r[i];
 

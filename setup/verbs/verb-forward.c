@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -510,20 +509,7 @@ static int cmd_list(struct run *r)
 	if ((rc = load_store(r)))
 		return rc;
 	if (!r->fs.n) {
-		struct observation o;
-		char *why = NULL;
-		const char *mode = "nat";
-
-		/* no Windows launch for this: the mode is Linux's to tell */
-		if (observation_gather(r->ctx, true, &o, &why) == 0)
-			mode = observation_mode(&o, NULL);
-		if (!strcasecmp(mode, "nat"))
-			printf("No forwards. Add one with `sudo wslbridge forward add PORT`.\n");
-		else
-			printf("No forwards: WSL runs in %s mode, which needs none (forwards are for NAT mode).\n",
-			       mode);
-		free(why);
-		observation_release(&o);
+		forward_print_none(r->ctx);
 		return WB_EXIT_OK;
 	}
 	if ((rc = observe(r, r->o->offline)))
