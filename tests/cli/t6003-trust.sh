@@ -157,5 +157,5 @@ test_expect_success 'wording: undo --list says what undo will do; a skipped chec
 	"$WB" help setup >out && test_grep "^  -n, --dry-run" out
 '
 
-test_done_terminal() { terminals_done; test_done; }
-test_done_terminal
+terminals_done
+test_done
