@@ -174,9 +174,9 @@ bench: wslbridge $(B)/tests/bench/bench-edit $(TOOLS)
 
 # The man page's VERBS section is generated from `wslbridge help VERB`.
 man: build/wslbridge.1
-build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman wslbridge
+build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman wslbridge README.md
 	@mkdir -p build
-	$(Q)templates/man/genman ./wslbridge templates/man/wslbridge.1.in $@
+	$(Q)templates/man/genman ./wslbridge templates/man/wslbridge.1.in $@ README.md
 
 COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 install: wslbridge build/wslbridge.1

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "apply/runlog.h"
 #include "base/match.h"
+#include "base/term.h"
 #include "base/util.h"
 #include "verbs/verbs.h"
 
@@ -75,7 +76,7 @@ static const struct verb verbs[] = {
 	  "  --no-hyperv-admin  bridged: do not add you to Hyper-V Administrators in the\n"
 	  "                     administrator step (which lets later runs read Hyper-V's\n"
 	  "                     switches without a prompt, from your next sign-in on)\n"
-	  "  --dry-run          print the plan and stop\n"
+	  "  -n, --dry-run      print the plan and stop\n"
 	  "  --detailed-exitcode  with --dry-run: exit 0 when nothing would change,\n"
 	  "                     2 when changes are pending (as terraform plan does)\n"
 	  "  --json             with --dry-run: the plan as JSON (templates/json/plan.schema.json)\n"
@@ -89,9 +90,11 @@ static const struct verb verbs[] = {
 	  "reverts it from Windows (wslbridge-rescue.ps1 -Revert)." },
 	{ .name = "repair", .run = verb_repair, .flags = V_LOCK,
 	  .summary = "find and fix what broke WSL's networking (VMware, updates)",
-	  .usage = "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [--dry-run]\n"
+	  .usage = "wslbridge repair [--adapter ADAPTER] [--switch NAME] [--switch-id ID] [-n|--dry-run]\n"
 	  "                 [--detailed-exitcode] [--restart] [--yes]\n"
 	  "\n"
+	  "  --adapter, --switch, --switch-id  as for setup: which adapter and switch\n"
+	  "  -n, --dry-run      print the diagnosis and the plan, and stop\n"
 	  "  --detailed-exitcode  with --dry-run: exit 0 when nothing would change,\n"
 	  "                     2 when changes are pending\n"
 	  "  --json             with --dry-run: the plan as JSON\n"
@@ -117,9 +120,11 @@ static const struct verb verbs[] = {
 	  "expected and a remedy.  Exit 0 when all hold, 3 when something differs." },
 	{ .name = "status", .run = verb_status,
 	  .summary = "show what is observed on Windows and in WSL",
-	  .usage = "wslbridge status [--offline] [--xml | --json]\n"
+	  .usage = "wslbridge status [--offline] [--xml | --json] [--no-pager]\n"
 	  "\n"
 	  "  --offline   do not start powershell.exe: show the Linux side only\n"
+	  "  --no-pager  on a terminal, print straight out instead of through $PAGER\n"
+	  "              (else `less`, with LESS=FRX unless LESS is set; never when piped)\n"
 	  "  --xml       the same as one XML document\n"
 	  "  --json      the same as one JSON document (templates/json/status.schema.json)\n"
 	  "\n"
@@ -152,7 +157,7 @@ static const struct verb verbs[] = {
 	  .summary = "MTU and DNS fixes for VPN clients",
 	  .usage = "wslbridge vpn list\n"
 	  "       wslbridge vpn detect\n"
-	  "       wslbridge vpn apply [PROFILE] [--mtu auto|probe|N] [--dns auto|tunnel|SERVER,...]\n"
+	  "       wslbridge vpn apply [PROFILE] [--mtu auto|probe|N] [--dns auto|tunnel|static|SERVER,...]\n"
 	  "                           [--search DOMAIN,...] [--probe-target ADDR] [--boot-only]\n"
 	  "                           [--dry-run [--json]] [--yes]\n"
 	  "       wslbridge vpn status\n"
@@ -243,8 +248,13 @@ static const struct verb verbs[] = {
 	  "ignore, quoting the warning wsl.exe prints for unknown and duplicate keys,\n"
 	  "and exits 1 if it ignores anything; keys lists the keys WSL knows." },
 	{ .name = "undo", .run = verb_undo, .flags = V_LOCK, .readonly = { "-l", "--list" },
-	  .summary = "restore the files of the latest change",
+	  .summary = "revert the latest change: its files and what it did on Windows",
 	  .usage = "wslbridge undo [--list] [--force] [--yes]\n"
+	  "\n"
+	  "Reverts the newest change in the history: the files it wrote get their\n"
+	  "earlier bytes back, a file it created is removed, and what it did on Windows\n"
+	  "(a switch it created, firewall rules, port forwards, bindings) is undone in\n"
+	  "one step.  Run it again for the change before.\n"
 	  "\n"
 	  "  --list    show the history of changes, newest first\n"
 	  "  --force   restore even a file that changed since wslbridge wrote it (its\n"
@@ -263,8 +273,11 @@ static const char common_usage[] =
 	"                    as root, else $XDG_STATE_HOME/wslbridge); also WSLBRIDGE_STATE_DIR\n"
 	"  -y, --yes         do not ask for confirmation\n"
 	"  -q, --quiet       print only errors (the exit code says the rest)\n"
+	"  --color=WHEN      colours and symbols: auto (on a terminal, unless NO_COLOR\n"
+	"                    or TERM=dumb), always or never\n"
 	"  -v, --verbose     print more detail\n"
-	"  -h, --help        show help\n";
+	"  -h, --help        show help\n"
+	"  -V, --version     print the version (as `wslbridge version`)\n";
 
 static const struct verb *find_verb(const char *name)
 {
@@ -272,6 +285,13 @@ static const struct verb *find_verb(const char *name)
 		if (!strcmp(verbs[i].name, name))
 			return &verbs[i];
 	return NULL;
+}
+
+const char *verb_usage(const char *name)
+{
+	const struct verb *v = find_verb(name);
+
+	return v ? v->usage : NULL;
 }
 
 void print_verb_usage(const char *name)
@@ -324,7 +344,7 @@ static const char *nearest_verb(const char *name)
 
 struct common {
 	const char *root, *state;
-	bool help, yes;
+	bool help, yes, version;
 	enum log_level level;
 };
 
@@ -368,8 +388,17 @@ static int take_common(int *argc, char **argv, struct common *c)
 			c->state = v;
 		else if (err)
 			return err;
+		else if (!strncmp(a, "--color", 7) && (!a[7] || a[7] == '=')) {
+			const char *w = a[7] ? a + 8 : "always";	/* bare --color: always, as ls */
+
+			if (strcmp(w, "auto") && strcmp(w, "always") && strcmp(w, "never"))
+				return wb_error(WB_EXIT_USAGE, "--color takes auto, always or never, not '%s'", w);
+			term_force_color(!strcmp(w, "always") ? 1 : !strcmp(w, "never") ? 0 : -1);
+		}
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			c->help = true;
+		else if ((!strcmp(a, "-V") || !strcmp(a, "--version")) && out == 1)
+			c->version = true;	/* before a verb only: a verb's own -V stays its own */
 		else if (!strcmp(a, "-y") || !strcmp(a, "--yes"))
 			c->yes = true;
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
@@ -417,6 +446,8 @@ static int dispatch(int argc, char **argv, const struct common *c, struct wb_ctx
 	const struct verb *v;
 	const char *near;
 
+	if (c->version && argc < 2)
+		return verb_version(argc, argv, ctx);
 	if (argc < 2) {
 		if (c->help) {
 			print_main_usage(stdout);
@@ -496,7 +527,7 @@ static void bench_rusage(void)
 
 int main(int argc, char **argv)
 {
-	struct common c = { NULL, NULL, false, false, LOG_NORMAL };
+	struct common c = { NULL, NULL, false, false, false, LOG_NORMAL };
 	struct wb_ctx ctx = { NULL, NULL, false, NULL };
 	int rc;
 

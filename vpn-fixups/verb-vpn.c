@@ -435,13 +435,13 @@ static int cmd_detect(struct wb_ctx *ctx, bool status_only)
 	return rc;
 }
 
-static int cmd_probe(const char *target)
+static int cmd_probe(const struct wb_ctx *ctx, const char *target)
 {
 	struct mtu_probe res;
 	int r = netif_probe_mtu(target, 1500, 1000, &res);
 
 	if (r == -EPERM || r == -EACCES)
-		return wb_error(WB_EXIT_FAIL, "probing needs raw sockets: run it with sudo");
+		return wb_needs_root(ctx->command_line, "vpn probe", "it sends don't-fragment pings on a raw socket");
 	if (r < 0)
 		return wb_error(WB_EXIT_FAIL, "probing %s failed: %s%s", target, strerror(-r),
 				r == -EHOSTUNREACH ? " (not even 576 bytes got an answer)" : "");
@@ -538,7 +538,7 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx)
 				argv + optind, &rc)))
 		return rc;
 	if (!strcmp(sub, "probe"))
-		return cmd_probe(argv[optind]);
+		return cmd_probe(ctx, argv[optind]);
 	if (!strcmp(sub, "apply") && optind < argc)
 		o.profile = argv[optind++];
 	if ((rc = check_input(&o)))

@@ -186,8 +186,8 @@ void switch_plan(const struct host_state *st, const struct host_adapter *ad, con
 		goto out;
 	}
 	if (ad->physical_medium == 9)
-		p->warning = xasprintf("%s is Wi-Fi: bridging Wi-Fi works with some drivers and fails "
-				       "with others (0x80070490)", ad->name);
+		p->warning = xasprintf("'%s' is a wireless adapter: bridging Wi-Fi works with some "
+				       "drivers and fails with others (0x80070490)", ad->name);
 	if (host_adapter_binding(ad, "vmware_bridge") == 1) {
 		diag(p, "VMware Bridge Protocol is bound to %s, which keeps Hyper-V from using it",
 		     ad->name);

@@ -75,3 +75,10 @@ void wb_debug(const char *fmt, ...)
 	vemit("wslbridge: debug: ", fmt, ap);
 	va_end(ap);
 }
+
+int wb_needs_root(const char *command_line, const char *what, const char *why)
+{
+	wb_error(WB_EXIT_FAIL, "%s needs root (%s); nothing was changed", what, why);
+	wb_hint("run it again as `sudo %s`", command_line ? command_line : "wslbridge ...");
+	return WB_EXIT_FAIL;
+}

@@ -29,6 +29,9 @@ int wb_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 void wb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A follow-up line telling the user what to do: "hint: ..." on stderr. */
 void wb_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one "needs root" refusal, in every verb: "WHAT needs root (WHY);
+ * nothing was changed" and the command again with sudo.  WB_EXIT_FAIL. */
+int wb_needs_root(const char *command_line, const char *what, const char *why);
 /* Progress and notes on stderr; hidden by --quiet. */
 void wb_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with --verbose. */

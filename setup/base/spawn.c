@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -80,10 +81,14 @@ static bool collect(int out, int err, struct spawn_result *r, const struct spawn
 
 		if (deadline && o->hold && o->hold(o->hold_arg))
 			deadline = now_ms() + o->timeout_ms;
+		if (o->stop && o->stop(o->stop_arg)) {
+			r->stopped = true;
+			return false;
+		}
 		left = deadline ? deadline - now_ms() : -1;
 		if (deadline && left <= 0)
 			return false;
-		if (o->hold && (left < 0 || left > 250))
+		if ((o->hold || o->stop) && (left < 0 || left > 250))
 			left = 250;
 		n = poll(fds, 2, (int)left);
 		if (n < 0 && errno == EINTR)
@@ -136,7 +141,7 @@ int spawn_run(const struct spawn_opts *o, struct spawn_result *r)
 		goto out;
 	}
 	if (!collect(po[0], pe[0], r, o)) {
-		r->timed_out = true;
+		r->timed_out = !r->stopped;
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 	}
@@ -160,4 +165,86 @@ void spawn_result_release(struct spawn_result *r)
 {
 	buf_release(&r->out);
 	buf_release(&r->err);
+}
+
+/* Where a program named without a slash is, along PATH (allocated), or NULL. */
+static char *path_lookup(const char *name)
+{
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		char *full = xasprintf("%.*s/%s", (int)n, p, name);
+
+		if (n && access(full, X_OK) == 0)
+			return full;
+		free(full);
+		p += n + (p[n] == ':');
+	}
+	return NULL;
+}
+
+static pid_t pager_pid = -1;
+
+int spawn_pager(const char *cmdline)
+{
+	char *words = xstrdup(cmdline), *argv[16], *save = NULL, *prog;
+	int fds[2], argc = 0;
+	pid_t pid;
+
+	/* split on blanks, as git and systemd read $PAGER; never a shell */
+	for (char *w = strtok_r(words, " \t", &save); w && argc < 15; w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	prog = argc ? path_lookup(argv[0]) : NULL;
+	if (!prog || pipe(fds) < 0) {
+		free(prog);
+		free(words);
+		return -ENOENT;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[1]);
+		if (dup2(fds[0], 0) < 0)
+			_exit(127);
+		close(fds[0]);
+		if (!getenv("LESS"))
+			setenv("LESS", "FRX", 1);	/* as systemctl: quit when it fits, keep colours */
+		signal(SIGPIPE, SIG_DFL);
+		execv(prog, argv);
+		_exit(127);
+	}
+	close(fds[0]);
+	free(prog);
+	free(words);
+	if (pid < 0 || dup2(fds[1], STDOUT_FILENO) < 0) {
+		close(fds[1]);
+		return pid < 0 ? -errno : -EIO;
+	}
+	close(fds[1]);
+	pager_pid = pid;
+	signal(SIGPIPE, SIG_IGN);	/* a pager quit early is not a failure to write */
+	return 0;
+}
+
+void spawn_pager_wait(void)
+{
+	int st, devnull;
+
+	if (pager_pid < 0)
+		return;
+	fflush(stdout);
+	/* the pager's end of the pipe closes (it sees the end), and stdout stays
+	 * a valid descriptor for whatever is flushed later */
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, STDOUT_FILENO) < 0)
+		close(STDOUT_FILENO);
+	if (devnull >= 0)
+		close(devnull);
+	while (waitpid(pager_pid, &st, 0) < 0 && errno == EINTR)
+		;
+	pager_pid = -1;
 }

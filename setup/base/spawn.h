@@ -21,12 +21,17 @@ struct spawn_opts {
 	 * for an answer to the UAC prompt.  NULL: never. */
 	bool (*hold)(const void *arg);
 	const void *hold_arg;
+	/* Asked as often as hold (with its own arg): true stops the program
+	 * (killed, result.stopped set), e.g. after Ctrl-C.  NULL: never. */
+	bool (*stop)(const void *arg);
+	const void *stop_arg;
 };
 
 struct spawn_result {
 	int exit_code;		/* valid when !timed_out && !signal */
 	int signal;		/* the signal that ended it, or 0 */
 	bool timed_out;		/* killed after timeout_ms */
+	bool stopped;		/* killed because o->stop said so */
 	struct buf out, err;
 };
 
@@ -38,6 +43,14 @@ struct spawn_result {
  * environment.
  */
 int spawn_run(const struct spawn_opts *o, struct spawn_result *r);
+
+/*
+ * Send the rest of stdout through a pager, cmdline split on blanks (no
+ * shell; LESS=FRX unless LESS is set): 0, or -errno when it cannot start
+ * (stdout unchanged).  spawn_pager_wait() closes stdout and waits for it.
+ */
+int spawn_pager(const char *cmdline);
+void spawn_pager_wait(void);
 void spawn_result_release(struct spawn_result *r);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* The locale's charset from the environment, as setlocale() would pick it;
@@ -23,11 +24,42 @@ static bool locale_utf8(void)
 	return false;
 }
 
+static int forced = -1;	/* --color: -1 auto, 0 never, 1 always */
+static int width_kept;		/* the terminal's width before stdout went to a pager */
+
+void term_force_color(int on)
+{
+	forced = on;
+}
+
+void term_keep_for_pager(void)
+{
+	width_kept = term_width(stdout);
+	if (forced < 0)
+		forced = term_fancy(stdout);	/* the pager shows what the terminal would */
+}
+
 bool term_fancy(FILE *f)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
+	if (forced >= 0)
+		return forced == 1;
 	return isatty(fileno(f)) && !(nc && *nc) && !(term && !strcmp(term, "dumb")) && locale_utf8();
+}
+
+int term_width(FILE *f)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	long n = c && *c ? strtol(c, NULL, 10) : 0;
+
+	/* the terminal's own answer first; COLUMNS (as less and ls take it) when piped */
+	if (width_kept && f == stdout)
+		return width_kept;
+	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return n > 0 && n < 10000 ? (int)n : 80;
 }
 
 /* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */

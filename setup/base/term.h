@@ -11,6 +11,14 @@
 #include <stdio.h>
 
 bool term_fancy(FILE *f);
+/* --color: 1 always (colours and symbols even when piped), 0 never, -1 auto. */
+void term_force_color(int on);
+/* Before stdout goes to a pager: keep the terminal's width and whether it
+ * is dressed up, for what is written to the pager. */
+void term_keep_for_pager(void);
+
+/* f's width in columns: the terminal's, else $COLUMNS, else 80. */
+int term_width(FILE *f);
 
 /*
  * Text from a file or from Windows, made safe to print: a terminal control

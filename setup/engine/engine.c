@@ -170,11 +170,11 @@ static int verify(struct run *r)
 	observation_release(&again);
 	if (run_failed(r, SIDE_LINUX, FIX_NONE)) {
 		run_progress(r, S_VERIFY, "FAILED");
-		wb_error(WB_EXIT_FAIL, "the Linux side does not match %s mode:", r->mode);
+		wb_error(WB_EXIT_FAIL, "the Linux side does not match %s mode:", run_mode_word(r));
 		run_print_failures(r, SIDE_LINUX);
 		return WB_EXIT_FAIL;
 	}
-	run_progress(r, S_VERIFY, "ok: WSL runs in %s mode", r->mode);
+	run_progress(r, S_VERIFY, "ok: WSL runs in %s mode", run_mode_word(r));
 	return WB_EXIT_OK;
 }
 
@@ -291,7 +291,7 @@ static int apply(struct run *r)
 		       "    wsl.exe --shutdown\n"
 		       "wait about 8 seconds, start WSL again, and run `wslbridge %s` to verify.\n"
 		       "(`wslbridge %s --restart` does the shutdown itself, as its very last action.)\n",
-		       toupper((unsigned char)r->mode[0]), r->mode + 1, r->verb, r->verb);
+		       toupper((unsigned char)run_mode_word(r)[0]), run_mode_word(r) + 1, r->verb, r->verb);
 		print_rescue(r);
 		return WB_EXIT_RESTART;
 	}
@@ -304,6 +304,8 @@ static int apply(struct run *r)
 	return rc;
 }
 
+static int booted_since(const struct run *r, const char *when);
+
 static void note_last_run(struct run *r)
 {
 	struct journal last;
@@ -315,7 +317,13 @@ static void note_last_run(struct run *r)
 			"state it knows); it is ignored", r->ctx->state_dir);
 	if (e < 0)
 		return;
-	if (last.state != JS_UNKNOWN && last.state != JS_DONE) {
+	if (last.state == JS_AWAITING_RESTART) {
+		/* the normal second run of a setup, not a recovery */
+		if (booted_since(r, last.time) == 1)
+			wb_note("verifying after the restart the last %s (%s) asked for", last.verb, last.time);
+		else
+			wb_note("the last %s (%s) is waiting for WSL to restart", last.verb, last.time);
+	} else if (last.state != JS_UNKNOWN && last.state != JS_DONE) {
 		const char *at = "?";
 
 		for (size_t i = 0; i < last.nsteps; i++)
@@ -395,7 +403,7 @@ static int finish_unchanged(struct run *r)
 	if (run_failed(r, SIDE_LINUX, FIX_RESTART) && awaiting && booted_since(r, r->j.time) == 1)
 		return report_fallback(r);
 	if (run_failed(r, SIDE_LINUX, FIX_RESTART)) {
-		printf("Windows and .wslconfig are ready; WSL has not restarted into %s mode yet.\n", r->mode);
+		printf("Windows and .wslconfig are ready; WSL has not restarted into %s mode yet.\n", run_mode_word(r));
 		r->restart_needed = true;
 		journal_release(&r->j);	/* this run's journal replaces it */
 		memset(&r->j, 0, sizeof(r->j));
@@ -444,11 +452,11 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	r.ctx = ctx;
 	r.o = o;
 	r.verb = o->repair ? "repair" : "setup";
-	note_last_run(&r);	/* the lock is held: main's dispatch took it */
 	if (observation_gather(ctx, false, &r.obs, &why) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
+	note_last_run(&r);	/* after the observation: it knows when WSL booted */
 	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)) || (rc = run_preflight(&r)))
 		goto out;
 	if (r.m->plan_windows)
@@ -459,7 +467,7 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	if ((rc = run_load_target(&r)) || (rc = run_plan_wslconfig(&r)))
 		goto out;
-	if (r.file_changes && !r.wp.n && !run_failed(&r, RUN_ANY_SIDE, FIX_WSLCONFIG) &&
+	if (r.file_changes && !r.file_inert && !r.wp.n && !run_failed(&r, RUN_ANY_SIDE, FIX_WSLCONFIG) &&
 	    !run_failed(&r, RUN_ANY_SIDE, FIX_SWITCH))
 		r.restart_needed = true;	/* only --dhcp/--ipv6 changed */
 	if (!r.wp.n && !r.file_changes) {
@@ -474,7 +482,7 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	}
 	/* WSL reads .wslconfig and attaches a switch when it starts; Hyper-V
 	 * firewall rules alone apply at once. */
-	if (r.m->restart_always || r.file_changes || run_failed(&r, SIDE_LINUX, FIX_RESTART))
+	if (r.m->restart_always || (r.file_changes && !r.file_inert) || run_failed(&r, SIDE_LINUX, FIX_RESTART))
 		r.restart_needed = true;
 	if (o->dry_run && o->json) {
 		rc = run_print_plan_json(&r, true);

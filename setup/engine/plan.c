@@ -4,6 +4,7 @@
  * mended (a refusal), the .wslconfig edit, and the plan printed before asking.
  */
 #include "engine/run.h"
+#include "conf/ini-lint.h"
 #include "apply/plan-json.h"
 #include "base/diff.h"
 #include "conf/ini-edit.h"
@@ -95,6 +96,8 @@ int run_preflight(struct run *r)
 {
 	bool stop = false;
 
+	if (observation_env(&r->obs)->interop_note)	/* before the plan: it decides whether any of it can run */
+		wb_warn("%s", observation_env(&r->obs)->interop_note);
 	for (size_t i = 0; i < r->rep.n; i++) {
 		const struct check_result *c = &r->rep.r[i];
 
@@ -103,7 +106,7 @@ int run_preflight(struct run *r)
 	}
 	if (!stop)
 		return 0;
-	wb_error(WB_EXIT_FAIL, "%s mode cannot work on this machine; nothing was changed:", r->mode);
+	wb_error(WB_EXIT_FAIL, "%s mode cannot work on this machine; nothing was changed:", run_mode_word(r));
 	run_print_failures(r, SIDE_ENVIRONMENT);
 	suggest_modes(r);
 	return WB_EXIT_FAIL;
@@ -130,10 +133,19 @@ int run_edit_key(struct ini_doc *d, const char *key, const char *value)
 	return rc;
 }
 
+const char *run_mode_word(const struct run *r)
+{
+	return !strcmp(r->mode, "nat") ? "NAT" : !strcmp(r->mode, "consomme") ? "Consomme" :
+	       !strcmp(r->mode, "virtioproxy") ? "VirtioProxy" : r->mode;
+}
+
 int run_plan_wslconfig(struct run *r)
 {
 	struct ini_doc d = INI_DOC_INIT;
 	int rc = read_file(r->obs.wslconfig_path, &r->old, &r->file_st);
+	struct buf with_mode = BUF_INIT;
+	const char *applied;
+	bool mode_only;
 
 	if (rc < 0 && rc != -ENOENT)
 		return wb_error(WB_EXIT_FAIL, "cannot use '%s': %s; nothing was changed",
@@ -148,11 +160,18 @@ int run_plan_wslconfig(struct run *r)
 		if (!(cur && !strcasecmp(cur, want)))
 			rc = run_edit_key(&d, "wsl2.networkingMode", want);
 	}
+	buf_add(&with_mode, d.text.s ? d.text.s : "", d.text.len);
 	if (rc == 0)
 		rc = r->m->plan_wslconfig ? r->m->plan_wslconfig(r, &d) : 0;
+	mode_only = rc == 0 && d.text.len == with_mode.len && !memcmp(d.text.s ? d.text.s : "", with_mode.s ? with_mode.s : "", d.text.len);
+	buf_release(&with_mode);
 	if (rc == 0)
 		rc = ini_encode(&d, d.text.s, d.text.len, &r->neu);
 	r->file_changes = rc == 0 && (r->neu.len != r->old.len || memcmp(r->neu.s, r->old.s ? r->old.s : "", r->old.len));
+	/* Writing down the mode WSL already applies changes nothing WSL does:
+	 * no restart for that (`setup --mode nat` on a NAT machine). */
+	applied = observation_env(&r->obs)->mode;
+	r->file_inert = r->file_changes && mode_only && applied && !strcasecmp(applied, r->mode);
 	ini_release(&d);
 	return rc < 0 ? WB_EXIT_FAIL : 0;
 }
@@ -171,6 +190,24 @@ static void print_network_drop(const struct run *r)
 		}
 }
 
+/* What `config lint` finds in .wslconfig as it will be: the plan does not
+ * fix it, but says it is there. */
+static void print_other_problems(const struct run *r)
+{
+	struct ini_doc d = INI_DOC_INIT;
+	struct lint l = { NULL, 0 };
+	const struct buf *text = r->file_changes ? &r->neu : &r->old;
+
+	if (ini_load(&d, INI_WSLCONFIG, text->s ? text->s : "", text->len) == 0) {
+		ini_lint(&d, &l);
+		if (l.n)
+			printf("     (%zu other problem%s in .wslconfig, left as %s: `wslbridge config lint`)\n",
+			       l.n, l.n == 1 ? "" : "s", l.n == 1 ? "it is" : "they are");
+		lint_release(&l);
+	}
+	ini_release(&d);
+}
+
 void run_print_plan(struct run *r)
 {
 	struct buf d = BUF_INIT;
@@ -185,12 +222,12 @@ void run_print_plan(struct run *r)
 		free(ports);
 	}
 	printf("  1. preflight: ok (Windows build %s.%s %s, WSL %s)\n", term_safe(r->obs.win.build),
-	       term_safe(r->obs.win.ubr ? r->obs.win.ubr : "?"), term_safe(r->obs.win.edition),
+	       term_safe(r->obs.win.ubr ? r->obs.win.ubr : "?"), term_safe(host_edition_name(r->obs.win.edition)),
 	       term_safe(r->obs.win.wsl_version));
 	if (r->adapter)
 		printf("  2. adapter: %s\n", term_safe(r->adapter_why));
 	else
-		printf("  2. adapter: none needed (%s mode uses Windows' own networking)\n", r->mode);
+		printf("  2. adapter: none needed (%s mode uses Windows' own networking)\n", run_mode_word(r));
 	if (r->wp.warning)
 		printf("     warning: %s\n", term_safe(r->wp.warning));
 	if (!r->wp.n)
@@ -210,9 +247,10 @@ void run_print_plan(struct run *r)
 	} else {
 		printf("  4. .wslconfig: nothing to change\n");
 	}
-	printf("  5. wsl.conf: nothing to change (%s mode needs nothing there)\n", r->mode);
+	print_other_problems(r);
+	printf("  5. wsl.conf: nothing to change (%s mode needs nothing there)\n", run_mode_word(r));
 	printf("  6. restart WSL: %s%s%s\n", r->restart_needed ? "needed: " : "not needed",
-	       r->restart_needed ? r->mode : "", r->restart_needed ? " mode takes effect after `wsl.exe --shutdown`" : "");
+	       r->restart_needed ? run_mode_word(r) : "", r->restart_needed ? " mode takes effect after `wsl.exe --shutdown`" : "");
 	printf("  7. verify: the Linux side%s\n", r->restart_needed ? ", after the restart" : "");
 	buf_release(&d);
 }

@@ -44,6 +44,7 @@ struct run {
 	struct win_plan wp;
 	struct buf old, neu;		/* .wslconfig before and after */
 	bool file_exists, file_changes, restart_needed;
+	bool file_inert;		/* the change only writes down the mode WSL runs */
 	mode_t file_mode;
 	struct stat file_st;		/* the .wslconfig old was read from */
 	struct journal j;
@@ -53,6 +54,9 @@ struct run {
 void run_progress(struct run *r, int step, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record step's state in the journal, then the kill test's fault point. */
 void run_journal_step(struct run *r, int step, enum journal_state state, const char *detail);
+
+/* The mode as people write it: "NAT" for nat, else its name. */
+const char *run_mode_word(const struct run *r);
 
 /* settle.c: the mode, ports, switch, adapter and MAC; the target loaded. */
 int run_settle(struct run *r);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* forward.c - see forward.h. */
 #include "forward/forward.h"
+#include "observe/observe.h"
 #include "base/ports.h"
 #include "base/util.h"
 
@@ -330,4 +331,20 @@ char *forward_stale(const struct observation *o)
 	free(path);
 	free(ip);
 	return b.len ? buf_detach(&b, NULL) : xstrdup("none");
+}
+
+void forward_print_none(const struct wb_ctx *ctx)
+{
+	struct observation o;
+	char *why = NULL;
+	/* told without a Windows launch */
+	char *mode = xstrdup(observation_gather(ctx, true, &o, &why) == 0 ? observation_mode(&o, NULL) : "nat");
+	bool nat = !strcasecmp(mode, "nat");
+
+	/* outside NAT, no suggestion that `forward add` would then refuse */
+	printf("No forwards%s%s%s\n", nat ? ". Add one with `sudo wslbridge forward add PORT`." :
+	       ": WSL runs in ", nat ? "" : mode, nat ? "" : " mode, which needs none (they are for NAT)");
+	free(mode);
+	free(why);
+	observation_release(&o);
 }

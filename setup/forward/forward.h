@@ -95,4 +95,8 @@ char *forward_wsl_address(const struct linux_state *lx);
 /* The probe forward.stale: "none", or which forwards are wrong and how. */
 char *forward_stale(const struct observation *o);
 
+/* `forward list` with none: says so, and how to add one only in NAT mode. */
+struct wb_ctx;
+void forward_print_none(const struct wb_ctx *ctx);
+
 #endif

@@ -502,6 +502,21 @@ const char *host_switch_type_name(int type)
 	return type >= 0 && type < (int)(sizeof(names) / sizeof(names[0])) ? names[type] : "unknown";
 }
 
+const char *host_edition_name(const char *e)
+{
+	static const char *const map[][2] = {
+		{ "Core", "Home" }, { "CoreSingleLanguage", "Home" }, { "Professional", "Pro" },
+		{ "ProfessionalWorkstation", "Pro for Workstations" }, { "Enterprise", "Enterprise" },
+		{ "Education", "Education" }, { "ServerStandard", "Server Standard" },
+		{ "ServerDatacenter", "Server Datacenter" },
+	};
+
+	for (size_t i = 0; e && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(e, map[i][0]))
+			return map[i][1];
+	return e ? e : "?";
+}
+
 const char *host_policy_mode_name(const char *value)
 {
 	/* WSL's NetworkingMode enum, as its policy values number them. */

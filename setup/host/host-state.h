@@ -149,6 +149,9 @@ const struct host_adapter *host_adapter_by_guid(const struct host_state *st, con
 const char *host_switch_type_name(int type);
 /* The name of WSL's DefaultNetworkingMode policy value ("Nat" when unset). */
 const char *host_policy_mode_name(const char *value);
+/* The edition as Windows shows it to people: "Home" for Core, "Pro" for
+ * Professional, ... (the EditionID itself when not known; "?" for NULL). */
+const char *host_edition_name(const char *edition_id);
 const struct host_adapter *host_adapter_by_index(const struct host_state *st, int ifindex);
 /* The binding state of component on a, or -1 when the adapter has none. */
 int host_adapter_binding(const struct host_adapter *a, const char *component);

@@ -3,6 +3,7 @@
 #include "host/host.h"
 #include "host/host-check.h"
 #include "host/stage.h"
+#include "host/slow-line.h"
 #include "base/atomic-file.h"
 #include "base/sha256.h"
 #include "base/fault.h"
@@ -126,6 +127,16 @@ static int ask_cmd(struct host *h, char **ret_why)
 	return rc;
 }
 
+char *host_env_refusal(const struct wsl_env *env)
+{
+	if (env->kind == WSL_NOT)
+		return xasprintf("wslbridge runs inside WSL2, and this is not WSL: %s", env->not_wsl_why);
+	if (env->kind == WSL_ONE)
+		return xstrdup("this distribution runs under WSL1; wslbridge needs WSL2 "
+			       "(from Windows: `wsl.exe --set-version <distro> 2`)");
+	return NULL;
+}
+
 int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why)
 {
 	char *temp;
@@ -136,16 +147,8 @@ int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why)
 	h->timeout_ms = timeout_ms();
 	*ret_why = NULL;
 	wslenv_detect(ctx, &h->env);
-	if (h->env.kind == WSL_NOT) {
-		*ret_why = xasprintf("wslbridge runs inside WSL2, and this is not WSL: %s",
-				     h->env.not_wsl_why);
-		return -ENOSYS;
-	}
-	if (h->env.kind == WSL_ONE) {
-		*ret_why = xstrdup("this distribution runs under WSL1; wslbridge needs WSL2 "
-				   "(from Windows: `wsl.exe --set-version <distro> 2`)");
-		return -EOPNOTSUPP;
-	}
+	if ((*ret_why = host_env_refusal(&h->env)))
+		return h->env.kind == WSL_NOT ? -ENOSYS : -EOPNOTSUPP;
 	if (!h->env.interop) {
 		*ret_why = xasprintf("cannot start Windows programs: %s", h->env.interop_why);
 		return -ENOEXEC;
@@ -193,6 +196,23 @@ char *host_wslconfig_path(const struct host *h)
 	lin = wslenv_to_linux(h->ctx, &h->env, win);
 	free(win);
 	return lin;
+}
+
+char *host_wslconfig_path_offline(const struct wb_ctx *ctx, const struct wsl_env *env)
+{
+	struct host h;
+	char *p = host_wslconfig_path(NULL);
+
+	if (p)
+		return p;
+	memset(&h, 0, sizeof(h));
+	h.ctx = ctx;
+	h.env = *env;	/* borrowed: not released here */
+	if (read_cache(&h) == 0)
+		p = host_wslconfig_path(&h);
+	free(h.temp_win);
+	free(h.profile_win);
+	return p;
 }
 
 static const char *const action_names[] = {
@@ -286,9 +306,11 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 	char *agent_win = xasprintf("%s\\" STAGE_AGENT, win), *req_win = xasprintf("%s\\" STAGE_REQUEST, win);
 	char *resp_win = xasprintf("%s\\" STAGE_RESPONSE, win);
 	const char *argv[16];
+	struct slow_line line;
 	struct spawn_opts o = { .argv = argv, .cwd = s->dir, .timeout_ms = h->timeout_ms,
-				.hold = stage_prompt_pending, .hold_arg = s };
+				.hold = slow_line_hold, .hold_arg = &line, .stop = slow_line_stop, .stop_arg = &line };
 	struct spawn_result r;
+	char *stopped;
 	size_t i = 0;
 	int rc;
 
@@ -307,15 +329,20 @@ static int run_agent(struct host *h, struct stage *s, const struct buf *req, cha
 		struct timespec t0, t1;
 
 		fault_point("before powershell.exe");
+		slow_line_begin(&line, s, strstr(req->s, "op=\"apply\"") != NULL);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = spawn_run(&o, &r);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		stopped = slow_line_end(&line, rc == 0 && r.stopped);
 		fault_point("after powershell.exe");
 		wb_debug("powershell.exe (%s): %ld ms", strstr(req->s, "op=\"apply\"") ? "apply" : "observe",
 			 (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L);
 	}
 	h->launches++;
-	if (rc < 0) {
+	if (stopped) {
+		*ret_why = stopped;
+		rc = -EINTR;
+	} else if (rc < 0) {
 		*ret_why = xasprintf("could not start %s: %s%s", h->powershell, strerror(-rc),
 				     rc == -ENOEXEC ? " (is WSL interop on?)" : "");
 	} else if (r.timed_out) {

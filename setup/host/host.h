@@ -56,6 +56,8 @@ struct host {
 	int launches;		/* powershell.exe starts made through this handle */
 };
 
+/* Why wslbridge cannot work here (not WSL, or WSL1), allocated; NULL when it can. */
+char *host_env_refusal(const struct wsl_env *env);
 int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why);
 int host_observe(struct host *h, struct host_state *st, char **ret_why);
 int host_apply(struct host *h, const struct host_action *a, size_t n,
@@ -68,6 +70,9 @@ void host_close(struct host *h);
  * %USERPROFILE%\.wslconfig of host h (h may be NULL: not opened).
  */
 char *host_wslconfig_path(const struct host *h);
+/* The same without starting anything on Windows (--offline): from the
+ * %USERPROFILE% an earlier run cached, else NULL. */
+char *host_wslconfig_path_offline(const struct wb_ctx *ctx, const struct wsl_env *env);
 /* A sentence for a failure the agent reported (st->error). */
 char *host_error_text(const struct host_error *e);
 

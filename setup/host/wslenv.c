@@ -87,7 +87,9 @@ static void detect_interop(const struct wb_ctx *ctx, struct wsl_env *env)
 			"protectBinfmt=true in /etc/wsl.conf");
 	else if (conf_off)
 		env->interop_note = xstrdup("/etc/wsl.conf turns interop off at the next start "
-					    "([interop] enabled=false)");
+					    "([interop] enabled=false): then no Windows program starts from WSL, "
+					    "wslbridge's own Windows steps included; `sudo wslbridge config unset "
+					    "interop.enabled` keeps it on");
 	free(state);
 	free(conf);
 }

@@ -173,7 +173,8 @@ int observation_gather(const struct wb_ctx *ctx, bool offline, struct observatio
 			return r;
 		o->have_windows = true;
 	}
-	o->wslconfig_path = host_wslconfig_path(o->have_windows ? &o->host : NULL);
+	o->wslconfig_path = o->have_windows ? host_wslconfig_path(&o->host) :
+		host_wslconfig_path_offline(ctx, &o->env);
 	o->wslconfig_err = load_file(o->wslconfig_path, INI_WSLCONFIG, &o->wslconfig, &o->wslconfig_mtime);
 	wslconf = wb_path(ctx, "/etc/wsl.conf");
 	o->wslconf_err = load_file(wslconf, INI_WSLCONF, &o->wslconf, NULL);
@@ -207,22 +208,30 @@ void observation_release(struct observation *o)
 
 static int bridged_host_ip(const struct observation *o, char **ret_addr, char **ret_how)
 {
-	const char *sw = ini_value(&o->wslconfig, "wsl2.vmSwitch");
+	const char *sw = ini_value(&o->wslconfig, "wsl2.vmSwitch"), *link_local = NULL;
 	char *name = xasprintf("vEthernet (%s)", sw ? sw : "");
 	int r = -ENETUNREACH;
 
-	for (size_t i = 0; i < o->win.nadapters; i++) {
+	for (size_t i = 0; r && i < o->win.nadapters; i++) {
 		const struct host_adapter *a = &o->win.adapters[i];
 
-		if (a->name && !strcmp(a->name, name) && a->nipv4) {
+		for (size_t k = 0; r && a->name && !strcmp(a->name, name) && k < a->nipv4; k++) {
+			/* 169.254/16 is what Windows gives itself when DHCP did not
+			 * answer: no address the LAN can reach (RFC 3927) */
+			if (a->ipv4[k].address && !strncmp(a->ipv4[k].address, "169.254.", 8)) {
+				link_local = a->ipv4[k].address;
+				continue;
+			}
 			*ret_how = xasprintf("bridged mode: the address of %s, Windows' side of switch '%s'",
 					     name, sw ? sw : "");
-			*ret_addr = xstrdup(a->ipv4[0].address);
+			*ret_addr = xstrdup(a->ipv4[k].address);
 			r = 0;
-			break;
 		}
 	}
-	if (r)
+	if (r && link_local)
+		*ret_how = xasprintf("bridged mode, but Windows has only the link-local address %s on '%s': "
+				     "no DHCP server answered it on the LAN", link_local, name);
+	else if (r)
 		*ret_how = xasprintf("bridged mode, but Windows has no IPv4 address on '%s'", name);
 	free(name);
 	return r;

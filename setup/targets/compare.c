@@ -319,7 +319,8 @@ void probe_run(const struct expectation *e, const struct observation *o, struct 
 		return;
 	}
 	if ((p->needs & NEEDS_WSLCONFIG) && !o->wslconfig_path) {
-		out->skip = xstrdup("the place of .wslconfig is not known offline");
+		out->skip = xstrdup("the place of .wslconfig is not known offline until a run "
+				     "without --offline has learnt it (or set WSLBRIDGE_WSLCONFIG)");
 		return;
 	}
 	for (size_t i = 0; p->sections && o->have_windows && p->sections[i]; i++) {

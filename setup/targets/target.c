@@ -302,6 +302,11 @@ static int add_expect(xmlNodePtr n, enum target_side side, const char *file, con
 	free(num);
 	when = xml_prop(n, "when");
 	e->skipped = when && (!target_params_get(p, when) || !*target_params_get(p, when));
+	if (e->skipped && e->key) {
+		/* the summary names the empty parameter's value: say what is not checked */
+		free(e->summary);
+		e->summary = xasprintf("%s %s (no --param %s=...)", e->probe, e->key, when);
+	}
 	free(when);
 	e->file = xstrdup(file);
 	e->line = (unsigned)xmlGetLineNo(n);

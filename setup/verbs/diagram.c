@@ -9,13 +9,15 @@
 #include <string.h>
 #include <strings.h>
 
-#define WIDTH 72
+/* The box fits the terminal, within these columns: wider is hard to read. */
+#define MIN_WIDTH 40
+#define MAX_WIDTH 100
 
 struct box {
 	FILE *f;
 	bool fancy;
+	int width;
 	int broken;
-	char **problems;	/* when not NULL: each broken row, "text: why" */
 };
 
 /* Display width in code points (the symbols used are one column wide). */
@@ -38,43 +40,70 @@ static void rule(struct box *b, const char *left, const char *title, const char 
 	fputs(b->fancy ? "\u2500" : "-", b->f);
 	if (title)
 		fprintf(b->f, " %s ", title);
-	for (size_t i = used; i < WIDTH - 1; i++)
+	for (size_t i = used; i < (size_t)b->width - 1; i++)
 		fputs(b->fancy ? "\u2500" : "-", b->f);
 	fprintf(b->f, "%s\n", right);
 }
 
-/* One line inside a box; bad != NULL marks it broken and says why.  The
- * mark is two columns wide on screen, whatever its escape codes' length. */
+/* Where to end the first piece of s that fits in room columns: after the
+ * last space that fits, else (one long word) at room columns.  Never cuts
+ * anything off: what does not fit goes on the next line. */
+static size_t fit(const char *s, size_t room, size_t *skip)
+{
+	size_t n = 0, at = 0, space = 0;
+
+	for (; s[at] && n < room; at++) {
+		if (((unsigned char)s[at] & 0xC0) == 0x80)
+			continue;
+		if (s[at] == ' ')
+			space = at;
+		n++;
+	}
+	while (s[at] && ((unsigned char)s[at] & 0xC0) == 0x80)
+		at++;
+	*skip = 0;
+	if (!s[at])
+		return at;
+	if (s[at] == ' ') {
+		*skip = 1;
+		return at;
+	}
+	if (space) {
+		*skip = 1;
+		return space;
+	}
+	return at;
+}
+
+/* One row inside a box; bad != NULL marks it broken and says why.  The
+ * mark is two columns wide on screen, whatever its escape codes' length;
+ * a row too long for the box wraps, indented, so no address is ever cut. */
 static void row(struct box *b, const char *text, const char *bad)
 {
 	struct buf line = BUF_INIT;
 	const char *mark = !bad ? "  " : b->fancy ? "\033[31m\u2718\033[0m " : "X ";
-	const size_t room = WIDTH - 5;	/* "| " + mark + text + "|" */
+	const char *side = b->fancy ? "\u2502" : "|";
+	const size_t room = (size_t)b->width - 5;	/* "| " + mark + text + "|" */
+	const char *p;
 
 	term_escape(&line, text, strlen(text), 0);	/* names from Windows and files */
 	if (bad) {
 		buf_adds(&line, ": ");
 		term_escape(&line, bad, strlen(bad), 0);
 	}
-	/* Too long for the box: cut at a character boundary, say so with "..." */
-	while (cols(line.s) > room) {
-		size_t n = line.len - 1;
+	p = line.s;
+	for (bool first = true; first || *p; first = false) {
+		size_t skip, indent = first ? 0 : 2, n = fit(p, room - indent, &skip), used;
 
-		while (n && ((unsigned char)line.s[n] & 0xC0) == 0x80)
-			n--;
-		line.len = n;
-		line.s[n] = '\0';
-		if (cols(line.s) <= room - 3) {
-			buf_adds(&line, "...");
-			break;
-		}
+		fprintf(b->f, "%s %s%*s%.*s", side, first ? mark : "  ", (int)indent, "", (int)n, p);
+		used = indent;
+		for (size_t k = 0; k < n; k++)
+			used += ((unsigned char)p[k] & 0xC0) != 0x80;
+		for (size_t i = used; i < room; i++)
+			fputc(' ', b->f);
+		fprintf(b->f, "%s\n", side);
+		p += n + skip;
 	}
-	fprintf(b->f, "%s %s%s", b->fancy ? "\u2502" : "|", mark, line.s);
-	for (size_t i = cols(line.s); i < room; i++)
-		fputc(' ', b->f);
-	fprintf(b->f, "%s\n", b->fancy ? "\u2502" : "|");
-	if (bad && b->problems && b->broken < DIAGRAM_MAX_ROWS)
-		b->problems[b->broken] = xasprintf("%s: %s", text, bad);
 	b->broken += bad != NULL;
 	buf_release(&line);
 }
@@ -101,17 +130,7 @@ static const char *cfg(const struct ini_doc *d, const char *key)
 
 const char *diagram_edition(const char *e)
 {
-	static const char *const map[][2] = {
-		{ "Core", "Home" }, { "CoreSingleLanguage", "Home" }, { "Professional", "Pro" },
-		{ "ProfessionalWorkstation", "Pro for Workstations" }, { "Enterprise", "Enterprise" },
-		{ "Education", "Education" }, { "ServerStandard", "Server Standard" },
-		{ "ServerDatacenter", "Server Datacenter" },
-	};
-
-	for (size_t i = 0; e && i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(e, map[i][0]))
-			return map[i][1];
-	return e ? e : "?";
+	return host_edition_name(e);
 }
 
 static const struct host_switch *switch_named(const struct host_state *st, const char *name)
@@ -159,8 +178,12 @@ static void windows_box(struct box *b, const struct host_state *st, bool bridged
 		free(why);
 	}
 	if (up) {
-		t = xasprintf("%s (%s): %s%s%s", up->name, up->description, up->status ? up->status : "?",
-			      up->nipv4 ? ", " : "", up->nipv4 ? up->ipv4[0].address : "");
+		char prefix[16] = "";
+
+		if (up->nipv4)
+			snprintf(prefix, sizeof(prefix), "/%d", up->ipv4[0].prefix);
+		t = xasprintf("%s (%s): %s%s%s%s", up->name, up->description, up->status ? up->status : "?",
+			      up->nipv4 ? ", " : "", up->nipv4 ? up->ipv4[0].address : "", prefix);
 		row(b, t, up->status && strcmp(up->status, "Up") ? "not connected" : NULL);
 		free(t);
 		if (bridged && host_adapter_binding(up, "vmware_bridge") == 1)
@@ -180,9 +203,14 @@ static void windows_box(struct box *b, const struct host_state *st, bool bridged
 	bottom(b);
 }
 
-static void vm_box(struct box *b, const char *mode, const char *asked, const struct linux_state *lx, int vpn_mtu)
+static void vm_box(struct box *b, const char *mode, const char *from, const char *asked,
+		   const struct linux_state *lx, int vpn_mtu)
 {
-	char *t, *title = xasprintf("WSL VM: networking mode %s", mode ? mode : "unknown");
+	/* the one mode the link above is labelled with; said where it came from
+	 * when WSL itself did not tell */
+	char *t, *title = xasprintf("WSL VM: networking mode %s%s%s", mode,
+				    strcmp(from, "wslinfo") ? ", as " : "", !strcmp(from, "wslinfo") ? "" :
+				    !strcmp(from, "default") ? "WSL's default" : ".wslconfig asks");
 	bool none = mode && !strcmp(mode, "none");
 
 	top(b, title);
@@ -228,6 +256,7 @@ static void draw(struct box *b, const struct observation *o)
 {
 	const char *asked = cfg(&o->wslconfig, "wsl2.networkingMode");
 	bool bridged = asked && !strcasecmp(asked, "bridged");
+	const char *from, *mode = observation_mode(o, &from);
 	int vpn = 0;
 
 	fprintf(b->f, "%*sLAN / Internet\n", 6, "");
@@ -236,34 +265,20 @@ static void draw(struct box *b, const struct observation *o)
 		windows_box(b, &o->win, bridged, cfg(&o->wslconfig, "wsl2.vmSwitch"), &vpn);
 	else
 		fprintf(b->f, "  (Windows not observed: --offline)\n");
-	link_line(b, link_label(observation_mode(o, NULL)));
-	vm_box(b, observation_env(o)->mode, asked, &o->lx, vpn);
+	link_line(b, link_label(mode));
+	vm_box(b, mode, from, asked, &o->lx, vpn);
 }
 
-void diagram_print(FILE *f, const struct observation *o)
+void diagram_print(FILE *f, const struct observation *o, const char *target, size_t nfail)
 {
-	struct box b = { f, term_fancy(f), 0, NULL };
+	int w = term_width(f);
+	struct box b = { f, term_fancy(f), w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w, 0 };
 
 	draw(&b, o);
-	if (b.broken)
-		fprintf(f, "%d thing%s broken: `wslbridge check` says more, `wslbridge repair` fixes bridged mode\n",
-			b.broken, b.broken == 1 ? " is" : "s are");
-}
-
-size_t diagram_problems(const struct observation *o, char ***ret)
-{
-	char *pic = NULL;
-	size_t len = 0;
-	/* the picture is drawn and dropped: what it marks is the one notion of broken */
-	struct box b = { open_memstream(&pic, &len), false, 0, NULL };
-
-	*ret = NULL;
-	if (!b.f)
-		return 0;
-	b.problems = xcalloc(DIAGRAM_MAX_ROWS, sizeof(char *));
-	draw(&b, o);
-	fclose(b.f);
-	free(pic);
-	*ret = b.problems;
-	return b.broken < DIAGRAM_MAX_ROWS ? (size_t)b.broken : DIAGRAM_MAX_ROWS;
+	/* the verdict is check's, not the picture's own: the marks only show where */
+	if (nfail)
+		fprintf(f, "%zu thing%s broken (target %s): `wslbridge check` says what, `wslbridge repair` fixes it\n",
+			nfail, nfail == 1 ? " is" : "s are", target);
+	else if (b.broken)
+		fprintf(f, "target %s holds; the marks above are outside it (`wslbridge doctor` tests them)\n", target);
 }

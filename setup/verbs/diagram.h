@@ -16,14 +16,8 @@
 const char *diagram_edition(const char *edition_id);
 
 /* The picture of o (Windows left out offline); the link between Windows and
- * the VM is labelled by the mode WSL runs (observation_mode). */
-void diagram_print(FILE *f, const struct observation *o);
-
-/*
- * What the picture marks broken, "eth0: no carrier" and so on (each
- * allocated, the array too, free both); the count.  status exits 3 on any.
- */
-#define DIAGRAM_MAX_ROWS 64
-size_t diagram_problems(const struct observation *o, char ***ret);
+ * the VM is labelled by the mode WSL runs (observation_mode).  Below it,
+ * the verdict: nfail expectations of target (verdict.h) that fail. */
+void diagram_print(FILE *f, const struct observation *o, const char *target, size_t nfail);
 
 #endif

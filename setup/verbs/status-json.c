@@ -25,7 +25,7 @@ int status_report_problems(char *const *problems, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		wb_warn("broken: %s", problems[i]);
-	if (n)
+	if (n && log_level != LOG_QUIET)	/* the hint goes with the warnings -q drops */
 		wb_hint("`wslbridge doctor` tests what works and says what to run");
 	return n ? WB_EXIT_DRIFT : WB_EXIT_OK;
 }

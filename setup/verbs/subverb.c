@@ -6,6 +6,7 @@
 #include "base/util.h"
 #include "verbs/verbs.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,6 +29,10 @@ const struct subverb *subverb_find(const char *verb, const struct subverb *table
 		near = nearest_word(sub, names, k);
 		wb_error(WB_EXIT_USAGE, "unknown %s command '%s'%s%s%s", verb, sub,
 			 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		if (near) {	/* the suggestion, not a screen of usage */
+			wb_hint("`wslbridge help %s` shows its commands", verb);
+			return NULL;
+		}
 	} else if (nargs < sv->min_args) {
 		if (sv->operands)
 			wb_error(WB_EXIT_USAGE, "%s %s needs %s", verb, sub, sv->operands);
@@ -51,12 +56,17 @@ const struct subverb *subverb_find(const char *verb, const struct subverb *table
 }
 
 /* 0 as root; else why root is needed (what the sub-verb changes). */
-static int need_root(const char *verb, const char *sub, const char *changes)
+static int need_root(const struct wb_ctx *ctx, const char *verb, const char *sub, const char *changes)
 {
+	char *what, *why;
+
 	if (geteuid() == 0)
 		return WB_EXIT_OK;
-	wb_error(WB_EXIT_FAIL, "%s %s changes %s; nothing was changed", verb, sub, changes);
-	wb_hint("run it with sudo");
+	what = xasprintf("%s %s", verb, sub);
+	why = xasprintf("it changes %s", changes);
+	wb_needs_root(ctx->command_line, what, why);
+	free(what);
+	free(why);
 	return WB_EXIT_FAIL;
 }
 
@@ -65,7 +75,7 @@ int subverb_enter(struct wb_ctx *ctx, const char *verb, const struct subverb *sv
 	int rc = WB_EXIT_OK;
 
 	if (sv->flags & SUB_ROOT)
-		rc = need_root(verb, sv->name, sv->changes);
+		rc = need_root(ctx, verb, sv->name, sv->changes);
 	if (rc == WB_EXIT_OK && (sv->flags & SUB_LOCK))
 		rc = transaction_lock(ctx);
 	return rc;

@@ -5,6 +5,7 @@
  * --offline), compare, print; exit 0 when everything holds, 3 on drift.
  */
 #include "verbs/verbs.h"
+#include "verbs/verdict.h"
 #include "targets/compare.h"
 #include "targets/gather.h"
 #include "base/log.h"
@@ -26,60 +27,8 @@ static const char *const side_titles[SIDE_COUNT] = { "Environment", "Windows", "
 
 struct check_opts {
 	bool offline, xml, json, list;
-	char **params;
-	size_t nparams;
+	struct verdict_params params;
 };
-
-static void add_param(struct check_opts *o, const char *name, const char *value)
-{
-	o->params = xrealloc(o->params, (o->nparams + 1) * sizeof(char *));
-	o->params[o->nparams++] = name ? xasprintf("%s=%s", name, value) : xstrdup(value);
-}
-
-/*
- * The target: named, else what setup recorded, else what .wslconfig
- * implies (bridged with its vmSwitch and macAddress, mirrored, consomme, or nat).
- */
-static char *choose_target(const struct wb_ctx *ctx, const struct observation *obs,
-			   const char *named, struct check_opts *o)
-{
-	struct target_params rec = { NULL, NULL, 0 };
-	char *t = NULL;
-	long at;
-
-	if (named)
-		return xstrdup(named);
-	if (record_read(ctx, &t, &rec) == 0) {
-		for (size_t i = 0; i < rec.n; i++)
-			add_param(o, rec.names[i], rec.values[i]);
-		target_params_release(&rec);
-		wb_note("target: %s, as the last setup recorded", t);
-		return t;
-	}
-	at = ini_find(&obs->wslconfig, "wsl2.networkingMode");
-	if (at >= 0 && !strcasecmp(obs->wslconfig.lines[at].value, "bridged")) {
-		long sw = ini_find(&obs->wslconfig, "wsl2.vmSwitch");
-		long mac = ini_find(&obs->wslconfig, "wsl2.macAddress");
-
-		if (sw >= 0)
-			add_param(o, "switch", obs->wslconfig.lines[sw].value);
-		if (mac >= 0)
-			add_param(o, "mac", obs->wslconfig.lines[mac].value);
-		wb_note("target: bridged, as .wslconfig implies (no setup recorded)");
-		return xstrdup("bridged");
-	}
-	if (at >= 0 && !strcasecmp(obs->wslconfig.lines[at].value, "mirrored")) {
-		wb_note("target: mirrored, as .wslconfig implies (no setup recorded)");
-		return xstrdup("mirrored");
-	}
-	if (at >= 0 && (!strcasecmp(obs->wslconfig.lines[at].value, "consomme") ||
-			!strcasecmp(obs->wslconfig.lines[at].value, "virtioproxy"))) {
-		wb_note("target: consomme, as .wslconfig implies (no setup recorded)");
-		return xstrdup("consomme");
-	}
-	wb_note("target: nat, as .wslconfig implies (no setup recorded)");
-	return xstrdup("nat");
-}
 
 /* The observation's own remedy (a fallback after a restart), else the target's. */
 static const char *remedy(const struct check_result *r)
@@ -270,11 +219,11 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 		case 'x': o->xml = true; break;
 		case 'j': o->json = true; break;
 		case 'l': o->list = true; break;
-		case 'p': add_param(o, NULL, optarg); break;
-		case 's': add_param(o, "switch", optarg); break;
-		case 'a': add_param(o, "adapter", optarg); break;
-		case 'm': add_param(o, "mac", optarg); break;
-		case 'M': add_param(o, "mtu", optarg); break;
+		case 'p': verdict_param(&o->params, NULL, optarg); break;
+		case 's': verdict_param(&o->params, "switch", optarg); break;
+		case 'a': verdict_param(&o->params, "adapter", optarg); break;
+		case 'm': verdict_param(&o->params, "mac", optarg); break;
+		case 'M': verdict_param(&o->params, "mtu", optarg); break;
 		}
 	}
 	if (c == 0)
@@ -287,13 +236,12 @@ static int parse(int argc, char **argv, struct check_opts *o, const char **ret_t
 
 int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 {
-	struct check_opts o = { false, false, false, false, NULL, 0 };
+	struct check_opts o = { false, false, false, false, { NULL, 0 } };
 	struct observation obs;
 	struct target t;
-	struct target_error err;
 	struct check_report rep = { .r = NULL };
 	const char *named = NULL;
-	char *name = NULL, *why = NULL;
+	char *why = NULL;
 	int rc = parse(argc, argv, &o, &named), r;
 
 	memset(&obs, 0, sizeof(obs));
@@ -308,13 +256,9 @@ int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 		wb_hint("`wslbridge check --offline` checks what needs no Windows launch");
 		goto out;
 	}
-	name = choose_target(ctx, &obs, named, &o);
-	if (target_load(ctx, name, o.params, o.nparams, &t, &err) < 0) {
-		rc = verb_report_load_error(&err);
+	rc = verdict_compare(ctx, &obs, named, &o.params, false, &t, &rep);
+	if (rc)
 		goto out;
-	}
-	target_gather(&t, &obs);
-	compare_target(&t, &obs, &rep);
 	if (o.json)
 		rc = print_json(&t, &rep);
 	else if (o.xml)
@@ -327,10 +271,7 @@ out:
 	check_report_release(&rep);
 	target_release(&t);
 	observation_release(&obs);
-	for (size_t i = 0; i < o.nparams; i++)
-		free(o.params[i]);
-	free(o.params);
-	free(name);
+	verdict_params_release(&o.params);
 	free(why);
 	return rc;
 }

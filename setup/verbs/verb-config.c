@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -74,10 +75,27 @@ static int wslconfig_path(const struct wb_ctx *ctx, char **ret)
 }
 
 /* The key decides the file when only one of them knows it. */
+/* Whether kind has a key in name's section ("wsl2" of "wsl2.memroy"). */
+static bool kind_has_section(enum ini_kind kind, const char *name)
+{
+	size_t n = strcspn(name, ".");
+	const struct key_def *d;
+
+	for (size_t i = 0; name[n] && (d = keys_at(kind, i)); i++)
+		if (strlen(d->section) == n && !strncasecmp(d->section, name, n))
+			return true;
+	return false;
+}
+
 static int kind_from_key(const char *name)
 {
 	bool a = keys_lookup(INI_WSLCONFIG, name), b = keys_lookup(INI_WSLCONF, name);
 
+	if (!a && !b) {
+		/* a typo in the key: its section still tells the file */
+		a = kind_has_section(INI_WSLCONFIG, name);
+		b = kind_has_section(INI_WSLCONF, name);
+	}
 	return a == b ? -1 : a ? INI_WSLCONFIG : INI_WSLCONF;
 }
 

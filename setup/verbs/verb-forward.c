@@ -491,7 +491,7 @@ static int cmd_list(struct run *r)
 	if ((rc = load_store(r)))
 		return rc;
 	if (!r->fs.n) {
-		printf("No forwards. Add one with `sudo wslbridge forward add PORT`.\n");
+		forward_print_none(r->ctx);
 		return WB_EXIT_OK;
 	}
 	if ((rc = observe(r, r->o->offline)))

@@ -28,7 +28,13 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 	(void)argv;
 	(void)observation_gather(ctx, true, &o, &why);
 	free(why);
-	why = NULL;
+	/* outside WSL2 there is no host to name: refused as every verb refuses */
+	if ((why = host_env_refusal(&o.env))) {
+		wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		observation_release(&o);
+		return WB_EXIT_FAIL;
+	}
 	observation_add_interface(&o, LOOPBACK_RELAY_IF);	/* Consomme reaches Windows over it */
 	mode = observation_mode(&o, &from);
 	if (strcmp(from, "wslinfo"))

@@ -8,11 +8,27 @@
 #include "conf/keys.h"
 #include "base/log.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int check_options(const struct engine_opts *oo, int argc, char **argv, const char *verb);
+
+/* The modes --mode takes, for its errors (the completion lists them from verbs). */
+#define MODE_WORDS "bridged, mirrored, consomme (or virtioproxy) or nat"
+
+/* --mode in any case, as WSL reads networkingMode: "NAT" is nat. */
+static const char *mode_lower(const char *v, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; v[i] && i + 1 < size; i++)
+		buf[i] = (char)tolower((unsigned char)v[i]);
+	buf[i] = '\0';
+	return v[i] ? v : buf;	/* too long to be a mode: the error shows it as given */
+}
 
 static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 {
@@ -22,7 +38,7 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		{ "adapter", required_argument, NULL, 'a' }, { "mac", required_argument, NULL, 'm' },
 		{ "dhcp", required_argument, NULL, 'd' }, { "ipv6", required_argument, NULL, '6' },
 		{ "mode", required_argument, NULL, 'M' }, { "allow-port", required_argument, NULL, 'p' },
-		{ "host-loopback", required_argument, NULL, 'L' },
+		{ "host-loopback", optional_argument, NULL, 'L' },
 		{ "no-hyperv-admin", no_argument, NULL, 'H' },
 		{ "detailed-exitcode", no_argument, NULL, 'D' }, { "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
@@ -31,6 +47,7 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 	struct buf ports = BUF_INIT;
 	int rc;
 	const char *verb = repair ? "repair" : "setup";
+	char mode_buf[16];
 	int c;
 
 	verb_options_begin();
@@ -44,9 +61,13 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		case 'm': o.mac = optarg; break;
 		case 'd': o.dhcp = optarg; break;
 		case '6': o.ipv6 = optarg; break;
-		case 'M': o.mode = optarg; break;
+		case 'M': o.mode = mode_lower(optarg, mode_buf, sizeof(mode_buf)); break;
 		case 'p': buf_addf(&ports, "%s%s", ports.len ? "," : "", optarg); break;	/* repeatable */
-		case 'L': o.host_loopback = optarg; break;
+		case 'L':	/* "--host-loopback false", "--host-loopback=false", or bare: true */
+			if (!optarg && optind < argc && (!strcmp(argv[optind], "true") || !strcmp(argv[optind], "false")))
+				optarg = argv[optind++];
+			o.host_loopback = optarg ? optarg : "true";
+			break;
 		case 'H': o.no_hyperv_admin = true; break;
 		case 'D': o.detailed_exitcode = true; break;
 		case 'j': o.json = true; break;
@@ -69,13 +90,24 @@ static int check_options(const struct engine_opts *oo, int argc, char **argv, co
 	const struct engine_opts o = *oo;
 	char *why = NULL;
 
+	if (optind != argc && !strcasecmp(argv[optind], "bridged") + !strcasecmp(argv[optind], "mirrored") +
+	    !strcasecmp(argv[optind], "nat") + !strcasecmp(argv[optind], "consomme") +
+	    !strcasecmp(argv[optind], "virtioproxy")) {
+		wb_error(WB_EXIT_USAGE, "%s takes no arguments ('%s')", verb, argv[optind]);
+		wb_hint("the mode is an option: `wslbridge %s --mode %s`", verb, argv[optind]);
+		return WB_EXIT_USAGE;
+	}
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "%s takes no arguments ('%s')", verb, argv[optind]);
+	if (o.repair && (o.mode || o.allow_ports || o.host_loopback || o.mac || o.dhcp || o.ipv6 || o.no_hyperv_admin))
+		return wb_error(WB_EXIT_USAGE, "repair keeps what setup chose: --mode, --allow-port, "
+				"--host-loopback, --mac, --dhcp, --ipv6 and --no-hyperv-admin are for "
+				"`wslbridge setup`");
 	if ((o.detailed_exitcode || o.json) && !o.dry_run)
 		return wb_error(WB_EXIT_USAGE, "--%s goes with --dry-run", o.json ? "json" : "detailed-exitcode");
 	if (o.mode && strcmp(o.mode, "bridged") && strcmp(o.mode, "mirrored") && strcmp(o.mode, "consomme") &&
 	    strcmp(o.mode, "virtioproxy") && strcmp(o.mode, "nat"))
-		return wb_error(WB_EXIT_USAGE, "--mode takes bridged, mirrored, consomme or nat, not '%s'", o.mode);
+		return wb_error(WB_EXIT_USAGE, "--mode takes %s, not '%s'", MODE_WORDS, o.mode);
 	if (o.mode && strcmp(o.mode, "bridged") && (o.switch_name || o.switch_id || o.adapter || o.mac || o.dhcp || o.ipv6))
 		return wb_error(WB_EXIT_USAGE, "--switch, --switch-id, --adapter, --mac, --dhcp and --ipv6 are for "
 				"bridged mode, not %s", o.mode);

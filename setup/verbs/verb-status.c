@@ -6,6 +6,7 @@
  */
 #include "verbs/verbs.h"
 #include "verbs/diagram.h"
+#include "verbs/verdict.h"
 #include "verbs/status.h"
 #include "host/host.h"
 #include "conf/ini.h"
@@ -13,6 +14,7 @@
 #include "base/log.h"
 #include "base/match.h"
 #include "base/term.h"
+#include "base/spawn.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -294,11 +297,12 @@ static void print_ports(const struct host_state *st)
 	}
 }
 
-static void print_text(const struct observation *o, const struct wb_ctx *ctx)
+static void print_text(const struct observation *o, const struct wb_ctx *ctx, const char *target,
+		       size_t nfail)
 {
 	char *wslconf = wb_path(ctx, "/etc/wsl.conf");
 
-	diagram_print(stdout, o);
+	diagram_print(stdout, o, target, nfail);
 	putchar('\n');
 	if (o->have_windows) {
 		print_windows(&o->win, &o->host.env);
@@ -313,7 +317,7 @@ static void print_text(const struct observation *o, const struct wb_ctx *ctx)
 		print_mode_notes(o);
 	}
 	printf("\nFiles\n");
-	if (o->have_windows)
+	if (o->have_windows || o->wslconfig_path)	/* offline: the place an earlier run learnt */
 		print_file(o->wslconfig_path, o->wslconfig_err, &o->wslconfig, wslconfig_keys);
 	print_file(wslconf, o->wslconf_err, &o->wslconf, wslconf_keys);
 	free(wslconf);
@@ -374,16 +378,35 @@ static int print_xml(const struct observation *o)
 	return WB_EXIT_OK;
 }
 
+/*
+ * On a terminal, the text goes through $PAGER (else less, as LESS=FRX:
+ * gone at once when it fits), as systemctl does; never when piped.
+ */
+static bool start_pager(void)
+{
+	const char *p = getenv("PAGER");
+
+	if (!isatty(STDOUT_FILENO) || (p && (!*p || !strcmp(p, "cat"))))
+		return false;
+	term_keep_for_pager();
+	return spawn_pager(p ? p : "less") == 0;
+}
+
 int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 {
 	static const struct option longopts[] = {
 		{ "offline", no_argument, NULL, 'o' },
 		{ "xml", no_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-pager", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool pager = true;
 	struct observation o;
-	bool offline = false, xml = false, json = false;
+	struct verdict_params params = { NULL, 0 };
+	struct target t;
+	struct check_report rep = { .r = NULL };
+	bool offline = false, xml = false, json = false, paged = false;
 	char *why = NULL, **problems;
 	size_t nproblems;
 	int c, r;
@@ -396,11 +419,14 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 			xml = true;
 		else if (c == 'j')
 			json = true;
+		else if (c == 'P')
+			pager = false;
 	}
 	if (c == 0)
 		return WB_EXIT_USAGE;
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "status takes no arguments");
+	memset(&t, 0, sizeof(t));
 	r = observation_gather(ctx, offline, &o, &why);
 	if (r < 0) {
 		wb_error(WB_EXIT_FAIL, "%s", why ? why : errstr(r));
@@ -410,16 +436,29 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 		observation_release(&o);
 		return WB_EXIT_FAIL;
 	}
-	nproblems = diagram_problems(&o, &problems);
+	r = verdict_compare(ctx, &o, NULL, &params, true, &t, &rep);
+	if (r) {
+		observation_release(&o);
+		verdict_params_release(&params);
+		return r;
+	}
+	nproblems = verdict_problems(&rep, &problems);
 	if (json)
 		r = status_print_json(&o, problems, nproblems);
 	else if (xml)
 		r = print_xml(&o);
-	else
-		print_text(&o, ctx);
+	else {
+		paged = pager && start_pager();
+		print_text(&o, ctx, t.name, nproblems);
+	}
+	if (paged)	/* the picture first, then the warnings under it */
+		spawn_pager_wait();
 	if (r == 0)
 		r = status_report_problems(problems, nproblems);
 	status_problems_free(problems, nproblems);
+	check_report_release(&rep);
+	target_release(&t);
+	verdict_params_release(&params);
 	observation_release(&o);
 	return r;
 }

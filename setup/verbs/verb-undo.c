@@ -8,6 +8,8 @@
 #include "apply/backup.h"
 #include "base/log.h"
 
+#include "base/term.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +17,44 @@
 #include <string.h>
 
 enum file_state { F_AS_WRITTEN, F_ALREADY_OLD, F_CHANGED_SINCE };
+
+static const char *kv_get(const struct backup_winundo *u, const char *name)
+{
+	for (size_t i = 0; i + 1 < u->nkv; i += 2)
+		if (!strcmp(u->kv[i], name))
+			return u->kv[i + 1];
+	return NULL;
+}
+
+/* What undo will do on Windows, in people's words (the history keeps the
+ * action's own name and attributes). */
+static char *describe_undo(const struct backup_winundo *u)
+{
+	const char *name = kv_get(u, "name"), *sw = kv_get(u, "switch-name"), *id = kv_get(u, "switch-id");
+	const char *comp = kv_get(u, "component"), *on = kv_get(u, "enabled");
+
+	if (!strcmp(u->type, "remove-switch"))
+		return sw ? xasprintf("remove the switch '%s' this change created", term_safe(sw)) :
+			xasprintf("remove the Hyper-V switch this change created (id %s)", term_safe(id ? id : "?"));
+	if (!strcmp(u->type, "fwrule-delete"))
+		return xasprintf("delete the Windows Firewall rule '%s'", term_safe(name ? name : "?"));
+	if (!strcmp(u->type, "portproxy-delete") || !strcmp(u->type, "portproxy-set"))
+		return xasprintf("%s the port forward %s:%s (netsh portproxy)",
+				 u->type[10] == 'd' ? "delete" : "put back",
+				 term_safe(kv_get(u, "listen-address") ? kv_get(u, "listen-address") : "?"),
+				 term_safe(kv_get(u, "listen-port") ? kv_get(u, "listen-port") : "?"));
+	if (!strcmp(u->type, "hvfw-remove"))
+		return xasprintf("delete the Hyper-V firewall rule '%s'", term_safe(name ? name : "?"));
+	if (!strcmp(u->type, "set-binding"))
+		return xasprintf("turn the binding %s %s again", term_safe(comp ? comp : "?"),
+				 on && !strcmp(on, "true") ? "on" : "off");
+	if (!strcmp(u->type, "set-metric"))
+		return xasprintf("set the VPN adapter's interface metric back to %s",
+				 term_safe(kv_get(u, "metric") ? kv_get(u, "metric") : "?"));
+	if (!strcmp(u->type, "hyperv-admin-remove"))
+		return xstrdup("take you out of Hyper-V Administrators again");
+	return xasprintf("%s", term_safe(u->type));
+}
 
 static int list(struct backup_entry **v, size_t n)
 {
@@ -24,9 +64,13 @@ static int list(struct backup_entry **v, size_t n)
 	}
 	for (size_t i = n; i-- > 0;) {
 		printf("#%u  %s  %-7s  %s\n", v[i]->seq, v[i]->time, v[i]->state, v[i]->what);
-		for (size_t k = 0; k < v[i]->nwin; k++)
-			printf("      Windows: undo by %s%s\n", v[i]->win[k].type,
+		for (size_t k = 0; k < v[i]->nwin; k++) {
+			char *what = describe_undo(&v[i]->win[k]);
+
+			printf("      Windows: undo will %s%s\n", what,
 			       v[i]->win[k].pending ? " (interrupted before its result came back)" : "");
+			free(what);
+		}
 		for (size_t k = 0; k < v[i]->nfiles; k++)
 			printf("      %s%s\n", v[i]->files[k].path,
 			       v[i]->files[k].old_exists ? "" : " (created)");

@@ -24,6 +24,11 @@ int verb_vpn(int argc, char **argv, struct wb_ctx *ctx);
 
 /* Print the usage of a verb (stdout), as `wslbridge help VERB` does. */
 void print_verb_usage(const char *verb);
+/* The verb's usage text (main.c's verbs table), or NULL. */
+const char *verb_usage(const char *verb);
+/* The words an option takes ("--mode": bridged, mirrored, nat), NULL-ended;
+ * NULL when it takes any value.  For errors and completion. */
+const char *const *option_values(const char *verb, const char *opt);
 
 /* Report a target or VPN profile that did not load (file:line:col when it
  * is about a place), release err, and return the exit code. */

@@ -23,14 +23,14 @@ _wslbridge()
 	--mode) COMPREPLY=($(compgen -W "bridged mirrored consomme nat" -- "$cur")); return ;;
 	--allow-port|--listen|--endpoint|--name|--timeout) return ;;
 	esac
-	local common="--root --state-dir --yes --quiet --verbose --help"
+	local common="--root --state-dir --yes --quiet --verbose --help --color=auto --color=always --color=never"
 	case $verb in
-	'') words="setup repair check status doctor vpn forward host-ip dsc config undo version help $common" ;;
+	'') words="--version -V setup repair check status doctor vpn forward host-ip dsc config undo version help $common" ;;
 	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --detailed-exitcode --json --restart $common" ;;
 	check)
 		words="--offline --xml --json --list --param --switch --adapter --mac --mtu $common"
 		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;
-	status) words="--offline --xml --json $common" ;;
+	status) words="--offline --xml --json --no-pager $common" ;;
 	doctor) words="--offline --json --endpoint --name --timeout $common" ;;
 	vpn)
 		if [[ -z $sub ]]; then

@@ -14,14 +14,17 @@ test_expect_success 'status in every scenario: one powershell.exe launch, nothin
 		n=$(basename "$s" .xml) && rm -rf "h-$n" &&
 		WINHOST_DIR=$PWD/h-$n "$RUN" "$n" -- "$WB" status >"out-$n" 2>"err-$n"
 		rc=$?
-		# exit 3 exactly when the picture marks something broken, each named on stderr
-		if grep -q "broken: .wslbridge check. says more" "out-$n"; then
-			test $rc = 3 && test "$(grep -c "^wslbridge: warning: broken: " "err-$n")" = \
-				"$(sed -n "s/^\([0-9]*\) things* \(is\|are\) broken:.*/\1/p" "out-$n")"
-		else
-			test $rc = 0 && test ! -s "err-$n"
-		fi || { echo "status in $n: exit $rc:"; cat "out-$n" "err-$n"; exit 1; }
 		test "$(launches "h-$n")" = 1 || { echo "$n: $(launches "h-$n") launches"; exit 1; }
+		# exit 3 exactly when check fails (one verdict), each failure named on stderr
+		WINHOST_DIR=$PWD/h-$n "$RUN" "$n" -- "$WB" check >"check-$n" 2>&1
+		crc=$?
+		if grep -q "broken (target [a-z]*): .wslbridge check. says what" "out-$n"; then
+			test $rc = 3 && test $crc = 3 && test "$(grep -c "^wslbridge: warning: broken: " "err-$n")" = \
+				"$(sed -n "s/^\([0-9]*\) things* \(is\|are\) broken (target.*/\1/p" "out-$n")" &&
+			test "$(grep -c "^  FAIL \|^  ??? " "check-$n")" = "$(grep -c "^wslbridge: warning: broken: " "err-$n")"
+		else
+			test $rc = 0 && test $crc = 0 && test ! -s "err-$n"
+		fi || { echo "status in $n: exit $rc:"; cat "out-$n" "err-$n"; exit 1; }
 		test ! -s "h-$n/flags.log" || { cat "h-$n/flags.log"; exit 1; }
 		test_grep "^This distribution" "out-$n" || exit 1
 	done
@@ -84,7 +87,7 @@ test_expect_success 'status shows what matters in each scenario' '
 
 test_expect_success 'cmd.exe is asked for %TEMP% once; the staging folder is removed' '
 	WINHOST_DIR=$PWD/h-fresh-pro "$RUN" fresh-pro -- "$WB" status >/dev/null &&
-	test "$(launches h-fresh-pro)" = 2 &&
+	test "$(launches h-fresh-pro)" = 3 &&
 	test "$(grep -c "^cmd.exe" h-fresh-pro/programs.log)" = 1 &&
 	test -z "$(ls -A h-fresh-pro/root/mnt/c/Users/alice/AppData/Local/Temp)"
 '
@@ -194,7 +197,7 @@ test_expect_success 'the simulator refuses a script that is not the shipped agen
 test_expect_success 'status reads the .wslconfig WSLBRIDGE_WSLCONFIG names, as every verb does' '
 	printf "[wsl2]\nnetworkingMode=mirrored\n" >custom.wslconfig &&
 	WSLBRIDGE_WSLCONFIG=$PWD/custom.wslconfig test_expect_code 3 "$RUN" fresh-pro -- "$WB" status >out 2>err &&
-	test_grep "^wslbridge: warning: broken: .wslconfig asks for mirrored: WSL applied another mode" err &&
+	test_grep "^wslbridge: warning: broken: WSL applied mirrored mode (wslinfo): observed nat, expected mirrored" err &&
 	test_grep "^  $PWD/custom.wslconfig\$" out &&
 	test_grep "wsl2.networkingMode = mirrored" out
 '

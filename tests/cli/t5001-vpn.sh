@@ -42,7 +42,7 @@ test_expect_success 'bad input: a clear error, nothing changed' '
 	test_grep "no VPN profile .nosuch.; the profiles are: anyconnect, checkpoint" err &&
 	WINHOST_DIR=$PWD/hb test_expect_code 1 "$RUN" fresh-pro -- setpriv --reuid=65534 --regid=65534 \
 		--clear-groups "$WB" vpn apply --mtu 1400 --dns 1.1.1.1 --yes 2>err &&
-	test_grep "run it with sudo" err && test_cmp hb.orig hb/root/etc/wsl.conf &&
+	test_grep "needs root (it changes .*); nothing was changed" err && test_grep "^hint: run it again as .sudo wslbridge" err && test_cmp hb.orig hb/root/etc/wsl.conf &&
 	test ! -e hb/root/usr/local/lib/wslbridge/boot-fixups
 '
 
@@ -173,7 +173,7 @@ test_expect_success 'undo of vpn apply sets the metric back, in the same entry a
 	WINHOST_DIR=$PWD/h4u "$RUN" vpn-anyconnect -- "$WB" vpn apply --yes >/dev/null 2>&1 &&
 	test "$(metric_of h4u/state.xml)" = "6000 0" &&
 	WINHOST_DIR=$PWD/h4u "$RUN" vpn-anyconnect -- "$WB" undo --list >list &&
-	test_grep "Windows: undo by set-metric" list && test_grep "/etc/wsl.conf" list &&
+	test_grep "Windows: undo will set the VPN adapter.s interface metric back to" list && test_grep "/etc/wsl.conf" list &&
 	WINHOST_DIR=$PWD/h4u "$RUN" vpn-anyconnect -- "$WB" undo --yes 2>err &&
 	test "$(metric_of h4u/state.xml)" = "1 0" && test_cmp h4u.orig h4u/root/etc/wsl.conf
 '

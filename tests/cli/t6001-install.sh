@@ -12,16 +12,33 @@ test_expect_success 'help lists the verbs' '
 '
 
 test_expect_success 'the man page has every verb with its usage, and renders cleanly' '
-	"$TOP/templates/man/genman" "$WB" "$TOP/templates/man/wslbridge.1.in" wslbridge.1 &&
+	"$TOP/templates/man/genman" "$WB" "$TOP/templates/man/wslbridge.1.in" wslbridge.1 "$TOP/README.md" &&
+	groff -man -Tutf8 -ww -z wslbridge.1 2>warn && test ! -s warn &&
+	groff -man -Tascii -P-cbou -rLL=200n wslbridge.1 2>/dev/null >page.txt &&
 	for v in $verbs; do
 		test_grep "^\.SS $v\$" wslbridge.1 &&
-		"$WB" help $v | grep "^usage:" | sed "s/\\\\/\\\\e/g" >usage &&
-		grep -F -f usage wslbridge.1 >/dev/null || { echo "usage of $v missing"; exit 1; }
+		"$WB" help $v | sed -n "1s/^usage: //p" >usage &&
+		grep -F -f usage page.txt >/dev/null || { echo "usage of $v missing"; exit 1; }
 	done &&
-	groff -man -Tutf8 -ww -z wslbridge.1 2>warn && test ! -s warn &&
-	groff -man -Tascii -P-cbou wslbridge.1 2>/dev/null >page.txt &&
 	test_grep "EXIT STATUS" page.txt && test_grep "wsl.exe --shutdown" page.txt &&
 	! grep "@[A-Z]*@" wslbridge.1
+'
+
+test_expect_success 'man page: VERBS in man markup, TROUBLESHOOTING from README, SEE ALSO' '
+	! grep -q "^usage:" wslbridge.1 &&
+	# every option a verb help shows is a tagged paragraph of its own
+	for v in setup check status vpn; do
+		sed -n "/^\.SS $v\$/,/^\.S[SH] /p" wslbridge.1 | sed "s/\\\\//g" >sec &&
+		"$WB" help $v | sed -n "s/^  \(--[a-z-]*\).*/\1/p" >opts && test -s opts &&
+		while read -r o; do
+			grep -q -- "^\.B $o" sec || { echo "$v: no .TP item for $o"; exit 1; }
+		done <opts
+	done &&
+	test_grep "^\.SH TROUBLESHOOTING" wslbridge.1 &&
+	sed -n "/^TROUBLESHOOTING/,/^SEE ALSO/p" page.txt >trouble &&
+	test_grep "WSL_E_VMSWITCH_NOT_FOUND" trouble && test_grep "0x803b0015" trouble &&
+	test "$(grep -c "^ *o " trouble)" = "$(sed -n "/^## Troubleshooting/,/^## Exit/p" "$TOP/README.md" | grep -c "^- ")" &&
+	sed -n "/^SEE ALSO/,\$p" page.txt >see && test_grep "less(1)" see && test_grep "wslbridge help VERB" see
 '
 
 # complete LINE: what bash completion offers for the last word of LINE.

@@ -7,27 +7,9 @@ test_need_pwsh
 RUN=$TOP/tests/winhost/run
 test_need_root
 
-# tmux on a private socket, so the server starts with this environment; a
-# new socket per terminal (each test runs in a subshell), all killed at the end.
-TM=false
-# wait_for TEXT: poll the pane (up to 20 s) until TEXT shows.
-wait_for() {
-	n=0
-	while ! $TM capture-pane -p -J -S -200 -t wb >pane 2>/dev/null || ! grep -qF -e "$1" pane; do
-		n=$((n + 1))
-		[ $n -gt 200 ] && { echo "never saw: $1"; cat pane; return 1; }
-		sleep 0.1
-	done
-}
-# in_terminal CMD: run CMD in a 120x60 terminal with a UTF-8 locale.
-in_terminal() {
-	TM="tmux -S $(mktemp -u "$TRASH/tmux.XXXXXX")"
-	$TM -f /dev/null new-session -d -s wb -x 120 -y 60 \
-		"cd '$TRASH' && env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm $1; echo EXIT=\$?; sleep 60"
-}
+. "$TOP/tests/lib-terminal.sh"	# in_terminal, wait_for, terminals_done
 
 test_expect_success 'interactive setup: plan, one question, answer y, progress' '
-	command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
 	in_terminal "WINHOST_DIR=$TRASH/h WSLBRIDGE_STATE_DIR=$TRASH/st $RUN fresh-pro -- $WB setup" &&
 	wait_for "Apply this plan? [y/N]" &&
 	test_grep "create the external switch .WSL Bridge. on Ethernet" pane &&
@@ -66,14 +48,14 @@ test_expect_success 'NO_COLOR in a terminal: no escapes, no symbols' '
 
 test_expect_success 'status diagram marks what VMware broke' '
 	WINHOST_DIR=$PWD/h4 test_expect_code 3 "$RUN" vmware-broken -- "$WB" status >out 2>err &&
-	test "$(grep -c "^wslbridge: warning: broken: " err)" = 4 &&
+	test "$(grep -c "^wslbridge: warning: broken: " err)" = 7 &&
 	sed -n "1,/broken:/p" out >diagram &&
 	test_grep "^ *LAN / Internet" diagram &&
 	test_grep "^| X VMware Bridge Protocol bound" diagram &&
 	test_grep "^| X switch .WSL Bridge.: Internal" diagram &&
 	test_grep "^| X eth0 (no address)" diagram &&
-	test_grep "things are broken: .wslbridge check. says more" diagram &&
-	awk "/^[|+]/ && length(\$0) != 72 { print; bad = 1 } END { exit bad }" diagram
+	test_grep "7 things are broken (target bridged): .wslbridge check. says what" diagram &&
+	awk "/^[|+]/ && length(\$0) != 80 { print; bad = 1 } END { exit bad }" diagram
 '
 
 test_expect_success 'status diagram of a working bridge marks nothing' '
@@ -101,5 +83,5 @@ test_expect_success 'runs.log: one line per run that changed something' '
 	test "$(wc -l <st6/runs.log)" = 2 && test_grep "exit 4  wslbridge undo --yes\$" st6/runs.log
 '
 
-for s in "$TRASH"/tmux.*; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null; done
+terminals_done
 test_done

@@ -78,7 +78,7 @@ test_expect_success 'the IP Helper service stopped: check fails with the fix, st
 	test_expect_code 3 env WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" check nat >out &&
 	test_grep "FAIL the IP Helper service runs where port forwards need it" out &&
 	test_grep "Start-Service iphlpsvc" out &&
-	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" status >out &&
+	WINHOST_DIR=$PWD/h test_expect_code 3 "$RUN" win10-pro -- "$WB" status >out &&
 	test_grep "2 rules; the IP Helper service that serves them is not running" out &&
 	cp ip-helper.xml h/state.xml &&
 	WINHOST_DIR=$PWD/h "$RUN" win10-pro -- "$WB" check nat >out &&
@@ -142,7 +142,7 @@ test_expect_success 'not root: refused, nothing changed' '
 	cp h/state.xml before && cp h/root/etc/wsl.conf wsl-before &&
 	WINHOST_DIR=$PWD/h test_expect_code 1 "$RUN" win10-pro -- setpriv --reuid=65534 --regid=65534 \
 		--clear-groups "$WB" forward add 4000 --yes 2>err &&
-	test_grep "run it with sudo" err && test_cmp before h/state.xml && test_cmp wsl-before h/root/etc/wsl.conf &&
+	test_grep "needs root (it changes .*); nothing was changed" err && test_grep "^hint: run it again as .sudo wslbridge" err && test_cmp before h/state.xml && test_cmp wsl-before h/root/etc/wsl.conf &&
 	chmod 755 "$PWD" h h/root h/root/var h/root/var/lib h/root/var/lib/wslbridge &&
 	WINHOST_DIR=$PWD/h XDG_STATE_HOME=/nonexistent "$RUN" win10-pro -- \
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$WB" forward list --offline >out &&
