@@ -17,7 +17,7 @@
 static int check_options(const struct engine_opts *oo, int argc, char **argv, const char *verb);
 
 /* The modes --mode takes, for its errors (the completion lists them from verbs). */
-#define MODE_WORDS "bridged, mirrored, consomme (or virtioproxy) or nat"
+#define MODE_WORDS "bridged, mirrored, consomme or nat"
 
 /* --mode in any case, as WSL reads networkingMode: "NAT" is nat. */
 static const char *mode_lower(const char *v, char *buf, size_t size)
