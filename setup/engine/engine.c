@@ -442,6 +442,22 @@ static int dry_run_unchanged_json(struct run *r)
 	return run_failed(r, SIDE_LINUX, FIX_RESTART) ? WB_EXIT_RESTART : WB_EXIT_FAIL;
 }
 
+static void run_release(struct run *r)
+{
+	win_plan_release(&r->wp);
+	check_report_release(&r->rep);
+	target_release(&r->t);
+	observation_release(&r->obs);
+	journal_release(&r->j);
+	buf_release(&r->old);
+	buf_release(&r->neu);
+	free(r->adapter_why);
+	free(r->rescue_win);
+	free(r->loopback);
+	free(r->switch_name);
+	free(r->mac);
+}
+
 int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 {
 	struct run r;
@@ -510,17 +526,6 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	rc = apply(&r);
 out:
 	free(why);
-	win_plan_release(&r.wp);
-	check_report_release(&r.rep);
-	target_release(&r.t);
-	observation_release(&r.obs);
-	journal_release(&r.j);
-	buf_release(&r.old);
-	buf_release(&r.neu);
-	free(r.adapter_why);
-	free(r.rescue_win);
-	free(r.loopback);
-	free(r.switch_name);
-	free(r.mac);
+	run_release(&r);
 	return rc;
 }
