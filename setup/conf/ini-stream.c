@@ -80,19 +80,34 @@ static size_t crt_utf8_readable(const unsigned char *s, size_t end)
 
 static void utf8_units(const unsigned char *s, size_t end, struct ini_stream *st, size_t *alloc)
 {
+	uint16_t *u = st->u;
+	uint32_t *off = st->off;
+	size_t n = st->n;
+
 	for (size_t i = 0; i < end;) {
 		size_t used = 1;
 		unsigned cp;
 
+		/* ASCII but CR, the bulk of every file: stored in place, no call (issue 23). */
+		if (s[i] < 0x80 && s[i] != '\r') {
+			u[n] = s[i];
+			off[n++] = (uint32_t)i++;
+			continue;
+		}
+		st->n = n;
 		if (s[i] == '\r' && i + 1 < end && s[i + 1] == '\n') {
 			put(st, alloc, '\n', i);	/* text mode: CRLF -> LF */
 			i += 2;
-			continue;
+		} else {
+			cp = s[i] < 0x80 ? s[i] : utf8_decode_replacing(s + i, end - i, &used);
+			put_cp(st, alloc, cp, i);
+			i += used;
 		}
-		cp = s[i] < 0x80 ? s[i] : utf8_decode_replacing(s + i, end - i, &used);
-		put_cp(st, alloc, cp, i);
-		i += used;
+		n = st->n;
+		u = st->u;
+		off = st->off;
 	}
+	st->n = n;
 }
 
 static void utf16_units(const unsigned char *s, size_t len, struct ini_stream *st, size_t *alloc)
@@ -135,9 +150,12 @@ void ini_stream_build(bool windows, bool units16, const char *text, size_t len,
 	put(st, &alloc, 0, 0);	/* make room for off[n] */
 	st->n = 0;
 	if (!windows) {
-		for (size_t i = 0; i < len; i++)
-			put(st, &alloc, s[i], i);
-		st->off[st->n] = len;
+		for (size_t i = 0; i < len; i++) {
+			st->u[i] = s[i];
+			st->off[i] = (uint32_t)i;
+		}
+		st->n = len;
+		st->off[len] = (uint32_t)len;
 		return;
 	}
 	if (units16) {

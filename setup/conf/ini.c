@@ -25,6 +25,15 @@ struct parser {
 	unsigned lineno;
 };
 
+/* buf_addc without the call for each character of a value (issue 23). */
+static void addc(struct buf *v, char c)
+{
+	if (v->len + 2 > v->alloc)
+		buf_grow(v, 1);
+	v->s[v->len++] = c;
+	v->s[v->len] = '\0';
+}
+
 static bool is_blank(unsigned c) { return c == ' ' || c == '\t'; }
 static bool is_alpha(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_alnum(unsigned c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
@@ -55,13 +64,20 @@ static unsigned lineno_at(struct parser *p, size_t o)
 	const char *s = p->doc->text.s;
 	size_t len = p->doc->text.len;
 
-	for (; p->line_at < o; p->line_at++) {
-		char c = s[p->line_at];
+	size_t i = p->line_at;
+	unsigned n = p->lineno;
 
-		if (c == '\n' || (c == '\r' && (p->line_at + 1 >= len || s[p->line_at + 1] != '\n')))
-			p->lineno++;
+	for (; i < o; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c > '\r')
+			continue;	/* one test for almost every byte (issue 23) */
+		if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')))
+			n++;
 	}
-	return p->lineno;
+	p->line_at = i;
+	p->lineno = n;
+	return n;
 }
 
 static void skip_blanks(struct parser *p)
@@ -196,7 +212,7 @@ static int parse_value(struct parser *p, struct ini_line *l)
 				return -1;
 			}
 		} else {
-			buf_addc(&v, (char)(c & 0xFF));	/* static_cast<char> (749) */
+			addc(&v, (char)(c & 0xFF));	/* static_cast<char> (749) */
 			if (c >= 0x80 && p->doc->kind == INI_WSLCONFIG)
 				l->value_lossy = true;
 		}
@@ -231,7 +247,7 @@ static int parse_entry(struct parser *p, struct ini_line *l)
 		buf_addc(&p->key, '.');
 	l->key_begin = off(p);
 	while (is_alnum(at(p)))
-		buf_addc(&p->key, (char)next(p));
+		addc(&p->key, (char)next(p));
 	l->key_end = off(p);
 	skip_blanks(p);
 	if (at(p) != '=')
