@@ -16,8 +16,11 @@
 
 struct parser {
 	struct ini_doc *doc;
-	struct ini_stream st;	/* what fgetwc() gives WSL */
-	size_t pos;		/* index into st.u */
+	struct ini_src src;	/* what fgetwc() gives WSL, decoded as the cursor moves */
+	size_t pos;		/* index of the cursor's unit in the whole stream */
+	size_t base, n;		/* the window holds units [base, base + n) */
+	uint16_t u[4096];
+	uint32_t off[4096];
 	struct buf key;		/* WSL's key buffer, NULs included */
 	size_t seclen;		/* its section part: set by valid headers only */
 	long header;
@@ -38,14 +41,37 @@ static bool is_blank(unsigned c) { return c == ' ' || c == '\t'; }
 static bool is_alpha(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_alnum(unsigned c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
-static unsigned at(const struct parser *p)
+/*
+ * The window moves on when the cursor reaches its end, keeping the unit
+ * before the cursor (a backslash's offset is read after it is consumed).
+ */
+__attribute__((noinline)) static bool more(struct parser *p)
 {
-	return p->pos < p->st.n ? p->st.u[p->pos] : UNIT_EOF;
+	size_t cap = sizeof(p->u) / sizeof(*p->u);
+
+	if (p->src.i >= p->src.end)
+		return false;
+	if (p->n) {
+		p->u[0] = p->u[p->n - 1];
+		p->off[0] = p->off[p->n - 1];
+		p->base += p->n - 1;
+		p->n = 1;
+	}
+	p->n += ini_src_fill(&p->src, p->u + p->n, p->off + p->n, cap - p->n);
+	return true;
 }
 
-static size_t off(const struct parser *p)
+/* Inlined everywhere: only moving the window is a call, once per 4095 units. */
+static inline unsigned at(struct parser *p)
 {
-	return p->st.off[p->pos < p->st.n ? p->pos : p->st.n];
+	if (p->pos - p->base >= p->n && !more(p))
+		return UNIT_EOF;
+	return p->u[p->pos - p->base];
+}
+
+static size_t off(struct parser *p)
+{
+	return at(p) == UNIT_EOF ? p->src.end : p->off[p->pos - p->base];
 }
 
 /* fgetwc(): the next character, consumed. */
@@ -53,7 +79,7 @@ static unsigned next(struct parser *p)
 {
 	unsigned c = at(p);
 
-	if (p->pos < p->st.n)
+	if (c != UNIT_EOF)
 		p->pos++;
 	return c;
 }
@@ -157,7 +183,7 @@ static int parse_header(struct parser *p, struct ini_line *l)
 
 static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v)
 {
-	size_t bs = p->st.off[p->pos - 1];
+	size_t bs = p->off[p->pos - 1 - p->base];
 	unsigned d = next(p);
 	char msg[80];
 
@@ -352,15 +378,14 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 	buf_grow(&doc->text, 0);	/* never NULL, even for an empty file */
 	buf_addc(&p.key, '\0');	/* std::string key = {0} */
 	if (doc->enc == ENC_UTF16BE) {
-		memset(&p.st, 0, sizeof(p.st));
 		add_unread(&p, 0, &alloc);
 		buf_release(&p.key);
 		return 0;
 	}
-	ini_stream_build(kind == INI_WSLCONFIG, doc->enc == ENC_UTF16LE, doc->text.s,
-			 doc->text.len, &p.st);
-	doc->stop_why = p.st.why;
-	while (p.pos < p.st.n) {
+	ini_src_init(&p.src, kind == INI_WSLCONFIG, doc->enc == ENC_UTF16LE, doc->text.s,
+		     doc->text.len);
+	doc->stop_why = p.src.why;
+	while (at(&p) != UNIT_EOF) {
 		struct ini_line *l = new_line(doc, &alloc);
 
 		parse_line(&p, l);
@@ -373,8 +398,7 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 			p.header = (long)doc->nlines;
 		doc->nlines++;
 	}
-	add_unread(&p, p.st.off[p.st.n], &alloc);
-	ini_stream_free(&p.st);
+	add_unread(&p, p.src.end, &alloc);
 	buf_release(&p.key);
 	return 0;
 }
