@@ -32,6 +32,7 @@ char *xvasprintf(const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
 
+	buf_grow(&b, 63);	/* buf_grow's first size: short messages take one pass */
 	buf_vaddf(&b, fmt, ap);
 	return buf_detach(&b, NULL);
 }
@@ -72,20 +73,31 @@ void buf_add(struct buf *b, const void *data, size_t n)
 }
 
 void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
+void buf_addc(struct buf *b, char c)
+{
+	if (b->len + 2 > b->alloc)
+		buf_grow(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
 
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	int n;
 
+	size_t room = b->alloc > b->len ? b->alloc - b->len : 0;
+
+	/* One pass when it fits the room left, a second only when it does not. */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		abort();
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -13,26 +13,17 @@
  */
 #define CRT_UTF8_CHUNK 2048
 
-static void put(struct ini_stream *st, size_t *alloc, unsigned u, size_t off)
-{
-	if (st->n + 1 >= *alloc) {
-		*alloc = *alloc ? *alloc * 2 : 64;
-		st->u = xrealloc(st->u, *alloc * sizeof(*st->u));
-		st->off = xrealloc(st->off, *alloc * sizeof(*st->off));
-	}
-	st->u[st->n] = (uint16_t)u;
-	st->off[st->n++] = (uint32_t)off;
-}
-
 /* A code point as fgetwc() returns it: past U+FFFF, two UTF-16 units. */
-static void put_cp(struct ini_stream *st, size_t *alloc, unsigned cp, size_t off)
+static size_t put_cp(uint16_t *u, uint32_t *off, size_t n, unsigned cp, size_t at)
 {
 	if (cp >= 0x10000) {
-		put(st, alloc, 0xD800 + ((cp - 0x10000) >> 10), off);
-		put(st, alloc, 0xDC00 + ((cp - 0x10000) & 0x3FF), off);
-	} else {
-		put(st, alloc, cp, off);
+		u[n] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+		off[n++] = (uint32_t)at;
+		cp = 0xDC00 + ((cp - 0x10000) & 0x3FF);
 	}
+	u[n] = (uint16_t)cp;
+	off[n++] = (uint32_t)at;
+	return n;
 }
 
 /* ucrt's _lookuptrailbytes: C0-DF 1, E0-EF 2, F0-F7 3, anything else 0. */
@@ -78,82 +69,80 @@ static size_t crt_utf8_readable(const unsigned char *s, size_t end)
 	return pos;
 }
 
-static void utf8_units(const unsigned char *s, size_t end, struct ini_stream *st, size_t *alloc)
-{
-	for (size_t i = 0; i < end;) {
-		size_t used = 1;
-		unsigned cp;
+enum { SRC_BYTES, SRC_UTF8, SRC_WTF8 };
 
-		if (s[i] == '\r' && i + 1 < end && s[i + 1] == '\n') {
-			put(st, alloc, '\n', i);	/* text mode: CRLF -> LF */
-			i += 2;
-			continue;
-		}
-		cp = s[i] < 0x80 ? s[i] : utf8_decode_replacing(s + i, end - i, &used);
-		put_cp(st, alloc, cp, i);
-		i += used;
+void ini_src_init(struct ini_src *src, bool windows, bool units16, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *z = windows && len ? memchr(s, 0x1A, len) : NULL;
+
+	memset(src, 0, sizeof(*src));
+	if (len > UINT32_MAX - 2)
+		abort();	/* offsets are 32 bits: never a file wslbridge reads */
+	src->s = s;
+	src->end = len;
+	src->mode = !windows ? SRC_BYTES : units16 ? SRC_WTF8 : SRC_UTF8;
+	/* In WTF-8 too a 0x1A byte is only ever U+001A: the CRT's end of file. */
+	if (z) {
+		src->end = (size_t)(z - s);
+		src->why = STOP_CTRLZ;
+	}
+	if (src->mode == SRC_UTF8) {
+		size_t readable = crt_utf8_readable(s, src->end);
+
+		if (readable < src->end)
+			src->why = STOP_BADUTF8;
+		src->end = readable;
 	}
 }
 
-static void utf16_units(const unsigned char *s, size_t len, struct ini_stream *st, size_t *alloc)
+size_t ini_src_fill(struct ini_src *src, uint16_t *u, uint32_t *off, size_t cap)
 {
-	for (size_t i = 0; i < len;) {
-		size_t used;
-		unsigned cp = utf8_decode(s + i, len - i, &used);
+	const unsigned char *s = src->s;
+	size_t i = src->i, end = src->end, n = 0;
+	bool bytes = src->mode == SRC_BYTES, utf8 = src->mode == SRC_UTF8;	/* not re-read per byte */
 
-		if (cp == 0x1A) {
-			st->why = STOP_CTRLZ;
-			st->off[st->n] = i;
-			return;
+	while (i < end && n + 2 <= cap) {
+		unsigned char c = s[i];
+		size_t used = 1;
+		unsigned cp;
+
+		/* Bytes on Linux, and ASCII but CR on Windows: the bulk of every file. */
+		if (bytes || (c < 0x80 && c != '\r')) {
+			u[n] = c;
+			off[n++] = (uint32_t)i++;
+			continue;
 		}
-		if (cp == '\r' && i + 1 < len && s[i + 1] == '\n') {
-			put(st, alloc, '\n', i);
+		if (c == '\r' && i + 1 < end && s[i + 1] == '\n') {
+			u[n] = '\n';	/* text mode: CRLF -> LF */
+			off[n++] = (uint32_t)i;
 			i += 2;
 			continue;
 		}
-		put_cp(st, alloc, cp, i);
+		if (utf8)
+			cp = c < 0x80 ? c : utf8_decode_replacing(s + i, end - i, &used);
+		else
+			cp = utf8_decode(s + i, end - i, &used);
+		n = put_cp(u, off, n, cp, i);
 		i += used;
 	}
-	st->off[st->n] = len;
+	src->i = i;
+	return n;
 }
 
 void ini_stream_build(bool windows, bool units16, const char *text, size_t len,
 		      struct ini_stream *st)
 {
-	const unsigned char *s = (const unsigned char *)text;
-	size_t alloc = 0, end = len, readable;
-	const unsigned char *z;
+	struct ini_src src;
 
 	memset(st, 0, sizeof(*st));
-	if (len > UINT32_MAX - 2)
-		abort();	/* offsets are 32 bits: never a file wslbridge reads */
-	/* No byte gives more than one unit (a 4-byte character gives two): one
-	 * allocation, no copies as it grows (issue 23). */
-	alloc = len + 2;
-	st->u = xmalloc(alloc * sizeof(*st->u));
-	st->off = xmalloc(alloc * sizeof(*st->off));
-	put(st, &alloc, 0, 0);	/* make room for off[n] */
-	st->n = 0;
-	if (!windows) {
-		for (size_t i = 0; i < len; i++)
-			put(st, &alloc, s[i], i);
-		st->off[st->n] = len;
-		return;
-	}
-	if (units16) {
-		utf16_units(s, len, st, &alloc);
-		return;
-	}
-	z = len ? memchr(s, 0x1A, len) : NULL;
-	if (z) {
-		end = (size_t)(z - s);
-		st->why = STOP_CTRLZ;
-	}
-	readable = crt_utf8_readable(s, end);
-	if (readable < end)
-		st->why = STOP_BADUTF8;
-	utf8_units(s, readable, st, &alloc);
-	st->off[st->n] = readable;
+	ini_src_init(&src, windows, units16, text, len);
+	/* No byte gives more than one unit (a 4-byte character gives two). */
+	st->u = xmalloc((len + 2) * sizeof(*st->u));
+	st->off = xmalloc((len + 2) * sizeof(*st->off));
+	st->n = ini_src_fill(&src, st->u, st->off, len + 2);
+	st->off[st->n] = (uint32_t)src.end;
+	st->why = src.why;
 }
 
 void ini_stream_free(struct ini_stream *st)

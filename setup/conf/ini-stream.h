@@ -36,6 +36,22 @@ struct ini_stream {
 };
 
 /*
+ * The same units decoded piece by piece, for the parser's window: a 10 MB
+ * file would otherwise cost 60 MB of fresh pages per read (issue 23).
+ * init: where reading stops (end) and why are known at once; fill: up to
+ * cap (at least 2) more units, 0 once all are given.
+ */
+struct ini_src {
+	const unsigned char *s;
+	size_t i, end;		/* next byte to decode; where reading stops */
+	int mode;
+	enum ini_stop_why why;
+};
+void ini_src_init(struct ini_src *src, bool windows, bool units16, const char *text, size_t len);
+size_t ini_src_fill(struct ini_src *src, uint16_t *u, uint32_t *off, size_t cap);
+
+/*
+ * The whole stream at once (the unit tests' model of WSL reads it).
  * windows: the CRT reads the text (.wslconfig); units16: the text is the
  * WTF-8 form of a UTF-16LE file (so no UTF-8 decoding happens).
  */

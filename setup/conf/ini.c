@@ -16,8 +16,11 @@
 
 struct parser {
 	struct ini_doc *doc;
-	struct ini_stream st;	/* what fgetwc() gives WSL */
-	size_t pos;		/* index into st.u */
+	struct ini_src src;	/* what fgetwc() gives WSL, decoded as the cursor moves */
+	size_t pos;		/* index of the cursor's unit in the whole stream */
+	size_t base, n;		/* the window holds units [base, base + n) */
+	uint16_t u[4096];
+	uint32_t off[4096];
 	struct buf key;		/* WSL's key buffer, NULs included */
 	size_t seclen;		/* its section part: set by valid headers only */
 	long header;
@@ -25,18 +28,50 @@ struct parser {
 	unsigned lineno;
 };
 
+/* buf_addc without the call for each character of a value (issue 23). */
+static void addc(struct buf *v, char c)
+{
+	if (v->len + 2 > v->alloc)
+		buf_grow(v, 1);
+	v->s[v->len++] = c;
+	v->s[v->len] = '\0';
+}
+
 static bool is_blank(unsigned c) { return c == ' ' || c == '\t'; }
 static bool is_alpha(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_alnum(unsigned c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
-static unsigned at(const struct parser *p)
+/*
+ * The window moves on when the cursor reaches its end, keeping the unit
+ * before the cursor (a backslash's offset is read after it is consumed).
+ */
+__attribute__((noinline)) static bool more(struct parser *p)
 {
-	return p->pos < p->st.n ? p->st.u[p->pos] : UNIT_EOF;
+	size_t cap = sizeof(p->u) / sizeof(*p->u);
+
+	if (p->src.i >= p->src.end)
+		return false;
+	if (p->n) {
+		p->u[0] = p->u[p->n - 1];
+		p->off[0] = p->off[p->n - 1];
+		p->base += p->n - 1;
+		p->n = 1;
+	}
+	p->n += ini_src_fill(&p->src, p->u + p->n, p->off + p->n, cap - p->n);
+	return true;
 }
 
-static size_t off(const struct parser *p)
+/* Inlined everywhere: only moving the window is a call, once per 4095 units. */
+static inline unsigned at(struct parser *p)
 {
-	return p->st.off[p->pos < p->st.n ? p->pos : p->st.n];
+	if (p->pos - p->base >= p->n && !more(p))
+		return UNIT_EOF;
+	return p->u[p->pos - p->base];
+}
+
+static size_t off(struct parser *p)
+{
+	return at(p) == UNIT_EOF ? p->src.end : p->off[p->pos - p->base];
 }
 
 /* fgetwc(): the next character, consumed. */
@@ -44,7 +79,7 @@ static unsigned next(struct parser *p)
 {
 	unsigned c = at(p);
 
-	if (p->pos < p->st.n)
+	if (c != UNIT_EOF)
 		p->pos++;
 	return c;
 }
@@ -55,13 +90,20 @@ static unsigned lineno_at(struct parser *p, size_t o)
 	const char *s = p->doc->text.s;
 	size_t len = p->doc->text.len;
 
-	for (; p->line_at < o; p->line_at++) {
-		char c = s[p->line_at];
+	size_t i = p->line_at;
+	unsigned n = p->lineno;
 
-		if (c == '\n' || (c == '\r' && (p->line_at + 1 >= len || s[p->line_at + 1] != '\n')))
-			p->lineno++;
+	for (; i < o; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c > '\r')
+			continue;	/* one test for almost every byte (issue 23) */
+		if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')))
+			n++;
 	}
-	return p->lineno;
+	p->line_at = i;
+	p->lineno = n;
+	return n;
 }
 
 static void skip_blanks(struct parser *p)
@@ -141,7 +183,7 @@ static int parse_header(struct parser *p, struct ini_line *l)
 
 static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v)
 {
-	size_t bs = p->st.off[p->pos - 1];
+	size_t bs = p->off[p->pos - 1 - p->base];
 	unsigned d = next(p);
 	char msg[80];
 
@@ -196,7 +238,7 @@ static int parse_value(struct parser *p, struct ini_line *l)
 				return -1;
 			}
 		} else {
-			buf_addc(&v, (char)(c & 0xFF));	/* static_cast<char> (749) */
+			addc(&v, (char)(c & 0xFF));	/* static_cast<char> (749) */
 			if (c >= 0x80 && p->doc->kind == INI_WSLCONFIG)
 				l->value_lossy = true;
 		}
@@ -231,7 +273,7 @@ static int parse_entry(struct parser *p, struct ini_line *l)
 		buf_addc(&p->key, '.');
 	l->key_begin = off(p);
 	while (is_alnum(at(p)))
-		buf_addc(&p->key, (char)next(p));
+		addc(&p->key, (char)next(p));
 	l->key_end = off(p);
 	skip_blanks(p);
 	if (at(p) != '=')
@@ -336,15 +378,14 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 	buf_grow(&doc->text, 0);	/* never NULL, even for an empty file */
 	buf_addc(&p.key, '\0');	/* std::string key = {0} */
 	if (doc->enc == ENC_UTF16BE) {
-		memset(&p.st, 0, sizeof(p.st));
 		add_unread(&p, 0, &alloc);
 		buf_release(&p.key);
 		return 0;
 	}
-	ini_stream_build(kind == INI_WSLCONFIG, doc->enc == ENC_UTF16LE, doc->text.s,
-			 doc->text.len, &p.st);
-	doc->stop_why = p.st.why;
-	while (p.pos < p.st.n) {
+	ini_src_init(&p.src, kind == INI_WSLCONFIG, doc->enc == ENC_UTF16LE, doc->text.s,
+		     doc->text.len);
+	doc->stop_why = p.src.why;
+	while (at(&p) != UNIT_EOF) {
 		struct ini_line *l = new_line(doc, &alloc);
 
 		parse_line(&p, l);
@@ -357,8 +398,7 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 			p.header = (long)doc->nlines;
 		doc->nlines++;
 	}
-	add_unread(&p, p.st.off[p.st.n], &alloc);
-	ini_stream_free(&p.st);
+	add_unread(&p, p.src.end, &alloc);
 	buf_release(&p.key);
 	return 0;
 }
@@ -441,93 +481,6 @@ const char *ini_value(const struct ini_doc *doc, const char *fullname)
 	long at = ini_find(doc, fullname);
 
 	return at >= 0 ? doc->lines[at].value : NULL;
-}
-
-/* One spelling per key: the table's name for known keys, else the name. */
-static char *canon(enum ini_kind kind, const char *name)
-{
-	const struct key_def *def = keys_lookup(kind, name);
-	char *c = def ? xasprintf("%s.%s", def->section, def->name) : xstrdup(name);
-
-	for (char *p = c; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return c;
-}
-
-static size_t hash(const char *s)
-{
-	size_t h = 14695981039346656037u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	/* FNV's low bits are weak for names differing in digits: mix them. */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	h ^= h >> 33;
-	return h;
-}
-
-static struct ini_index_slot *slot_for(const struct ini_index *idx, const char *key, size_t h)
-{
-	size_t i = h & (idx->cap - 1);
-
-	/* The stored hash spares a strcmp (and a cache miss) per collision. */
-	while (idx->slots[i].key && (idx->slots[i].hash != h || strcmp(idx->slots[i].key, key)))
-		i = (i + 1) & (idx->cap - 1);
-	return &idx->slots[i];
-}
-
-void ini_index_build(const struct ini_doc *doc, struct ini_index *idx)
-{
-	idx->cap = 16;
-	while (idx->cap < 2 * doc->nlines + 2)
-		idx->cap *= 2;
-	idx->slots = xcalloc(idx->cap, sizeof(*idx->slots));
-	for (size_t i = 0; i < doc->nlines; i++) {
-		const struct ini_line *l = &doc->lines[i];
-		struct ini_index_slot *s;
-		char *key;
-		size_t h;
-
-		if (l->type != INI_ENTRY || l->ignored)
-			continue;
-		key = canon(doc->kind, l->name);
-		h = hash(key);
-		s = slot_for(idx, key, h);
-		if (s->key) {
-			free(key);	/* a later duplicate: the first one wins */
-			continue;
-		}
-		s->key = key;
-		s->hash = h;
-		s->line = (long)i;
-	}
-}
-
-long ini_index_get(const struct ini_index *idx, const struct ini_doc *doc, const char *name)
-{
-	char *key = canon(doc->kind, name);
-	long r = ini_index_find(idx, key);
-
-	free(key);
-	return r;
-}
-
-long ini_index_find(const struct ini_index *idx, const char *folded)
-{
-	const struct ini_index_slot *s = slot_for(idx, folded, hash(folded));
-
-	return s->key ? s->line : -1;
-}
-
-void ini_index_free(struct ini_index *idx)
-{
-	for (size_t i = 0; i < idx->cap; i++)
-		free(idx->slots[i].key);
-	free(idx->slots);
-	idx->slots = NULL;
-	idx->cap = 0;
 }
 
 const char *ini_stop_reason(const struct ini_doc *doc)

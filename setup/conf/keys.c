@@ -127,18 +127,52 @@ static bool section_is(const char *full, size_t seclen, const char *section)
 	return strlen(section) == seclen && !strncasecmp(full, section, seclen);
 }
 
+/*
+ * The table's entries chained by the first letter of their name, built once
+ * per table: chain[c & 31] is the first entry for letter c, chain[32 + i]
+ * the entry after i with the same letter; -1 ends a chain.
+ */
+#define CHAIN_MAX 256
+static const short *letter_chains(enum ini_kind kind)
+{
+	static short chains[2][32 + CHAIN_MAX];
+	static bool built[2];
+	short *c = chains[kind == INI_WSLCONFIG];
+	const struct key_def *t = table_of(kind);
+	size_t n = 0;
+
+	if (built[kind == INI_WSLCONFIG])
+		return c;
+	while (t[n].name)
+		n++;
+	if (n > CHAIN_MAX)
+		abort();	/* the tables are ours: raise CHAIN_MAX */
+	for (size_t i = 0; i < 32 + CHAIN_MAX; i++)
+		c[i] = -1;
+	for (size_t i = n; i-- > 0;) {	/* backwards, so chains keep table order */
+		unsigned b = (unsigned)tolower((unsigned char)t[i].name[0]) & 31;
+
+		c[32 + i] = c[b];
+		c[b] = (short)i;
+	}
+	built[kind == INI_WSLCONFIG] = true;
+	return c;
+}
+
 const struct key_def *keys_lookup(enum ini_kind kind, const char *fullname)
 {
 	const struct key_def *t = table_of(kind);
 	const char *key;
 	size_t seclen;
 
+	const short *chain;
+
 	if (!split_name(fullname, &seclen, &key))
 		return NULL;
-	for (size_t i = 0; t[i].name; i++) {
-		/* First letters first: this runs once per line of big files. */
-		if (tolower((unsigned char)key[0]) != tolower((unsigned char)t[i].name[0]) ||
-		    strcasecmp(key, t[i].name))
+	/* Only the names with key's first letter: this runs for every line of big files. */
+	chain = letter_chains(kind);
+	for (short i = chain[tolower((unsigned char)key[0]) & 31]; i >= 0; i = chain[32 + i]) {
+		if (strcasecmp(key, t[i].name))
 			continue;
 		if (section_is(fullname, seclen, t[i].section))
 			return &t[i];
@@ -179,11 +213,11 @@ static uint64_t letters(const char *s)
 
 static size_t classes(uint64_t m)
 {
-	size_t n = 0;
-
-	for (; m; m &= m - 1)
-		n++;
-	return n;
+	/* Bits counted in parallel (SWAR): this runs per table key for each unknown key. */
+	m -= (m >> 1) & 0x5555555555555555u;
+	m = (m & 0x3333333333333333u) + ((m >> 2) & 0x3333333333333333u);
+	m = (m + (m >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+	return (size_t)((m * 0x0101010101010101u) >> 56);
 }
 
 /* A key's classes as "section.name", once per table; 0 past the cache. */

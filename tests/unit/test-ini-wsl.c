@@ -298,6 +298,46 @@ static void test_crt_reads_in_pieces(void **state)
 	buf_release(&f);
 }
 
+/*
+ * The reader decodes 4096 units at a time: a CRLF, a continuation, a
+ * character past U+FFFF and a bad escape on each side of the window's edge
+ * read as the model reads them, and the bad escape's offset is its byte's.
+ */
+static void test_window_edges(void **state)
+{
+	static const char tail[] = "swap=1\\\r\n 2\r\nvmSwitch=\xF0\x9F\x98\x80x\r\n"
+				   "kernel=a\\q\r\nmemory=3\r\n";
+
+	(void)state;
+	for (size_t pad = 4060; pad < 4110; pad++) {
+		for (int k = 0; k < 2; k++) {
+			enum ini_kind kind = k ? WC : INI_WSLCONF;
+			struct buf f = BUF_INIT;
+			struct ini_doc d = INI_DOC_INIT;
+			const char *bad;
+
+			buf_adds(&f, "[wsl2]\r\n#");
+			while (f.len < pad)
+				buf_addc(&f, 'p');
+			buf_adds(&f, "\r\n");
+			buf_adds(&f, tail);
+			/* wsl.conf: the CR after the backslash is dropped, " 2" stops init. */
+			reads_n(kind, f.s, f.len, "wsl2.swap", kind == WC ? "1 2" : "1");
+			/* U+1F600 is D83D DE00 to the CRT: 8 bits each, and 00 ends it. */
+			reads_n(kind, f.s, f.len, "wsl2.vmSwitch", kind == WC ? "=" : NULL);
+			reads_n(kind, f.s, f.len, "wsl2.memory", kind == WC ? "3" : NULL);
+			load_n(&d, kind, f.s, f.len);
+			bad = strstr(f.s, "\\q");
+			for (size_t i = 0; i < d.nlines; i++)
+				if (d.lines[i].type == INI_INVALID && d.lines[i].error[0] == 'I' &&
+				    strstr(d.lines[i].error, "escaped"))
+					assert_int_equal(d.lines[i].errpos, (size_t)(bad - f.s));
+			ini_release(&d);
+			buf_release(&f);
+		}
+	}
+}
+
 /* WSL's combination warnings, in its words. */
 static void test_lint_wsl_warnings(void **state)
 {
@@ -351,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_j_mangled_names),
 		cmocka_unit_test(test_lone_backslash_wsl),
 		cmocka_unit_test(test_crt_reads_in_pieces),
+		cmocka_unit_test(test_window_edges),
 		cmocka_unit_test(test_lint_wsl_warnings),
 		cmocka_unit_test(test_generated_reads),
 		cmocka_unit_test(test_generated_edits),
