@@ -127,7 +127,7 @@ static int watch(struct wb_ctx *ctx)
 	if (res.state == TRY_CONFIRMED) {
 		boot_log("confirmed: the new network stays");
 	} else {
-		reason = !proven ? xasprintf("the new network did not prove itself within %us (%s)", rec.seconds,
+		reason = !proven ? xasprintf("the new network did not prove itself within %us: %s", rec.seconds,
 					     why ? why : "WSL stopped before it was checked") :
 			 xasprintf("nobody confirmed within %us", rec.seconds);
 		(void)revert_wslconfig(&rec, reason);

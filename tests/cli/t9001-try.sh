@@ -108,7 +108,7 @@ test_expect_success 'a dead network (no DNS answer): reverted, and why' '
 	try h3 && boot h3 nodns "sleep 1; \"$WB\" confirm >\"$PWD/h3.confirm\" 2>&1 || :" &&
 	test_grep "has not proven itself: no nameserver answered" h3.confirm &&
 	result h3 | grep "^state=reverted$" &&
-	result h3 | grep "^reason=the new network did not prove itself within 3s (no nameserver answered" &&
+	result h3 | grep "^reason=the new network did not prove itself within 3s: no nameserver answered" &&
 	test_cmp h3.before "$(wslconfig h3)"
 '
 
@@ -120,7 +120,7 @@ e = t.getroot().find(\"linux\").find(\"eth0\")
 for k in (\"address\", \"gateway\"): e.attrib.pop(k, None)
 t.write(p)" h4 &&
 	boot h4 dns "" &&
-	result h4 | grep "^reason=the new network did not prove itself within 3s (eth0 has no IPv4 address" &&
+	result h4 | grep "^reason=the new network did not prove itself within 3s: eth0 has no IPv4 address" &&
 	test_cmp h4.before "$(wslconfig h4)" &&
 	{ WINHOST_DIR=$PWD/h4 "$RUN" fresh-pro -- "$WB" setup --yes --mode nat >out 2>&1 || :; } &&
 	test_grep "now the rest of #" out && test "$(switch_names h4)" = "Default Switch|WSL (Hyper-V firewall)"
