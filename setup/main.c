@@ -45,7 +45,7 @@ static const struct verb verbs[] = {
 	  .summary = "set WSL's networking up (bridged, mirrored, Consomme or NAT) and verify it",
 	  .usage = "wslbridge setup [--mode bridged] [--adapter ADAPTER] [--switch NAME] [--switch-id ID]\n"
 	  "                [--mac MAC] [--dhcp true|false] [--ipv6 true|false] [--no-hyperv-admin]\n"
-	  "                [--dry-run] [--restart] [--yes]\n"
+	  "                [--dry-run] [--restart] [--try [SECONDS]] [--yes]\n"
 	  "       wslbridge setup --mode mirrored [--allow-port PORT[/udp]]... [--host-loopback true|false]\n"
 	  "                [--dry-run] [--restart] [--yes]\n"
 	  "       wslbridge setup --mode consomme|nat [--dry-run] [--restart] [--yes]\n"
@@ -81,6 +81,10 @@ static const struct verb verbs[] = {
 	  "                     2 when changes are pending (as terraform plan does)\n"
 	  "  --json             with --dry-run: the plan as JSON (templates/json/plan.schema.json)\n"
 	  "  --restart          run `wsl.exe --shutdown` as the very last action\n"
+	  "  --try [SECONDS]    after the restart, keep the change only if the network\n"
+	  "                     works and `sudo wslbridge confirm` comes within SECONDS\n"
+	  "                     (default 120); else the boot hook reverts .wslconfig.\n"
+	  "                     Needs root (sudo)\n"
 	  "\n"
 	  "Prints a plan (Windows actions, a diff of .wslconfig), asks once, makes all\n"
 	  "Windows changes in one step (at most one UAC prompt), writes .wslconfig and\n"
@@ -259,6 +263,20 @@ static const struct verb verbs[] = {
 	  "  --list    show the history of changes, newest first\n"
 	  "  --force   restore even a file that changed since wslbridge wrote it (its\n"
 	  "            current bytes are kept in the history folder)" },
+	{ .name = "confirm", .run = verb_confirm,
+	  .summary = "keep the network a `setup --try` changed",
+	  .usage = "sudo wslbridge confirm\n"
+	  "\n"
+	  "  --notice  print, once, what the boot hook reverted (the shell-start script\n"
+	  "            /etc/profile.d/wslbridge-try.sh runs it)\n"
+	  "  --boot    the boot hook's waiter (the boot script starts it)\n"
+	  "\n"
+	  "After `sudo wslbridge setup --try [SECONDS]` and WSL's restart, the new network\n"
+	  "must prove itself (an address on eth0, a default route, a DNS answer) and be\n"
+	  "confirmed, with this or a `sudo wslbridge setup` that verifies, within SECONDS;\n"
+	  "else the boot hook puts the previous .wslconfig back.  Exit 1 when the network\n"
+	  "has not proven itself or it is too late (then it also removes what setup\n"
+	  "created on Windows, through undo), 4 when WSL has not restarted yet." },
 	{ .name = "version", .run = verb_version,
 	  .summary = "print the version", .usage = "wslbridge version" },
 	{ .name = "help", .run = verb_help,

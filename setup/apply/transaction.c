@@ -471,6 +471,11 @@ static int revert_file(const struct backup_entry *e, size_t k, bool force)
 	return 0;
 }
 
+int transaction_revert_file(struct backup_entry *e, size_t k)
+{
+	return revert_file(e, k, false);
+}
+
 int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip, bool force)
 {
 	int r;

@@ -80,6 +80,10 @@ int transaction_write_file(struct wb_ctx *ctx, const char *path, const struct bu
  * the entry marked undone.
  */
 int transaction_revert(struct wb_ctx *ctx, struct backup_entry *e, const bool *skip, bool force);
+/* File k of e alone put back if it still holds what wslbridge wrote (the
+ * boot hook's revert of a `setup --try`: Windows and the rest wait for undo,
+ * which finds this file already restored and skips it). */
+int transaction_revert_file(struct backup_entry *e, size_t k);
 /* The Windows side of it (revert.c), recorded per action as done. */
 int transaction_revert_windows(struct wb_ctx *ctx, struct backup_entry *e);
 

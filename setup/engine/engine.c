@@ -260,6 +260,8 @@ static int apply(struct run *r)
 	}
 	if (rc == 0)
 		rc = leave_rescue(r, &t);
+	if (rc == 0 && r->o->try_seconds && r->restart_needed)
+		rc = r->o->try_files(r->ctx, &t, r->o->try_seconds);
 	if (rc == 0) {
 		run_journal_step(r, S_WSLCONFIG, JS_STARTED, NULL);
 		rc = write_wslconfig(r, &t);
@@ -283,6 +285,10 @@ static int apply(struct run *r)
 		run_journal_step(r, S_RESTART, JS_AWAITING, NULL);
 		journal_end(r, JS_AWAITING_RESTART);
 		run_progress(r, S_RESTART, "needed");
+		if (r->o->try_seconds)
+			printf("--try: after the restart the new network has %us to prove itself (address, "
+			       "route, DNS) and to be confirmed with `sudo wslbridge confirm`; else the boot "
+			       "hook puts the previous .wslconfig back.\n", r->o->try_seconds);
 		if (r->o->restart) {
 			print_rescue(r);
 			return restart_wsl(r);

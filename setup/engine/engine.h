@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+struct transaction;
+
 struct engine_opts {
 	bool repair, dry_run, restart;
 	const char *switch_name, *switch_id, *adapter, *mac;
@@ -23,6 +25,10 @@ struct engine_opts {
 	bool no_hyperv_admin;		/* bridged: leave Hyper-V Administrators alone */
 	bool detailed_exitcode;		/* --dry-run: exit 2 when changes are pending (as terraform) */
 	bool json;			/* --dry-run: the plan as JSON, nothing else on stdout */
+	/* --try: when WSL must restart, try_files(t, try_seconds) adds the boot
+	 * hook's files to the run's transaction before .wslconfig is written */
+	unsigned try_seconds;
+	int (*try_files)(struct wb_ctx *ctx, struct transaction *t, unsigned seconds);
 };
 
 int engine_run(struct wb_ctx *ctx, const struct engine_opts *o);

@@ -15,6 +15,13 @@
  * half-way, to finish.
  */
 bool forward_hook_left(const struct wb_ctx *ctx, const struct ini_doc *wslconf);
+/*
+ * The boot script and, unless already, wsl.conf running it (with the
+ * previous command kept) into cs; self (size bytes) gets this wslbridge,
+ * which the hook will run as root: refused unless root's alone.
+ */
+int forward_hook_install(struct wb_ctx *ctx, const struct ini_doc *wslconf, struct changeset *cs,
+			 char *self, size_t size);
 /* The hook's files into cs: installed and kept (keep), or taken away. */
 int forward_plan_hook(struct wb_ctx *ctx, const struct ini_doc *wslconf, struct changeset *cs, bool keep);
 

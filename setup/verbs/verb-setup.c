@@ -4,6 +4,7 @@
  * the work is the engine's (engine.c).
  */
 #include "verbs/verbs.h"
+#include "verbs/try-state.h"
 #include "engine/engine.h"
 #include "conf/keys.h"
 #include "base/log.h"
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static int check_options(const struct engine_opts *oo, int argc, char **argv, const char *verb);
 
@@ -30,6 +32,23 @@ static const char *mode_lower(const char *v, char *buf, size_t size)
 	return v[i] ? v : buf;	/* too long to be a mode: the error shows it as given */
 }
 
+/* --try SECONDS: the boot hook that keeps the timer runs as root, and reads only root's files. */
+static int try_option(struct engine_opts *o, const char *arg, const char *verb)
+{
+	char *end = NULL;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (!isdigit((unsigned char)*arg) || *end || n < 1 || n > 3600)
+		return wb_error(WB_EXIT_USAGE, "--try takes a number of seconds from 1 to 3600, not '%s'", arg);
+	if (geteuid() != 0)
+		return wb_error(WB_EXIT_USAGE, "--try needs root: the boot hook that reverts an unconfirmed "
+				"change runs as root and keeps the try with root's history (run `sudo wslbridge "
+				"%s --try`)", verb);
+	o->try_seconds = (unsigned)n;
+	o->try_files = try_files;
+	return 0;
+}
+
 static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 {
 	static const struct option longopts[] = {
@@ -41,10 +60,12 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		{ "host-loopback", optional_argument, NULL, 'L' },
 		{ "no-hyperv-admin", no_argument, NULL, 'H' },
 		{ "detailed-exitcode", no_argument, NULL, 'D' }, { "json", no_argument, NULL, 'j' },
+		{ "try", optional_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct engine_opts o = { .repair = repair };
 	struct buf ports = BUF_INIT;
+	const char *try_arg = NULL;
 	int rc;
 	const char *verb = repair ? "repair" : "setup";
 	char mode_buf[16];
@@ -71,6 +92,10 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 		case 'H': o.no_hyperv_admin = true; break;
 		case 'D': o.detailed_exitcode = true; break;
 		case 'j': o.json = true; break;
+		case 'T':	/* --try, --try=N or --try N */
+			try_arg = optarg ? optarg : optind < argc && isdigit((unsigned char)argv[optind][0]) ?
+				  argv[optind++] : "120";
+			break;
 		}
 	}
 	if (c == 0) {
@@ -79,8 +104,14 @@ static int run(int argc, char **argv, struct wb_ctx *ctx, bool repair)
 	}
 	o.allow_ports = ports.s;
 	rc = check_options(&o, argc, argv, verb);
+	if (rc == 0 && try_arg)
+		rc = try_option(&o, try_arg, verb);
+	if (rc == 0 && !o.dry_run && geteuid() == 0)
+		rc = try_run_queued(ctx);	/* a reverted try's Windows side first */
 	if (rc == 0)
 		rc = engine_run(ctx, &o);
+	if (rc == 0 && !o.dry_run && !try_arg && geteuid() == 0)
+		rc = try_confirm(ctx, true);	/* verified: a try waiting for it is confirmed */
 	buf_release(&ports);
 	return rc;
 }

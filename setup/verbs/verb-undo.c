@@ -169,7 +169,7 @@ static int say_restart(const struct backup_entry *e, const bool *skip)
 	return setup && strstr(which, ".wslconfig") ? WB_EXIT_RESTART : WB_EXIT_OK;
 }
 
-static int undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
+int verb_undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force)
 {
 	enum file_state *st = xcalloc(e->nfiles, sizeof(*st));
 	bool *skip = xcalloc(e->nfiles, sizeof(*skip));
@@ -245,7 +245,7 @@ int verb_undo(int argc, char **argv, struct wb_ctx *ctx)
 			rc = wb_error(WB_EXIT_FAIL, "nothing to undo: no applied change in '%s'",
 				      ctx->state_dir);
 		else
-			rc = undo_entry(ctx, v[i - 1], force);
+			rc = verb_undo_entry(ctx, v[i - 1], force);
 	}
 	backup_entries_free(v, n);
 	return rc;

@@ -15,6 +15,10 @@
 
 int verb_config(int argc, char **argv, struct wb_ctx *ctx);
 int verb_undo(int argc, char **argv, struct wb_ctx *ctx);
+/* Undo one history entry as `undo` does (asks first): an exit code. */
+struct backup_entry;
+int verb_undo_entry(struct wb_ctx *ctx, struct backup_entry *e, bool force);
+int verb_confirm(int argc, char **argv, struct wb_ctx *ctx);
 int verb_status(int argc, char **argv, struct wb_ctx *ctx);
 int verb_check(int argc, char **argv, struct wb_ctx *ctx);
 int verb_doctor(int argc, char **argv, struct wb_ctx *ctx);

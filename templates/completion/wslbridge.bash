@@ -25,8 +25,8 @@ _wslbridge()
 	esac
 	local common="--root --state-dir --yes --quiet --verbose --help --color=auto --color=always --color=never"
 	case $verb in
-	'') words="--version -V setup repair check status doctor vpn forward host-ip dsc config undo version help $common" ;;
-	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --detailed-exitcode --json --restart $common" ;;
+	'') words="--version -V setup repair check status doctor vpn forward host-ip dsc config undo confirm version help $common" ;;
+	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --detailed-exitcode --json --restart --try $common" ;;
 	check)
 		words="--offline --xml --json --list --param --switch --adapter --mac --mtu $common"
 		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;
@@ -61,7 +61,8 @@ _wslbridge()
 	host-ip) words="$common" ;;
 	dsc) [[ -z $sub ]] && words="get test set" ;;
 	undo) words="--list --force $common" ;;
-	help) words="setup repair check status doctor vpn forward host-ip dsc config undo version help" ;;
+	confirm) words="--notice $common" ;;
+	help) words="setup repair check status doctor vpn forward host-ip dsc config undo confirm version help" ;;
 	esac
 	COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
