@@ -8,7 +8,7 @@ test_need_pwsh
 RUN=$TOP/tests/winhost/run
 
 test_expect_success 'a missing option value is not an unknown option' '
-	for c in "setup --mode|--mode|bridged, mirrored, nat" "config get --file|--file|PATH" \
+	for c in "setup --mode|--mode|bridged, mirrored, consomme, nat" "config get --file|--file|PATH" \
 		"check --param|--param|NAME=VALUE" "forward add 80 --listen|--listen|ADDR" \
 		"vpn apply --mtu|--mtu|auto, probe, N"; do
 		cmd=${c%%|*} rest=${c#*|} opt=${rest%%|*} words=${rest#*|}
