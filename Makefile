@@ -45,9 +45,10 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/host-protocol.o $(B)/gen/boot-fixups.o \
-	   $(B)/gen/wslbridge-rescue.o
+	   $(B)/gen/wslbridge-rescue.o \
+	   $(B)/gen/troubleshooting.o
 ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/host-protocol.o $(A)/gen/boot-fixups.o \
-	   $(A)/gen/wslbridge-rescue.o
+	   $(A)/gen/wslbridge-rescue.o $(A)/gen/troubleshooting.o
 
 .PHONY: all check asan unit fuzz bench man install uninstall deb clean
 all: wslbridge build/wslbridge.1
@@ -90,6 +91,13 @@ build/gen/boot-fixups.c: templates/boot-fixups
 # The Windows-side rescue (apply/rescue.h), written as shipped so it can be signed.
 build/gen/wslbridge-rescue.c: templates/wslbridge-rescue.ps1
 	$(call embed,$<,wslbridge_rescue_ps1)
+
+# `wslbridge help troubleshooting`: README's list, as the man page carries it.
+build/gen/troubleshooting.txt: README.md templates/man/troubleshooting
+	@mkdir -p $(dir $@)
+	$(Q)templates/man/troubleshooting README.md >$@.tmp && mv $@.tmp $@
+build/gen/troubleshooting.c: build/gen/troubleshooting.txt
+	$(call embed,$<,troubleshooting_txt)
 
 $(B)/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
@@ -137,7 +145,7 @@ FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -Isetup -g -O1 \
 	     -DWSLBRIDGE_DATADIR='"$(DATADIR)"' -DFUZZ_DATADIR='"$(CURDIR)/templates"' \
 	     $(shell $(PKG_CONFIG) --cflags $(PKGS))
 FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/gen/host-agent.o $(F)/obj/gen/host-protocol.o $(F)/obj/gen/boot-fixups.o \
-	$(F)/obj/gen/wslbridge-rescue.o
+	$(F)/obj/gen/wslbridge-rescue.o $(F)/obj/gen/troubleshooting.o
 $(F)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
@@ -174,14 +182,17 @@ bench: wslbridge $(B)/tests/bench/bench-edit $(TOOLS)
 
 # The man page's VERBS section is generated from `wslbridge help VERB`.
 man: build/wslbridge.1
-build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman wslbridge README.md
+build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman templates/man/troubleshooting wslbridge README.md
 	@mkdir -p build
 	$(Q)templates/man/genman ./wslbridge templates/man/wslbridge.1.in $@ README.md
 
 COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
+# zsh reads $(PREFIX)/share/zsh/site-functions; Debian's zsh, vendor-completions (mkdeb)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 install: wslbridge build/wslbridge.1
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn $(DESTDIR)$(DATADIR)/json \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR)
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 wslbridge $(DESTDIR)$(BINDIR)/wslbridge
 	install -m 0644 templates/targets/*.xml templates/targets/target.rng $(DESTDIR)$(DATADIR)/targets/
 	install -m 0644 templates/vpn/*.xml templates/vpn/profile.rng $(DESTDIR)$(DATADIR)/vpn/
@@ -189,6 +200,8 @@ install: wslbridge build/wslbridge.1
 	install -m 0644 templates/json/*.schema.json $(DESTDIR)$(DATADIR)/json/
 	install -m 0644 build/wslbridge.1 $(DESTDIR)$(MANDIR)/man1/wslbridge.1
 	install -m 0644 templates/completion/wslbridge.bash $(DESTDIR)$(COMPLETIONSDIR)/wslbridge
+	install -m 0644 templates/completion/_wslbridge $(DESTDIR)$(ZSHCOMPDIR)/_wslbridge
+	install -m 0644 templates/completion/wslbridge.fish $(DESTDIR)$(FISHCOMPDIR)/wslbridge.fish
 	install -d $(DESTDIR)$(DATADIR)/dsc/examples $(DESTDIR)$(DATADIR)/dsc/intune
 	sed 's|"/usr/bin/wslbridge"|"$(BINDIR)/wslbridge"|' templates/dsc/wslbridge.dsc.resource.json \
 		>$(DESTDIR)$(DATADIR)/dsc/wslbridge.dsc.resource.json
@@ -198,7 +211,8 @@ install: wslbridge build/wslbridge.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wslbridge $(DESTDIR)$(MANDIR)/man1/wslbridge.1 \
-		$(DESTDIR)$(COMPLETIONSDIR)/wslbridge
+		$(DESTDIR)$(COMPLETIONSDIR)/wslbridge $(DESTDIR)$(ZSHCOMPDIR)/_wslbridge \
+		$(DESTDIR)$(FISHCOMPDIR)/wslbridge.fish
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # `make deb`: a Debian package of `make install PREFIX=/usr`.

@@ -94,6 +94,8 @@ test_expect_success 'make install puts everything under DESTDIR; uninstall remov
 	test_grep "^./opt/wb/bin/wslbridge\$" files &&
 	test_grep "^./opt/wb/share/man/man1/wslbridge.1\$" files &&
 	test_grep "^./opt/wb/share/bash-completion/completions/wslbridge\$" files &&
+	test_grep "^./opt/wb/share/zsh/site-functions/_wslbridge\$" files &&
+	test_grep "^./opt/wb/share/fish/vendor_completions.d/wslbridge.fish\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/targets/bridged.xml\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/vpn/anyconnect.xml\$" files &&
 	test_grep "^./opt/wb/share/wslbridge/boot-fixups\$" files &&
@@ -119,6 +121,9 @@ test_expect_success 'make deb: installs with dpkg, runs, and removes cleanly' '
 	dpkg --root="$r" --force-depends --force-not-root -i "$deb" >log 2>&1 &&
 	dpkg --root="$r" -L wslbridge >list &&
 	test_grep "^/usr/share/man/man1/wslbridge.1\$" list &&
+	test_grep "^/usr/share/bash-completion/completions/wslbridge\$" list &&
+	test_grep "^/usr/share/zsh/vendor-completions/_wslbridge\$" list &&
+	test_grep "^/usr/share/fish/vendor_completions.d/wslbridge.fish\$" list &&
 	test_grep "^/usr/share/wslbridge/dsc/wslbridge.dsc.resource.json\$" list &&
 	test_grep "\"/usr/bin/wslbridge\"" "$r/usr/share/wslbridge/dsc/wslbridge.dsc.resource.json" &&
 	(unset WSLBRIDGE_DATADIR; "$r/usr/bin/wslbridge" vpn list >out) && test_grep "^anyconnect " out &&
