@@ -51,6 +51,8 @@ test_expect_success '__complete: verbs, sub-verbs and options from the verbs tab
 	"$WB" help | sed -n "s/^  \([a-z-]\{1,\}\)  .*/\1/p" >want && cands "" >out && test_cmp want out &&
 	"$WB" __complete h >out && test_grep "^host-ip	print the Windows host" out &&
 	cands help t >out && echo troubleshooting >want && test_cmp want out &&
+	"$WB" help troubleshooting >out && "$TOP/templates/man/troubleshooting" "$TOP/README.md" >want && test_cmp want out &&
+	test_grep WSL_E_VMSWITCH_NOT_FOUND out &&
 	cands vpn "" >out && printf "list\ndetect\napply\nstatus\nremove\nprobe\n" >want && test_cmp want out &&
 	cands forward list -- >out && test_grep "^--offline\$" out && ! grep -q -e "^--listen" -e "^--version" out &&
 	cands -- >out && test_grep "^--version\$" out && test_grep "^--state-dir\$" out
