@@ -11,6 +11,9 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = libxml-2.0 libpcre2-8
 CFLAGS ?= -O2 -g
+# Debian's hardening for the release binary (lintian checks the .deb for it)
+HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+HARDEN_LDFLAGS = -Wl,-z,relro,-z,now
 # -Werror for developers and CI (DEVELOPER=1, or CI=true as CI sets it), not
 # for someone building a release with a newer compiler that warns more.
 ifneq ($(DEVELOPER)$(filter true,$(CI)),)
@@ -45,9 +48,10 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/host-agent.o $(B)/gen/host-protocol.o $(B)/gen/boot-fixups.o \
-	   $(B)/gen/wslbridge-rescue.o
+	   $(B)/gen/wslbridge-rescue.o \
+	   $(B)/gen/troubleshooting.o
 ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/host-protocol.o $(A)/gen/boot-fixups.o \
-	   $(A)/gen/wslbridge-rescue.o
+	   $(A)/gen/wslbridge-rescue.o $(A)/gen/troubleshooting.o
 
 .PHONY: all check asan unit fuzz bench man install uninstall deb clean
 all: wslbridge build/wslbridge.1
@@ -57,7 +61,7 @@ Q = $(if $(V),,@)
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),true,echo "  CC      $@")
-	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(A)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -91,6 +95,13 @@ build/gen/boot-fixups.c: templates/boot-fixups
 build/gen/wslbridge-rescue.c: templates/wslbridge-rescue.ps1
 	$(call embed,$<,wslbridge_rescue_ps1)
 
+# `wslbridge help troubleshooting`: README's list, as the man page carries it.
+build/gen/troubleshooting.txt: README.md templates/man/troubleshooting
+	@mkdir -p $(dir $@)
+	$(Q)templates/man/troubleshooting README.md >$@.tmp && mv $@.tmp $@
+build/gen/troubleshooting.c: build/gen/troubleshooting.txt
+	$(call embed,$<,troubleshooting_txt)
+
 $(B)/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -107,7 +118,7 @@ $(A)/libwslbridge.a: $(ASAN_LIB_OBJS)
 
 wslbridge: $(B)/setup/main.o $(B)/libwslbridge.a
 	@$(if $(V),true,echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(HARDEN_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(A)/wslbridge: $(A)/setup/main.o $(A)/libwslbridge.a
 	@$(if $(V),true,echo "  LINK    $@")
@@ -137,7 +148,7 @@ FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -Isetup -g -O1 \
 	     -DWSLBRIDGE_DATADIR='"$(DATADIR)"' -DFUZZ_DATADIR='"$(CURDIR)/templates"' \
 	     $(shell $(PKG_CONFIG) --cflags $(PKGS))
 FUZZ_LIB_OBJS = $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/gen/host-agent.o $(F)/obj/gen/host-protocol.o $(F)/obj/gen/boot-fixups.o \
-	$(F)/obj/gen/wslbridge-rescue.o
+	$(F)/obj/gen/wslbridge-rescue.o $(F)/obj/gen/troubleshooting.o
 $(F)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
@@ -174,14 +185,17 @@ bench: wslbridge $(B)/tests/bench/bench-edit $(TOOLS)
 
 # The man page's VERBS section is generated from `wslbridge help VERB`.
 man: build/wslbridge.1
-build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman wslbridge README.md
+build/wslbridge.1: templates/man/wslbridge.1.in templates/man/genman templates/man/troubleshooting wslbridge README.md
 	@mkdir -p build
 	$(Q)templates/man/genman ./wslbridge templates/man/wslbridge.1.in $@ README.md
 
 COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
+# zsh reads $(PREFIX)/share/zsh/site-functions; Debian's zsh, vendor-completions (mkdeb)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 install: wslbridge build/wslbridge.1
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn $(DESTDIR)$(DATADIR)/json \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR)
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 wslbridge $(DESTDIR)$(BINDIR)/wslbridge
 	install -m 0644 templates/targets/*.xml templates/targets/target.rng $(DESTDIR)$(DATADIR)/targets/
 	install -m 0644 templates/vpn/*.xml templates/vpn/profile.rng $(DESTDIR)$(DATADIR)/vpn/
@@ -189,6 +203,8 @@ install: wslbridge build/wslbridge.1
 	install -m 0644 templates/json/*.schema.json $(DESTDIR)$(DATADIR)/json/
 	install -m 0644 build/wslbridge.1 $(DESTDIR)$(MANDIR)/man1/wslbridge.1
 	install -m 0644 templates/completion/wslbridge.bash $(DESTDIR)$(COMPLETIONSDIR)/wslbridge
+	install -m 0644 templates/completion/_wslbridge $(DESTDIR)$(ZSHCOMPDIR)/_wslbridge
+	install -m 0644 templates/completion/wslbridge.fish $(DESTDIR)$(FISHCOMPDIR)/wslbridge.fish
 	install -d $(DESTDIR)$(DATADIR)/dsc/examples $(DESTDIR)$(DATADIR)/dsc/intune
 	sed 's|"/usr/bin/wslbridge"|"$(BINDIR)/wslbridge"|' templates/dsc/wslbridge.dsc.resource.json \
 		>$(DESTDIR)$(DATADIR)/dsc/wslbridge.dsc.resource.json
@@ -198,7 +214,8 @@ install: wslbridge build/wslbridge.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/wslbridge $(DESTDIR)$(MANDIR)/man1/wslbridge.1 \
-		$(DESTDIR)$(COMPLETIONSDIR)/wslbridge
+		$(DESTDIR)$(COMPLETIONSDIR)/wslbridge $(DESTDIR)$(ZSHCOMPDIR)/_wslbridge \
+		$(DESTDIR)$(FISHCOMPDIR)/wslbridge.fish
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # `make deb`: a Debian package of `make install PREFIX=/usr`.
@@ -207,4 +224,5 @@ deb: wslbridge build/wslbridge.1
 clean:
 	rm -rf build wslbridge
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# the compiler's dependency files (not the package's staging tree: fish's vendor_completions.d)
+-include $(shell find build -path build/deb-root -prune -o -name '*.d' -type f -print 2>/dev/null)

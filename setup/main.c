@@ -297,6 +297,35 @@ static const char common_usage[] =
 	"  -h, --help        show help\n"
 	"  -V, --version     print the version (as `wslbridge version`)\n";
 
+/* Help that is not a verb's: README's sections, embedded at build time. */
+extern const unsigned char troubleshooting_txt[];
+extern const size_t troubleshooting_txt_len;
+static const struct { const char *name, *summary; const unsigned char *text; const size_t *len; } topics[] = {
+	{ "troubleshooting", "what WSL's errors mean and what to run (README's Troubleshooting)",
+	  troubleshooting_txt, &troubleshooting_txt_len },
+};
+
+const char *verb_at(size_t i, const char **summary)
+{
+	if (i >= N_VERBS)
+		return NULL;
+	*summary = verbs[i].summary;
+	return verbs[i].name;
+}
+
+const char *help_topic_at(size_t i, const char **summary)
+{
+	if (i >= sizeof(topics) / sizeof(topics[0]))
+		return NULL;
+	*summary = topics[i].summary;
+	return topics[i].name;
+}
+
+const char *verb_common_usage(void)
+{
+	return common_usage;
+}
+
 static const struct verb *find_verb(const char *name)
 {
 	for (size_t i = 0; i < N_VERBS; i++)
@@ -327,7 +356,8 @@ static void print_main_usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(f, "\n%s\nexit codes: 0 ok, 1 failed, 2 usage error, 3 check found drift,\n"
 		"4 done but WSL must restart to finish\n\n"
-		"`wslbridge help VERB` or `wslbridge VERB --help` shows a verb's usage.\n",
+		"`wslbridge help VERB` or `wslbridge VERB --help` shows a verb's usage;\n"
+		"`wslbridge help troubleshooting`, what WSL's errors mean and what to run.\n",
 		common_usage);
 }
 
@@ -338,6 +368,11 @@ static int verb_help(int argc, char **argv, struct wb_ctx *ctx)
 		print_main_usage(stdout);
 		return WB_EXIT_OK;
 	}
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		if (!strcmp(argv[1], topics[i].name)) {
+			fwrite(topics[i].text, 1, *topics[i].len, stdout);
+			return WB_EXIT_OK;
+		}
 	if (!find_verb(argv[1]))
 		return wb_error(WB_EXIT_USAGE, "no help for unknown verb '%s'", argv[1]);
 	print_verb_usage(argv[1]);
@@ -549,6 +584,13 @@ int main(int argc, char **argv)
 	struct wb_ctx ctx = { NULL, NULL, false, NULL };
 	int rc;
 
+	/* The shells' completion: before everything else, so it reads only
+	 * the tables and local files, takes no lock and leaves no history. */
+	if (argc > 1 && !strcmp(argv[1], "__complete")) {
+		rc = verb_complete(argc - 2, argv + 2);
+		xmlCleanupParser();
+		return rc;
+	}
 	ctx_set_command(&ctx, argc, argv);
 	rc = take_common(&argc, argv, &c);
 	if (rc) {

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 # drops "fragmentation needed"; python3-jsonschema: the JSON outputs against their schemas.
 # bindfs: t7005 shows the Windows profile as drvfs does (every file 0777, the
 # user's); without it the test uses a chmod 0777 tree.
+# zsh, fish: t6007 drives the completion wrappers in them (test only).
 build_pkgs="gcc make pkg-config libxml2-dev libpcre2-dev libxml2-utils python3"
-test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux iproute2 tmux less lintian groff-base valgrind strace bindfs nodejs npm dnsmasq-base nftables python3-jsonschema"
+test_pkgs="$build_pkgs libcmocka-dev clang libclang-rt-14-dev util-linux iproute2 tmux zsh fish less lintian groff-base valgrind strace bindfs nodejs npm dnsmasq-base nftables python3-jsonschema"
 case "${1:-test}" in
 build) want=$build_pkgs ;;
 test) want=$test_pkgs ;;

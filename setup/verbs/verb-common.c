@@ -34,10 +34,11 @@ const char *const *option_values(const char *verb, const char *opt)
 	static const char *const kinds[] = { "wslconfig", "wslconf", NULL };
 	static const char *const mtu[] = { "auto", "probe", "N", NULL };
 	static const char *const dns[] = { "auto", "tunnel", "static", "SERVER,...", NULL };
+	static const char *const when[] = { "auto", "always", "never", NULL };
 	static const struct { const char *verb, *opt; const char *const *values; } table[] = {
 		{ NULL, "--mode", modes }, { NULL, "--dhcp", bools }, { NULL, "--ipv6", bools },
 		{ NULL, "--host-loopback", bools }, { NULL, "--kind", kinds },
-		{ "vpn", "--mtu", mtu }, { "vpn", "--dns", dns },
+		{ "vpn", "--mtu", mtu }, { "vpn", "--dns", dns }, { NULL, "--color", when },
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)

@@ -49,6 +49,16 @@ struct option;
 int verb_next_option(const char *verb, int argc, char **argv, const char *opts,
 		     const struct option *longopts);
 
+/* The i-th verb of the verbs table (main.c), NULL past the end; *summary
+ * gets its summary.  The same for the help topics (`help troubleshooting`). */
+const char *verb_at(size_t i, const char **summary);
+const char *help_topic_at(size_t i, const char **summary);
+/* The options every verb takes, as `wslbridge help` shows them. */
+const char *verb_common_usage(void);
+/* `wslbridge __complete WORD... CURRENT` (complete.c): the candidates for
+ * the shell wrappers in templates/completion.  An exit code. */
+int verb_complete(int nwords, char **words);
+
 int verb_forward(int argc, char **argv, struct wb_ctx *ctx);
 int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx);
 int verb_dsc(int argc, char **argv, struct wb_ctx *ctx);

@@ -1,69 +1,41 @@
-# bash completion for wslbridge: verbs, their options, config keys, target
-# names and VPN profile names (asked of wslbridge itself, so added targets
-# and profiles complete too).
+# bash completion for wslbridge.  The candidates come from wslbridge itself
+# (`wslbridge __complete WORD... CURRENT`, the same answer the zsh and fish
+# wrappers get): verbs, sub-verbs and options from its verbs table, option
+# values, config keys and their values, target parameters, targets and VPN
+# profiles, so what is added to wslbridge completes too.
 _wslbridge()
 {
-	local cur prev verb sub i words
-	cur=${COMP_WORDS[COMP_CWORD]}
-	prev=${COMP_WORDS[COMP_CWORD-1]}
-	verb= sub=
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		case ${COMP_WORDS[i]} in
-		--root|--state-dir) ((i++)) ;;
-		-*) ;;
-		*) if [[ -z $verb ]]; then verb=${COMP_WORDS[i]}; elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
-		esac
-	done
-	case $prev in
-	--root|--state-dir|--file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--kind) COMPREPLY=($(compgen -W "wslconfig wslconf" -- "$cur")); return ;;
-	--mtu) COMPREPLY=($(compgen -W "auto probe 1280 1300 1350 1400 1420" -- "$cur")); return ;;
-	--dns) COMPREPLY=($(compgen -W "auto tunnel static" -- "$cur")); return ;;
-	--dhcp|--ipv6|--host-loopback) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
-	--mode) COMPREPLY=($(compgen -W "bridged mirrored consomme nat" -- "$cur")); return ;;
-	--allow-port|--listen|--endpoint|--name|--timeout) return ;;
-	esac
-	local common="--root --state-dir --yes --quiet --verbose --help --color=auto --color=always --color=never"
-	case $verb in
-	'') words="--version -V setup repair check status doctor vpn forward host-ip dsc config undo confirm version help $common" ;;
-	setup|repair) words="--mode --allow-port --host-loopback --adapter --switch --switch-id --mac --dhcp --ipv6 --no-hyperv-admin --dry-run --detailed-exitcode --json --restart --try $common" ;;
-	check)
-		words="--offline --xml --json --list --param --switch --adapter --mac --mtu $common"
-		[[ -z $sub ]] && words+=" $(wslbridge check --list 2>/dev/null | sed -n 's/^\([a-z][a-zA-Z0-9_-]*\) .*/\1/p')" ;;
-	status) words="--offline --xml --json --no-pager $common" ;;
-	doctor) words="--offline --json --endpoint --name --timeout $common" ;;
-	vpn)
-		if [[ -z $sub ]]; then
-			words="list detect apply status remove probe"
-		elif [[ $sub == apply ]]; then
-			words="--mtu --dns --search --probe-target --boot-only --dry-run --json $common"
-			words+=" $(wslbridge vpn list 2>/dev/null | sed -n 's/^\([a-z][a-z0-9]*\) .*/\1/p')"
-		elif [[ $sub == remove ]]; then
-			words="--force $common"
-		fi ;;
-	config)
-		if [[ -z $sub ]]; then
-			words="get set unset list lint keys"
+	local cur i IFS=$'\n' kind
+	local -a words out
+	# bash splits "--color=auto" at "="; wslbridge wants the words whole
+	for ((i = 1; i <= COMP_CWORD; i++)); do
+		if [[ ${COMP_WORDS[i]} == = || ${COMP_WORDS[i-1]} == = ]] && ((i > 1)) && ((${#words[@]})); then
+			words[-1]+=${COMP_WORDS[i]}
 		else
-			words="--file --kind --force --fix $common"
-			case $sub in get|set|unset)
-				words+=" $(wslbridge config keys 2>/dev/null | grep -v '^#' | cut -f1)" ;;
-			esac
-		fi ;;
-	forward)
-		case $sub in
-		'') words="add list remove sync" ;;
-		add) words="--listen --dry-run --json $common" ;;
-		remove) words="--listen --all --dry-run --json $common" ;;
-		list) words="--offline $common" ;;
-		sync) words="--boot $common" ;;
-		esac ;;
-	host-ip) words="$common" ;;
-	dsc) [[ -z $sub ]] && words="get test set" ;;
-	undo) words="--list --force $common" ;;
-	confirm) words="--notice $common" ;;
-	help) words="setup repair check status doctor vpn forward host-ip dsc config undo confirm version help" ;;
+			words+=("${COMP_WORDS[i]}")
+		fi
+	done
+	((${#words[@]})) || words=("")
+	cur=${words[-1]}
+	out=($(command "${COMP_WORDS[0]}" __complete "${words[@]}" 2>/dev/null))
+	kind=${out[0]}
+	case $kind in
+	files) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+	dirs) COMPREPLY=($(compgen -d -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+	words) ;;
+	*) return ;;
 	esac
-	COMPREPLY=($(compgen -W "$words" -- "$cur"))
+	COMPREPLY=()
+	for ((i = 1; i < ${#out[@]}; i++)); do
+		COMPREPLY+=("${out[i]%%$'\t'*}")
+	done
+	# "--opt=VALUE": bash replaces only what follows the "="
+	if [[ $cur == *=* && $COMP_WORDBREAKS == *=* ]]; then
+		for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=${COMPREPLY[i]#"${cur%%=*}="}; done
+	fi
+	for i in "${COMPREPLY[@]}"; do	# "NAME=": its value follows, no space
+		[[ $i == *= ]] && compopt -o nospace 2>/dev/null
+	done
+	return 0
 }
 complete -F _wslbridge wslbridge
