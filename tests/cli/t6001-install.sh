@@ -8,7 +8,7 @@ BINDIR=$(dirname "$WB")
 verbs=$("$WB" help | sed -n 's/^  \([a-z-]*\)  .*/\1/p')
 
 test_expect_success 'help lists the verbs' '
-	test "$(echo $verbs)" = "setup repair check status doctor vpn forward host-ip dsc config undo version help"
+	test "$(echo $verbs)" = "setup repair check status doctor vpn forward host-ip dsc config undo confirm version help"
 '
 
 test_expect_success 'the man page has every verb with its usage, and renders cleanly' '
