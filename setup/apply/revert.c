@@ -114,8 +114,13 @@ static struct host_action *undo_actions(const struct backup_entry *e, const bool
 			free(a);
 			return NULL;
 		}
-		for (size_t i = 0; i < e->win[k].nkv && i < max; i++)
-			x->attrs[i] = e->win[k].kv[i];
+		for (size_t i = 0, j = 0; i + 1 < e->win[k].nkv && j + 1 < max; i += 2) {
+			/* a switch is removed by its id alone; its recorded name is only for people */
+			if (x->type == HA_REMOVE_SWITCH && strcmp(e->win[k].kv[i], "switch-id"))
+				continue;
+			x->attrs[j++] = e->win[k].kv[i];
+			x->attrs[j++] = e->win[k].kv[i + 1];
+		}
 		if (!skip[k])
 			(*n)++;
 		else

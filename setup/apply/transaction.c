@@ -325,8 +325,10 @@ static void record_windows_undo(const struct win_plan *wp, const struct host_sta
 			backup_add_irreversible(e, wp->irreversible[i]);
 		else if (wp->undo[i].type == HA_REMOVE_SWITCH) {
 			/* the new switch's id is known only now; one that was there
-			 * already (effect none) was not made by this run */
-			const char *kv[] = { "switch-id", res->switch_id, NULL };
+			 * already (effect none) was not made by this run; its name is
+			 * for undo --list only (revert acts on the id) */
+			const char *kv[] = { "switch-id", res->switch_id, wp->switch_name ? "switch-name" : NULL,
+					     wp->switch_name, NULL };
 
 			if (res->switch_id && res->effect && !strcmp(res->effect, "changed"))
 				backup_add_windows_undo(e, "remove-switch", kv);

@@ -145,7 +145,7 @@ test_expect_success 'forward list outside NAT does not suggest forward add' '
 test_expect_success 'wording: undo --list says what undo will do; a skipped check names its parameter' '
 	rm -rf h st && WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" setup --yes >/dev/null;
 	WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/st "$RUN" fresh-pro -- "$WB" undo --list >out &&
-	test_grep "Windows: undo will remove the Hyper-V switch this change created (id " out &&
+	test_grep "Windows: undo will remove the switch .WSL Bridge. this change created" out &&
 	! grep -q "undo by" out &&
 	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" check mirrored >out 2>&1;
 	test_grep "experimental.hostAddressLoopback (no --param loopback=...): skipped" out &&
