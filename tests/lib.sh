@@ -115,6 +115,17 @@ test_need_root() {
 	exit 0
 }
 
+# The prelude of a file against the simulated Windows host: PowerShell and
+# root (its network namespace) or skipped; $RUN; the state dir per host
+# folder (unset here); wslconfig HOST: that host's user's .wslconfig.
+test_simulated_host() {
+	test_need_pwsh
+	RUN=$TOP/tests/winhost/run
+	unset WSLBRIDGE_STATE_DIR
+	test_need_root
+}
+wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
+
 # variant NAME ATTR=VALUE...: a copy of simulated-host scenario NAME whose
 # <sim> has these attributes (set or replaced); prints its path.
 variant() {

@@ -2,13 +2,7 @@
 # setup, repair and undo of bridged mode, end to end through the simulated
 # Windows host (and a network namespace for the VM's eth0).
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
-
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
+test_simulated_host
 launches() { grep -c "^from=$2" "$1/launches.log" 2>/dev/null || echo 0; }
 switch_names() {
 	python3 -c "

@@ -4,14 +4,9 @@
 # shoulder elevation (B.7), UAC off (B.8), managed machines (C.11, C.12), a
 # prompt nobody answers at once (B.9), a network that settles slowly (E.20).
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
+test_simulated_host
 
 USER_SID=S-1-5-21-1004336348-1177238915-682003330-1001
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
 launches() { grep -c "^from=$2" "$1/launches.log" 2>/dev/null || echo 0; }
 # The members of Hyper-V Administrators in the simulated machine's state.
 hyperv_admins() {

@@ -3,13 +3,7 @@
 # that have the wanted mode, the other adapters that fit (also those down
 # right now), and the modes this machine supports; nothing changes.
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
-
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
+test_simulated_host
 
 # refuse SCENARIO ARGS...: setup exits 1, Windows and .wslconfig untouched; err holds what it said.
 refuse() {

@@ -3,11 +3,7 @@
 # runs it (in a network namespace whose eth0 is a veth), idempotence, remove,
 # the path-MTU probe through a 1400-byte hop, and the two VPN scenarios.
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
+test_simulated_host
 
 test_expect_success 'vpn list shows the twelve profiles' '
 	"$WB" vpn list >out &&

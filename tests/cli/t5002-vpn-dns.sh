@@ -4,13 +4,7 @@
 # VirtioProxy mode before 2.9.0), and writes dnsTunneling=true where this WSL
 # does not turn tunnelling on by itself.
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
-
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
+test_simulated_host
 scenario() {
 	sed "$3" "$TOP/tests/winhost/scenarios/$2.xml" >"$1.xml"
 }

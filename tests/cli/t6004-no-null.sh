@@ -3,11 +3,7 @@
 # its help, and its usual forms, in scenarios that leave facts unknown
 # (a standard user, Consomme with a fallback ahead, Global Secure Access).
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
+test_simulated_host
 
 # The verbs as `wslbridge help` lists them: a verb added later is run here too.
 verbs() { "$WB" help | sed -n '/^verbs:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p'; }

@@ -5,11 +5,7 @@
 # byte, WSL must read it back from .wslconfig exactly, and a name WSL cannot
 # use is refused clearly with nothing changed.  Then two setups at once.
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
+test_simulated_host
 cfg=root/mnt/c/Users/alice/.wslconfig
 
 # The names, one per file (a name may hold a newline).

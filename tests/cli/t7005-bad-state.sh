@@ -4,11 +4,7 @@
 # in the plan as \x00, and a previous boot command holding a newline keeps
 # every line through a second `vpn apply` and still runs at boot.
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
+test_simulated_host
 
 test_expect_success 'a journal step without a state: a warning naming the file, no crash' '
 	rm -rf h && WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- true && mkdir -p h/st &&

@@ -4,13 +4,7 @@
 # Hyper-V firewall rules of --allow-port, the effective mode after a restart
 # (a fallback reported with WSL's reason), repair, undo, and host-ip.
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
-
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
+test_simulated_host
 launches() { { grep "^from=$2" "$1/launches.log" 2>/dev/null || :; } | wc -l; }
 # hvfw_rules HOST: the Hyper-V firewall rules on the simulated host, "name proto ports".
 hvfw_rules() {

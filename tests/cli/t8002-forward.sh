@@ -6,11 +6,7 @@
 # (UDP, bad input, a foreign rule, non-root, mirrored mode), coexistence with
 # `vpn apply`/`vpn remove`, remove and undo.
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
+test_simulated_host
 
 launches() { { grep "^from=$2" "$1/launches.log" 2>/dev/null || :; } | wc -l; }
 # rules HOST: "portproxy LISTEN:PORT -> ADDR:PORT" and "firewall NAME" lines of the simulated host.

@@ -22,7 +22,6 @@ for r in (pp if pp is not None else []):
     print('%s:%s -> %s:%s' % (r.get('listen-address'), r.get('listen-port'), r.get('connect-address'), r.get('connect-port')))" "$1"
 }
 fwd() { h=$1; shift; WINHOST_DIR=$PWD/$h "$RUN" win10-pro -- "$WB" forward "$@"; }
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
 # add_rule HOST LISTEN PORT CONNECT CPORT: a rule someone made by hand.
 add_rule() {
 	python3 -c "

@@ -6,13 +6,7 @@
 # router), status, and a fallback after a real restart told from a pending
 # restart (issue 19 items 1 and 6).
 . "$(dirname "$0")/../lib.sh"
-test_need_pwsh
-
-RUN=$TOP/tests/winhost/run
-unset WSLBRIDGE_STATE_DIR
-test_need_root
-
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
+test_simulated_host
 launches() { { grep "^from=$2" "$1/launches.log" 2>/dev/null || :; } | wc -l; }
 scenario() {
 	sed "$3" "$TOP/tests/winhost/scenarios/$2.xml" >"$1.xml"

@@ -11,7 +11,6 @@ test_need_root
 RUN=$TOP/tests/winhost/run
 unset WSLBRIDGE_STATE_DIR	# root's: /var/lib/wslbridge under the simulated root
 chmod 0755 "$TRASH"
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
 result() { cat "$1/root/var/lib/wslbridge/try-result" 2>/dev/null; }
 switch_names() {
 	python3 -c "

@@ -12,7 +12,6 @@ unset WSLBRIDGE_STATE_DIR
 RESCUE='C:\Users\alice\AppData\Local\wslbridge\wslbridge-rescue.ps1'
 
 dir() { echo "$1/root/mnt/c/Users/alice/AppData/Local/wslbridge"; }
-wslconfig() { echo "$1/root/mnt/c/Users/alice/.wslconfig"; }
 switch_id() {
 	python3 -c "
 import sys, xml.etree.ElementTree as ET
