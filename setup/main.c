@@ -3,6 +3,7 @@
  * main.c - the verbs table, options common to every verb, and main(), the
  * only place that turns a result into an exit status.
  */
+#include "base/bench-rusage.h"
 #include "base/ctx.h"
 #include "base/log.h"
 #include "apply/runlog.h"
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -543,39 +543,6 @@ static int finish_stdout(int rc)
 		return rc ? rc : wb_error(WB_EXIT_FAIL, "could not write the output: %s",
 					  strerror(errno));
 	return rc;
-}
-
-/* The peak RSS of this program image: VmHWM of /proc/self/status. Not
- * getrusage's ru_maxrss, which Linux carries across execve(2) from the image
- * before (here the simulator's Python that forked us, about 15 MB). */
-static long peak_rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[128];
-	long kb = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb;
-}
-
-/* `make bench`: this process's own CPU time and peak RSS (children, such
- * as powershell.exe, excluded), appended to $WSLBRIDGE_BENCH_RUSAGE. */
-static void bench_rusage(void)
-{
-	const char *path = getenv("WSLBRIDGE_BENCH_RUSAGE");
-	struct rusage ru;
-	FILE *f;
-
-	if (!path || !*path || getrusage(RUSAGE_SELF, &ru) < 0 || !(f = fopen(path, "a")))
-		return;
-	fprintf(f, "cpu_ms=%ld maxrss_kb=%ld\n",
-		(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
-			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000L, peak_rss_kb());
-	fclose(f);
 }
 
 int main(int argc, char **argv)

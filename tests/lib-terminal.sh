@@ -3,7 +3,7 @@
 #
 #   in_terminal CMD [COLS [ROWS]]  run CMD in a fresh COLSxROWS terminal
 #                                  (120x60) with a UTF-8 locale
-#   wait_for TEXT                  poll the screen (20 s) until TEXT shows;
+#   wait_for TEXT                  poll the screen (90 s) until TEXT shows;
 #                                  the screen is then in ./pane
 #   screen                         the visible screen, as wide as the
 #                                  terminal (no joining), into ./pane
@@ -20,11 +20,12 @@ in_terminal() {
 	$TM -f /dev/null new-session -d -s wb -x "${2:-120}" -y "${3:-60}" \
 		"cd '$TRASH' && ${TERMINAL_SETUP:-}env -u NO_COLOR -u COLUMNS LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm $1; echo EXIT=\$?; sleep 60"
 }
+# wait_for TEXT: until the screen shows TEXT, for at most 90 s of wall time
+# (a loaded CI machine runs real PowerShell several times slower than here).
 wait_for() {
-	n=0
+	end=$(($(date +%s) + 90))
 	while ! $TM capture-pane -p -J -S -200 -t wb >pane 2>/dev/null || ! grep -qF -e "$1" pane; do
-		n=$((n + 1))
-		[ $n -gt 200 ] && { echo "never saw: $1"; cat pane; return 1; }
+		[ "$(date +%s)" -gt "$end" ] && { echo "never saw: $1"; cat pane; return 1; }
 		sleep 0.1
 	done
 }

@@ -76,10 +76,13 @@ t.write(\"scen.xml\", encoding=\"UTF-8\", xml_declaration=True)" "$TOP/tests/win
 test_expect_success 'two setups at once: one waits for the other, never interleaved' '
 	rm -rf h stc
 	env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- true
-	( env WSLBRIDGE_LOCK_WAIT=30 WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/stc "$RUN" --latency 400 fresh-pro -- "$WB" setup --yes >o1 2>e1 && r=0 || r=$?; echo $r >rc1 ) &
-	( sleep 0.2; env WSLBRIDGE_LOCK_WAIT=30 WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/stc "$RUN" --latency 400 fresh-pro -- "$WB" setup --yes >o2 2>e2 && r=0 || r=$?; echo $r >rc2 ) &
+	# The wait is long because a loaded CI machine (the suite runs files in
+	# parallel) can take more than 30 s for one setup in real PowerShell.
+	( env WSLBRIDGE_LOCK_WAIT=300 WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/stc "$RUN" --latency 400 fresh-pro -- "$WB" setup --yes >o1 2>e1 && r=0 || r=$?; echo $r >rc1 ) &
+	( sleep 0.2; env WSLBRIDGE_LOCK_WAIT=300 WINHOST_DIR=$PWD/h WSLBRIDGE_STATE_DIR=$PWD/stc "$RUN" --latency 400 fresh-pro -- "$WB" setup --yes >o2 2>e2 && r=0 || r=$?; echo $r >rc2 ) &
 	wait
-	cat e1 e2 >e && test_grep "waiting for another wslbridge run (pid [0-9]*) to finish" e &&
+	cat e1 e2 >e && { test "$(cat rc1) $(cat rc2)" = "4 4" || { echo "exit codes $(cat rc1) $(cat rc2)"; cat e; false; }; } &&
+	test_grep "waiting for another wslbridge run (pid [0-9]*) to finish" e &&
 	test "$(cat rc1) $(cat rc2)" = "4 4" &&
 	test "$(cat o1 o2 | grep -c "^\[3/7\] Windows: 1 change made")" = 1 &&
 	test "$(cat o1 o2 | grep -c "ready; WSL has not restarted into bridged mode yet")" = 1 &&
