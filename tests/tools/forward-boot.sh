@@ -4,10 +4,11 @@
 # to write its last line to /var/log/wslbridge/boot.log ("Forwards ..." or
 # an error).  Needs $WB, $RUN, $TOP and $TRASH of lib.sh.
 cat >"$TRASH/wait-sync.sh" <<'EOF_'
-i=0
-while [ $i -lt 150 ] && ! grep -q -e "^Forwards " -e "^wslbridge: " /var/log/wslbridge/boot.log 2>/dev/null; do
+# at most 120 s: a sync with a UAC prompt is three launches of real
+# PowerShell, which a loaded CI machine runs several times slower
+end=$(($(date +%s) + 120))
+while [ "$(date +%s)" -le "$end" ] && ! grep -q -e "^Forwards " -e "^wslbridge: " /var/log/wslbridge/boot.log 2>/dev/null; do
 	sleep 0.1
-	i=$((i + 1))
 done
 EOF_
 boot() {
