@@ -142,13 +142,17 @@ assert all(e.get(\"line\") for e in r.iter(\"expect\"))
 "
 '
 
+# Every scenario's JSON against the schema; the XML beside it (one writer
+# each over the same report) for a healthy, a broken, a blind and a
+# Consomme machine, which between them hold every status and kind of value.
 test_expect_success '--json: the report of every scenario follows check.schema.json and matches --xml' '
 	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
 		n=$(basename "$s" .xml)
 		rm -rf hj && WINHOST_DIR=$PWD/hj "$RUN" "$n" -- "$WB" check --json >"$n.json" 2>/dev/null
 		echo $? >"$n.jrc" && test_cmp "$CASES/check/$n.rc" "$n.jrc" || { echo "in $n"; exit 1; }
-		WINHOST_DIR=$PWD/hj "$RUN" "$n" -- "$WB" check --xml >"$n.xml" 2>/dev/null
 		"$TOP/tests/tools/json-valid" "$TOP/templates/json/check.schema.json" "$n.json" || { echo "in $n"; exit 1; }
+		case $n in fresh-pro|vmware-broken|standard-user-pro|consomme-novirtio) ;; *) continue ;; esac
+		WINHOST_DIR=$PWD/hj "$RUN" "$n" -- "$WB" check --xml >"$n.xml" 2>/dev/null
 		python3 - "$n.json" "$n.xml" <<-\PY || { echo "in $n"; exit 1; }
 		import json, sys, xml.etree.ElementTree as ET
 		j = json.load(open(sys.argv[1]))

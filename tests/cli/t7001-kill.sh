@@ -135,11 +135,11 @@ while read -r sig stride scen prep verb; do
 	" 3>"$TRASH/summary"
 	echo "# $t: $(cat "$TRASH/summary")"
 done <<'EOF'
-KILL 23 fresh-pro prep_none setup
-KILL 23 vmware-broken prep_none repair
+KILL 35 fresh-pro prep_none setup
+KILL 35 vmware-broken prep_none repair
 KILL 60 home-edition prep_none setup --mode mirrored --allow-port 8080,5353/udp
 KILL 60 fresh-pro prep_bridged setup --mode nat
-KILL 23 vpn-anyconnect prep_none vpn apply
+KILL 35 vpn-anyconnect prep_none vpn apply
 KILL 35 fresh-pro prep_vpn vpn remove
 KILL 35 win10-pro prep_none forward add 8080 3000:3001
 KILL 35 win10-pro prep_forward forward remove --all
