@@ -35,6 +35,9 @@ test_expect_success 'status in every scenario: one powershell.exe launch, nothin
 most() { awk -v k="$2" '$2 == k { n[$1]++ } END { m = 0; for (l in n) if (n[l] > m) m = n[l]; print m }' "$1/calls.log"; }
 
 # Budgets (DESIGN "Budget", issue 23), from the observes of the test above.
+# imports N DIR: the modules the Nth launch of DIR/calls.log imported, one a line.
+imports() { awk -v n="$1" '$2 == "launch" { k++ } k == n && $2 == "import" { print $3 }' "$2/calls.log"; }
+
 test_expect_success 'an observe makes at most 30 cmdlet or CIM calls and starts at most 1 native program' '
 	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
 		n=$(basename "$s" .xml) &&
@@ -44,6 +47,19 @@ test_expect_success 'an observe makes at most 30 cmdlet or CIM calls and starts 
 		grep -q " cim MSFT_NetAdapter$" "h-$n/calls.log" && test "$i" -ge 1 &&
 		test "$c" -le 30 && test "$p" -le 1 ||
 		{ echo "$n: $c cmdlet calls ($q CIM queries), $p native programs, $i imports:"; cat "h-$n/calls.log"; exit 1; }
+	done
+'
+
+# The first status knows nothing yet (no record, no .wslconfig place) and asks
+# for every fact; check after it asks only for what its target reads.
+test_expect_success 'at most 3 imports an observe once the mode is known; Hyper-V only for bridged' '
+	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
+		n=$(basename "$s" .xml) &&
+		test "$(imports 1 "h-$n" | wc -l)" -le 4 && imports 2 "h-$n" >imp &&
+		test "$(wc -l <imp)" -le 3 &&
+		if grep -q "^target: bridged" "check-$n"; then grep -qx Hyper-V imp; else ! grep -qx Hyper-V imp; fi &&
+		if grep -q "^target: mirrored" "check-$n"; then grep -qx NetSecurity imp; else ! grep -qx NetSecurity imp; fi ||
+		{ echo "$n: the first launch imported $(imports 1 "h-$n" | tr "\n" " "), check $(tr "\n" " " <imp):"; cat "check-$n"; exit 1; }
 	done
 '
 
