@@ -63,6 +63,31 @@ test_expect_success 'at most 3 imports an observe once the mode is known; Hyper-
 	done
 '
 
+TOOL=$TOP/build/release/tests/tools/host-tool
+
+test_expect_success 'facts not asked for come back unknown (never empty) and cost no import' '
+	rm -rf hf && WINHOST_DIR=$PWD/hf "$RUN" vmware-broken -- "$TOOL" observe none >out &&
+	test_grep "^unreadable switches unasked" out && test_grep "^unreadable hyperv-firewall unasked" out &&
+	test_grep "^switch WSL Bridge type=-1 uplinks=0 inferred" out &&
+	! grep -q " import Hyper-V$" hf/calls.log && ! grep -q " import NetSecurity$" hf/calls.log &&
+	WINHOST_DIR=$PWD/hf "$RUN" vmware-broken -- "$TOOL" observe switches >out &&
+	! grep -q "^unreadable switches" out && ! grep -q inferred out &&
+	test_grep "^unreadable hyperv-firewall unasked" out && test "$(grep -c " import Hyper-V$" hf/calls.log)" = 1
+'
+
+# The guess comes from the .wslconfig an earlier run found; when Windows
+# then names another profile, whose .wslconfig asks for bridged, the facts
+# the bridged target reads are asked for in a second launch.
+test_expect_success 'a guess that falls short: Windows is asked again, nothing is judged unread' '
+	rm -rf hg && WINHOST_DIR=$PWD/hg "$RUN" fresh-pro -- "$WB" status >/dev/null &&
+	u=hg/root/mnt/c/Users && cp -R "$u/alice" "$u/bob" &&
+	printf "[wsl2]\nnetworkingMode=bridged\nvmSwitch=WSL Bridge\n" >"$u/bob/.wslconfig" &&
+	sed -i "s/Users\\\\alice/Users\\\\bob/g" hg/state.xml && grep -q "Users.bob" hg/state.xml &&
+	WINHOST_DIR=$PWD/hg test_expect_code 3 "$RUN" fresh-pro -- "$WB" check >out 2>&1 &&
+	test "$(launches hg)" = 3 && test_grep "^target: bridged" out && ! grep -q "not read" out &&
+	test_grep "FAIL.*switch" out
+'
+
 test_expect_success 'the picture labels the link by the mode WSL runs, not by what .wslconfig asks' '
 	test_grep "NAT: the VM is behind Windows" out-fresh-pro &&
 	test_grep "none: the VM has no network" out-switch-missing &&
