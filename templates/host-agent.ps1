@@ -45,8 +45,16 @@ $script:WslCreatorId = '{40E0AC32-46A5-438A-A0B2-2B479E8F2E90}'
 # Names of the rules wslbridge makes; it removes no others.
 $script:RulePrefix = 'wslbridge-'
 $script:Caller = @{}
+# The facts beyond the basics that this run asked for (the request's facts=,
+# all when absent): each costs a module import (switches: Hyper-V;
+# hyperv-firewall: NetSecurity), so wslbridge asks only what its mode reads.
+$script:Facts = @('switches', 'hyperv-firewall')
 $script:HyperVAdmins = 'S-1-5-32-578'
 $script:PortProxyKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\PortProxy\v4tov4\tcp'
+# The CIM classes the NetAdapter, NetTCPIP and DnsClient cmdlets wrap are read
+# with Get-CimInstance: the same instances, one query each, without importing
+# those three modules (issue 23: at most 3 imports an observe).
+$script:Std = @{ Namespace = 'root/StandardCimv2'; ErrorAction = 'SilentlyContinue' }
 $script:BadXmlChars = '[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]'
 
 # --- response writing ------------------------------------------------------
@@ -208,6 +216,14 @@ function Get-UnreadableReason {
     return 'failed'
 }
 
+function Write-Unasked {
+    # A section this run did not ask for: unknown, never empty.
+    param($w)
+    $w.WriteStartElement('unreadable')
+    Write-Attr $w 'reason' 'unasked'
+    $w.WriteEndElement()
+}
+
 function Write-Unreadable {
     param($Writer, [string]$Reason, $ErrorRecord)
     Write-FactsElement $Writer 'unreadable' 'reason' $Reason (Get-ErrorFacts $ErrorRecord)
@@ -286,7 +302,8 @@ function Write-WindowsFacts {
     }
     Write-Section $Writer 'hyperv' {
         param($w)
-        $module = $null -ne (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)
+        # Listed, not imported: Get-Command would import Hyper-V (the costliest).
+        $module = $null -ne (Get-Module -ListAvailable -Name 'Hyper-V')
         $hypervisor = ''
         try { $hypervisor = [string](Get-CimInstance -ClassName Win32_ComputerSystem).HypervisorPresent } catch { }
         Write-Attr $w 'module' ([string]$module).ToLower()
@@ -320,22 +337,23 @@ function Get-ServiceStatus {
 function Write-AdapterFacts {
     param($Writer)
     # Counters are uint32 (D.17): [int64], never [int].
+    # AddressFamily 2 is IPv4 (cmdlet-outputs §3).
     $ipif = @{}
-    foreach ($i in @(Get-NetIPInterface -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
+    foreach ($i in @(Get-CimInstance @script:Std -ClassName MSFT_NetIPInterface -Filter 'AddressFamily = 2')) {
         $ipif[[int64]$i.InterfaceIndex] = $i
     }
     $dns = @{}
-    foreach ($d in @(Get-DnsClientServerAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue)) {
+    foreach ($d in @(Get-CimInstance @script:Std -ClassName MSFT_DNSClientServerAddress -Filter 'AddressFamily = 2')) {
         $dns[[int64]$d.InterfaceIndex] = $d
     }
     $suffix = @{}
-    foreach ($c in @(Get-DnsClient -ErrorAction SilentlyContinue)) {
+    foreach ($c in @(Get-CimInstance @script:Std -ClassName MSFT_DNSClient)) {
         $suffix[[int64]$c.InterfaceIndex] = $c.ConnectionSpecificSuffix
     }
-    $addrs = @(Get-NetIPAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue)
-    # Every adapter's bindings in one query, not one query an adapter.
+    $addrs = @(Get-CimInstance @script:Std -ClassName MSFT_NetIPAddress -Filter 'AddressFamily = 2')
+    # Every adapter's bindings in one query (the class holds hidden ones too).
     $bindings = @{}
-    foreach ($b in @(Get-NetAdapterBinding -AllBindings -IncludeHidden -ErrorAction SilentlyContinue)) {
+    foreach ($b in @(Get-CimInstance @script:Std -ClassName MSFT_NetAdapterBindingSettingData)) {
         if (-not $bindings.ContainsKey([string]$b.Name)) { $bindings[[string]$b.Name] = @() }
         $bindings[[string]$b.Name] += $b
     }
@@ -344,14 +362,14 @@ function Write-AdapterFacts {
         param($w)
         # The list itself failing is unreadable, never "no adapters".
         $errs = $null
-        $list = @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue -ErrorVariable errs)
+        $list = @(Get-CimInstance @script:Std -ClassName MSFT_NetAdapter -ErrorVariable errs)
         if ($errs.Count -gt 0 -and $list.Count -eq 0) { Write-Unreadable $w (Get-UnreadableReason $errs[0]) $errs[0]; return }
         foreach ($a in $list) { Write-Adapter $w $a }
     }
     Write-Section $Writer 'routes' {
         param($w)
-        # D.19: the active store only; persistent routes would appear twice.
-        foreach ($r in @(Get-NetRoute -DestinationPrefix '0.0.0.0/0' -PolicyStore ActiveStore -ErrorAction SilentlyContinue)) {
+        # D.19: the active store (Store 1) only; persistent routes would appear twice.
+        foreach ($r in @(Get-CimInstance @script:Std -ClassName MSFT_NetRoute -Filter "DestinationPrefix = '0.0.0.0/0' AND Store = 1")) {
             $w.WriteStartElement('route')
             Write-Attr $w 'prefix' $r.DestinationPrefix
             Write-Attr $w 'next-hop' $r.NextHop
@@ -363,7 +381,7 @@ function Write-AdapterFacts {
     Write-Section $Writer 'dns-search' {
         param($w)
         $global = $null
-        try { $global = Get-DnsClientGlobalSetting } catch { }
+        try { $global = Get-CimInstance @script:Std -ClassName MSFT_DNSClientGlobalSetting | Select-Object -First 1 } catch { }
         if ($null -ne $global) {
             foreach ($s in @($global.SuffixSearchList)) {
                 $w.WriteStartElement('suffix')
@@ -382,8 +400,8 @@ function Write-Adapter {
     Write-Attr $w 'name' $a.Name
     Write-Attr $w 'description' ([string]$a.InterfaceDescription)
     Write-Attr $w 'guid' $a.InterfaceGuid
-    Write-Attr $w 'mac' ([string]$a.MacAddress)
-    Write-Attr $w 'status' ([string]$a.Status)
+    Write-Attr $w 'mac' (Format-Mac $a)
+    Write-Attr $w 'status' (Get-AdapterStatus $a)
     Write-Attr $w 'ifindex' $idx
     Write-Attr $w 'virtual' ([string]$a.Virtual).ToLower()
     Write-Attr $w 'hardware' ([string]$a.HardwareInterface).ToLower()
@@ -424,6 +442,30 @@ function Write-Adapter {
     $w.WriteEndElement()
 }
 
+function Format-Mac {
+    # The class holds the MAC as 12 hex digits; Get-NetAdapter's MacAddress
+    # (a property the module adds) shows it as AA-BB-CC-DD-EE-FF.
+    param($a)
+    $hex = [string]$a.PermanentAddress
+    if ($hex -notmatch '^[0-9A-Fa-f]{12}$') { $hex = [string](@($a.NetworkAddresses) | Select-Object -First 1) }
+    if ($hex -notmatch '^[0-9A-Fa-f]{12}$') { return '' }
+    return ($hex.ToUpper() -replace '(..)(?!$)', '$1-')
+}
+
+function Get-AdapterStatus {
+    # The word Get-NetAdapter's Status shows, from the class's numbers
+    # (cmdlet-outputs §2.1): admin 2 = Disabled; operational 1 = Up,
+    # 6 = Not Present; media 2 = Disconnected.
+    param($a)
+    if ([int64]$a.InterfaceAdminStatus -eq 2) { return 'Disabled' }
+    switch ([int64]$a.InterfaceOperationalStatus) {
+        1 { return 'Up' }
+        6 { return 'Not Present' }
+    }
+    if ([int64]$a.MediaConnectState -eq 2) { return 'Disconnected' }
+    return 'Down'
+}
+
 function Format-BracedGuid {
     # An uplink as the adapters list it: {UPPER-CASE}.
     param($Guid)
@@ -446,6 +488,7 @@ function Write-SwitchFacts {
     param($Writer)
     Write-Section $Writer 'switches' {
         param($w)
+        if ($script:Facts -notcontains 'switches') { Write-Unasked $w; return }
         if ($null -eq (Get-Command -Name 'Get-VMSwitch' -ErrorAction SilentlyContinue)) { return }
         $facts = Get-SwitchFacts
         if ($null -ne $facts.error) { Write-Unreadable $w (Get-UnreadableReason $facts.error) $facts.error; return }
@@ -495,6 +538,7 @@ function Write-ForwardingFacts {
     # Hyper-V firewall (Windows 11 22H2+): WSL's setting and rules.
     Write-Section $Writer 'hyperv-firewall' {
         param($w)
+        if ($script:Facts -notcontains 'hyperv-firewall') { Write-Unasked $w; return }
         $hv = $null -ne (Get-Command -Name 'New-NetFirewallHyperVRule' -ErrorAction SilentlyContinue)
         Write-Attr $w 'present' ([string]$hv).ToLower()
         if (-not $hv) { return }
@@ -522,8 +566,8 @@ function Write-ForwardingFacts {
     # inside them.  WSL takes the first setting with a range (WslCoreGuestNetworkService.cpp).
     Write-Section $Writer 'dynamic-ports' {
         param($w)
-        $tcp = @(Get-NetTCPSetting -ErrorAction Stop | Where-Object { [int]$_.DynamicPortRangeStartPort -gt 0 -and [int]$_.DynamicPortRangeNumberOfPorts -gt 0 })
-        $udp = @(Get-NetUDPSetting -ErrorAction Stop | Where-Object { [int]$_.DynamicPortRangeStartPort -gt 0 -and [int]$_.DynamicPortRangeNumberOfPorts -gt 0 })
+        $tcp = @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetTCPSetting -ErrorAction Stop | Where-Object { [int]$_.DynamicPortRangeStartPort -gt 0 -and [int]$_.DynamicPortRangeNumberOfPorts -gt 0 })
+        $udp = @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetUDPSetting -ErrorAction Stop | Where-Object { [int]$_.DynamicPortRangeStartPort -gt 0 -and [int]$_.DynamicPortRangeNumberOfPorts -gt 0 })
         if ($tcp.Count -gt 0) { Write-Attr $w 'tcp-start' $tcp[0].DynamicPortRangeStartPort; Write-Attr $w 'tcp-count' $tcp[0].DynamicPortRangeNumberOfPorts }
         if ($udp.Count -gt 0) { Write-Attr $w 'udp-start' $udp[0].DynamicPortRangeStartPort; Write-Attr $w 'udp-count' $udp[0].DynamicPortRangeNumberOfPorts }
     }
@@ -579,7 +623,7 @@ function Write-HostState {
 
 function Get-AdapterByGuid {
     param([string]$Guid)
-    foreach ($a in @(Get-NetAdapter -IncludeHidden)) {
+    foreach ($a in @(Get-CimInstance -Namespace 'root/StandardCimv2' -ClassName MSFT_NetAdapter)) {
         if ([string]$a.InterfaceGuid -eq $Guid) { return $a }
     }
     throw (New-Object System.Management.Automation.ItemNotFoundException "no adapter with InterfaceGuid $Guid")
@@ -594,11 +638,11 @@ function Wait-Settled {
     if (-not $Shared) { return 'true' }
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     while ($true) {
-        $nic = @(Get-NetAdapter -IncludeHidden -ErrorAction SilentlyContinue | Where-Object { $_.Name -ceq "vEthernet ($Name)" })
+        $nic = @(Get-CimInstance @script:Std -ClassName MSFT_NetAdapter | Where-Object { $_.Name -ceq "vEthernet ($Name)" })
         if ($nic.Count -gt 0) {
             $idx = [int64]$nic[0].InterfaceIndex
-            $ip = @(Get-NetIPAddress -AddressFamily IPv4 -ErrorAction SilentlyContinue | Where-Object { [int64]$_.InterfaceIndex -eq $idx })
-            $route = @(Get-NetRoute -DestinationPrefix '0.0.0.0/0' -PolicyStore ActiveStore -ErrorAction SilentlyContinue | Where-Object { [int64]$_.InterfaceIndex -eq $idx })
+            $ip = @(Get-CimInstance @script:Std -ClassName MSFT_NetIPAddress -Filter "AddressFamily = 2 AND InterfaceIndex = $idx")
+            $route = @(Get-CimInstance @script:Std -ClassName MSFT_NetRoute -Filter "DestinationPrefix = '0.0.0.0/0' AND Store = 1 AND InterfaceIndex = $idx")
             if ($ip.Count -gt 0 -and $route.Count -gt 0) { return 'true' }
         }
         if ($watch.ElapsedMilliseconds -ge 20000) { return 'false' }
@@ -866,6 +910,7 @@ function Get-RequestProblem {
     foreach ($name in 'caller-profile', 'caller-temp') {
         if ($root.HasAttribute($name) -and $root.GetAttribute($name) -cnotmatch '^[A-Za-z]:\\[^\x00-\x1F"]{0,259}$') { return "'$name' is not a Windows path" }
     }
+    if ($root.HasAttribute('facts') -and $root.GetAttribute('facts') -cnotmatch '^((switches|hyperv-firewall)( |$))*$') { return "'facts' names facts the agent does not know" }
     $ids = @{}
     foreach ($node in @($root.ChildNodes)) {
         if ($node.NodeType -ne [System.Xml.XmlNodeType]::Element) { continue }
@@ -1018,6 +1063,7 @@ try {
     $cp = $doc.request.GetAttribute('caller-profile')
     $ct = $doc.request.GetAttribute('caller-temp')
     if ($cp -ne '' -and $ct -ne '') { $script:Caller = @{ profile = $cp; temp = $ct } }
+    if ($doc.request.HasAttribute('facts')) { $script:Facts = @($doc.request.GetAttribute('facts').Split(' ') | Where-Object { $_ -ne '' }) }
     if ($Elevated -and -not (Test-InRole 'S-1-5-32-544')) {
         # B.8: with UAC off, RunAs starts a standard user's copy unelevated.
         Write-FatalResponse 'not-elevated' @{ message = 'the copy started to run as administrator is not elevated (UAC is off and this account is not an administrator)' }

@@ -310,7 +310,7 @@ static int cmd_apply(struct wb_ctx *ctx, const struct subverb *sv, const struct 
 		return rc;
 	if (vpn_profiles_load(ctx, &ps, &err) < 0)
 		return verb_report_load_error(&err);
-	if (observation_gather(ctx, false, &obs, &why) < 0) {
+	if (observation_gather(ctx, false, 0, &obs, &why) < 0) {	/* adapters and DNS: basics */
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
@@ -398,7 +398,7 @@ static int cmd_detect(struct wb_ctx *ctx, bool status_only)
 
 	if (vpn_profiles_load(ctx, &ps, &err) < 0)
 		return verb_report_load_error(&err);
-	if (observation_gather(ctx, false, &obs, &why) < 0) {
+	if (observation_gather(ctx, false, 0, &obs, &why) < 0) {	/* adapters and DNS: basics */
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		free(why);
 		observation_release(&obs);

@@ -157,7 +157,7 @@ static int verify(struct run *r)
 {
 	struct observation again;
 	char *why = NULL;
-	int rc = observation_gather(r->ctx, true, &again, &why);
+	int rc = observation_gather(r->ctx, true, 0, &again, &why);
 
 	free(why);
 	if (rc == 0) {
@@ -474,12 +474,22 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 	r.ctx = ctx;
 	r.o = o;
 	r.verb = o->repair ? "repair" : "setup";
-	if (observation_gather(ctx, false, &r.obs, &why) < 0) {
+	if (observation_gather(ctx, false, run_guess_facts(ctx, o), &r.obs, &why) < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
 	note_last_run(&r);	/* after the observation: it knows when WSL booted */
-	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)) || (rc = run_preflight(&r)))
+	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)))
+		goto out;
+	if (target_facts(&r.t) & ~r.obs.host.facts) {	/* the guess was short: ask again */
+		if (observation_ask_more(&r.obs, target_facts(&r.t), &why) < 0) {
+			rc = wb_error(WB_EXIT_FAIL, "%s", why);
+			goto out;
+		}
+		if ((rc = run_settle(&r)) || (rc = run_load_target(&r)))
+			goto out;
+	}
+	if ((rc = run_preflight(&r)))
 		goto out;
 	if (r.m->plan_windows)
 		r.m->plan_windows(&r);

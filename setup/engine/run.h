@@ -61,6 +61,10 @@ const char *run_mode_word(const struct run *r);
 /* settle.c: the mode, ports, switch, adapter and MAC; the target loaded. */
 int run_settle(struct run *r);
 int run_load_target(struct run *r);
+/* The facts (host.h enum host_facts) the run's target will read, guessed
+ * from what is known without Windows (the options, the record, the cached
+ * .wslconfig): what the first observation asks for. */
+unsigned run_guess_facts(const struct wb_ctx *ctx, const struct engine_opts *o);
 
 /* plan.c: what failed, the refusal before anything changes, the plan. */
 #define RUN_ANY_SIDE SIDE_COUNT

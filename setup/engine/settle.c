@@ -6,6 +6,7 @@
 #include "engine/run.h"
 #include "engine/mode.h"
 #include "base/log.h"
+#include "targets/compare.h"
 #include "targets/record.h"
 
 #include <stdio.h>
@@ -24,31 +25,65 @@ const struct mode_ops *mode_find(const char *name)
 	return NULL;
 }
 
-/* The mode: --mode, else the recorded target, else what .wslconfig says (repair: any;
- * setup: mirrored or consomme, which someone chose by hand), else bridged. */
+/* The mode: --mode, else the recorded target, else what .wslconfig says (cur;
+ * repair: any; setup: mirrored or consomme, which someone chose by hand),
+ * else bridged.  NULL: repair has nothing to go by. */
+static const struct mode_ops *pick_mode(const struct engine_opts *o, const char *recorded, const char *cur)
+{
+	const struct mode_ops *m = mode_find(o->mode ? o->mode : recorded);
+
+	if (!m && o->repair)
+		return cur && *cur ? mode_find(cur) : NULL;
+	if (!m && cur && (!strcasecmp(cur, "mirrored") || mode_find(cur) == &mode_consomme))
+		m = mode_find(cur);	/* the user's own choice, made by hand */
+	return m ? m : &mode_bridged;
+}
+
 static int settle_mode(struct run *r, const char *recorded)
 {
 	const char *cur = ini_value(&r->obs.wslconfig, "wsl2.networkingMode");
 
-	r->m = mode_find(r->o->mode ? r->o->mode : recorded);
-	if (!r->m && r->o->repair) {
-		if (!cur || !*cur) {
-			wb_error(WB_EXIT_FAIL, "nothing to repair: no setup was recorded and .wslconfig sets no "
-				 "networking mode");
-			wb_hint("run `wslbridge setup` (bridged), or `wslbridge setup --mode mirrored|consomme|nat`");
-			return WB_EXIT_FAIL;
-		}
-		r->m = mode_find(cur);
-		if (!r->m)
-			return wb_error(WB_EXIT_FAIL, "nothing to repair: .wslconfig asks for networking mode '%s', "
-					"which wslbridge does not set up", cur);
+	r->m = pick_mode(r->o, recorded, cur);
+	if (!r->m && (!cur || !*cur)) {
+		wb_error(WB_EXIT_FAIL, "nothing to repair: no setup was recorded and .wslconfig sets no "
+			 "networking mode");
+		wb_hint("run `wslbridge setup` (bridged), or `wslbridge setup --mode mirrored|consomme|nat`");
+		return WB_EXIT_FAIL;
 	}
-	if (!r->m && cur && (!strcasecmp(cur, "mirrored") || mode_find(cur) == &mode_consomme))
-		r->m = mode_find(cur);	/* the user's own choice, made by hand */
 	if (!r->m)
-		r->m = &mode_bridged;
+		return wb_error(WB_EXIT_FAIL, "nothing to repair: .wslconfig asks for networking mode '%s', "
+				"which wslbridge does not set up", cur);
 	r->mode = r->m->name;
 	return 0;
+}
+
+unsigned run_guess_facts(const struct wb_ctx *ctx, const struct engine_opts *o)
+{
+	struct target_params rec = { NULL, NULL, 0 };
+	struct observation local;
+	struct target_error err;
+	struct target t;
+	const struct mode_ops *m;
+	char *recorded = NULL, *why = NULL;
+	unsigned f = HOST_ALL_FACTS;
+
+	(void)observation_gather(ctx, true, 0, &local, &why);	/* offline never fails */
+	(void)record_read(ctx, &recorded, &rec);
+	m = pick_mode(o, recorded, ini_value(&local.wslconfig, "wsl2.networkingMode"));
+	memset(&t, 0, sizeof(t));
+	/* before a first run has learnt where .wslconfig is: every fact, one launch */
+	if (!o->mode && !recorded && !local.wslconfig_path)
+		m = NULL;
+	if (m && target_load(ctx, m->name, NULL, 0, &t, &err) == 0)
+		f = target_facts(&t);
+	else if (m)
+		target_error_release(&err);
+	target_release(&t);
+	target_params_release(&rec);
+	observation_release(&local);
+	free(recorded);
+	free(why);
+	return f;
 }
 
 /* The mode, then its own parameters: options, else what was recorded for it. */

@@ -338,7 +338,7 @@ void forward_print_none(const struct wb_ctx *ctx)
 	struct observation o;
 	char *why = NULL;
 	/* told without a Windows launch */
-	char *mode = xstrdup(observation_gather(ctx, true, &o, &why) == 0 ? observation_mode(&o, NULL) : "nat");
+	char *mode = xstrdup(observation_gather(ctx, true, 0, &o, &why) == 0 ? observation_mode(&o, NULL) : "nat");
 	bool nat = !strcasecmp(mode, "nat");
 
 	/* outside NAT, no suggestion that `forward add` would then refuse */

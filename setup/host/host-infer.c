@@ -16,10 +16,19 @@ const struct host_unreadable *host_unreadable(const struct host_state *st, const
 	return NULL;
 }
 
+bool host_unasked(const struct host_state *st, const char *section)
+{
+	const struct host_unreadable *u = host_unreadable(st, section);
+
+	return u && u->reason && !strcmp(u->reason, "unasked");
+}
+
 char *host_unreadable_text(const struct host_unreadable *u)
 {
 	bool hyperv = u->section && (!strcmp(u->section, "switches") || !strcmp(u->section, "external-ports"));
 
+	if (u->reason && !strcmp(u->reason, "unasked"))
+		return xstrdup("not read: what this run checks does not need it");
 	if (u->reason && !strcmp(u->reason, "permission"))
 		return xasprintf("permission denied: this Windows process is not elevated%s",
 				 hyperv ? " and its user is not in Hyper-V Administrators" : "");

@@ -62,7 +62,7 @@ struct host_result {
 
 /* A section of <host> the agent could not read (A.1, A.3): never empty. */
 struct host_unreadable {
-	char *section, *reason;	/* reason: "permission" or "failed" */
+	char *section, *reason;	/* reason: "permission", "failed" or "unasked" (host.h enum host_facts) */
 	char *fqid, *category, *hresult, *exception, *message;
 };
 
@@ -141,6 +141,8 @@ const char *host_failure_name(enum host_failure f);
 
 /* Why section (e.g. "switches") could not be read, or NULL when it was. */
 const struct host_unreadable *host_unreadable(const struct host_state *st, const char *section);
+/* Whether section was left out because the run did not ask for it. */
+bool host_unasked(const struct host_state *st, const char *section);
 /* For people: "permission denied (not elevated, not in Hyper-V Administrators)". */
 char *host_unreadable_text(const struct host_unreadable *u);
 

@@ -145,6 +145,7 @@ int host_open(const struct wb_ctx *ctx, struct host *h, char **ret_why)
 	memset(h, 0, sizeof(*h));
 	h->ctx = ctx;
 	h->timeout_ms = timeout_ms();
+	h->facts = HOST_ALL_FACTS;
 	*ret_why = NULL;
 	wslenv_detect(ctx, &h->env);
 	if ((*ret_why = host_env_refusal(&h->env)))
@@ -248,6 +249,9 @@ static void request_xml(const struct host *h, const char *op, const struct host_
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "request");
 	xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST "1");
+	if ((h->facts & HOST_ALL_FACTS) != HOST_ALL_FACTS)
+		xmlTextWriterWriteAttribute(w, BAD_CAST "facts", BAD_CAST
+			(h->facts & HOST_SWITCHES ? "switches" : h->facts & HOST_HVFW ? "hyperv-firewall" : ""));
 	xmlTextWriterWriteAttribute(w, BAD_CAST "op", BAD_CAST op);
 	/* B.7: an elevated copy may run as another account; these stay the user's */
 	if (n && h->profile_win && h->temp_win) {

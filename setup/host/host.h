@@ -47,6 +47,14 @@ const char *host_action_name(enum host_action_type t);
 /* The action type of a protocol name, or HA_NONE. */
 enum host_action_type host_action_parse(const char *name);
 
+/*
+ * The facts beyond the basics a run asks Windows for: each costs the agent a
+ * module import (switches: Hyper-V; the Hyper-V firewall: NetSecurity), so a
+ * run asks only for what its mode reads (observe.h observation_wants).  A
+ * section not asked for comes back unreadable, reason "unasked".
+ */
+enum host_facts { HOST_SWITCHES = 1u << 0, HOST_HVFW = 1u << 1, HOST_ALL_FACTS = HOST_SWITCHES | HOST_HVFW };
+
 struct host {
 	const struct wb_ctx *ctx;
 	struct wsl_env env;
@@ -54,6 +62,7 @@ struct host {
 	char *temp_win, *profile_win;
 	int timeout_ms;
 	int launches;		/* powershell.exe starts made through this handle */
+	unsigned facts;		/* enum host_facts asked in observe and apply (all after host_open) */
 };
 
 /* Why wslbridge cannot work here (not WSL, or WSL1), allocated; NULL when it can. */

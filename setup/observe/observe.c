@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* observe.c - see observe.h. */
 #include "observe/observe.h"
+#include "base/log.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -150,8 +151,30 @@ void observation_add_file(struct observation *o, const char *path)
 	f->uid = st.st_uid;
 }
 
-int observation_gather(const struct wb_ctx *ctx, bool offline, struct observation *o,
-		       char **ret_why)
+static int observe_windows(struct observation *o, char **ret_why)
+{
+	int r = host_observe(&o->host, &o->win, ret_why);
+
+	if (r == 0 && o->win.error) {
+		*ret_why = host_error_text(o->win.error);
+		r = -EPROTO;
+	}
+	return r;
+}
+
+int observation_ask_more(struct observation *o, unsigned facts, char **ret_why)
+{
+	*ret_why = NULL;
+	if (!o->have_windows || !(facts & ~o->host.facts & HOST_ALL_FACTS))
+		return 0;
+	o->host.facts |= facts & HOST_ALL_FACTS;
+	wb_debug("asking Windows again, for facts the first observation left out");
+	host_state_release(&o->win);
+	return observe_windows(o, ret_why);
+}
+
+int observation_gather(const struct wb_ctx *ctx, bool offline, unsigned facts,
+		       struct observation *o, char **ret_why)
 {
 	char *wslconf;
 	int r = 0;
@@ -163,12 +186,9 @@ int observation_gather(const struct wb_ctx *ctx, bool offline, struct observatio
 		wslenv_detect(ctx, &o->env);
 	} else {
 		r = host_open(ctx, &o->host, ret_why);
+		o->host.facts = facts & HOST_ALL_FACTS;
 		if (r == 0)
-			r = host_observe(&o->host, &o->win, ret_why);
-		if (r == 0 && o->win.error) {
-			*ret_why = host_error_text(o->win.error);
-			r = -EPROTO;
-		}
+			r = observe_windows(o, ret_why);
 		if (r < 0)
 			return r;
 		o->have_windows = true;

@@ -47,10 +47,15 @@ struct observation {
 
 /*
  * 0, or -errno with *ret_why when Windows could not be observed (offline
- * never fails).  WSLBRIDGE_WSLCONFIG overrides where .wslconfig is.
+ * never fails).  facts: what beyond the basics to ask Windows for (host.h
+ * enum host_facts; the sections left out come back unreadable, "unasked").
+ * WSLBRIDGE_WSLCONFIG overrides where .wslconfig is.
  */
-int observation_gather(const struct wb_ctx *ctx, bool offline, struct observation *o,
-		       char **ret_why);
+int observation_gather(const struct wb_ctx *ctx, bool offline, unsigned facts,
+		       struct observation *o, char **ret_why);
+/* Observe Windows again when facts holds some the observation did not ask
+ * for (a guess from local files that turned out wrong): 0, or as above. */
+int observation_ask_more(struct observation *o, unsigned facts, char **ret_why);
 void observation_release(struct observation *o);
 const struct wsl_env *observation_env(const struct observation *o);
 /*

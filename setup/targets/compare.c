@@ -292,6 +292,22 @@ static const struct probe {
 
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
 
+unsigned target_facts(const struct target *t)
+{
+	unsigned f = 0;
+
+	for (size_t i = 0; i < t->nexp; i++)
+		for (size_t k = 0; k < N_PROBES; k++) {
+			if (strcmp(t->exp[i].probe, probes[k].name))
+				continue;
+			for (size_t j = 0; probes[k].sections && probes[k].sections[j]; j++) {
+				f |= !strcmp(probes[k].sections[j], "switches") ? HOST_SWITCHES : 0;
+				f |= !strcmp(probes[k].sections[j], "hyperv-firewall") ? HOST_HVFW : 0;
+			}
+		}
+	return f;
+}
+
 size_t probe_count(void)
 {
 	return N_PROBES;

@@ -49,6 +49,8 @@ void probe_run(const struct expectation *e, const struct observation *o, struct 
 /* The value alone; NULL with *ret_skip saying why it was skipped or is unknown. */
 char *probe_value(const struct expectation *e, const struct observation *o, char **ret_skip);
 /* The probes this wslbridge knows, for the test that holds them to target.rng. */
+/* The facts beyond the basics (host.h enum host_facts) t's probes read. */
+unsigned target_facts(const struct target *t);
 size_t probe_count(void);
 const char *probe_name(size_t i);
 

@@ -250,7 +250,7 @@ int verb_check(int argc, char **argv, struct wb_ctx *ctx)
 		rc = rc ? rc : list_targets(ctx);
 		goto out;
 	}
-	r = observation_gather(ctx, o.offline, &obs, &why);
+	r = observation_gather(ctx, o.offline, o.offline ? 0 : verdict_facts(ctx, named, &o.params), &obs, &why);
 	if (r < 0) {
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		wb_hint("`wslbridge check --offline` checks what needs no Windows launch");

@@ -8,6 +8,7 @@
  */
 #include "verbs/verbs.h"
 #include "verbs/doctor.h"
+#include "verbs/verdict.h"
 #include "base/json-write.h"
 #include "base/log.h"
 #include "base/term.h"
@@ -169,6 +170,7 @@ int verb_doctor(int argc, char **argv, struct wb_ctx *ctx)
 	struct doc_report r;
 	struct observation obs;
 	char *why = NULL, *endpoint_addr = NULL, *none = NULL;
+	struct verdict_params none_params = { NULL, 0 };
 	int rc = parse(argc, argv, &o);
 	size_t fail = 0;
 
@@ -177,9 +179,9 @@ int verb_doctor(int argc, char **argv, struct wb_ctx *ctx)
 	memset(&r, 0, sizeof(r));
 	memset(&obs, 0, sizeof(obs));
 	/* Windows' view when it can be had; the checks of this side whatever happens */
-	if (o.offline || observation_gather(ctx, false, &obs, &why) < 0) {
+	if (o.offline || observation_gather(ctx, false, verdict_facts(ctx, NULL, &none_params), &obs, &why) < 0) {
 		observation_release(&obs);
-		(void)observation_gather(ctx, true, &obs, &none);
+		(void)observation_gather(ctx, true, 0, &obs, &none);
 	}
 	r.offline = o.offline;
 	r.mode = observation_mode(&obs, &r.mode_from);

@@ -57,7 +57,8 @@ static int observe(struct wb_ctx *ctx, struct observation *o)
 {
 	char *why = NULL;
 
-	if (observation_gather(ctx, false, o, &why) < 0) {
+	/* get and test report the whole state: every fact */
+	if (observation_gather(ctx, false, HOST_ALL_FACTS, o, &why) < 0) {
 		wb_error(WB_EXIT_FAIL, "%s", why);
 		free(why);
 		return WB_EXIT_FAIL;

@@ -111,7 +111,8 @@ static int observe(struct run *r, bool offline)
 {
 	char *why = NULL;
 
-	if (observation_gather(r->ctx, offline, &r->obs, &why) < 0) {
+	/* portproxy and adapters are basics; an external switch is inferred from them */
+	if (observation_gather(r->ctx, offline, 0, &r->obs, &why) < 0) {
 		wb_error(WB_EXIT_FAIL, "%s", why);
 		free(why);
 		return WB_EXIT_FAIL;

@@ -26,7 +26,7 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 		return WB_EXIT_USAGE;
 	}
 	(void)argv;
-	(void)observation_gather(ctx, true, &o, &why);
+	(void)observation_gather(ctx, true, 0, &o, &why);
 	free(why);
 	/* outside WSL2 there is no host to name: refused as every verb refuses */
 	if ((why = host_env_refusal(&o.env))) {
@@ -42,7 +42,7 @@ int verb_host_ip(int argc, char **argv, struct wb_ctx *ctx)
 	r = observation_host_ip(&o, &addr, &how);
 	if (r == -ENOSYS) {
 		observation_release(&o);
-		if (observation_gather(ctx, false, &o, &why) < 0) {
+		if (observation_gather(ctx, false, 0, &o, &why) < 0) {
 			wb_error(WB_EXIT_FAIL, "%s, and %s", how, why);
 			free(why);
 			free(how);

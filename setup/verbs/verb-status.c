@@ -174,7 +174,11 @@ static void print_switches(const struct host_state *st)
 	const struct host_unreadable *u = host_unreadable(st, "switches");
 
 	printf("\nSwitches\n");
-	if (u) {
+	if (host_unasked(st, "switches")) {
+		printf("  not read: the target checked does not need Hyper-V's list (`wslbridge check bridged` reads it)\n");
+		if (st->nswitches)
+			printf("  inferred from the vEthernet adapters and the uplinks' bindings:\n");
+	} else if (u) {
 		char *why = host_unreadable_text(u);
 
 		printf("  could not be read: %s\n", term_safe(why));
@@ -201,7 +205,7 @@ static void print_unreadable(const struct host_state *st)
 		const struct host_unreadable *u = &st->unreadable[i];
 		char *why;
 
-		if (!strcmp(u->section, "switches"))
+		if (!strcmp(u->section, "switches") || (u->reason && !strcmp(u->reason, "unasked")))
 			continue;
 		if (!header)
 			printf("\nCould not be read on Windows (nothing is planned from these)\n");
@@ -270,7 +274,9 @@ static void print_linux(const struct linux_state *lx)
 static void print_ports(const struct host_state *st)
 {
 	printf("\nPorts into WSL\n");
-	if (!st->hvfw_present)
+	if (host_unasked(st, "hyperv-firewall"))
+		printf("  Hyper-V firewall: not read (only mirrored mode uses it)\n");
+	else if (!st->hvfw_present)
 		printf("  Hyper-V firewall: not on this Windows (mirrored mode needs Windows 11 22H2)\n");
 	else
 		printf("  Hyper-V firewall for WSL: %s, inbound default %s, %zu rule%s\n",
@@ -427,7 +433,7 @@ int verb_status(int argc, char **argv, struct wb_ctx *ctx)
 	if (optind != argc)
 		return wb_error(WB_EXIT_USAGE, "status takes no arguments");
 	memset(&t, 0, sizeof(t));
-	r = observation_gather(ctx, offline, &o, &why);
+	r = observation_gather(ctx, offline, offline ? 0 : verdict_facts(ctx, NULL, &params), &o, &why);
 	if (r < 0) {
 		wb_error(WB_EXIT_FAIL, "%s", why ? why : errstr(r));
 		if (r != -ENOSYS)

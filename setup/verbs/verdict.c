@@ -75,16 +75,62 @@ static char *choose_target(const struct wb_ctx *ctx, const struct observation *o
 	return xstrdup("nat");
 }
 
+static bool has_record(const struct wb_ctx *ctx)
+{
+	struct target_params rec = { NULL, NULL, 0 };
+	char *t = NULL;
+	bool r = record_read(ctx, &t, &rec) == 0;
+
+	free(t);
+	target_params_release(&rec);
+	return r;
+}
+
+unsigned verdict_facts(const struct wb_ctx *ctx, const char *named, const struct verdict_params *p)
+{
+	struct verdict_params q = { NULL, 0 };
+	struct observation local;
+	struct target_error err;
+	struct target t;
+	unsigned f = HOST_ALL_FACTS;
+	char *why = NULL, *name;
+
+	for (size_t i = 0; i < p->n; i++)
+		verdict_param(&q, NULL, p->v[i]);
+	(void)observation_gather(ctx, true, 0, &local, &why);	/* offline never fails */
+	name = choose_target(ctx, &local, named, &q, true);
+	memset(&t, 0, sizeof(t));
+	/* Before a first run has learnt where .wslconfig is, a guess from it
+	 * would be a guess from nothing: then every fact, in one launch. */
+	if (!named && !local.wslconfig_path && !has_record(ctx))
+		;
+	else if (target_load(ctx, name, q.v, q.n, &t, &err) == 0)
+		f = target_facts(&t);
+	else
+		target_error_release(&err);	/* reported when the real load fails too */
+	target_release(&t);
+	free(name);
+	free(why);
+	observation_release(&local);
+	verdict_params_release(&q);
+	return f;
+}
+
 int verdict_compare(const struct wb_ctx *ctx, struct observation *obs, const char *named,
 		    struct verdict_params *p, bool quiet, struct target *t, struct check_report *rep)
 {
 	struct target_error err;
-	char *name = choose_target(ctx, obs, named, p, quiet);
+	char *name = choose_target(ctx, obs, named, p, quiet), *why = NULL;
 	int r = target_load(ctx, name, p->v, p->n, t, &err);
 
 	free(name);
 	if (r < 0)
 		return verb_report_load_error(&err);
+	if (observation_ask_more(obs, target_facts(t), &why) < 0) {
+		r = wb_error(WB_EXIT_FAIL, "%s", why);
+		free(why);
+		return r;
+	}
 	if (observation_env(obs)->interop_note)
 		wb_warn("%s", observation_env(obs)->interop_note);
 	target_gather(t, obs);

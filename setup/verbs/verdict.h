@@ -26,6 +26,14 @@ void verdict_param(struct verdict_params *p, const char *name, const char *value
 void verdict_params_release(struct verdict_params *p);
 
 /*
+ * The facts (host.h enum host_facts) the target verdict_compare would choose
+ * reads, judged from what is known here without Windows (the record, the
+ * cached .wslconfig): what to ask Windows for.  verdict_compare asks again
+ * if the guess was short.
+ */
+unsigned verdict_facts(const struct wb_ctx *ctx, const char *named, const struct verdict_params *p);
+
+/*
  * Load the target (named, or chosen as above; quiet: no note saying which),
  * gather and compare: 0 with *t and *rep filled (release both), else the
  * exit code after the load error was reported.

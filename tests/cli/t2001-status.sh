@@ -35,6 +35,9 @@ test_expect_success 'status in every scenario: one powershell.exe launch, nothin
 most() { awk -v k="$2" '$2 == k { n[$1]++ } END { m = 0; for (l in n) if (n[l] > m) m = n[l]; print m }' "$1/calls.log"; }
 
 # Budgets (DESIGN "Budget", issue 23), from the observes of the test above.
+# imports N DIR: the modules the Nth launch of DIR/calls.log imported, one a line.
+imports() { awk -v n="$1" '$2 == "launch" { k++ } k == n && $2 == "import" { print $3 }' "$2/calls.log"; }
+
 test_expect_success 'an observe makes at most 30 cmdlet or CIM calls and starts at most 1 native program' '
 	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
 		n=$(basename "$s" .xml) &&
@@ -45,6 +48,44 @@ test_expect_success 'an observe makes at most 30 cmdlet or CIM calls and starts 
 		test "$c" -le 30 && test "$p" -le 1 ||
 		{ echo "$n: $c cmdlet calls ($q CIM queries), $p native programs, $i imports:"; cat "h-$n/calls.log"; exit 1; }
 	done
+'
+
+# The first status knows nothing yet (no record, no .wslconfig place) and asks
+# for every fact; check after it asks only for what its target reads.
+test_expect_success 'at most 3 imports an observe once the mode is known; Hyper-V only for bridged' '
+	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
+		n=$(basename "$s" .xml) &&
+		test "$(imports 1 "h-$n" | wc -l)" -le 4 && imports 2 "h-$n" >imp &&
+		test "$(wc -l <imp)" -le 3 &&
+		if grep -q "^target: bridged" "check-$n"; then grep -qx Hyper-V imp; else ! grep -qx Hyper-V imp; fi &&
+		if grep -q "^target: mirrored" "check-$n"; then grep -qx NetSecurity imp; else ! grep -qx NetSecurity imp; fi ||
+		{ echo "$n: the first launch imported $(imports 1 "h-$n" | tr "\n" " "), check $(tr "\n" " " <imp):"; cat "check-$n"; exit 1; }
+	done
+'
+
+TOOL=$TOP/build/release/tests/tools/host-tool
+
+test_expect_success 'facts not asked for come back unknown (never empty) and cost no import' '
+	rm -rf hf && WINHOST_DIR=$PWD/hf "$RUN" vmware-broken -- "$TOOL" observe none >out &&
+	test_grep "^unreadable switches unasked" out && test_grep "^unreadable hyperv-firewall unasked" out &&
+	test_grep "^switch WSL Bridge type=-1 uplinks=0 inferred" out &&
+	! grep -q " import Hyper-V$" hf/calls.log && ! grep -q " import NetSecurity$" hf/calls.log &&
+	WINHOST_DIR=$PWD/hf "$RUN" vmware-broken -- "$TOOL" observe switches >out &&
+	! grep -q "^unreadable switches" out && ! grep -q inferred out &&
+	test_grep "^unreadable hyperv-firewall unasked" out && test "$(grep -c " import Hyper-V$" hf/calls.log)" = 1
+'
+
+# The guess comes from the .wslconfig an earlier run found; when Windows
+# then names another profile, whose .wslconfig asks for bridged, the facts
+# the bridged target reads are asked for in a second launch.
+test_expect_success 'a guess that falls short: Windows is asked again, nothing is judged unread' '
+	rm -rf hg && WINHOST_DIR=$PWD/hg "$RUN" fresh-pro -- "$WB" status >/dev/null &&
+	u=hg/root/mnt/c/Users && cp -R "$u/alice" "$u/bob" &&
+	printf "[wsl2]\nnetworkingMode=bridged\nvmSwitch=WSL Bridge\n" >"$u/bob/.wslconfig" &&
+	sed -i "s/Users\\\\alice/Users\\\\bob/g" hg/state.xml && grep -q "Users.bob" hg/state.xml &&
+	WINHOST_DIR=$PWD/hg test_expect_code 3 "$RUN" fresh-pro -- "$WB" check >out 2>&1 &&
+	test "$(launches hg)" = 3 && test_grep "^target: bridged" out && ! grep -q "not read" out &&
+	test_grep "FAIL.*switch" out
 '
 
 test_expect_success 'the picture labels the link by the mode WSL runs, not by what .wslconfig asks' '

@@ -175,9 +175,9 @@ test_expect_success 'D.16/D.17: lone surrogates and U+FFFF in notes, a uint32 MT
 
 # Each section of the observation in its own try: one failing cmdlet costs its section only.
 test_expect_success 'a failing cmdlet costs its section only: status says what could not be read' '
-	rm -rf h8 && WINHOST_DIR=$PWD/h8 "$RUN" "$(variant fresh-pro fail=Get-NetAdapter)" -- "$WB" status >out &&
+	rm -rf h8 && WINHOST_DIR=$PWD/h8 "$RUN" "$(variant fresh-pro fail=MSFT_NetAdapter)" -- "$WB" status >out &&
 	test_grep "^Could not be read on Windows" out &&
-	test_grep "^  adapters  *Provider load failure \[HRESULT 0x80041013,Get-NetAdapter" out &&
+	test_grep "^  adapters  *Provider load failure \[HRESULT 0x80041013,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand" out &&
 	test_grep "^  WSL 2.6.1.0" out &&
 	WINHOST_DIR=$PWD/h8 "$RUN" fresh-pro -- "$WB" status --xml >out &&
 	grep -A1 "<adapters>" out >adapters && test_grep "<unreadable reason=\"failed\"" adapters

@@ -148,7 +148,7 @@ test_expect_success "where WSL caps the guest at half of the range (assumed from
 '
 
 test_expect_success "the range unreadable on Windows: a warning, never a refusal" '
-	scenario nors mirrored-dynamic-ports "s/<sim user=/<sim fail=\"Get-NetTCPSetting\" user=/" &&
+	scenario nors mirrored-dynamic-ports "s/<sim user=/<sim fail=\"MSFT_NetTCPSetting\" user=/" &&
 	rm -rf hd && WINHOST_DIR=$PWD/hd "$RUN" "$PWD/nors.xml" -- "$WB" setup --mode mirrored --allow-port 10080 --dry-run >out 2>err &&
 	test_grep "warning: port 10080/tcp: Windows. dynamic TCP port range could not be read" err &&
 	test_grep "let TCP port 10080" out

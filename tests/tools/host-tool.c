@@ -2,7 +2,7 @@
 /*
  * host-tool.c - drives the host layer directly for the end-to-end tests
  * (as git's test-tool does), until setup and repair use it:
- *   host-tool observe
+ *   host-tool observe [none|switches|hyperv-firewall]...  (the facts asked; all by default)
  *   host-tool apply TYPE key=value... [-- TYPE key=value...]...
  *   host-tool parse FILE      (the response reader alone, on a saved response)
  * Prints one line per switch (observe) or per action result (apply):
@@ -102,8 +102,12 @@ int main(int argc, char **argv)
 	memset(actions, 0, sizeof(actions));
 	ctx_init(&ctx, NULL, NULL);
 	r = host_open(&ctx, &h, &why);
-	if (r == 0 && !strcmp(argv[1], "observe"))
+	if (r == 0 && !strcmp(argv[1], "observe")) {
+		for (int i = 2; i < argc; i++)
+			h.facts = (i == 2 ? 0 : h.facts) | (!strcmp(argv[i], "switches") ? HOST_SWITCHES :
+				  !strcmp(argv[i], "hyperv-firewall") ? HOST_HVFW : 0);
 		r = host_observe(&h, &st, &why);
+	}
 	else if (r == 0)
 		r = host_apply(&h, actions, parse_actions(argc - 2, argv + 2, actions, 16), &st, &why);
 	if (r < 0) {

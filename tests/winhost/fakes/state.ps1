@@ -133,15 +133,16 @@ function New-WHCimNotFound {
     return New-WHError $ex ("CmdletizationQuery_NotFound_$Property,$Cmdlet") 'ObjectNotFound' $Arg
 }
 
-# <sim fail="Get-NetAdapter,...">: those cmdlets fail whole, as with a broken
-# WMI provider: a non-terminating error and no objects, so -ErrorAction
-# SilentlyContinue hides it (a test device for the agent's section errors;
-# the error id is **assumed**).
+# <sim fail="MSFT_NetAdapter,...">: those CIM classes fail whole, as with a
+# broken WMI provider: a non-terminating error and no objects, so
+# -ErrorAction SilentlyContinue hides it (a test device for the agent's
+# section errors; the error id follows Get-CimInstance's, as the one for an
+# invalid namespace; the exception type is **assumed**).
 function Get-WHFailure {
-    param([string]$Cmdlet)
-    if (-not (',' + (Get-WHAttr (Get-WHSim) 'fail' '') + ',').Contains(",$Cmdlet,")) { return $null }
+    param([string]$Class)
+    if (-not (',' + (Get-WHAttr (Get-WHSim) 'fail' '') + ',').Contains(",$Class,")) { return $null }
     $ex = New-Object Microsoft.PowerShell.Cmdletization.Cim.CimJobException 'Provider load failure'
-    return New-WHError $ex "HRESULT 0x80041013,$Cmdlet" 'NotSpecified'
+    return New-WHError $ex 'HRESULT 0x80041013,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand' 'NotSpecified'
 }
 
 # The counters the budgets speak of (DESIGN: an observe makes <= 3 module
@@ -150,19 +151,9 @@ function Get-WHFailure {
 # "The agent's cost"). A cmdlet's first use in a session imports its module
 # (PowerShell 3.0+ autoloading); a CDXML cmdlet is one CIM query of its class.
 $global:WHModuleOf = @{
-    'Get-NetAdapter' = 'NetAdapter', 'MSFT_NetAdapter'
-    'Get-NetAdapterBinding' = 'NetAdapter', 'MSFT_NetAdapterBindingSettingData'
     'Enable-NetAdapterBinding' = 'NetAdapter', 'MSFT_NetAdapterBindingSettingData'
     'Disable-NetAdapterBinding' = 'NetAdapter', 'MSFT_NetAdapterBindingSettingData'
-    'Get-NetIPInterface' = 'NetTCPIP', 'MSFT_NetIPInterface'
     'Set-NetIPInterface' = 'NetTCPIP', 'MSFT_NetIPInterface'
-    'Get-NetIPAddress' = 'NetTCPIP', 'MSFT_NetIPAddress'
-    'Get-NetRoute' = 'NetTCPIP', 'MSFT_NetRoute'
-    'Get-NetTCPSetting' = 'NetTCPIP', 'MSFT_NetTCPSetting'
-    'Get-NetUDPSetting' = 'NetTCPIP', 'MSFT_NetUDPSetting'
-    'Get-DnsClientServerAddress' = 'DnsClient', 'MSFT_DNSClientServerAddress'
-    'Get-DnsClient' = 'DnsClient', 'MSFT_DNSClient'
-    'Get-DnsClientGlobalSetting' = 'DnsClient', 'MSFT_DNSClientGlobalSetting'
     'Get-NetFirewallHyperVRule' = 'NetSecurity', 'MSFT_NetFirewallHyperVRule'
     'New-NetFirewallHyperVRule' = 'NetSecurity', 'MSFT_NetFirewallHyperVRule'
     'Remove-NetFirewallHyperVRule' = 'NetSecurity', 'MSFT_NetFirewallHyperVRule'
@@ -173,6 +164,7 @@ $global:WHModuleOf = @{
     'Set-VMSwitch' = 'Hyper-V', ''
     'Remove-VMSwitch' = 'Hyper-V', ''
     'Get-CimInstance' = 'CimCmdlets', ''
+    'Get-Module' = '', ''
     'Get-ItemProperty' = 'Microsoft.PowerShell.Management', ''
     'Get-Service' = 'Microsoft.PowerShell.Management', ''
     'Get-LocalGroupMember' = 'Microsoft.PowerShell.LocalAccounts', ''
@@ -193,6 +185,7 @@ function Add-WHImport {
     # new fake is measured (and named here) rather than free.
     param([string]$Cmdlet)
     $module = if ($global:WHModuleOf.ContainsKey($Cmdlet)) { $global:WHModuleOf[$Cmdlet][0] } else { "unmapped:$Cmdlet" }
+    if ($module -eq '') { return }	# Microsoft.PowerShell.Core: loaded with every session
     if (-not $global:WHImported.ContainsKey($module)) {
         $global:WHImported[$module] = $true
         Add-WHCost 'import' $module
@@ -210,6 +203,19 @@ function Add-WHCall {
     Add-WHCost 'cmdlet' $cmdlet
     if (-not $class -and $global:WHModuleOf.ContainsKey($cmdlet)) { $class = $global:WHModuleOf[$cmdlet][1] }
     if ($class) { Add-WHCost 'cim' $class }
+}
+
+# Get-Module -ListAvailable lists installed modules without importing them
+# (Get-Module docs); Hyper-V is there where the scenario has its module.
+function Get-Module {
+    [CmdletBinding()]
+    param([switch]$ListAvailable, [Parameter(Position = 0)][string[]]$Name)
+    if (-not $ListAvailable) { return Microsoft.PowerShell.Core\Get-Module @PSBoundParameters }
+    Add-WHCall 'Get-Module'
+    foreach ($n in $Name) {
+        if ($n -ne 'Hyper-V') { throw "winhost fakes: Get-Module -ListAvailable $n is not modelled" }
+        if (Test-Path -LiteralPath 'Function:\Get-VMSwitch') { [pscustomobject]@{ Name = 'Hyper-V'; ModuleType = 'Binary' } }
+    }
 }
 
 # Get-Command with an exact name imports the module that has the command

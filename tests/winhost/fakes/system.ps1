@@ -126,7 +126,13 @@ function Get-CimInstance {
                 [pscustomobject]@{ PSTypeName = 'Microsoft.Management.Infrastructure.CimInstance#root/StandardCimv2/MSFT_NetFirewallRule'; ElementName = $name; Enabled = [uint16]$r.GetAttribute('enabled') }
             }
         }
-        default { throw "winhost fakes: Get-CimInstance of $ClassName is not modelled" }
+        default {
+            # The classes behind the NetAdapter, NetTCPIP and DnsClient cmdlets (net.ps1).
+            if ($Namespace -ne 'root/StandardCimv2') { throw "winhost fakes: Get-CimInstance of $ClassName in $Namespace is not modelled" }
+            $failure = Get-WHFailure $ClassName
+            if ($null -ne $failure) { $PSCmdlet.WriteError($failure); return }
+            Get-WHNetCim $ClassName | Where-Object { Test-WHWqlFilter $_ $Filter }
+        }
     }
 }
 
