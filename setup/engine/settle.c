@@ -71,12 +71,13 @@ unsigned run_guess_facts(const struct wb_ctx *ctx, const struct engine_opts *o)
 	(void)record_read(ctx, &recorded, &rec);
 	m = pick_mode(o, recorded, ini_value(&local.wslconfig, "wsl2.networkingMode"));
 	memset(&t, 0, sizeof(t));
-	/* before a first run has learnt where .wslconfig is: every fact, one launch */
-	if (!o->mode && !recorded && !local.wslconfig_path)
-		m = NULL;
-	if (m && target_load(ctx, m->name, NULL, 0, &t, &err) == 0)
+	/* before a first run has learnt where .wslconfig is, pick_mode gives
+	 * bridged (setup's default); repair with nothing to go by, the same */
+	if (!m)
+		f = HOST_SWITCHES;
+	else if (target_load(ctx, m->name, NULL, 0, &t, &err) == 0)
 		f = target_facts(&t);
-	else if (m)
+	else
 		target_error_release(&err);
 	target_release(&t);
 	target_params_release(&rec);

@@ -101,9 +101,10 @@ unsigned verdict_facts(const struct wb_ctx *ctx, const char *named, const struct
 	name = choose_target(ctx, &local, named, &q, true);
 	memset(&t, 0, sizeof(t));
 	/* Before a first run has learnt where .wslconfig is, a guess from it
-	 * would be a guess from nothing: then every fact, in one launch. */
+	 * would be a guess from nothing: then the switches, as for bridged
+	 * (setup's default), and Windows is asked again if that falls short. */
 	if (!named && !local.wslconfig_path && !has_record(ctx))
-		;
+		f = HOST_SWITCHES;
 	else if (target_load(ctx, name, q.v, q.n, &t, &err) == 0)
 		f = target_facts(&t);
 	else
