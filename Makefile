@@ -54,7 +54,16 @@ ASAN_LIB_OBJS = $(LIB_SRCS:%.c=$(A)/%.o) $(A)/gen/host-agent.o $(A)/gen/host-pro
 	   $(A)/gen/wslbridge-rescue.o $(A)/gen/troubleshooting.o
 
 .PHONY: all check asan unit fuzz bench man install uninstall deb clean
-all: wslbridge build/wslbridge.1
+all: wslbridge build/wslbridge.1 build/validated.stamp
+
+# The shipped targets and VPN profiles, validated once here: at run time
+# wslbridge trusts its own files and validates only those a user adds.
+build/validated.stamp: templates/targets/target.rng templates/targets/*.xml templates/vpn/profile.rng templates/vpn/*.xml
+	@mkdir -p $(dir $@)
+	$(Q)xmllint --noout --relaxng templates/targets/target.rng templates/targets/*.xml 2>$@.log && \
+	  xmllint --noout --relaxng templates/vpn/profile.rng templates/vpn/*.xml 2>>$@.log || \
+	  { cat $@.log; echo "make: a shipped target or profile breaks its schema"; exit 1; }
+	$(Q)touch $@
 
 # `make V=1` shows the full commands.
 Q = $(if $(V),,@)
@@ -193,7 +202,7 @@ COMPLETIONSDIR ?= $(PREFIX)/share/bash-completion/completions
 # zsh reads $(PREFIX)/share/zsh/site-functions; Debian's zsh, vendor-completions (mkdeb)
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
-install: wslbridge build/wslbridge.1
+install: wslbridge build/wslbridge.1 build/validated.stamp
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/targets $(DESTDIR)$(DATADIR)/vpn $(DESTDIR)$(DATADIR)/json \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPLETIONSDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 wslbridge $(DESTDIR)$(BINDIR)/wslbridge

@@ -56,8 +56,9 @@ static void free_profile(struct vpn_profile *p)
 	free(p->name); free(p->summary); free(p->file); free(p->dns); free(p->metric_note);
 }
 
-/* Every NAME.xml in dir; a later directory's NAME replaces an earlier one's. */
-static int load_dir(const char *dir, struct vpn_profiles *ps, struct target_error *err)
+/* Every NAME.xml in dir; a later directory's NAME replaces an earlier one's.
+ * shipped: wslbridge's own, validated at build time, so not again. */
+static int load_dir(const char *dir, bool shipped, struct vpn_profiles *ps, struct target_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -73,7 +74,7 @@ static int load_dir(const char *dir, struct vpn_profiles *ps, struct target_erro
 		if (len < 5 || strcmp(de->d_name + len - 4, ".xml"))
 			continue;
 		file = path_join(dir, de->d_name);
-		doc = xml_read_validated(file, "vpn/profile.rng", err);
+		doc = xml_read_validated(file, "vpn/profile.rng", shipped, err);
 		if (!doc) {
 			free(file);
 			r = -EINVAL;
@@ -109,9 +110,9 @@ int vpn_profiles_load(const struct wb_ctx *ctx, struct vpn_profiles *ps, struct 
 
 	memset(ps, 0, sizeof(*ps));
 	memset(err, 0, sizeof(*err));
-	r = load_dir(shipped, ps, err);
+	r = load_dir(shipped, true, ps, err);
 	if (r == 0)
-		r = load_dir(user, ps, err);
+		r = load_dir(user, false, ps, err);
 	if (ps->n)
 		qsort(ps->p, ps->n, sizeof(*ps->p), cmp_profiles);
 	free(shipped);

@@ -83,11 +83,14 @@ void target_release(struct target *t);
 void target_error_release(struct target_error *err);
 /*
  * Parse file (no network, no entities) and validate it with the schema at
- * schema_sub in the data directory: the doc, or NULL with *err (file:line:col
- * of the first syntax error, or the element that breaks the schema).
+ * schema_sub in the data directory, unless shipped (one of wslbridge's own
+ * files, validated when it was built): the doc, or NULL with *err
+ * (file:line:col of the first syntax error, or the element that breaks the
+ * schema).
  */
 struct _xmlDoc;
-struct _xmlDoc *xml_read_validated(const char *file, const char *schema_sub, struct target_error *err);
+struct _xmlDoc *xml_read_validated(const char *file, const char *schema_sub, bool shipped,
+				   struct target_error *err);
 
 /* The names of the targets a user can pick (shipped and added), sorted. */
 char **target_list(const struct wb_ctx *ctx, size_t *ret_n);

@@ -71,6 +71,16 @@ test_expect_success 'and fails when it does not, saying what was observed' '
 	test_grep "^fail a pattern that does not compile .*does not compile at offset 1" st
 '
 
+# wslbridge trusts its own files at run time (a schema compile each is
+# time and memory): make validates them, and stops on one that breaks it.
+test_expect_success 'make validates the shipped targets and profiles, and stops on a bad one' '
+	mkdir tree && cp -R "$TOP/templates" "$TOP/Makefile" tree/ &&
+	make -s -C tree build/validated.stamp && test -e tree/build/validated.stamp &&
+	sed "s/<expect /<expext /" tree/templates/targets/nat.xml >tree/templates/targets/broken.xml &&
+	test_must_fail make -s -C tree build/validated.stamp >out 2>&1 &&
+	test_grep "broken.xml fails to validate" out && test_grep "a shipped target or profile breaks its schema" out
+'
+
 test_expect_success 'a target file with a syntax error: file:line:col' '
 	WINHOST_DIR=$PWD/h1 test_expect_code 1 "$RUN" fresh-pro -- "$WB" check bad-syntax 2>err &&
 	test_grep "targets/bad-syntax.xml:5:10: Opening and ending tag mismatch: expect line 4 and side" err
