@@ -12,16 +12,21 @@ $ErrorActionPreference = 'Stop'
 $env:PSModulePath = $env:WINHOST_USER_MODULES + [System.IO.Path]::PathSeparator + [System.IO.Path]::Combine($PSHOME, 'Modules')
 $here = Split-Path -Parent $PSCommandPath
 
-# The .NET types Windows has and Linux lacks, compiled once per tree.
-$dll = Join-Path $here '../../.tools/fakes-types.dll'
-$src = Join-Path $here 'types.cs'
-if (-not (Test-Path -LiteralPath $dll) -or (Get-Item $src).LastWriteTimeUtc -gt (Get-Item $dll).LastWriteTimeUtc) {
-    $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $dll)
-    $tmp = "$dll.$PID.tmp"
-    Add-Type -Path $src -OutputAssembly $tmp -OutputType Library
-    Move-Item -Force -LiteralPath $tmp -Destination $dll
+# The .NET types Windows has and Linux lacks, compiled once per tree. A warm
+# host (warm-host.ps1) has them from its first launch: loading the file
+# again fails once a parallel test has compiled it anew (another assembly of
+# the same name), so they are loaded once a process.
+if (-not ('WinHostFakes.Process' -as [type])) {
+    $dll = Join-Path $here '../../.tools/fakes-types.dll'
+    $src = Join-Path $here 'types.cs'
+    if (-not (Test-Path -LiteralPath $dll) -or (Get-Item $src).LastWriteTimeUtc -gt (Get-Item $dll).LastWriteTimeUtc) {
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $dll)
+        $tmp = "$dll.$PID.tmp"
+        Add-Type -Path $src -OutputAssembly $tmp -OutputType Library
+        Move-Item -Force -LiteralPath $tmp -Destination $dll
+    }
+    Add-Type -Path $dll
 }
-Add-Type -Path $dll
 $accel = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
 foreach ($t in 'WindowsIdentity', 'WindowsPrincipal', 'SecurityIdentifier') {
     $accel::Add("Security.Principal.$t", [type]"WinHostFakes.$t")
