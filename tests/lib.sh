@@ -21,6 +21,14 @@ export WSLBRIDGE_STATE_DIR="$TRASH/state" WSLBRIDGE_TEST_FSYNC=0 WSLBRIDGE_LOCK_
 export WSLBRIDGE_DATADIR="$TOP/templates"	# also for the ASan binary in build/
 unset WSLBRIDGE_ROOT WSLBRIDGE_WSLCONFIG WSLBRIDGE_TEST_FAIL
 export NO_COLOR=1 LC_ALL=C
+# The simulated host is Python, started several times a launch: from the
+# interpreter's own folder, not through a version manager's shim (pyenv's
+# costs about 0.3 s a start on a loaded machine). run-all finds it once.
+if [ -z "${WB_PYDIR:-}" ]; then
+	WB_PYDIR=$(python3 -c 'import os, sys; print(os.path.dirname(os.path.realpath(sys.executable)))' 2>/dev/null)
+	export WB_PYDIR
+fi
+[ -x "$WB_PYDIR/python3" ] && PATH=$WB_PYDIR:$PATH
 cd "$TRASH" || exit 1
 
 test_count=0
