@@ -478,18 +478,13 @@ int engine_run(struct wb_ctx *ctx, const struct engine_opts *o)
 		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
 	}
-	note_last_run(&r);	/* after the observation: it knows when WSL booted */
-	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)))
+	/* the real .wslconfig may pick a mode whose facts the guess left out */
+	if (observation_ask_more(&r.obs, run_mode_facts(ctx, o, &r.obs), &why) < 0) {
+		rc = wb_error(WB_EXIT_FAIL, "%s", why);
 		goto out;
-	if (target_facts(&r.t) & ~r.obs.host.facts) {	/* the guess was short: ask again */
-		if (observation_ask_more(&r.obs, target_facts(&r.t), &why) < 0) {
-			rc = wb_error(WB_EXIT_FAIL, "%s", why);
-			goto out;
-		}
-		if ((rc = run_settle(&r)) || (rc = run_load_target(&r)))
-			goto out;
 	}
-	if ((rc = run_preflight(&r)))
+	note_last_run(&r);	/* after the observation: it knows when WSL booted */
+	if ((rc = run_settle(&r)) || (rc = run_load_target(&r)) || (rc = run_preflight(&r)))
 		goto out;
 	if (r.m->plan_windows)
 		r.m->plan_windows(&r);

@@ -61,9 +61,11 @@ const char *run_mode_word(const struct run *r);
 /* settle.c: the mode, ports, switch, adapter and MAC; the target loaded. */
 int run_settle(struct run *r);
 int run_load_target(struct run *r);
-/* The facts (host.h enum host_facts) the run's target will read, guessed
- * from what is known without Windows (the options, the record, the cached
- * .wslconfig): what the first observation asks for. */
+/* The facts (host.h enum host_facts) the target of the mode run_settle will
+ * pick reads, from the options, the record and obs's .wslconfig; guessed:
+ * the same from what is known without Windows (the cached .wslconfig), which
+ * the first observation asks for. */
+unsigned run_mode_facts(const struct wb_ctx *ctx, const struct engine_opts *o, const struct observation *obs);
 unsigned run_guess_facts(const struct wb_ctx *ctx, const struct engine_opts *o);
 
 /* plan.c: what failed, the refusal before anything changes, the plan. */

@@ -57,32 +57,39 @@ static int settle_mode(struct run *r, const char *recorded)
 	return 0;
 }
 
-unsigned run_guess_facts(const struct wb_ctx *ctx, const struct engine_opts *o)
+unsigned run_mode_facts(const struct wb_ctx *ctx, const struct engine_opts *o, const struct observation *obs)
 {
 	struct target_params rec = { NULL, NULL, 0 };
-	struct observation local;
 	struct target_error err;
 	struct target t;
 	const struct mode_ops *m;
-	char *recorded = NULL, *why = NULL;
-	unsigned f = HOST_ALL_FACTS;
+	char *recorded = NULL;
+	unsigned f = HOST_SWITCHES;	/* repair with nothing to go by: bridged's */
 
-	(void)observation_gather(ctx, true, 0, &local, &why);	/* offline never fails */
 	(void)record_read(ctx, &recorded, &rec);
-	m = pick_mode(o, recorded, ini_value(&local.wslconfig, "wsl2.networkingMode"));
+	m = pick_mode(o, recorded, ini_value(&obs->wslconfig, "wsl2.networkingMode"));
 	memset(&t, 0, sizeof(t));
-	/* before a first run has learnt where .wslconfig is, pick_mode gives
-	 * bridged (setup's default); repair with nothing to go by, the same */
-	if (!m)
-		f = HOST_SWITCHES;
-	else if (target_load(ctx, m->name, NULL, 0, &t, &err) == 0)
+	if (m && target_load(ctx, m->name, NULL, 0, &t, &err) == 0)
 		f = target_facts(&t);
-	else
+	else if (m)
 		target_error_release(&err);
 	target_release(&t);
 	target_params_release(&rec);
-	observation_release(&local);
 	free(recorded);
+	return f;
+}
+
+unsigned run_guess_facts(const struct wb_ctx *ctx, const struct engine_opts *o)
+{
+	struct observation local;
+	char *why = NULL;
+	unsigned f;
+
+	/* offline never fails; before a first run has learnt where .wslconfig
+	 * is, pick_mode gives bridged, setup's default */
+	(void)observation_gather(ctx, true, 0, &local, &why);
+	f = run_mode_facts(ctx, o, &local);
+	observation_release(&local);
 	free(why);
 	return f;
 }

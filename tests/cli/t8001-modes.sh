@@ -46,6 +46,18 @@ test_expect_success 'after the restart: WSL runs mirrored, setup verifies with o
 	test_grep "^    wslbridge-allow-udp-5353: Inbound Allow UDP 5353$" out
 '
 
+# The first run guesses from nothing (bridged, setup's default), reads the
+# .wslconfig the user wrote, and asks Windows once more for what mirrored reads.
+test_expect_success 'a first setup where .wslconfig asks for mirrored: the Hyper-V firewall is asked for again' '
+	rm -rf hm && WINHOST_DIR=$PWD/hm "$RUN" home-edition -- true &&
+	printf "[wsl2]\nnetworkingMode=mirrored\n" >"$(wslconfig hm)" &&
+	WINHOST_DIR=$PWD/hm WSLBRIDGE_STATE_DIR=$PWD/hm-state "$RUN" home-edition -- "$WB" setup --dry-run >out &&
+	test_grep "^Plan for setup (target mirrored)" out && test "$(launches hm wsl)" = 2 &&
+	test "$(grep -c " import NetSecurity$" hm/calls.log)" = 1 &&
+	WINHOST_DIR=$PWD/hm WSLBRIDGE_STATE_DIR=$PWD/hm-state "$RUN" home-edition -- "$WB" setup --dry-run >out &&
+	test "$(launches hm wsl)" = 3
+'
+
 test_expect_success 'another port later: only its rule, no restart needed' '
 	WINHOST_DIR=$PWD/h "$RUN" home-edition -- "$WB" setup --mode mirrored --allow-port 3000 --yes >out &&
 	test_grep "let TCP port 3000" out && ! grep -q "port 8080" out &&
