@@ -431,13 +431,13 @@ static int finish(const struct ini_doc *doc, const struct edit *e, const char *f
 {
 	struct ini_doc after = INI_DOC_INIT;
 	struct buf text = BUF_INIT;
+	const struct buf *result;
 	long at;
-	int r;
+	int r = 0;
 
 	apply(&doc->text, e, &text);
-	r = ini_load(&after, doc->kind, text.s, text.len);
-	if (r < 0)
-		goto out;
+	/* The result is re-read where it lies: a big file is not copied again. */
+	result = ini_load_buf(&after, doc->kind, &text) ? &after.text : &text;
 	after.enc = doc->enc;
 	at = ini_find(&after, fullname);
 	if (value ? (at < 0 || after.lines[at].value_len != len ||
@@ -453,9 +453,14 @@ static int finish(const struct ini_doc *doc, const struct edit *e, const char *f
 		r = -EPROTO;
 		goto out;
 	}
-	r = ini_encode(doc, text.s, text.len, out);
-	if (r < 0)
+	if (doc->enc == ENC_UTF8 && result == &after.text) {
+		/* UTF-8 is written as it is read: the bytes move to out. */
+		buf_release(out);
+		*out = after.text;
+		after.text = (struct buf)BUF_INIT;
+	} else if ((r = ini_encode(doc, result->s, result->len, out)) < 0) {
 		*ret_why = xstrdup("the result cannot be written in the file's encoding");
+	}
 out:
 	ini_release(&after);
 	buf_release(&text);
@@ -486,7 +491,7 @@ static int fix_pass(void (*pass)(const struct ini_doc *, struct edit *, struct i
 		struct ini_doc next = INI_DOC_INIT;
 
 		apply(&(*cur)->text, &e, &text);
-		r = ini_load(&next, (*cur)->kind, text.s, text.len);
+		(void)ini_load_buf(&next, (*cur)->kind, &text);
 		next.enc = (*cur)->enc;
 		ini_release(slot);
 		*slot = next;

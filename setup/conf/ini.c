@@ -16,12 +16,12 @@
 
 struct parser {
 	struct ini_doc *doc;
-	struct ini_src src;	/* what fgetwc() gives WSL, decoded as the cursor moves */
-	size_t pos;		/* index of the cursor's unit in the whole stream */
-	size_t base, n;		/* the window holds units [base, base + n) */
-	uint16_t u[4096];
-	uint32_t off[4096];
+	struct ini_src src;	/* what fgetwc() gives WSL, decoded where the cursor is */
+	size_t i;		/* the cursor: the byte its unit starts at */
+	bool half;		/*   and on the second unit of a character past U+FFFF */
+	bool bytes;		/* wsl.conf: every byte is a unit */
 	struct buf key;		/* WSL's key buffer, NULs included */
+	struct buf val;		/* the value being read, reused line after line */
 	size_t seclen;		/* its section part: set by valid headers only */
 	long header;
 	size_t line_at;		/* lineno counts physical lines up to here */
@@ -37,41 +37,70 @@ static void addc(struct buf *v, char c)
 	v->s[v->len] = '\0';
 }
 
+/* The lines' strings live in the doc's pool, freed with it. */
+static char *pool_str(struct parser *p, const char *s, size_t n)
+{
+	return strpool_dup(&p->doc->strings, s ? s : "", n);
+}
+
 static bool is_blank(unsigned c) { return c == ' ' || c == '\t'; }
 static bool is_alpha(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_alnum(unsigned c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
 /*
- * The window moves on when the cursor reaches its end, keeping the unit
- * before the cursor (a backslash's offset is read after it is consumed).
+ * The parser reads the text where it lies (issue 23: no copy of the units,
+ * which cost 6 bytes and a store per byte): a byte that is its own unit is
+ * read inline, anything else (CR, non-ASCII) is decoded by ini_src_unit().
  */
-__attribute__((noinline)) static bool more(struct parser *p)
+static inline bool own_unit(const struct parser *p, unsigned char c)
 {
-	size_t cap = sizeof(p->u) / sizeof(*p->u);
-
-	if (p->src.i >= p->src.end)
-		return false;
-	if (p->n) {
-		p->u[0] = p->u[p->n - 1];
-		p->off[0] = p->off[p->n - 1];
-		p->base += p->n - 1;
-		p->n = 1;
-	}
-	p->n += ini_src_fill(&p->src, p->u + p->n, p->off + p->n, cap - p->n);
-	return true;
+	return (c < 0x80 && c != '\r') || p->bytes;
 }
 
-/* Inlined everywhere: only moving the window is a call, once per 4095 units. */
-static inline unsigned at(struct parser *p)
+__attribute__((noinline)) static unsigned at_decoded(const struct parser *p)
 {
-	if (p->pos - p->base >= p->n && !more(p))
+	size_t used;
+	bool pair;
+
+	return ini_src_unit(&p->src, p->i, p->half, &used, &pair);
+}
+
+static inline unsigned at(const struct parser *p)
+{
+	if (p->i >= p->src.end)
 		return UNIT_EOF;
-	return p->u[p->pos - p->base];
+	if (own_unit(p, p->src.s[p->i]))
+		return p->src.s[p->i];
+	return at_decoded(p);
 }
 
-static size_t off(struct parser *p)
+__attribute__((noinline)) static void step_decoded(struct parser *p)
 {
-	return at(p) == UNIT_EOF ? p->src.end : p->off[p->pos - p->base];
+	size_t used;
+	bool pair;
+
+	(void)ini_src_unit(&p->src, p->i, p->half, &used, &pair);
+	if (pair && !p->half) {
+		p->half = true;
+	} else {
+		p->i += used;
+		p->half = false;
+	}
+}
+
+/* Past the unit at the cursor (never at EOF). */
+static inline void step(struct parser *p)
+{
+	if (own_unit(p, p->src.s[p->i]))
+		p->i++;
+	else
+		step_decoded(p);
+}
+
+/* The offset of the cursor's unit; where reading stops at EOF. */
+static size_t off(const struct parser *p)
+{
+	return p->i;
 }
 
 /* fgetwc(): the next character, consumed. */
@@ -80,8 +109,21 @@ static unsigned next(struct parser *p)
 	unsigned c = at(p);
 
 	if (c != UNIT_EOF)
-		p->pos++;
+		step(p);
 	return c;
+}
+
+/*
+ * Past the next LF unit, or to EOF.  An LF unit is always an LF byte (or
+ * the CRLF ending at one), and no decoded character holds an LF byte, so
+ * memchr finds it (issue 23: comments are a third of a big file).
+ */
+static void skip_past_lf(struct parser *p)
+{
+	const unsigned char *q = memchr(p->src.s + p->i, '\n', p->src.end - p->i);
+
+	p->i = q ? (size_t)(q - p->src.s) + 1 : p->src.end;
+	p->half = false;
 }
 
 /* Physical line of text offset o (as ini_line_of counts), moving forward only. */
@@ -109,7 +151,7 @@ static unsigned lineno_at(struct parser *p, size_t o)
 static void skip_blanks(struct parser *p)
 {
 	while (is_blank(at(p)))
-		p->pos++;
+		step(p);
 }
 
 /* After a value, a header or nothing, WSL's line ends at LF, CR or CRLF. */
@@ -118,29 +160,25 @@ static void end_line(struct parser *p)
 	unsigned c = at(p);
 
 	if (c == '\n') {
-		p->pos++;
+		step(p);
 	} else if (c == '\r') {
-		p->pos++;
+		step(p);
 		if (at(p) == '\n')
-			p->pos++;
+			step(p);
 	}
 }
 
 /* From a '#', WSL reads to the first LF: a CR does not end a comment (304-326). */
 static void skip_comment(struct parser *p)
 {
-	unsigned c;
-
-	do
-		c = next(p);
-	while (c != '\n' && c != UNIT_EOF);
+	skip_past_lf(p);
 }
 
 /* WSL's InvalidLine (814-825): from the character read last, on to the first LF. */
 static void skip_invalid(struct parser *p, unsigned c)
 {
-	while (c != '\n' && c != UNIT_EOF)
-		c = next(p);
+	if (c != '\n' && c != UNIT_EOF)
+		skip_past_lf(p);
 }
 
 /* The character at the cursor is wrong: WSL reads it, then skips the line. */
@@ -148,7 +186,7 @@ static int invalid(struct parser *p, struct ini_line *l, const char *msg)
 {
 	l->type = INI_INVALID;
 	l->errpos = off(p);
-	l->error = xstrdup(msg);
+	l->error = pool_str(p, msg, strlen(msg));
 	skip_invalid(p, next(p));
 	return -1;
 }
@@ -157,7 +195,7 @@ static int parse_header(struct parser *p, struct ini_line *l)
 {
 	unsigned c;
 
-	p->pos++;	/* '[' */
+	step(p);	/* '[' */
 	/* Failing here leaves WSL's key buffer alone: the section stays (456-478). */
 	if (!is_alpha(at(p)))
 		return invalid(p, l, "Invalid section name");
@@ -166,7 +204,7 @@ static int parse_header(struct parser *p, struct ini_line *l)
 		buf_addc(&p->key, (char)next(p));
 	if (at(p) != ']')
 		return invalid(p, l, "Expected ']'");
-	p->pos++;
+	step(p);
 	skip_blanks(p);
 	c = at(p);
 	if (c == '#')
@@ -176,14 +214,14 @@ static int parse_header(struct parser *p, struct ini_line *l)
 	else
 		return invalid(p, l, "Expected ' ' or '\\n'");
 	l->type = INI_SECTION;
-	l->section = xstrndup(p->key.s, p->key.len);
+	l->section = pool_str(p, p->key.s, p->key.len);	/* letters and digits only */
 	p->seclen = p->key.len;
 	return 0;
 }
 
-static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v)
+/* bs: the offset of the backslash, just read. */
+static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v, size_t bs)
 {
-	size_t bs = p->off[p->pos - 1 - p->base];
 	unsigned d = next(p);
 	char msg[80];
 
@@ -209,18 +247,19 @@ static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v)
 	}
 	l->type = INI_INVALID;
 	l->errpos = bs;
-	l->error = xstrdup(msg);
+	l->error = pool_str(p, msg, strlen(msg));
 	skip_invalid(p, '\\');
 	return -1;
 }
 
 static int parse_value(struct parser *p, struct ini_line *l)
 {
-	struct buf v = BUF_INIT;
-	size_t trim = 0, raw_end;
+	struct buf *v = &p->val;
+	size_t trim = 0, raw_end, o;
 	bool quoted = false;
 	unsigned c;
 
+	buf_reset(v);
 	skip_blanks(p);
 	l->val_begin = raw_end = off(p);
 	while ((c = at(p)) != UNIT_EOF && c != '\n' && c != '\r') {
@@ -229,35 +268,31 @@ static int parse_value(struct parser *p, struct ini_line *l)
 			skip_comment(p);
 			goto done;
 		}
-		p->pos++;
+		o = off(p);
+		step(p);
 		if (c == '"') {
 			quoted = !quoted;
 		} else if (c == '\\') {
-			if (parse_escape(p, l, &v) < 0) {
-				buf_release(&v);
+			if (parse_escape(p, l, v, o) < 0)
 				return -1;
-			}
 		} else {
-			addc(&v, (char)(c & 0xFF));	/* static_cast<char> (749) */
+			addc(v, (char)(c & 0xFF));	/* static_cast<char> (749) */
 			if (c >= 0x80 && p->doc->kind == INI_WSLCONFIG)
 				l->value_lossy = true;
 		}
 		/* Any non-blank, a quote or a backslash too, moves the trim point (755-758). */
 		if (!is_blank(c)) {
-			trim = v.len;
+			trim = v->len;
 			raw_end = off(p);
 		}
 	}
-	if (quoted) {
-		buf_release(&v);
+	if (quoted)
 		return invalid(p, l, "Expected '\"'");
-	}
 	end_line(p);
 done:
 	l->val_end = raw_end;
-	l->value = buf_detach(&v, NULL);
-	l->value[trim] = '\0';
-	l->value_len = strlen(l->value);	/* c_str() (802) */
+	l->value_len = v->s ? strnlen(v->s, trim) : 0;	/* c_str() (802) */
+	l->value = pool_str(p, v->s, l->value_len);
 	l->value_cut = l->value_len < trim;
 	return 0;
 }
@@ -278,10 +313,10 @@ static int parse_entry(struct parser *p, struct ini_line *l)
 	skip_blanks(p);
 	if (at(p) != '=')
 		return invalid(p, l, "Expected '='");
-	p->pos++;
+	step(p);
 	if (parse_value(p, l) < 0)
 		return -1;
-	l->name = xstrdup(p->key.s);	/* c_str(): up to a NUL of the padding */
+	l->name = pool_str(p, p->key.s, strlen(p->key.s));	/* c_str(): up to a NUL of the padding */
 	l->type = INI_ENTRY;
 	return 0;
 }
@@ -314,7 +349,8 @@ static void parse_line(struct parser *p, struct ini_line *l)
 	l->end = off(p);
 }
 
-static void decode_text(struct ini_doc *doc, const char *data, size_t len)
+/* What the parser reads; take (or NULL): a buffer of these bytes to use as they are. */
+static bool decode_text(struct ini_doc *doc, const char *data, size_t len, struct buf *take)
 {
 	const unsigned char *u = (const unsigned char *)data;
 
@@ -328,14 +364,20 @@ static void decode_text(struct ini_doc *doc, const char *data, size_t len)
 		doc->odd_byte = len % 2 == 1;
 		doc->odd = doc->odd_byte ? u[len - 1] : 0;
 		(void)utf16le_to_wtf8(u + 2, len - 2 - doc->odd_byte, &doc->text);
-		return;
+		return false;
 	} else if (doc->kind == INI_WSLCONFIG && len >= 3 && u[0] == 0xEF && u[1] == 0xBB &&
 		   u[2] == 0xBF) {
 		doc->enc = ENC_UTF8_BOM;
 		data += 3;
 		len -= 3;
 	}
+	if (take && doc->enc == ENC_UTF8 && !doc->text.s) {
+		doc->text = *take;
+		*take = (struct buf)BUF_INIT;
+		return true;
+	}
 	buf_add(&doc->text, data, len);
+	return false;
 }
 
 static struct ini_line *new_line(struct ini_doc *doc, size_t *alloc)
@@ -367,23 +409,21 @@ static void add_unread(struct parser *p, size_t from, size_t *alloc)
 	doc->stop = (long)doc->nlines++;
 }
 
-int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len)
+static void load(struct ini_doc *doc, enum ini_kind kind)
 {
-	struct parser p = { .doc = doc, .key = BUF_INIT, .header = -1, .lineno = 1 };
+	struct parser p = { .doc = doc, .key = BUF_INIT, .val = BUF_INIT, .header = -1, .lineno = 1 };
 	size_t alloc = 0;
 
-	doc->kind = kind;
-	doc->stop = -1;
-	decode_text(doc, data, len);
 	buf_grow(&doc->text, 0);	/* never NULL, even for an empty file */
 	buf_addc(&p.key, '\0');	/* std::string key = {0} */
 	if (doc->enc == ENC_UTF16BE) {
 		add_unread(&p, 0, &alloc);
 		buf_release(&p.key);
-		return 0;
+		return;
 	}
 	ini_src_init(&p.src, kind == INI_WSLCONFIG, doc->enc == ENC_UTF16LE, doc->text.s,
 		     doc->text.len);
+	p.bytes = p.src.mode == SRC_BYTES;
 	doc->stop_why = p.src.why;
 	while (at(&p) != UNIT_EOF) {
 		struct ini_line *l = new_line(doc, &alloc);
@@ -400,17 +440,32 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 	}
 	add_unread(&p, p.src.end, &alloc);
 	buf_release(&p.key);
+	buf_release(&p.val);
+}
+
+int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len)
+{
+	doc->kind = kind;
+	doc->stop = -1;
+	(void)decode_text(doc, data, len, NULL);
+	load(doc, kind);
 	return 0;
+}
+
+bool ini_load_buf(struct ini_doc *doc, enum ini_kind kind, struct buf *text)
+{
+	bool taken;
+
+	doc->kind = kind;
+	doc->stop = -1;
+	taken = decode_text(doc, text->s, text->len, text);
+	load(doc, kind);
+	return taken;
 }
 
 void ini_release(struct ini_doc *doc)
 {
-	for (size_t i = 0; i < doc->nlines; i++) {
-		free(doc->lines[i].section);
-		free(doc->lines[i].name);
-		free(doc->lines[i].value);
-		free(doc->lines[i].error);
-	}
+	strpool_release(&doc->strings);
 	free(doc->lines);
 	buf_release(&doc->text);
 	doc->lines = NULL;

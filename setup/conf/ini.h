@@ -20,6 +20,7 @@
 #define WB_INI_H
 
 #include "conf/keys.h"
+#include "base/strpool.h"
 #include "base/util.h"
 
 #include <stdbool.h>
@@ -37,11 +38,15 @@ enum ini_encoding {
  */
 enum ini_line_type { INI_BLANK, INI_COMMENT, INI_SECTION, INI_ENTRY, INI_INVALID, INI_UNREAD };
 
+/* The small fields first: no padding between them (128 bytes, not 144; issue 23). */
 struct ini_line {
 	enum ini_line_type type;
-	size_t begin, end;	/* [begin, end) in doc->text, terminator included */
 	unsigned lineno;	/* physical line of begin, 1-based */
 	bool ignored;		/* wsl.conf: WSL stopped reading before it */
+	bool value_cut;		/* INI_ENTRY: a NUL (or a character ending in 00) cut it */
+	bool value_lossy;	/* .wslconfig: a non-ASCII character cut to 8 bits */
+	bool bad_header;	/* INI_INVALID: an invalid [section] line */
+	size_t begin, end;	/* [begin, end) in doc->text, terminator included */
 	long header;		/* index of the [header] line above, or -1 */
 	char *section;		/* INI_SECTION: the name as written */
 	/* INI_ENTRY */
@@ -51,12 +56,9 @@ struct ini_line {
 	char *name;		/* "section.key" as WSL computes it */
 	char *value;		/* decoded as WSL reads it */
 	size_t value_len;	/* up to the first NUL: WSL passes c_str() on */
-	bool value_cut;		/* a NUL (or a character ending in 00) cut it */
-	bool value_lossy;	/* .wslconfig: a non-ASCII character cut to 8 bits */
 	/* INI_INVALID */
 	char *error;		/* WSL's message, e.g. "Expected '='" */
 	size_t errpos;		/* offset of the offending byte */
-	bool bad_header;	/* an invalid [section] line */
 };
 
 struct ini_doc {
@@ -71,11 +73,19 @@ struct ini_doc {
 	int stop_why;		/* .wslconfig: enum ini_stop_why (ini-stream.h) */
 	bool odd_byte;		/* UTF-16LE with an odd byte count: the CRT drops */
 	unsigned char odd;	/*   the last byte; kept here, written back */
+	struct strpool strings;	/* the lines' section, name, value and error */
 };
-#define INI_DOC_INIT { INI_WSLCONFIG, ENC_UTF8, BUF_INIT, NULL, 0, -1, false, 0, false, 0 }
+#define INI_DOC_INIT { INI_WSLCONFIG, ENC_UTF8, BUF_INIT, NULL, 0, -1, false, 0, false, 0, \
+		       STRPOOL_INIT }
 
 /* Parse bytes.  0 (every file can be read: WSL reads something or nothing). */
 int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len);
+/*
+ * The same for the bytes in text, which doc takes over instead of copying
+ * when the parser reads them as they are (true; text is then empty): an
+ * edit re-reads its whole result (issue 23).
+ */
+bool ini_load_buf(struct ini_doc *doc, enum ini_kind kind, struct buf *text);
 void ini_release(struct ini_doc *doc);
 /* The file's bytes for doc->text in the file's own encoding. */
 int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct buf *out);
@@ -91,6 +101,7 @@ const char *ini_value(const struct ini_doc *doc, const char *fullname);
 struct ini_index {
 	struct ini_index_slot { char *key; size_t hash; long line; } *slots;
 	size_t cap;
+	long *first;	/* per line of the doc: the line WSL takes its key from, or -1 */
 };
 void ini_index_build(const struct ini_doc *doc, struct ini_index *idx);
 long ini_index_get(const struct ini_index *idx, const struct ini_doc *doc, const char *name);
