@@ -8,11 +8,9 @@
 #include "conf/ini-stream.h"
 #include "base/textcodec.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct parser {
 	struct ini_doc *doc;
@@ -57,6 +55,12 @@ static inline bool own_unit(const struct parser *p, unsigned char c)
 	return (c < 0x80 && c != '\r') || p->bytes;
 }
 
+/* Windows reads a CR before an LF as one LF unit, another CR as itself. */
+static inline bool crlf(const struct parser *p)
+{
+	return p->i + 1 < p->src.end && p->src.s[p->i + 1] == '\n';
+}
+
 __attribute__((noinline)) static unsigned at_decoded(const struct parser *p)
 {
 	size_t used;
@@ -67,10 +71,15 @@ __attribute__((noinline)) static unsigned at_decoded(const struct parser *p)
 
 static inline unsigned at(const struct parser *p)
 {
+	unsigned char c;
+
 	if (p->i >= p->src.end)
 		return UNIT_EOF;
-	if (own_unit(p, p->src.s[p->i]))
-		return p->src.s[p->i];
+	c = p->src.s[p->i];
+	if (own_unit(p, c))
+		return c;
+	if (c == '\r')
+		return crlf(p) ? '\n' : '\r';
 	return at_decoded(p);
 }
 
@@ -91,8 +100,12 @@ __attribute__((noinline)) static void step_decoded(struct parser *p)
 /* Past the unit at the cursor (never at EOF). */
 static inline void step(struct parser *p)
 {
-	if (own_unit(p, p->src.s[p->i]))
+	unsigned char c = p->src.s[p->i];
+
+	if (own_unit(p, c))
 		p->i++;
+	else if (c == '\r')
+		p->i += crlf(p) ? 2 : 1;
 	else
 		step_decoded(p);
 }
@@ -126,6 +139,16 @@ static void skip_past_lf(struct parser *p)
 	p->half = false;
 }
 
+/*
+ * The bytes of w below 0x0E (LF, CR and the controls before them) flagged
+ * in their top bits; the lowest flag is exact (a borrow only flags bytes
+ * above a true one), so the first such byte is found at once.
+ */
+static uint64_t low_bytes(uint64_t w)
+{
+	return (w - 0x0E0E0E0E0E0E0E0Eu) & ~w & 0x8080808080808080u;
+}
+
 /* Physical line of text offset o (as ini_line_of counts), moving forward only. */
 static unsigned lineno_at(struct parser *p, size_t o)
 {
@@ -135,13 +158,26 @@ static unsigned lineno_at(struct parser *p, size_t o)
 	size_t i = p->line_at;
 	unsigned n = p->lineno;
 
-	for (; i < o; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < o) {
+		unsigned char c;
+		uint64_t w, m;
 
-		if (c > '\r')
-			continue;	/* one test for almost every byte (issue 23) */
+		/* Eight bytes a test, to the first that may end a line (issue 23). */
+		if (o - i >= 8) {
+			memcpy(&w, s + i, 8);
+			m = low_bytes(w);
+			if (!m) {
+				i += 8;
+				continue;
+			}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(m) / 8;	/* s[i] is that byte */
+#endif
+		}
+		c = (unsigned char)s[i];
 		if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')))
 			n++;
+		i++;
 	}
 	p->line_at = i;
 	p->lineno = n;
@@ -252,6 +288,48 @@ static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v, siz
 	return -1;
 }
 
+/*
+ * What a byte is to plain_run: plain ASCII, a blank, or one it stops at
+ * (0, so that every byte not listed, all of 0x80-0xFF, goes the slow way).
+ */
+enum { STOP, BLANK, PLAIN };
+#define P PLAIN
+#define P16 P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P
+static const unsigned char value_byte[256] = {
+	P, P, P, P, P, P, P, P, P, BLANK, STOP, P, P, STOP, P, P,	/* 0x00: \t \n \r */
+	P16,
+	BLANK, P, STOP, STOP, P, P, P, P, P, P, P, P, P, P, P, P,	/* 0x20: ' ' '"' '#' */
+	P16, P16,
+	P, P, P, P, P, P, P, P, P, P, P, P, STOP, P, P, P,		/* 0x50: '\\' */
+	P16, P16,
+};
+#undef P16
+#undef P
+
+/*
+ * A run of ASCII that is nothing but itself in a value, taken at once
+ * (issue 23: a value cost a dozen tests a character): the same bytes, trim
+ * point and raw end as the loop in parse_value would give.  False if none.
+ */
+static bool plain_run(struct parser *p, struct buf *v, size_t *trim, size_t *raw_end)
+{
+	const unsigned char *s = p->src.s;
+	size_t i = p->i, last = (size_t)-1;
+
+	for (; i < p->src.end && value_byte[s[i]] != STOP; i++)
+		if (value_byte[s[i]] == PLAIN)
+			last = i;	/* blanks do not move the trim point */
+	if (i == p->i)
+		return false;
+	buf_add(v, s + p->i, i - p->i);
+	if (last != (size_t)-1) {
+		*trim = v->len - (i - last - 1);
+		*raw_end = last + 1;
+	}
+	p->i = i;
+	return true;
+}
+
 static int parse_value(struct parser *p, struct ini_line *l)
 {
 	struct buf *v = &p->val;
@@ -263,6 +341,8 @@ static int parse_value(struct parser *p, struct ini_line *l)
 	skip_blanks(p);
 	l->val_begin = raw_end = off(p);
 	while ((c = at(p)) != UNIT_EOF && c != '\n' && c != '\r') {
+		if (plain_run(p, v, &trim, &raw_end))
+			continue;
 		if (c == '#' && !quoted) {
 			l->comment = off(p);
 			skip_comment(p);
@@ -328,7 +408,7 @@ static void parse_line(struct parser *p, struct ini_line *l)
 	memset(l, 0, sizeof(*l));
 	l->begin = off(p);
 	l->lineno = lineno_at(p, l->begin);
-	l->comment = (size_t)-1;
+	l->comment = INI_NO_COMMENT;
 	l->header = p->header;
 	skip_blanks(p);
 	c = at(p);
@@ -403,7 +483,7 @@ static void add_unread(struct parser *p, size_t from, size_t *alloc)
 	l->begin = from;
 	l->end = doc->text.len;
 	l->lineno = lineno_at(p, from);
-	l->comment = (size_t)-1;
+	l->comment = INI_NO_COMMENT;
 	l->header = p->header;
 	l->ignored = true;
 	doc->stop = (long)doc->nlines++;
@@ -415,6 +495,8 @@ static void load(struct ini_doc *doc, enum ini_kind kind)
 	size_t alloc = 0;
 
 	buf_grow(&doc->text, 0);	/* never NULL, even for an empty file */
+	if (doc->text.len > UINT32_MAX - 2)
+		abort();	/* offsets are 32 bits: never a file wslbridge reads */
 	buf_addc(&p.key, '\0');	/* std::string key = {0} */
 	if (doc->enc == ENC_UTF16BE) {
 		add_unread(&p, 0, &alloc);
@@ -474,109 +556,4 @@ void ini_release(struct ini_doc *doc)
 	doc->lone_backslash = false;
 	doc->stop_why = 0;
 	doc->odd_byte = false;
-}
-
-int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct buf *out)
-{
-	struct buf tmp = BUF_INIT;
-	int r = 0;
-
-	buf_reset(out);
-	switch (doc->enc) {
-	case ENC_UTF8:
-		buf_add(out, text, len);
-		break;
-	case ENC_UTF8_BOM:
-		buf_add(out, "\xEF\xBB\xBF", 3);
-		buf_add(out, text, len);
-		break;
-	case ENC_UTF16LE:
-		r = wtf8_to_utf16le((const unsigned char *)text, len, &tmp);
-		if (r == 0) {
-			buf_add(out, "\xFF\xFE", 2);
-			buf_add(out, tmp.s, tmp.len);
-			if (doc->odd_byte)	/* the byte the CRT never read stays */
-				buf_addc(out, (char)doc->odd);
-		}
-		break;
-	case ENC_UTF16BE:
-		buf_add(out, text, len);
-		break;
-	}
-	buf_release(&tmp);
-	return r;
-}
-
-/* Cheap reject before keys_lookup: the part after the first dot must match. */
-static bool key_part_is(const char *name, const char *key)
-{
-	const char *dot = strchr(name, '.');
-
-	return dot && !strcasecmp(dot + 1, key);
-}
-
-long ini_find(const struct ini_doc *doc, const char *fullname)
-{
-	const struct key_def *def = keys_lookup(doc->kind, fullname);
-
-	for (size_t i = 0; i < doc->nlines; i++) {
-		const struct ini_line *l = &doc->lines[i];
-
-		if (l->type != INI_ENTRY || l->ignored)
-			continue;
-		if (def ? key_part_is(l->name, def->name) && keys_lookup(doc->kind, l->name) == def
-			: !strcasecmp(l->name, fullname))
-			return (long)i;
-	}
-	return -1;
-}
-
-const char *ini_value(const struct ini_doc *doc, const char *fullname)
-{
-	long at = ini_find(doc, fullname);
-
-	return at >= 0 ? doc->lines[at].value : NULL;
-}
-
-const char *ini_stop_reason(const struct ini_doc *doc)
-{
-	if (doc->kind != INI_WSLCONFIG || doc->stop < 0)
-		return "";
-	if (doc->enc == ENC_UTF16BE)
-		return " (a UTF-16BE file: Windows cannot open it)";
-	if (doc->stop_why == STOP_CTRLZ)
-		return " (a Ctrl-Z character, which ends the file for Windows)";
-	return " (bytes that are not UTF-8 where Windows reads the file in pieces, "
-	       "so the read fails)";
-}
-
-unsigned ini_line_of(const struct ini_doc *doc, size_t pos, unsigned *ret_col)
-{
-	unsigned line = 1;
-	size_t start = 0;
-
-	for (size_t i = 0; i < pos && i < doc->text.len; i++) {
-		char c = doc->text.s[i];
-
-		if (c == '\n' || (c == '\r' && (i + 1 >= doc->text.len || doc->text.s[i + 1] != '\n'))) {
-			line++;
-			start = i + 1;
-		}
-	}
-	if (ret_col)
-		*ret_col = (unsigned)(pos - start) + 1;
-	return line;
-}
-
-const char *ini_line_terminator(const struct ini_doc *doc, const struct ini_line *l)
-{
-	const char *s = doc->text.s;
-
-	if (l->end >= 2 && l->end - 2 >= l->begin && s[l->end - 2] == '\r' && s[l->end - 1] == '\n')
-		return "\r\n";
-	if (l->end >= 1 && l->end - 1 >= l->begin && s[l->end - 1] == '\n')
-		return "\n";
-	if (l->end >= 1 && l->end - 1 >= l->begin && s[l->end - 1] == '\r')
-		return "\r";
-	return "";
 }

@@ -24,6 +24,7 @@
 #include "base/util.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum ini_encoding {
 	ENC_UTF8,	/* or plain bytes; for wsl.conf always this */
@@ -38,7 +39,12 @@ enum ini_encoding {
  */
 enum ini_line_type { INI_BLANK, INI_COMMENT, INI_SECTION, INI_ENTRY, INI_INVALID, INI_UNREAD };
 
-/* The small fields first: no padding between them (128 bytes, not 144; issue 23). */
+/*
+ * Offsets are 32 bits (the reader takes texts below 4 GiB) and the small
+ * fields come first: 88 bytes a line, not 144, for the line arrays of a
+ * big file and of an edit's re-read (issue 23).
+ */
+#define INI_NO_COMMENT UINT32_MAX
 struct ini_line {
 	enum ini_line_type type;
 	unsigned lineno;	/* physical line of begin, 1-based */
@@ -46,19 +52,19 @@ struct ini_line {
 	bool value_cut;		/* INI_ENTRY: a NUL (or a character ending in 00) cut it */
 	bool value_lossy;	/* .wslconfig: a non-ASCII character cut to 8 bits */
 	bool bad_header;	/* INI_INVALID: an invalid [section] line */
-	size_t begin, end;	/* [begin, end) in doc->text, terminator included */
+	uint32_t begin, end;	/* [begin, end) in doc->text, terminator included */
+	/* INI_ENTRY */
+	uint32_t key_begin, key_end;	/* key as written */
+	uint32_t val_begin, val_end;	/* raw value text, edge blanks excluded */
+	uint32_t comment;	/* offset of a trailing '#', or INI_NO_COMMENT */
+	uint32_t value_len;	/* up to the first NUL: WSL passes c_str() on */
+	/* INI_INVALID */
+	uint32_t errpos;	/* offset of the offending byte */
 	long header;		/* index of the [header] line above, or -1 */
 	char *section;		/* INI_SECTION: the name as written */
-	/* INI_ENTRY */
-	size_t key_begin, key_end;	/* key as written */
-	size_t val_begin, val_end;	/* raw value text, edge blanks excluded */
-	size_t comment;		/* offset of a trailing '#', or (size_t)-1 */
-	char *name;		/* "section.key" as WSL computes it */
-	char *value;		/* decoded as WSL reads it */
-	size_t value_len;	/* up to the first NUL: WSL passes c_str() on */
-	/* INI_INVALID */
-	char *error;		/* WSL's message, e.g. "Expected '='" */
-	size_t errpos;		/* offset of the offending byte */
+	char *name;		/* INI_ENTRY: "section.key" as WSL computes it */
+	char *value;		/* INI_ENTRY: decoded as WSL reads it */
+	char *error;		/* INI_INVALID: WSL's message, e.g. "Expected '='" */
 };
 
 struct ini_doc {
