@@ -184,10 +184,24 @@ static unsigned lineno_at(struct parser *p, size_t o)
 	return n;
 }
 
+/*
+ * Blanks, letters and digits are ASCII, so always units of their own: their
+ * runs are read straight from the bytes (and no decoded unit is one).
+ */
 static void skip_blanks(struct parser *p)
 {
-	while (is_blank(at(p)))
-		step(p);
+	while (p->i < p->src.end && is_blank(p->src.s[p->i]))
+		p->i++;
+}
+
+/* The letters and digits at the cursor appended to the key, and passed. */
+static void take_alnum(struct parser *p)
+{
+	size_t from = p->i;
+
+	while (p->i < p->src.end && is_alnum(p->src.s[p->i]))
+		p->i++;
+	buf_add(&p->key, p->src.s + from, p->i - from);
 }
 
 /* After a value, a header or nothing, WSL's line ends at LF, CR or CRLF. */
@@ -236,8 +250,7 @@ static int parse_header(struct parser *p, struct ini_line *l)
 	if (!is_alpha(at(p)))
 		return invalid(p, l, "Invalid section name");
 	buf_reset(&p->key);
-	while (is_alnum(at(p)))
-		buf_addc(&p->key, (char)next(p));
+	take_alnum(p);
 	if (at(p) != ']')
 		return invalid(p, l, "Expected ']'");
 	step(p);
@@ -387,8 +400,7 @@ static int parse_entry(struct parser *p, struct ini_line *l)
 	if (p->seclen)
 		buf_addc(&p->key, '.');
 	l->key_begin = off(p);
-	while (is_alnum(at(p)))
-		addc(&p->key, (char)next(p));
+	take_alnum(p);
 	l->key_end = off(p);
 	skip_blanks(p);
 	if (at(p) != '=')
