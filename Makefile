@@ -175,7 +175,7 @@ FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_TARGETS:%=$(F)/%)
 	@for t in $(FUZZ_TARGETS); do tests/fuzz/run $(F)/$$t $(FUZZ_SECONDS) || exit 1; done
 
-check: all $(A)/wslbridge unit $(TOOLS) $(FUZZ_TARGETS:%=$(F)/%)
+check: all $(A)/wslbridge unit $(TOOLS) $(B)/tests/bench/bench-edit $(FUZZ_TARGETS:%=$(F)/%)
 	@tests/run-all
 
 $(B)/tests/bench/%: tests/bench/%.c $(B)/libwslbridge.a

@@ -28,13 +28,52 @@ void *xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
 char *xstrdup(const char *s) { return check_alloc(strdup(s)); }
 char *xstrndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
 
+/*
+ * Formatted on the stack first: lint's messages (100-300 bytes, one per
+ * finding) then take one vsnprintf pass and an exact allocation; only a
+ * longer one is formatted twice (issue 23).
+ */
 char *xvasprintf(const char *fmt, va_list ap)
 {
-	struct buf b = BUF_INIT;
+	char tmp[512];
+	va_list ap2;
+	char *s;
+	int n;
 
-	buf_grow(&b, 63);	/* buf_grow's first size: short messages take one pass */
-	buf_vaddf(&b, fmt, ap);
-	return buf_detach(&b, NULL);
+	va_copy(ap2, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		abort();
+	s = xmalloc((size_t)n + 1);
+	if ((size_t)n < sizeof(tmp))
+		memcpy(s, tmp, (size_t)n + 1);
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *xjoin(const char *first, ...)
+{
+	size_t len = 0, at = 0;
+	va_list ap;
+	char *r;
+
+	va_start(ap, first);
+	for (const char *p = first; p; p = va_arg(ap, const char *))
+		len += strlen(p);
+	va_end(ap);
+	r = xmalloc(len + 1);
+	va_start(ap, first);
+	for (const char *p = first; p; p = va_arg(ap, const char *)) {
+		size_t n = strlen(p);
+
+		memcpy(r + at, p, n);
+		at += n;
+	}
+	va_end(ap);
+	r[at] = '\0';
+	return r;
 }
 
 char *xasprintf(const char *fmt, ...)

@@ -29,6 +29,11 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #include <stdarg.h>
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/*
+ * The strings joined, up to a NULL: for messages made once per line of a
+ * big file, where printf's cost showed (issue 23).
+ */
+char *xjoin(const char *first, ...) __attribute__((sentinel));
 
 void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t n);

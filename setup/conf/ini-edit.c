@@ -52,9 +52,12 @@ static void edit_release(struct edit *e)
 /* Splices are added in file order and never overlap. */
 static void apply(const struct buf *text, const struct edit *e, struct buf *out)
 {
-	size_t at = 0;
+	size_t at = 0, len = text->len;
 
 	buf_reset(out);
+	for (size_t i = 0; i < e->n; i++)
+		len += e->sp[i].ins.len - e->sp[i].del;	/* wraps back: the total is >= 0 */
+	buf_grow(out, len);	/* once: a big file is not copied as it grows */
 	for (size_t i = 0; i < e->n; i++) {
 		buf_add(out, text->s + at, e->sp[i].pos - at);
 		buf_add(out, e->sp[i].ins.s, e->sp[i].ins.len);
@@ -113,7 +116,7 @@ static void note(struct ini_edit_note *notes, char *msg)
 static const char *honoured_terminator(const struct ini_doc *doc, const struct ini_line *l)
 {
 	const char *t = ini_line_terminator(doc, l);
-	bool cr_ends = (l->type == INI_ENTRY && l->comment == (size_t)-1) ||
+	bool cr_ends = (l->type == INI_ENTRY && l->comment == INI_NO_COMMENT) ||
 		       l->type == INI_BLANK || (l->type == INI_SECTION &&
 		       l->end > l->begin && doc->text.s[l->end - 1] != '#');
 
@@ -295,7 +298,7 @@ static void plan_unset(const struct ini_doc *doc, const char *fullname, struct e
 
 		if (l->type != INI_ENTRY || l->ignored || !keys_same(doc->kind, l->name, fullname))
 			continue;
-		if (l->comment != (size_t)-1) {
+		if (l->comment != INI_NO_COMMENT) {
 			/* The user's trailing comment stays, on a line of its own. */
 			buf_add(&keep, s + l->begin, l->key_begin - l->begin);
 			buf_add(&keep, s + l->comment, l->end - l->comment);
@@ -431,13 +434,13 @@ static int finish(const struct ini_doc *doc, const struct edit *e, const char *f
 {
 	struct ini_doc after = INI_DOC_INIT;
 	struct buf text = BUF_INIT;
+	const struct buf *result;
 	long at;
-	int r;
+	int r = 0;
 
 	apply(&doc->text, e, &text);
-	r = ini_load(&after, doc->kind, text.s, text.len);
-	if (r < 0)
-		goto out;
+	/* The result is re-read where it lies: a big file is not copied again. */
+	result = ini_load_buf(&after, doc->kind, &text) ? &after.text : &text;
 	after.enc = doc->enc;
 	at = ini_find(&after, fullname);
 	if (value ? (at < 0 || after.lines[at].value_len != len ||
@@ -453,9 +456,14 @@ static int finish(const struct ini_doc *doc, const struct edit *e, const char *f
 		r = -EPROTO;
 		goto out;
 	}
-	r = ini_encode(doc, text.s, text.len, out);
-	if (r < 0)
+	if (doc->enc == ENC_UTF8 && result == &after.text) {
+		/* UTF-8 is written as it is read: the bytes move to out. */
+		buf_release(out);
+		*out = after.text;
+		after.text = (struct buf)BUF_INIT;
+	} else if ((r = ini_encode(doc, result->s, result->len, out)) < 0) {
 		*ret_why = xstrdup("the result cannot be written in the file's encoding");
+	}
 out:
 	ini_release(&after);
 	buf_release(&text);
@@ -474,19 +482,18 @@ static void fix_lone_backslash(const struct ini_doc *doc, struct edit *e,
 }
 
 /* Run one fix pass over *cur; on a change *cur becomes the re-read result. */
-static int fix_pass(void (*pass)(const struct ini_doc *, struct edit *, struct ini_edit_note *),
-		    struct ini_doc *slot, const struct ini_doc **cur, struct ini_edit_note *notes)
+static void fix_pass(void (*pass)(const struct ini_doc *, struct edit *, struct ini_edit_note *),
+		     struct ini_doc *slot, const struct ini_doc **cur, struct ini_edit_note *notes)
 {
 	struct edit e = { NULL, 0 };
 	struct buf text = BUF_INIT;
-	int r = 0;
 
 	pass(*cur, &e, notes);
 	if (e.n) {
 		struct ini_doc next = INI_DOC_INIT;
 
 		apply(&(*cur)->text, &e, &text);
-		r = ini_load(&next, (*cur)->kind, text.s, text.len);
+		(void)ini_load_buf(&next, (*cur)->kind, &text);
 		next.enc = (*cur)->enc;
 		ini_release(slot);
 		*slot = next;
@@ -494,7 +501,6 @@ static int fix_pass(void (*pass)(const struct ini_doc *, struct edit *, struct i
 	}
 	edit_release(&e);
 	buf_release(&text);
-	return r;
 }
 
 /* The edit would land where WSL does not read wsl.conf. */
@@ -522,17 +528,14 @@ static int check_visible(const struct ini_doc *doc, char **ret_why)
 static int prepare(const struct ini_doc *doc, unsigned flags, struct ini_doc *fixed,
 		   const struct ini_doc **use, struct ini_edit_note *notes, char **ret_why)
 {
-	int r;
-
 	*ret_why = NULL;
 	*use = doc;
-	r = fix_pass(fix_lone_backslash, fixed, use, notes);
-	if (r == 0 && (flags & INI_FIX) && doc->kind == INI_WSLCONF) {
-		r = fix_pass(fix_bom, fixed, use, notes);
-		if (r == 0)
-			r = fix_pass(fix_invalid, fixed, use, notes);
+	fix_pass(fix_lone_backslash, fixed, use, notes);
+	if ((flags & INI_FIX) && doc->kind == INI_WSLCONF) {
+		fix_pass(fix_bom, fixed, use, notes);
+		fix_pass(fix_invalid, fixed, use, notes);
 	}
-	return r < 0 ? r : check_visible(*use, ret_why);
+	return check_visible(*use, ret_why);
 }
 
 int ini_edit_set(const struct ini_doc *doc, const char *fullname,

@@ -13,7 +13,8 @@
 static char *canon(enum ini_kind kind, const char *name)
 {
 	const struct key_def *def = keys_lookup(kind, name);
-	char *c = def ? xasprintf("%s.%s", def->section, def->name) : xstrdup(name);
+	/* Joined without printf: this runs for every key of a big file (issue 23). */
+	char *c = def ? xjoin(def->section, ".", def->name, (char *)NULL) : xstrdup(name);
 
 	for (char *p = c; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -44,30 +45,44 @@ static struct ini_index_slot *slot_for(const struct ini_index *idx, const char *
 	return &idx->slots[i];
 }
 
+static bool indexed(const struct ini_line *l)
+{
+	return l->type == INI_ENTRY && !l->ignored;
+}
+
 void ini_index_build(const struct ini_doc *doc, struct ini_index *idx)
 {
+	size_t keys = 0;
+
+	for (size_t i = 0; i < doc->nlines; i++)
+		keys += indexed(&doc->lines[i]);
+	/* Sized by the keys, not the lines: comments need no slots (issue 23). */
 	idx->cap = 16;
-	while (idx->cap < 2 * doc->nlines + 2)
+	while (idx->cap < 2 * keys + 2)
 		idx->cap *= 2;
 	idx->slots = xcalloc(idx->cap, sizeof(*idx->slots));
+	idx->first = xmalloc((doc->nlines ? doc->nlines : 1) * sizeof(*idx->first));
 	for (size_t i = 0; i < doc->nlines; i++) {
 		const struct ini_line *l = &doc->lines[i];
 		struct ini_index_slot *s;
 		char *key;
 		size_t h;
 
-		if (l->type != INI_ENTRY || l->ignored)
+		idx->first[i] = -1;
+		if (!indexed(l))
 			continue;
 		key = canon(doc->kind, l->name);
 		h = hash(key);
 		s = slot_for(idx, key, h);
 		if (s->key) {
 			free(key);	/* a later duplicate: the first one wins */
+			idx->first[i] = s->line;
 			continue;
 		}
 		s->key = key;
 		s->hash = h;
 		s->line = (long)i;
+		idx->first[i] = (long)i;
 	}
 }
 
@@ -92,6 +107,8 @@ void ini_index_free(struct ini_index *idx)
 	for (size_t i = 0; i < idx->cap; i++)
 		free(idx->slots[i].key);
 	free(idx->slots);
+	free(idx->first);
 	idx->slots = NULL;
+	idx->first = NULL;
 	idx->cap = 0;
 }

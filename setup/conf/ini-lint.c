@@ -136,12 +136,32 @@ static const char *wsl_shown_path(enum ini_kind kind)
 	return kind == INI_WSLCONFIG ? "C:\\Users\\<you>\\.wslconfig" : "/etc/wsl.conf";
 }
 
+/*
+ * configfile.cpp SetConfig, MessageConfigUnknownKey: the words the user saw.
+ * Joined without printf: a big file may be all unknown keys (issue 23).
+ */
+static void lint_unknown(const struct ini_doc *doc, const struct ini_line *l, struct lint *out)
+{
+	char *why = keys_explain_unknown(doc->kind, l->name);
+	char num[12], *d = num + sizeof(num);
+	unsigned n = l->lineno;
+
+	*--d = '\0';
+	do
+		*--d = (char)('0' + n % 10);
+	while (n /= 10);
+	lint_add(out, l->lineno, 0, LINT_IGNORED,
+	    xjoin(why, "; WSL warns: \"Unknown key '", l->name, "' in ", wsl_shown_path(doc->kind),
+		  ":", d, "\"", (char *)NULL));
+	free(why);
+}
+
 static void lint_entry(const struct ini_doc *doc, const struct ini_index *idx, size_t i,
 		       struct lint *out)
 {
 	const struct ini_line *l = &doc->lines[i];
 	const struct key_def *def = keys_lookup(doc->kind, l->name);
-	long first = ini_index_get(idx, doc, l->name);
+	long first = idx->first[i];	/* not looked up again: issue 23 */
 
 	if (l->header >= 0 && doc->lines[l->header].bad_header) {
 		const struct ini_line *h = &doc->lines[l->header];
@@ -168,13 +188,7 @@ static void lint_entry(const struct ini_doc *doc, const struct ini_index *idx, s
 	}
 	lint_chars(l, out);
 	if (!def) {
-		char *why = keys_explain_unknown(doc->kind, l->name);
-
-		/* configfile.cpp SetConfig, MessageConfigUnknownKey: the words the user saw */
-		lint_add(out, l->lineno, 0, LINT_IGNORED,
-		    xasprintf("%s; WSL warns: \"Unknown key '%s' in %s:%u\"", why, l->name,
-			      wsl_shown_path(doc->kind), l->lineno));
-		free(why);
+		lint_unknown(doc, l, out);
 		return;
 	}
 	lint_value(doc, l, def, out);

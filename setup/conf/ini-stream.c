@@ -69,8 +69,6 @@ static size_t crt_utf8_readable(const unsigned char *s, size_t end)
 	return pos;
 }
 
-enum { SRC_BYTES, SRC_UTF8, SRC_WTF8 };
-
 void ini_src_init(struct ini_src *src, bool windows, bool units16, const char *text, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -96,16 +94,44 @@ void ini_src_init(struct ini_src *src, bool windows, bool units16, const char *t
 	}
 }
 
+/* The character at byte i as fgetwc() gives it, as a code point. */
+static unsigned src_cp(const struct ini_src *src, size_t i, size_t *used)
+{
+	const unsigned char *s = src->s;
+	unsigned char c = s[i];
+
+	*used = 1;
+	if (src->mode == SRC_BYTES || (c < 0x80 && c != '\r'))
+		return c;
+	if (c == '\r' && i + 1 < src->end && s[i + 1] == '\n') {
+		*used = 2;	/* text mode: CRLF -> LF */
+		return '\n';
+	}
+	if (src->mode == SRC_UTF8)
+		return c < 0x80 ? c : utf8_decode_replacing(s + i, src->end - i, used);
+	return utf8_decode(s + i, src->end - i, used);
+}
+
+unsigned ini_src_unit(const struct ini_src *src, size_t i, bool half, size_t *ret_used,
+		      bool *ret_pair)
+{
+	uint16_t u[2];
+	uint32_t off[2];
+	unsigned cp = src_cp(src, i, ret_used);
+
+	*ret_pair = put_cp(u, off, 0, cp, i) == 2;
+	return u[*ret_pair && half];
+}
+
 size_t ini_src_fill(struct ini_src *src, uint16_t *u, uint32_t *off, size_t cap)
 {
 	const unsigned char *s = src->s;
 	size_t i = src->i, end = src->end, n = 0;
-	bool bytes = src->mode == SRC_BYTES, utf8 = src->mode == SRC_UTF8;	/* not re-read per byte */
+	bool bytes = src->mode == SRC_BYTES;	/* not re-read per byte */
 
 	while (i < end && n + 2 <= cap) {
 		unsigned char c = s[i];
-		size_t used = 1;
-		unsigned cp;
+		size_t used;
 
 		/* Bytes on Linux, and ASCII but CR on Windows: the bulk of every file. */
 		if (bytes || (c < 0x80 && c != '\r')) {
@@ -113,17 +139,7 @@ size_t ini_src_fill(struct ini_src *src, uint16_t *u, uint32_t *off, size_t cap)
 			off[n++] = (uint32_t)i++;
 			continue;
 		}
-		if (c == '\r' && i + 1 < end && s[i + 1] == '\n') {
-			u[n] = '\n';	/* text mode: CRLF -> LF */
-			off[n++] = (uint32_t)i;
-			i += 2;
-			continue;
-		}
-		if (utf8)
-			cp = c < 0x80 ? c : utf8_decode_replacing(s + i, end - i, &used);
-		else
-			cp = utf8_decode(s + i, end - i, &used);
-		n = put_cp(u, off, n, cp, i);
+		n = put_cp(u, off, n, src_cp(src, i, &used), i);
 		i += used;
 	}
 	src->i = i;

@@ -41,14 +41,30 @@ struct ini_stream {
  * init: where reading stops (end) and why are known at once; fill: up to
  * cap (at least 2) more units, 0 once all are given.
  */
+enum ini_src_mode {
+	SRC_BYTES,	/* wsl.conf: a unit a byte */
+	SRC_UTF8,	/* .wslconfig as the CRT decodes UTF-8 */
+	SRC_WTF8,	/* .wslconfig that was UTF-16LE (held as WTF-8) */
+};
 struct ini_src {
 	const unsigned char *s;
 	size_t i, end;		/* next byte to decode; where reading stops */
-	int mode;
+	enum ini_src_mode mode;
 	enum ini_stop_why why;
 };
 void ini_src_init(struct ini_src *src, bool windows, bool units16, const char *text, size_t len);
 size_t ini_src_fill(struct ini_src *src, uint16_t *u, uint32_t *off, size_t cap);
+
+/*
+ * One unit where it is, for a reader that walks the text itself (the
+ * parser): a unit starts at byte i < src->end; half picks the second unit
+ * of a character past U+FFFF.  *ret_used: the bytes of the character (a
+ * CRLF is one), *ret_pair: it gives two units.  Bytes below 0x80 but CR,
+ * and every byte in SRC_BYTES, are their own unit: callers test for them
+ * first and call this for the rest.
+ */
+unsigned ini_src_unit(const struct ini_src *src, size_t i, bool half, size_t *ret_used,
+		      bool *ret_pair);
 
 /*
  * The whole stream at once (the unit tests' model of WSL reads it).

@@ -8,20 +8,18 @@
 #include "conf/ini-stream.h"
 #include "base/textcodec.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct parser {
 	struct ini_doc *doc;
-	struct ini_src src;	/* what fgetwc() gives WSL, decoded as the cursor moves */
-	size_t pos;		/* index of the cursor's unit in the whole stream */
-	size_t base, n;		/* the window holds units [base, base + n) */
-	uint16_t u[4096];
-	uint32_t off[4096];
+	struct ini_src src;	/* what fgetwc() gives WSL, decoded where the cursor is */
+	size_t i;		/* the cursor: the byte its unit starts at */
+	bool half;		/*   and on the second unit of a character past U+FFFF */
+	bool bytes;		/* wsl.conf: every byte is a unit */
 	struct buf key;		/* WSL's key buffer, NULs included */
+	struct buf val;		/* the value being read, reused line after line */
 	size_t seclen;		/* its section part: set by valid headers only */
 	long header;
 	size_t line_at;		/* lineno counts physical lines up to here */
@@ -37,41 +35,85 @@ static void addc(struct buf *v, char c)
 	v->s[v->len] = '\0';
 }
 
+/* The lines' strings live in the doc's pool, freed with it. */
+static char *pool_str(struct parser *p, const char *s, size_t n)
+{
+	return strpool_dup(&p->doc->strings, s ? s : "", n);
+}
+
 static bool is_blank(unsigned c) { return c == ' ' || c == '\t'; }
 static bool is_alpha(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_alnum(unsigned c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 
 /*
- * The window moves on when the cursor reaches its end, keeping the unit
- * before the cursor (a backslash's offset is read after it is consumed).
+ * The parser reads the text where it lies (issue 23: no copy of the units,
+ * which cost 6 bytes and a store per byte): a byte that is its own unit is
+ * read inline, anything else (CR, non-ASCII) is decoded by ini_src_unit().
  */
-__attribute__((noinline)) static bool more(struct parser *p)
+static inline bool own_unit(const struct parser *p, unsigned char c)
 {
-	size_t cap = sizeof(p->u) / sizeof(*p->u);
-
-	if (p->src.i >= p->src.end)
-		return false;
-	if (p->n) {
-		p->u[0] = p->u[p->n - 1];
-		p->off[0] = p->off[p->n - 1];
-		p->base += p->n - 1;
-		p->n = 1;
-	}
-	p->n += ini_src_fill(&p->src, p->u + p->n, p->off + p->n, cap - p->n);
-	return true;
+	return (c < 0x80 && c != '\r') || p->bytes;
 }
 
-/* Inlined everywhere: only moving the window is a call, once per 4095 units. */
-static inline unsigned at(struct parser *p)
+/* Windows reads a CR before an LF as one LF unit, another CR as itself. */
+static inline bool crlf(const struct parser *p)
 {
-	if (p->pos - p->base >= p->n && !more(p))
+	return p->i + 1 < p->src.end && p->src.s[p->i + 1] == '\n';
+}
+
+__attribute__((noinline)) static unsigned at_decoded(const struct parser *p)
+{
+	size_t used;
+	bool pair;
+
+	return ini_src_unit(&p->src, p->i, p->half, &used, &pair);
+}
+
+static inline unsigned at(const struct parser *p)
+{
+	unsigned char c;
+
+	if (p->i >= p->src.end)
 		return UNIT_EOF;
-	return p->u[p->pos - p->base];
+	c = p->src.s[p->i];
+	if (own_unit(p, c))
+		return c;
+	if (c == '\r')
+		return crlf(p) ? '\n' : '\r';
+	return at_decoded(p);
 }
 
-static size_t off(struct parser *p)
+__attribute__((noinline)) static void step_decoded(struct parser *p)
 {
-	return at(p) == UNIT_EOF ? p->src.end : p->off[p->pos - p->base];
+	size_t used;
+	bool pair;
+
+	(void)ini_src_unit(&p->src, p->i, p->half, &used, &pair);
+	if (pair && !p->half) {
+		p->half = true;
+	} else {
+		p->i += used;
+		p->half = false;
+	}
+}
+
+/* Past the unit at the cursor (never at EOF). */
+static inline void step(struct parser *p)
+{
+	unsigned char c = p->src.s[p->i];
+
+	if (own_unit(p, c))
+		p->i++;
+	else if (c == '\r')
+		p->i += crlf(p) ? 2 : 1;
+	else
+		step_decoded(p);
+}
+
+/* The offset of the cursor's unit; where reading stops at EOF. */
+static size_t off(const struct parser *p)
+{
+	return p->i;
 }
 
 /* fgetwc(): the next character, consumed. */
@@ -80,8 +122,31 @@ static unsigned next(struct parser *p)
 	unsigned c = at(p);
 
 	if (c != UNIT_EOF)
-		p->pos++;
+		step(p);
 	return c;
+}
+
+/*
+ * Past the next LF unit, or to EOF.  An LF unit is always an LF byte (or
+ * the CRLF ending at one), and no decoded character holds an LF byte, so
+ * memchr finds it (issue 23: comments are a third of a big file).
+ */
+static void skip_past_lf(struct parser *p)
+{
+	const unsigned char *q = memchr(p->src.s + p->i, '\n', p->src.end - p->i);
+
+	p->i = q ? (size_t)(q - p->src.s) + 1 : p->src.end;
+	p->half = false;
+}
+
+/*
+ * The bytes of w below 0x0E (LF, CR and the controls before them) flagged
+ * in their top bits; the lowest flag is exact (a borrow only flags bytes
+ * above a true one), so the first such byte is found at once.
+ */
+static uint64_t low_bytes(uint64_t w)
+{
+	return (w - 0x0E0E0E0E0E0E0E0Eu) & ~w & 0x8080808080808080u;
 }
 
 /* Physical line of text offset o (as ini_line_of counts), moving forward only. */
@@ -93,23 +158,50 @@ static unsigned lineno_at(struct parser *p, size_t o)
 	size_t i = p->line_at;
 	unsigned n = p->lineno;
 
-	for (; i < o; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < o) {
+		unsigned char c;
+		uint64_t w, m;
 
-		if (c > '\r')
-			continue;	/* one test for almost every byte (issue 23) */
+		/* Eight bytes a test, to the first that may end a line (issue 23). */
+		if (o - i >= 8) {
+			memcpy(&w, s + i, 8);
+			m = low_bytes(w);
+			if (!m) {
+				i += 8;
+				continue;
+			}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(m) / 8;	/* s[i] is that byte */
+#endif
+		}
+		c = (unsigned char)s[i];
 		if (c == '\n' || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')))
 			n++;
+		i++;
 	}
 	p->line_at = i;
 	p->lineno = n;
 	return n;
 }
 
+/*
+ * Blanks, letters and digits are ASCII, so always units of their own: their
+ * runs are read straight from the bytes (and no decoded unit is one).
+ */
 static void skip_blanks(struct parser *p)
 {
-	while (is_blank(at(p)))
-		p->pos++;
+	while (p->i < p->src.end && is_blank(p->src.s[p->i]))
+		p->i++;
+}
+
+/* The letters and digits at the cursor appended to the key, and passed. */
+static void take_alnum(struct parser *p)
+{
+	size_t from = p->i;
+
+	while (p->i < p->src.end && is_alnum(p->src.s[p->i]))
+		p->i++;
+	buf_add(&p->key, p->src.s + from, p->i - from);
 }
 
 /* After a value, a header or nothing, WSL's line ends at LF, CR or CRLF. */
@@ -118,29 +210,25 @@ static void end_line(struct parser *p)
 	unsigned c = at(p);
 
 	if (c == '\n') {
-		p->pos++;
+		step(p);
 	} else if (c == '\r') {
-		p->pos++;
+		step(p);
 		if (at(p) == '\n')
-			p->pos++;
+			step(p);
 	}
 }
 
 /* From a '#', WSL reads to the first LF: a CR does not end a comment (304-326). */
 static void skip_comment(struct parser *p)
 {
-	unsigned c;
-
-	do
-		c = next(p);
-	while (c != '\n' && c != UNIT_EOF);
+	skip_past_lf(p);
 }
 
 /* WSL's InvalidLine (814-825): from the character read last, on to the first LF. */
 static void skip_invalid(struct parser *p, unsigned c)
 {
-	while (c != '\n' && c != UNIT_EOF)
-		c = next(p);
+	if (c != '\n' && c != UNIT_EOF)
+		skip_past_lf(p);
 }
 
 /* The character at the cursor is wrong: WSL reads it, then skips the line. */
@@ -148,7 +236,7 @@ static int invalid(struct parser *p, struct ini_line *l, const char *msg)
 {
 	l->type = INI_INVALID;
 	l->errpos = off(p);
-	l->error = xstrdup(msg);
+	l->error = pool_str(p, msg, strlen(msg));
 	skip_invalid(p, next(p));
 	return -1;
 }
@@ -157,16 +245,15 @@ static int parse_header(struct parser *p, struct ini_line *l)
 {
 	unsigned c;
 
-	p->pos++;	/* '[' */
+	step(p);	/* '[' */
 	/* Failing here leaves WSL's key buffer alone: the section stays (456-478). */
 	if (!is_alpha(at(p)))
 		return invalid(p, l, "Invalid section name");
 	buf_reset(&p->key);
-	while (is_alnum(at(p)))
-		buf_addc(&p->key, (char)next(p));
+	take_alnum(p);
 	if (at(p) != ']')
 		return invalid(p, l, "Expected ']'");
-	p->pos++;
+	step(p);
 	skip_blanks(p);
 	c = at(p);
 	if (c == '#')
@@ -176,14 +263,14 @@ static int parse_header(struct parser *p, struct ini_line *l)
 	else
 		return invalid(p, l, "Expected ' ' or '\\n'");
 	l->type = INI_SECTION;
-	l->section = xstrndup(p->key.s, p->key.len);
+	l->section = pool_str(p, p->key.s, p->key.len);	/* letters and digits only */
 	p->seclen = p->key.len;
 	return 0;
 }
 
-static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v)
+/* bs: the offset of the backslash, just read. */
+static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v, size_t bs)
 {
-	size_t bs = p->off[p->pos - 1 - p->base];
 	unsigned d = next(p);
 	char msg[80];
 
@@ -209,55 +296,96 @@ static int parse_escape(struct parser *p, struct ini_line *l, struct buf *v)
 	}
 	l->type = INI_INVALID;
 	l->errpos = bs;
-	l->error = xstrdup(msg);
+	l->error = pool_str(p, msg, strlen(msg));
 	skip_invalid(p, '\\');
 	return -1;
 }
 
+/*
+ * What a byte is to plain_run: plain ASCII, a blank, or one it stops at
+ * (0, so that every byte not listed, all of 0x80-0xFF, goes the slow way).
+ */
+enum { STOP, BLANK, PLAIN };
+#define P PLAIN
+#define P16 P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P
+static const unsigned char value_byte[256] = {
+	P, P, P, P, P, P, P, P, P, BLANK, STOP, P, P, STOP, P, P,	/* 0x00: \t \n \r */
+	P16,
+	BLANK, P, STOP, STOP, P, P, P, P, P, P, P, P, P, P, P, P,	/* 0x20: ' ' '"' '#' */
+	P16, P16,
+	P, P, P, P, P, P, P, P, P, P, P, P, STOP, P, P, P,		/* 0x50: '\\' */
+	P16, P16,
+};
+#undef P16
+#undef P
+
+/*
+ * A run of ASCII that is nothing but itself in a value, taken at once
+ * (issue 23: a value cost a dozen tests a character): the same bytes, trim
+ * point and raw end as the loop in parse_value would give.  False if none.
+ */
+static bool plain_run(struct parser *p, struct buf *v, size_t *trim, size_t *raw_end)
+{
+	const unsigned char *s = p->src.s;
+	size_t i = p->i, last = (size_t)-1;
+
+	for (; i < p->src.end && value_byte[s[i]] != STOP; i++)
+		if (value_byte[s[i]] == PLAIN)
+			last = i;	/* blanks do not move the trim point */
+	if (i == p->i)
+		return false;
+	buf_add(v, s + p->i, i - p->i);
+	if (last != (size_t)-1) {
+		*trim = v->len - (i - last - 1);
+		*raw_end = last + 1;
+	}
+	p->i = i;
+	return true;
+}
+
 static int parse_value(struct parser *p, struct ini_line *l)
 {
-	struct buf v = BUF_INIT;
-	size_t trim = 0, raw_end;
+	struct buf *v = &p->val;
+	size_t trim = 0, raw_end, o;
 	bool quoted = false;
 	unsigned c;
 
+	buf_reset(v);
 	skip_blanks(p);
 	l->val_begin = raw_end = off(p);
 	while ((c = at(p)) != UNIT_EOF && c != '\n' && c != '\r') {
+		if (plain_run(p, v, &trim, &raw_end))
+			continue;
 		if (c == '#' && !quoted) {
 			l->comment = off(p);
 			skip_comment(p);
 			goto done;
 		}
-		p->pos++;
+		o = off(p);
+		step(p);
 		if (c == '"') {
 			quoted = !quoted;
 		} else if (c == '\\') {
-			if (parse_escape(p, l, &v) < 0) {
-				buf_release(&v);
+			if (parse_escape(p, l, v, o) < 0)
 				return -1;
-			}
 		} else {
-			addc(&v, (char)(c & 0xFF));	/* static_cast<char> (749) */
+			addc(v, (char)(c & 0xFF));	/* static_cast<char> (749) */
 			if (c >= 0x80 && p->doc->kind == INI_WSLCONFIG)
 				l->value_lossy = true;
 		}
 		/* Any non-blank, a quote or a backslash too, moves the trim point (755-758). */
 		if (!is_blank(c)) {
-			trim = v.len;
+			trim = v->len;
 			raw_end = off(p);
 		}
 	}
-	if (quoted) {
-		buf_release(&v);
+	if (quoted)
 		return invalid(p, l, "Expected '\"'");
-	}
 	end_line(p);
 done:
 	l->val_end = raw_end;
-	l->value = buf_detach(&v, NULL);
-	l->value[trim] = '\0';
-	l->value_len = strlen(l->value);	/* c_str() (802) */
+	l->value_len = v->s ? strnlen(v->s, trim) : 0;	/* c_str() (802) */
+	l->value = pool_str(p, v->s, l->value_len);
 	l->value_cut = l->value_len < trim;
 	return 0;
 }
@@ -272,16 +400,15 @@ static int parse_entry(struct parser *p, struct ini_line *l)
 	if (p->seclen)
 		buf_addc(&p->key, '.');
 	l->key_begin = off(p);
-	while (is_alnum(at(p)))
-		addc(&p->key, (char)next(p));
+	take_alnum(p);
 	l->key_end = off(p);
 	skip_blanks(p);
 	if (at(p) != '=')
 		return invalid(p, l, "Expected '='");
-	p->pos++;
+	step(p);
 	if (parse_value(p, l) < 0)
 		return -1;
-	l->name = xstrdup(p->key.s);	/* c_str(): up to a NUL of the padding */
+	l->name = pool_str(p, p->key.s, strlen(p->key.s));	/* c_str(): up to a NUL of the padding */
 	l->type = INI_ENTRY;
 	return 0;
 }
@@ -293,7 +420,7 @@ static void parse_line(struct parser *p, struct ini_line *l)
 	memset(l, 0, sizeof(*l));
 	l->begin = off(p);
 	l->lineno = lineno_at(p, l->begin);
-	l->comment = (size_t)-1;
+	l->comment = INI_NO_COMMENT;
 	l->header = p->header;
 	skip_blanks(p);
 	c = at(p);
@@ -314,7 +441,8 @@ static void parse_line(struct parser *p, struct ini_line *l)
 	l->end = off(p);
 }
 
-static void decode_text(struct ini_doc *doc, const char *data, size_t len)
+/* What the parser reads; take (or NULL): a buffer of these bytes to use as they are. */
+static bool decode_text(struct ini_doc *doc, const char *data, size_t len, struct buf *take)
 {
 	const unsigned char *u = (const unsigned char *)data;
 
@@ -328,14 +456,20 @@ static void decode_text(struct ini_doc *doc, const char *data, size_t len)
 		doc->odd_byte = len % 2 == 1;
 		doc->odd = doc->odd_byte ? u[len - 1] : 0;
 		(void)utf16le_to_wtf8(u + 2, len - 2 - doc->odd_byte, &doc->text);
-		return;
+		return false;
 	} else if (doc->kind == INI_WSLCONFIG && len >= 3 && u[0] == 0xEF && u[1] == 0xBB &&
 		   u[2] == 0xBF) {
 		doc->enc = ENC_UTF8_BOM;
 		data += 3;
 		len -= 3;
 	}
+	if (take && doc->enc == ENC_UTF8 && !doc->text.s) {
+		doc->text = *take;
+		*take = (struct buf)BUF_INIT;
+		return true;
+	}
 	buf_add(&doc->text, data, len);
+	return false;
 }
 
 static struct ini_line *new_line(struct ini_doc *doc, size_t *alloc)
@@ -361,29 +495,29 @@ static void add_unread(struct parser *p, size_t from, size_t *alloc)
 	l->begin = from;
 	l->end = doc->text.len;
 	l->lineno = lineno_at(p, from);
-	l->comment = (size_t)-1;
+	l->comment = INI_NO_COMMENT;
 	l->header = p->header;
 	l->ignored = true;
 	doc->stop = (long)doc->nlines++;
 }
 
-int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len)
+static void load(struct ini_doc *doc, enum ini_kind kind)
 {
-	struct parser p = { .doc = doc, .key = BUF_INIT, .header = -1, .lineno = 1 };
+	struct parser p = { .doc = doc, .key = BUF_INIT, .val = BUF_INIT, .header = -1, .lineno = 1 };
 	size_t alloc = 0;
 
-	doc->kind = kind;
-	doc->stop = -1;
-	decode_text(doc, data, len);
 	buf_grow(&doc->text, 0);	/* never NULL, even for an empty file */
+	if (doc->text.len > UINT32_MAX - 2)
+		abort();	/* offsets are 32 bits: never a file wslbridge reads */
 	buf_addc(&p.key, '\0');	/* std::string key = {0} */
 	if (doc->enc == ENC_UTF16BE) {
 		add_unread(&p, 0, &alloc);
 		buf_release(&p.key);
-		return 0;
+		return;
 	}
 	ini_src_init(&p.src, kind == INI_WSLCONFIG, doc->enc == ENC_UTF16LE, doc->text.s,
 		     doc->text.len);
+	p.bytes = p.src.mode == SRC_BYTES;
 	doc->stop_why = p.src.why;
 	while (at(&p) != UNIT_EOF) {
 		struct ini_line *l = new_line(doc, &alloc);
@@ -400,17 +534,32 @@ int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t l
 	}
 	add_unread(&p, p.src.end, &alloc);
 	buf_release(&p.key);
+	buf_release(&p.val);
+}
+
+int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len)
+{
+	doc->kind = kind;
+	doc->stop = -1;
+	(void)decode_text(doc, data, len, NULL);
+	load(doc, kind);
 	return 0;
+}
+
+bool ini_load_buf(struct ini_doc *doc, enum ini_kind kind, struct buf *text)
+{
+	bool taken;
+
+	doc->kind = kind;
+	doc->stop = -1;
+	taken = decode_text(doc, text->s, text->len, text);
+	load(doc, kind);
+	return taken;
 }
 
 void ini_release(struct ini_doc *doc)
 {
-	for (size_t i = 0; i < doc->nlines; i++) {
-		free(doc->lines[i].section);
-		free(doc->lines[i].name);
-		free(doc->lines[i].value);
-		free(doc->lines[i].error);
-	}
+	strpool_release(&doc->strings);
 	free(doc->lines);
 	buf_release(&doc->text);
 	doc->lines = NULL;
@@ -419,109 +568,4 @@ void ini_release(struct ini_doc *doc)
 	doc->lone_backslash = false;
 	doc->stop_why = 0;
 	doc->odd_byte = false;
-}
-
-int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct buf *out)
-{
-	struct buf tmp = BUF_INIT;
-	int r = 0;
-
-	buf_reset(out);
-	switch (doc->enc) {
-	case ENC_UTF8:
-		buf_add(out, text, len);
-		break;
-	case ENC_UTF8_BOM:
-		buf_add(out, "\xEF\xBB\xBF", 3);
-		buf_add(out, text, len);
-		break;
-	case ENC_UTF16LE:
-		r = wtf8_to_utf16le((const unsigned char *)text, len, &tmp);
-		if (r == 0) {
-			buf_add(out, "\xFF\xFE", 2);
-			buf_add(out, tmp.s, tmp.len);
-			if (doc->odd_byte)	/* the byte the CRT never read stays */
-				buf_addc(out, (char)doc->odd);
-		}
-		break;
-	case ENC_UTF16BE:
-		buf_add(out, text, len);
-		break;
-	}
-	buf_release(&tmp);
-	return r;
-}
-
-/* Cheap reject before keys_lookup: the part after the first dot must match. */
-static bool key_part_is(const char *name, const char *key)
-{
-	const char *dot = strchr(name, '.');
-
-	return dot && !strcasecmp(dot + 1, key);
-}
-
-long ini_find(const struct ini_doc *doc, const char *fullname)
-{
-	const struct key_def *def = keys_lookup(doc->kind, fullname);
-
-	for (size_t i = 0; i < doc->nlines; i++) {
-		const struct ini_line *l = &doc->lines[i];
-
-		if (l->type != INI_ENTRY || l->ignored)
-			continue;
-		if (def ? key_part_is(l->name, def->name) && keys_lookup(doc->kind, l->name) == def
-			: !strcasecmp(l->name, fullname))
-			return (long)i;
-	}
-	return -1;
-}
-
-const char *ini_value(const struct ini_doc *doc, const char *fullname)
-{
-	long at = ini_find(doc, fullname);
-
-	return at >= 0 ? doc->lines[at].value : NULL;
-}
-
-const char *ini_stop_reason(const struct ini_doc *doc)
-{
-	if (doc->kind != INI_WSLCONFIG || doc->stop < 0)
-		return "";
-	if (doc->enc == ENC_UTF16BE)
-		return " (a UTF-16BE file: Windows cannot open it)";
-	if (doc->stop_why == STOP_CTRLZ)
-		return " (a Ctrl-Z character, which ends the file for Windows)";
-	return " (bytes that are not UTF-8 where Windows reads the file in pieces, "
-	       "so the read fails)";
-}
-
-unsigned ini_line_of(const struct ini_doc *doc, size_t pos, unsigned *ret_col)
-{
-	unsigned line = 1;
-	size_t start = 0;
-
-	for (size_t i = 0; i < pos && i < doc->text.len; i++) {
-		char c = doc->text.s[i];
-
-		if (c == '\n' || (c == '\r' && (i + 1 >= doc->text.len || doc->text.s[i + 1] != '\n'))) {
-			line++;
-			start = i + 1;
-		}
-	}
-	if (ret_col)
-		*ret_col = (unsigned)(pos - start) + 1;
-	return line;
-}
-
-const char *ini_line_terminator(const struct ini_doc *doc, const struct ini_line *l)
-{
-	const char *s = doc->text.s;
-
-	if (l->end >= 2 && l->end - 2 >= l->begin && s[l->end - 2] == '\r' && s[l->end - 1] == '\n')
-		return "\r\n";
-	if (l->end >= 1 && l->end - 1 >= l->begin && s[l->end - 1] == '\n')
-		return "\n";
-	if (l->end >= 1 && l->end - 1 >= l->begin && s[l->end - 1] == '\r')
-		return "\r";
-	return "";
 }

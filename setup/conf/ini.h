@@ -20,9 +20,11 @@
 #define WB_INI_H
 
 #include "conf/keys.h"
+#include "base/strpool.h"
 #include "base/util.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum ini_encoding {
 	ENC_UTF8,	/* or plain bytes; for wsl.conf always this */
@@ -37,26 +39,32 @@ enum ini_encoding {
  */
 enum ini_line_type { INI_BLANK, INI_COMMENT, INI_SECTION, INI_ENTRY, INI_INVALID, INI_UNREAD };
 
+/*
+ * Offsets are 32 bits (the reader takes texts below 4 GiB) and the small
+ * fields come first: 88 bytes a line, not 144, for the line arrays of a
+ * big file and of an edit's re-read (issue 23).
+ */
+#define INI_NO_COMMENT UINT32_MAX
 struct ini_line {
 	enum ini_line_type type;
-	size_t begin, end;	/* [begin, end) in doc->text, terminator included */
 	unsigned lineno;	/* physical line of begin, 1-based */
 	bool ignored;		/* wsl.conf: WSL stopped reading before it */
+	bool value_cut;		/* INI_ENTRY: a NUL (or a character ending in 00) cut it */
+	bool value_lossy;	/* .wslconfig: a non-ASCII character cut to 8 bits */
+	bool bad_header;	/* INI_INVALID: an invalid [section] line */
+	uint32_t begin, end;	/* [begin, end) in doc->text, terminator included */
+	/* INI_ENTRY */
+	uint32_t key_begin, key_end;	/* key as written */
+	uint32_t val_begin, val_end;	/* raw value text, edge blanks excluded */
+	uint32_t comment;	/* offset of a trailing '#', or INI_NO_COMMENT */
+	uint32_t value_len;	/* up to the first NUL: WSL passes c_str() on */
+	/* INI_INVALID */
+	uint32_t errpos;	/* offset of the offending byte */
 	long header;		/* index of the [header] line above, or -1 */
 	char *section;		/* INI_SECTION: the name as written */
-	/* INI_ENTRY */
-	size_t key_begin, key_end;	/* key as written */
-	size_t val_begin, val_end;	/* raw value text, edge blanks excluded */
-	size_t comment;		/* offset of a trailing '#', or (size_t)-1 */
-	char *name;		/* "section.key" as WSL computes it */
-	char *value;		/* decoded as WSL reads it */
-	size_t value_len;	/* up to the first NUL: WSL passes c_str() on */
-	bool value_cut;		/* a NUL (or a character ending in 00) cut it */
-	bool value_lossy;	/* .wslconfig: a non-ASCII character cut to 8 bits */
-	/* INI_INVALID */
-	char *error;		/* WSL's message, e.g. "Expected '='" */
-	size_t errpos;		/* offset of the offending byte */
-	bool bad_header;	/* an invalid [section] line */
+	char *name;		/* INI_ENTRY: "section.key" as WSL computes it */
+	char *value;		/* INI_ENTRY: decoded as WSL reads it */
+	char *error;		/* INI_INVALID: WSL's message, e.g. "Expected '='" */
 };
 
 struct ini_doc {
@@ -71,11 +79,19 @@ struct ini_doc {
 	int stop_why;		/* .wslconfig: enum ini_stop_why (ini-stream.h) */
 	bool odd_byte;		/* UTF-16LE with an odd byte count: the CRT drops */
 	unsigned char odd;	/*   the last byte; kept here, written back */
+	struct strpool strings;	/* the lines' section, name, value and error */
 };
-#define INI_DOC_INIT { INI_WSLCONFIG, ENC_UTF8, BUF_INIT, NULL, 0, -1, false, 0, false, 0 }
+#define INI_DOC_INIT { INI_WSLCONFIG, ENC_UTF8, BUF_INIT, NULL, 0, -1, false, 0, false, 0, \
+		       STRPOOL_INIT }
 
 /* Parse bytes.  0 (every file can be read: WSL reads something or nothing). */
 int ini_load(struct ini_doc *doc, enum ini_kind kind, const char *data, size_t len);
+/*
+ * The same for the bytes in text, which doc takes over instead of copying
+ * when the parser reads them as they are (true; text is then empty): an
+ * edit re-reads its whole result (issue 23).
+ */
+bool ini_load_buf(struct ini_doc *doc, enum ini_kind kind, struct buf *text);
 void ini_release(struct ini_doc *doc);
 /* The file's bytes for doc->text in the file's own encoding. */
 int ini_encode(const struct ini_doc *doc, const char *text, size_t len, struct buf *out);
@@ -91,6 +107,7 @@ const char *ini_value(const struct ini_doc *doc, const char *fullname);
 struct ini_index {
 	struct ini_index_slot { char *key; size_t hash; long line; } *slots;
 	size_t cap;
+	long *first;	/* per line of the doc: the line WSL takes its key from, or -1 */
 };
 void ini_index_build(const struct ini_doc *doc, struct ini_index *idx);
 long ini_index_get(const struct ini_index *idx, const struct ini_doc *doc, const char *name);

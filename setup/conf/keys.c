@@ -211,26 +211,32 @@ static uint64_t letters(const char *s)
 	return m;
 }
 
-static size_t classes(uint64_t m)
+/* More than lim (at most 3) classes in m?  No loop, no branch: it runs 50 times a key. */
+static bool more_classes(uint64_t m, size_t lim)
 {
-	/* Bits counted in parallel (SWAR): this runs per table key for each unknown key. */
-	m -= (m >> 1) & 0x5555555555555555u;
-	m = (m & 0x3333333333333333u) + ((m >> 2) & 0x3333333333333333u);
-	m = (m + (m >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
-	return (size_t)((m * 0x0101010101010101u) >> 56);
+	uint64_t cleared[4];
+
+	cleared[0] = m;
+	for (size_t k = 1; k < 4; k++)
+		cleared[k] = cleared[k - 1] & (cleared[k - 1] - 1);
+	return cleared[lim] != 0;
 }
 
-/* A key's classes as "section.name", once per table; 0 past the cache. */
-static uint64_t key_letters(enum ini_kind kind, size_t i, const struct key_def *def)
+/* Each key's classes as "section.name", computed once per table (CHAIN_MAX keys at most). */
+static const uint64_t *table_letters(enum ini_kind kind)
 {
-	static uint64_t cache[2][128];
+	static uint64_t cache[2][CHAIN_MAX];
+	static bool built[2];
 	uint64_t *c = cache[kind == INI_WSLCONFIG];
+	const struct key_def *t = table_of(kind);
 
-	if (i >= sizeof(cache[0]) / sizeof(*cache[0]))
-		return 0;
-	if (!c[i])
-		c[i] = letters(def->section) | letters(".") | letters(def->name);
-	return c[i];
+	if (built[kind == INI_WSLCONFIG])
+		return c;
+	(void)letter_chains(kind);	/* checks the table fits */
+	for (size_t i = 0; t[i].name; i++)
+		c[i] = letters(t[i].section) | letters(".") | letters(t[i].name);
+	built[kind == INI_WSLCONFIG] = true;
+	return c;
 }
 
 char *keys_explain_unknown(enum ini_kind kind, const char *fullname)
@@ -239,32 +245,34 @@ char *keys_explain_unknown(enum ini_kind kind, const char *fullname)
 	const struct key_def *t = table_of(kind), *best = NULL;
 	size_t seclen, best_d = SIZE_MAX;
 	uint64_t nm = letters(fullname);
+	const uint64_t *masks = table_letters(kind);
 	const char *key;
 	char *full, *r;
 
 	if (!split_name(fullname, &seclen, &key))
 		return xasprintf("'%s' is not inside a [section], so WSL never reads it",
 				 fullname);
-	full = xasprintf("experimental.%s", key);
-	if (section_is(fullname, seclen, "wsl2") && keys_lookup(kind, full)) {
-		r = xasprintf("'%s' is read only under [experimental]: use '%s'",
-			      fullname, full);
+	/* Only a [wsl2] key can be an [experimental] one misplaced: no name built else. */
+	if (section_is(fullname, seclen, "wsl2")) {
+		full = xjoin("experimental.", key, (char *)NULL);
+		r = keys_lookup(kind, full) ? xasprintf("'%s' is read only under [experimental]: "
+							 "use '%s'", fullname, full) : NULL;
 		free(full);
-		return r;
+		if (r)
+			return r;
 	}
-	free(full);
 	if (keys_lookup(other, fullname))
 		return xasprintf("'%s' is a %s key, not a %s key", fullname,
 				 ini_kind_file(other), ini_kind_file(kind));
 	for (size_t i = 0; t[i].name && best_d; i++) {
 		/* Only a distance of 3 or less names a key: stop past it. */
 		size_t lim = best_d <= 3 ? best_d - 1 : 3, d;
-		uint64_t cm = key_letters(kind, i, &t[i]);
+		uint64_t cm = masks[i];
 		char *cand;
 
-		if (cm && (classes(nm & ~cm) > lim || classes(cm & ~nm) > lim))
+		if (more_classes(nm & ~cm, lim) || more_classes(cm & ~nm, lim))
 			continue;
-		cand = xasprintf("%s.%s", t[i].section, t[i].name);
+		cand = xjoin(t[i].section, ".", t[i].name, (char *)NULL);
 		d = edit_distance_max(fullname, cand, lim);
 		if (d < best_d) {
 			best_d = d;
@@ -275,8 +283,8 @@ char *keys_explain_unknown(enum ini_kind kind, const char *fullname)
 	if (best && best_d <= 3)
 		return xasprintf("WSL does not know the key '%s'; did you mean '%s.%s'?",
 				 fullname, best->section, best->name);
-	return xasprintf("WSL does not know the key '%s' (see `wslbridge config keys`)",
-			 fullname);
+	return xjoin("WSL does not know the key '", fullname, "' (see `wslbridge config keys`)",
+		     (char *)NULL);
 }
 
 /*
