@@ -228,8 +228,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 # `make deb`: a Debian package of `make install PREFIX=/usr`.
-deb: wslbridge build/wslbridge.1
-	$(Q)templates/deb/mkdeb
+DEBDIR ?= build
+deb: wslbridge build/wslbridge.1 build/validated.stamp
+	$(Q)DEBDIR='$(DEBDIR)' templates/deb/mkdeb
 clean:
 	rm -rf build wslbridge
 

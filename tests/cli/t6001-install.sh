@@ -116,7 +116,7 @@ test_expect_success 'make install puts everything under DESTDIR; uninstall remov
 export DEBFULLNAME="${DEBFULLNAME:-wslbridge tests}" DEBEMAIL="${DEBEMAIL:-tests@wslbridge.example.org}"
 test_expect_success 'make deb: installs with dpkg, runs, and removes cleanly' '
 	command -v dpkg-deb >/dev/null || { echo "no dpkg-deb"; exit 0; }
-	deb=$(make -s -C "$TOP" deb) && deb=$TOP/$deb &&
+	deb=$(make -s -C "$TOP" deb DEBDIR="$PWD/deb") &&
 	dpkg-deb -f "$deb" Package Depends >ctl &&
 	test_grep "^Package: wslbridge" ctl && test_grep "libxml2" ctl && test_grep "libpcre2-8-0" ctl &&
 	r=$PWD/dpkgroot && mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" &&
@@ -139,7 +139,7 @@ test_expect_success 'make deb: installs with dpkg, runs, and removes cleanly' '
 # informational tags (hardening) included; under CI=true lintian must be there.
 if command -v lintian >/dev/null && command -v dpkg-deb >/dev/null; then
 test_expect_success 'make deb is lintian-clean (pedantic and info tags too)' '
-	deb=$TOP/$(make -s -C "$TOP" deb) &&
+	deb=$(make -s -C "$TOP" deb DEBDIR="$PWD/deb") &&
 	lintian --tag-display-limit 0 -E -I --pedantic "$deb" >tags 2>lerr || { cat tags lerr; exit 1; }
 	grep -v "root privileges" lerr >>tags || true
 	test ! -s tags || { cat tags; exit 1; }
