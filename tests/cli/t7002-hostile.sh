@@ -26,9 +26,10 @@ names = [s.get('name') for s in ET.parse(sys.argv[1] + '/state.xml').getroot().i
 sys.exit(0 if names.count(want) == 1 else 1)" "$1" "$2"
 }
 
-# Every name through setup and the check after the restart (the name's way
-# into the request and back); status and repair, which carry it the same
-# way, for the names with quotes, $( ), backticks and a newline.
+# Every name through setup (its way into the request, onto Windows and into
+# .wslconfig, byte for byte); the check after the restart, status and repair,
+# which read it back and carry it the same way, for the names with quotes,
+# $( ), backticks and a newline.
 test_expect_success 'hostile switch names: setup, verify after restart, status, repair' '
 	for f in names/*; do
 		n=$(cat "$f"; echo x) && n=${n%x} && rm -rf h &&
@@ -38,10 +39,10 @@ test_expect_success 'hostile switch names: setup, verify after restart, status, 
 		test ! -s h/flags.log || { echo "$f: flagged"; cat h/flags.log; exit 1; }
 		switch_has h "$f" || { echo "$f: the switch name did not arrive byte for byte"; exit 1; }
 		"$WB" config get --file "h/$cfg" wsl2.vmSwitch >got && printf "%s\n" "$n" >want &&
-		test_cmp want got &&
+		test_cmp want got || exit 1
+		case $f in names/1|names/2|names/3|names/4|names/nl) ;; *) continue ;; esac
 		env WINHOST_DIR=$PWD/h "$RUN" --restart fresh-pro -- "$WB" check bridged --switch "$n" >out ||
 		{ echo "$f: check after the restart failed"; cat out; exit 1; }
-		case $f in names/1|names/2|names/3|names/4|names/nl) ;; *) continue ;; esac
 		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" status >out 2>err ||
 		{ echo "$f: status of a working bridge:"; cat err; exit 1; }
 		env WINHOST_DIR=$PWD/h "$RUN" fresh-pro -- "$WB" repair --yes --switch "$n" >out 2>&1 ||

@@ -13,7 +13,7 @@ case $WB in */asan/*)
 esac
 command -v valgrind >/dev/null || { echo "not ok 1 - valgrind is missing (tests/install-deps.sh installs it)"; exit 1; }
 
-VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes"
+VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-origins=${VG_TRACK_ORIGINS:-no}"
 
 # vg CODE ARGS...: wslbridge ARGS under valgrind must exit CODE, with no errors.
 vg() {
