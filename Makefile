@@ -60,6 +60,7 @@ all: wslbridge build/wslbridge.1 build/validated.stamp
 # wslbridge trusts its own files and validates only those a user adds.
 build/validated.stamp: templates/targets/target.rng templates/targets/*.xml templates/vpn/profile.rng templates/vpn/*.xml
 	@mkdir -p $(dir $@)
+	$(Q)command -v xmllint >/dev/null || { echo "make: xmllint validates the shipped targets: install libxml2-utils (tests/install-deps.sh build)"; exit 1; }
 	$(Q)xmllint --noout --relaxng templates/targets/target.rng templates/targets/*.xml 2>$@.log && \
 	  xmllint --noout --relaxng templates/vpn/profile.rng templates/vpn/*.xml 2>>$@.log || \
 	  { cat $@.log; echo "make: a shipped target or profile breaks its schema"; exit 1; }
