@@ -129,6 +129,19 @@ static struct host_action *undo_actions(const struct backup_entry *e, const bool
 	return a;
 }
 
+/* The facts beyond the basics these undos read (host.h enum host_facts):
+ * the switches for a switch, the Hyper-V firewall for its rules. */
+static unsigned undo_facts(const struct backup_entry *e)
+{
+	unsigned f = 0;
+
+	for (size_t k = 0; k < e->nwin; k++) {
+		f |= strstr(e->win[k].type, "switch") ? HOST_SWITCHES : 0;
+		f |= !strncmp(e->win[k].type, "hvfw-", 5) ? HOST_HVFW : 0;
+	}
+	return f;
+}
+
 int transaction_revert_windows(struct wb_ctx *ctx, struct backup_entry *e)
 {
 	bool *skip = xcalloc(e->nwin + 1, sizeof(*skip)), pending = false;
@@ -145,6 +158,7 @@ int transaction_revert_windows(struct wb_ctx *ctx, struct backup_entry *e)
 		skip[k] = e->win[k].done;	/* an undo killed after its Windows step */
 	}
 	r = host_open(ctx, &h, &why);
+	h.facts = undo_facts(e);
 	if (r == 0 && pending && reconcile(&h, e, skip)) {
 		rc = WB_EXIT_FAIL;
 		goto out;

@@ -167,7 +167,7 @@ int observation_ask_more(struct observation *o, unsigned facts, char **ret_why)
 	*ret_why = NULL;
 	if (!o->have_windows || !(facts & ~o->host.facts & HOST_ALL_FACTS))
 		return 0;
-	o->host.facts |= facts & HOST_ALL_FACTS;
+	o->host.facts = facts & HOST_ALL_FACTS;	/* what the guess asked is no longer needed */
 	wb_debug("asking Windows again, for facts the first observation left out");
 	host_state_release(&o->win);
 	return observe_windows(o, ret_why);

@@ -53,8 +53,9 @@ struct observation {
  */
 int observation_gather(const struct wb_ctx *ctx, bool offline, unsigned facts,
 		       struct observation *o, char **ret_why);
-/* Observe Windows again when facts holds some the observation did not ask
- * for (a guess from local files that turned out wrong): 0, or as above. */
+/* Observe Windows again, for exactly facts, when facts holds some the
+ * observation did not ask for (a guess from local files that turned out
+ * wrong): 0, or as above. */
 int observation_ask_more(struct observation *o, unsigned facts, char **ret_why);
 void observation_release(struct observation *o);
 const struct wsl_env *observation_env(const struct observation *o);

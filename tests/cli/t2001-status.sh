@@ -38,14 +38,14 @@ most() { awk -v k="$2" '$2 == k { n[$1]++ } END { m = 0; for (l in n) if (n[l] >
 # imports N DIR: the modules the Nth launch of DIR/calls.log imported, one a line.
 imports() { awk -v n="$1" '$2 == "launch" { k++ } k == n && $2 == "import" { print $3 }' "$2/calls.log"; }
 
-test_expect_success 'an observe makes at most 30 cmdlet or CIM calls and starts at most 1 native program' '
+test_expect_success 'an observe makes at most 30 cmdlet or CIM calls, 3 imports, 1 native program' '
 	for s in "$TOP"/tests/winhost/scenarios/*.xml; do
 		n=$(basename "$s" .xml) &&
 		c=$(most "h-$n" cmdlet) && q=$(most "h-$n" cim) && p=$(most "h-$n" native) &&
 		i=$(most "h-$n" import) &&
 		# counted at all: every observe reads the adapters and imports something
 		grep -q " cim MSFT_NetAdapter$" "h-$n/calls.log" && test "$i" -ge 1 &&
-		test "$c" -le 30 && test "$p" -le 1 ||
+		test "$c" -le 30 && test "$p" -le 1 && test "$i" -le 3 ||
 		{ echo "$n: $c cmdlet calls ($q CIM queries), $p native programs, $i imports:"; cat "h-$n/calls.log"; exit 1; }
 	done
 '
@@ -87,6 +87,19 @@ test_expect_success 'a guess that falls short: Windows is asked again, nothing i
 	WINHOST_DIR=$PWD/hg test_expect_code 3 "$RUN" fresh-pro -- "$WB" check >out 2>&1 &&
 	test "$(launches hg)" = 3 && test_grep "^target: bridged" out && ! grep -q "not read" out &&
 	test_grep "FAIL.*switch" out
+'
+
+# Where Hyper-V is there too, mirrored reads the Hyper-V firewall and never
+# imports Hyper-V: its switches are none of mirrored's business.
+test_expect_success 'mirrored on a PC with Hyper-V: NetSecurity imported, Hyper-V not' '
+	rm -rf hm && WINHOST_DIR=$PWD/hm "$RUN" fresh-pro -- true &&
+	printf "[wsl2]\nnetworkingMode=mirrored\n" >hm/root/mnt/c/Users/alice/.wslconfig &&
+	WINHOST_DIR=$PWD/hm test_expect_code 3 "$RUN" fresh-pro -- "$WB" check >out 2>&1 &&
+	WINHOST_DIR=$PWD/hm test_expect_code 3 "$RUN" fresh-pro -- "$WB" check >out 2>&1 &&
+	test_grep "^target: mirrored" out && test "$(launches hm)" = 3 &&
+	test "$(most hm import)" -le 3 &&
+	n=$(awk '"'"'$2 == "launch" { k++ } END { print k }'"'"' hm/calls.log) && imports "$n" hm >imp &&
+	grep -qx NetSecurity imp && ! grep -qx Hyper-V imp
 '
 
 test_expect_success 'the picture labels the link by the mode WSL runs, not by what .wslconfig asks' '

@@ -76,7 +76,9 @@ test_expect_success 'set again is idempotent: pretest finds nothing to do (one o
 test_expect_success 'what set did is in the history: undo reverts it' '
 	WINHOST_DIR=$PWD/h test_expect_code 4 "$RUN" fresh-pro -- "$WB" undo --yes >out 2>&1 &&
 	test_grep "^undo #1 from .*: wslbridge dsc set$" out && test_grep "remove-switch" out &&
-	test ! -e h/root/mnt/c/Users/alice/.wslconfig
+	test ! -e h/root/mnt/c/Users/alice/.wslconfig &&
+	# get, test, set and undo: no launch imports more than 3 modules (issue 23)
+	awk '"'"'$2 == "import" { n[$1]++ } END { for (l in n) if (n[l] > 3) { print l, n[l]; bad = 1 } exit bad }'"'"' h/calls.log
 '
 
 test_expect_success 'forwards through DSC: test, set (no prompt on the terminal), test' '

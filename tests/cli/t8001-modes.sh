@@ -82,7 +82,9 @@ test_expect_success 'undo takes the rules and .wslconfig back, newest change fir
 	for i in 1 2; do WINHOST_DIR=$PWD/h "$RUN" home-edition -- "$WB" undo --yes >/dev/null || exit 1; done &&
 	test_expect_code 4 env WINHOST_DIR=$PWD/h "$RUN" home-edition -- "$WB" undo --yes >/dev/null 2>err &&
 	test_grep "wsl.exe --shutdown" err &&
-	test -z "$(hvfw_rules h)" && test ! -e "$(wslconfig h)"
+	test -z "$(hvfw_rules h)" && test ! -e "$(wslconfig h)" &&
+	# mirrored from setup to undo: the Hyper-V firewall read (Home has no Hyper-V module)
+	grep -q " import NetSecurity$" h/calls.log
 '
 
 test_expect_success '--host-loopback writes the [experimental] key WSL reads' '
