@@ -8,7 +8,7 @@ $global:WHState = $null
 
 # The state as it is now: native programs (netsh.exe) change it between calls.
 function Get-WHState {
-    $stamp = (Get-Item -LiteralPath $global:WHStatePath).LastWriteTimeUtc.Ticks
+    $stamp = [System.IO.File]::GetLastWriteTimeUtc($global:WHStatePath).Ticks
     if ($null -eq $global:WHState -or $stamp -ne $global:WHStateStamp) {
         $doc = New-Object System.Xml.XmlDocument
         $doc.PreserveWhitespace = $false
@@ -23,7 +23,7 @@ function Save-WHState {
     $tmp = $global:WHStatePath + '.ps.tmp'
     $global:WHState.Save($tmp)
     [System.IO.File]::Move($tmp, $global:WHStatePath, $true)
-    $global:WHStateStamp = (Get-Item -LiteralPath $global:WHStatePath).LastWriteTimeUtc.Ticks
+    $global:WHStateStamp = [System.IO.File]::GetLastWriteTimeUtc($global:WHStatePath).Ticks
 }
 
 function Get-WHHost { return (Get-WHState).DocumentElement.SelectSingleNode('host') }
