@@ -60,20 +60,14 @@ static int settle_mode(struct run *r, const char *recorded)
 unsigned run_mode_facts(const struct wb_ctx *ctx, const struct engine_opts *o, const struct observation *obs)
 {
 	struct target_params rec = { NULL, NULL, 0 };
-	struct target_error err;
-	struct target t;
 	const struct mode_ops *m;
 	char *recorded = NULL;
 	unsigned f = HOST_SWITCHES;	/* repair with nothing to go by: bridged's */
 
 	(void)record_read(ctx, &recorded, &rec);
 	m = pick_mode(o, recorded, ini_value(&obs->wslconfig, "wsl2.networkingMode"));
-	memset(&t, 0, sizeof(t));
-	if (m && target_load(ctx, m->name, NULL, 0, &t, &err) == 0)
-		f = target_facts(&t);
-	else if (m)
-		target_error_release(&err);
-	target_release(&t);
+	if (m)
+		f = target_facts_of(ctx, m->name, NULL, 0, f);
 	target_params_release(&rec);
 	free(recorded);
 	return f;

@@ -308,6 +308,22 @@ unsigned target_facts(const struct target *t)
 	return f;
 }
 
+unsigned target_facts_of(const struct wb_ctx *ctx, const char *name, char *const *params,
+			 size_t nparams, unsigned dflt)
+{
+	struct target_error err;
+	struct target t;
+	unsigned f = dflt;
+
+	memset(&t, 0, sizeof(t));	/* a bad parameter returns before the load touches t */
+	if (target_load(ctx, name, params, nparams, &t, &err) == 0)
+		f = target_facts(&t);
+	else
+		target_error_release(&err);
+	target_release(&t);
+	return f;
+}
+
 size_t probe_count(void)
 {
 	return N_PROBES;

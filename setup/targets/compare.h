@@ -51,6 +51,10 @@ char *probe_value(const struct expectation *e, const struct observation *o, char
 /* The probes this wslbridge knows, for the test that holds them to target.rng. */
 /* The facts beyond the basics (host.h enum host_facts) t's probes read. */
 unsigned target_facts(const struct target *t);
+/* The same of target name loaded with params, or dflt when it does not load
+ * (the run that loads it for real reports why). */
+unsigned target_facts_of(const struct wb_ctx *ctx, const char *name, char *const *params,
+			 size_t nparams, unsigned dflt);
 size_t probe_count(void);
 const char *probe_name(size_t i);
 

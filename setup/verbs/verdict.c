@@ -90,26 +90,20 @@ unsigned verdict_facts(const struct wb_ctx *ctx, const char *named, const struct
 {
 	struct verdict_params q = { NULL, 0 };
 	struct observation local;
-	struct target_error err;
-	struct target t;
-	unsigned f = HOST_ALL_FACTS;
+	unsigned f;
 	char *why = NULL, *name;
 
 	for (size_t i = 0; i < p->n; i++)
 		verdict_param(&q, NULL, p->v[i]);
 	(void)observation_gather(ctx, true, 0, &local, &why);	/* offline never fails */
 	name = choose_target(ctx, &local, named, &q, true);
-	memset(&t, 0, sizeof(t));
 	/* Before a first run has learnt where .wslconfig is, a guess from it
 	 * would be a guess from nothing: then the switches, as for bridged
 	 * (setup's default), and Windows is asked again if that falls short. */
 	if (!named && !local.wslconfig_path && !has_record(ctx))
 		f = HOST_SWITCHES;
-	else if (target_load(ctx, name, q.v, q.n, &t, &err) == 0)
-		f = target_facts(&t);
 	else
-		target_error_release(&err);	/* reported when the real load fails too */
-	target_release(&t);
+		f = target_facts_of(ctx, name, q.v, q.n, HOST_ALL_FACTS);
 	free(name);
 	free(why);
 	observation_release(&local);
