@@ -350,7 +350,8 @@ function Write-AdapterFacts {
     foreach ($c in @(Get-CimInstance @script:Std -ClassName MSFT_DNSClient)) {
         $suffix[[int64]$c.InterfaceIndex] = $c.ConnectionSpecificSuffix
     }
-    $addrs = @(Get-CimInstance @script:Std -ClassName MSFT_NetIPAddress -Filter 'AddressFamily = 2')
+    # Store 1: the active addresses; a static one is also in the persistent store (D.19).
+    $addrs = @(Get-CimInstance @script:Std -ClassName MSFT_NetIPAddress -Filter 'AddressFamily = 2 AND Store = 1')
     # Every adapter's bindings in one query (the class holds hidden ones too).
     $bindings = @{}
     foreach ($b in @(Get-CimInstance @script:Std -ClassName MSFT_NetAdapterBindingSettingData)) {
@@ -641,7 +642,7 @@ function Wait-Settled {
         $nic = @(Get-CimInstance @script:Std -ClassName MSFT_NetAdapter | Where-Object { $_.Name -ceq "vEthernet ($Name)" })
         if ($nic.Count -gt 0) {
             $idx = [int64]$nic[0].InterfaceIndex
-            $ip = @(Get-CimInstance @script:Std -ClassName MSFT_NetIPAddress -Filter "AddressFamily = 2 AND InterfaceIndex = $idx")
+            $ip = @(Get-CimInstance @script:Std -ClassName MSFT_NetIPAddress -Filter "AddressFamily = 2 AND Store = 1 AND InterfaceIndex = $idx")
             $route = @(Get-CimInstance @script:Std -ClassName MSFT_NetRoute -Filter "DestinationPrefix = '0.0.0.0/0' AND Store = 1 AND InterfaceIndex = $idx")
             if ($ip.Count -gt 0 -and $route.Count -gt 0) { return 'true' }
         }

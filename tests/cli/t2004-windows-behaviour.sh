@@ -173,6 +173,18 @@ test_expect_success 'D.16/D.17: lone surrogates and U+FFFF in notes, a uint32 MT
 	! test -e h6/flags.log
 '
 
+# D.19: a persistent route and a static address are in both stores; the
+# agent reads the active one, so each is there once.
+test_expect_success 'D.19: a static address and a persistent default route are read once each' '
+	sed -e "s|<ipv4 address=\"192.168.1.23\"|<ipv4 persistent=\"true\" address=\"192.168.1.23\"|" \
+	    -e "s|<route prefix=\"0.0.0.0/0\" next-hop=\"192.168.1.1\" ifindex=\"12\"|<route persistent=\"true\" prefix=\"0.0.0.0/0\" next-hop=\"192.168.1.1\" ifindex=\"12\"|" \
+	    "$TOP/tests/winhost/scenarios/fresh-pro.xml" >static.xml &&
+	test "$(grep -c "persistent=" static.xml)" = 2 &&
+	rm -rf hs && WINHOST_DIR=$PWD/hs "$RUN" "$PWD/static.xml" -- "$WB" status --xml >out &&
+	test "$(grep -c "address=\"192.168.1.23\"" out)" = 1 &&
+	test "$(grep -c "<route prefix=\"0.0.0.0/0\" next-hop=\"192.168.1.1\" ifindex=\"12\"" out)" = 1
+'
+
 # Each section of the observation in its own try: one failing cmdlet costs its section only.
 test_expect_success 'a failing cmdlet costs its section only: status says what could not be read' '
 	rm -rf h8 && WINHOST_DIR=$PWD/h8 "$RUN" "$(variant fresh-pro fail=MSFT_NetAdapter)" -- "$WB" status >out &&

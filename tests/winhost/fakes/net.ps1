@@ -55,10 +55,15 @@ function Get-WHNetCim {
             }
         }
         'MSFT_NetIPAddress' {
+            # <ipv4 persistent="true">: a static address, in both stores (assumed, as routes, D.19)
             foreach ($a in $adapters) {
                 foreach ($ip in @($a.SelectNodes('ipv4'))) {
-                    New-WHCim $Class ([ordered]@{ InterfaceIndex = [uint32]$a.GetAttribute('ifindex'); InterfaceAlias = $a.GetAttribute('name')
-                        IPAddress = $ip.GetAttribute('address'); PrefixLength = [byte]$ip.GetAttribute('prefix'); AddressFamily = [uint16]2; Store = [byte]1 })
+                    $stores = @(1)
+                    if ($ip.GetAttribute('persistent') -eq 'true') { $stores += 0 }
+                    foreach ($store in $stores) {
+                        New-WHCim $Class ([ordered]@{ InterfaceIndex = [uint32]$a.GetAttribute('ifindex'); InterfaceAlias = $a.GetAttribute('name')
+                            IPAddress = $ip.GetAttribute('address'); PrefixLength = [byte]$ip.GetAttribute('prefix'); AddressFamily = [uint16]2; Store = [byte]$store })
+                    }
                 }
             }
         }
